@@ -1,0 +1,101 @@
+// The one table of error codes. docs/errors.md is generated from it (a unit test keeps
+// the two equal; MIGSAFE_UPDATE_GOLDEN=1 rewrites the doc). Codes are stable: never
+// reuse or rename one. Keep each section sorted by code.
+#include <migsafe/platform/error.hpp>
+
+#include <algorithm>
+#include <array>
+
+namespace migsafe {
+namespace {
+
+using enum Category;
+constexpr State k_unchanged = State::unchanged;
+constexpr State k_rolled_back = State::rolled_back;
+constexpr State k_uncertain = State::uncertain;
+constexpr bool k_retry = true;
+constexpr bool k_final = false;
+
+constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
+    // ---- usage and generic input
+    {"usage-invalid-option", usage, k_unchanged, k_final, "an option or argument is invalid",
+     "run the command with --help to see the accepted options"},
+    {"input-invalid-duration", input, k_unchanged, k_final, "a duration could not be read",
+     "write durations like 500ms, 10s, 5m, 24h or 30d"},
+    {"input-not-found", input, k_unchanged, k_final, "an input file or directory does not exist",
+     "check the path; migration directories default to ./migrations"},
+    {"io-read-failed", environment, k_unchanged, k_retry, "a file could not be read",
+     "check that the file exists and is readable by this user"},
+    {"io-write-failed", environment, k_unchanged, k_retry, "a file could not be written",
+     "check free disk space and write permission on the directory"},
+
+    // ---- migration sets (model)
+    {"directive-malformed", input, k_unchanged, k_final,
+     "a migsafe directive has a missing or invalid argument",
+     "see docs/migrations.md for the directive syntax"},
+    {"directive-unknown", input, k_unchanged, k_final, "a `-- migsafe:` directive is not known",
+     "use one of phase, no-transaction, allow, backfill (docs/migrations.md)"},
+    {"migration-layout-invalid", input, k_unchanged, k_final,
+     "a migration file or folder does not follow a known layout",
+     "name files like 0001_name.sql, V1__name.sql, 0001_name.up.sql or 0001_name/up.sql"},
+    {"migration-version-duplicate", input, k_unchanged, k_final,
+     "two migrations have the same version", "give each migration its own version number"},
+    {"migration-version-invalid", input, k_unchanged, k_final,
+     "a migration version could not be read", "versions are decimal numbers, e.g. 0001 or 3"},
+    {"sql-syntax", input, k_unchanged, k_final, "a migration has a SQL syntax error",
+     "fix the statement at the given file:line:column"},
+    {"sum-malformed", input, k_unchanged, k_final, "the migsafe.sum file could not be read",
+     "regenerate it with `migsafe sum DIR` after reviewing the migrations"},
+    {"sum-mismatch", input, k_unchanged, k_final,
+     "a migration does not match its checksum in migsafe.sum",
+     "an applied or reviewed migration was edited: revert the edit, or review it and run "
+     "`migsafe sum DIR`"},
+    {"sum-missing", input, k_unchanged, k_final, "the migration directory has no migsafe.sum",
+     "run `migsafe sum DIR` and commit migsafe.sum with the migrations"},
+
+    // ---- platform: processes, clusters, connections
+    {"binary-not-found", environment, k_unchanged, k_retry,
+     "a PostgreSQL program (initdb, pg_ctl, pg_dump, ...) was not found",
+     "install the server package (apt-get install postgresql-15) or set MIGSAFE_PG_BINDIR"},
+    {"cluster-start-failed", environment, k_unchanged, k_retry,
+     "the ephemeral PostgreSQL cluster could not be started",
+     "read the server log named in the message"},
+    {"db-connect-failed", environment, k_unchanged, k_retry,
+     "the database could not be reached",
+     "check --db, DATABASE_URL or the PG* variables, and that the server is running"},
+    {"db-query-failed", failed, k_rolled_back, k_final, "a query failed on the server",
+     "read the server's message; nothing was committed"},
+    {"process-failed", environment, k_unchanged, k_retry,
+     "an external program exited with an error", "read the program's output in the message"},
+
+    // ---- internal
+    {"internal-assertion", internal, k_uncertain, k_final, "an internal check failed",
+     "this is a bug in migsafe: please report it with the command and its output"},
+    {"internal-unknown-error-code", internal, k_uncertain, k_final,
+     "migsafe raised an error code missing from its table",
+     "this is a bug in migsafe: please report it with the command and its output"},
+});
+
+constexpr auto k_table = [] {
+    auto table = k_unsorted_table;
+    std::sort(table.begin(), table.end(),
+              [](const ErrorCodeInfo& a, const ErrorCodeInfo& b) { return a.code < b.code; });
+    return table;
+}();
+
+} // namespace
+
+std::span<const ErrorCodeInfo> error_table() noexcept { return k_table; }
+
+std::optional<ErrorCodeInfo> find_error_code(std::string_view code) noexcept
+{
+    const auto* it = std::lower_bound(
+        k_table.begin(), k_table.end(), code,
+        [](const ErrorCodeInfo& row, std::string_view key) { return row.code < key; });
+    if (it == k_table.end() || it->code != code) {
+        return std::nullopt;
+    }
+    return *it;
+}
+
+} // namespace migsafe

@@ -1,0 +1,160 @@
+#include "platform/logging.hpp"
+
+#include <migsafe/platform/error.hpp>
+#include <migsafe/platform/log.hpp>
+
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+
+#include <memory>
+#include <mutex>
+
+namespace migsafe {
+namespace {
+
+log::Level from_spdlog(spdlog::level::level_enum level)
+{
+    switch (level) {
+    case spdlog::level::trace:
+        return log::Level::trace;
+    case spdlog::level::debug:
+        return log::Level::debug;
+    case spdlog::level::info:
+        return log::Level::info;
+    case spdlog::level::warn:
+        return log::Level::warn;
+    case spdlog::level::err:
+    case spdlog::level::critical:
+        return log::Level::error;
+    default:
+        return log::Level::off;
+    }
+}
+
+spdlog::level::level_enum to_spdlog(log::Level level)
+{
+    switch (level) {
+    case log::Level::trace:
+        return spdlog::level::trace;
+    case log::Level::debug:
+        return spdlog::level::debug;
+    case log::Level::info:
+        return spdlog::level::info;
+    case log::Level::warn:
+        return spdlog::level::warn;
+    case log::Level::error:
+        return spdlog::level::err;
+    case log::Level::off:
+        return spdlog::level::off;
+    }
+    return spdlog::level::warn;
+}
+
+/// Forwards formatted messages to a host's callback.
+class CallbackSink final : public spdlog::sinks::base_sink<std::mutex> {
+public:
+    explicit CallbackSink(log::Callback callback) : m_callback(std::move(callback)) {}
+
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override
+    {
+        m_callback(from_spdlog(msg.level), std::string_view(msg.payload.data(), msg.payload.size()));
+    }
+    void flush_() override {}
+
+private:
+    log::Callback m_callback;
+};
+
+std::shared_ptr<spdlog::logger> make_logger()
+{
+    auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+    sink->set_pattern("migsafe: %l: %v");
+    auto created = std::make_shared<spdlog::logger>("migsafe", sink);
+    created->set_level(spdlog::level::warn);
+    created->flush_on(spdlog::level::trace);
+    return created;
+}
+
+} // namespace
+
+namespace detail {
+spdlog::logger& logger()
+{
+    static const std::shared_ptr<spdlog::logger> instance = make_logger();
+    return *instance;
+}
+} // namespace detail
+
+namespace log {
+
+void set_level(Level level) { detail::logger().set_level(to_spdlog(level)); }
+
+Level level() { return from_spdlog(detail::logger().level()); }
+
+void set_callback(Callback callback)
+{
+    auto& sinks = detail::logger().sinks();
+    // The first sink is the console (or callback) sink; file sinks follow it.
+    spdlog::sink_ptr replacement;
+    if (callback) {
+        replacement = std::make_shared<CallbackSink>(std::move(callback));
+    } else {
+        replacement = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+        replacement->set_pattern("migsafe: %l: %v");
+    }
+    if (sinks.empty()) {
+        sinks.push_back(replacement);
+    } else {
+        sinks.front() = replacement;
+    }
+}
+
+void add_file(const std::string& path)
+{
+    try {
+        auto sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path);
+        sink->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z [%l] %v");
+        detail::logger().sinks().push_back(sink);
+    } catch (const spdlog::spdlog_ex& e) {
+        throw Error("io-write-failed", fmt::format("cannot open log file {}: {}", path, e.what()),
+                    {.object = "--log-file"});
+    }
+}
+
+std::optional<Level> parse_level(std::string_view text)
+{
+    for (auto level : {Level::trace, Level::debug, Level::info, Level::warn, Level::error,
+                       Level::off}) {
+        if (text == to_string(level)) {
+            return level;
+        }
+    }
+    if (text == "warning") {
+        return Level::warn;
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(Level level)
+{
+    switch (level) {
+    case Level::trace:
+        return "trace";
+    case Level::debug:
+        return "debug";
+    case Level::info:
+        return "info";
+    case Level::warn:
+        return "warn";
+    case Level::error:
+        return "error";
+    case Level::off:
+        return "off";
+    }
+    return "off";
+}
+
+} // namespace log
+} // namespace migsafe
