@@ -33,5 +33,7 @@ install(FILES ${PROJECT_BINARY_DIR}/migsafe-config.cmake
 export(EXPORT migsafe-targets NAMESPACE migsafe::
     FILE ${PROJECT_BINARY_DIR}/migsafe-targets.cmake)
 
+# Relocatable: the prefix is found relative to the .pc file itself.
+file(RELATIVE_PATH MIGSAFE_PC_RELATIVE_PREFIX /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
 configure_file(${PROJECT_SOURCE_DIR}/cmake/migsafe.pc.in ${PROJECT_BINARY_DIR}/migsafe.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/migsafe.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs everything migsafe needs to build and test on Debian 12, with apt-get.
+# Idempotent: safe to run again. Needs root (or sudo). This is what a new user runs,
+# and what .ci/run runs on a fresh machine.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake pkg-config git ca-certificates
+  clang-format-14
+  # libraries (see cmake/Dependencies.cmake)
+  libpqxx-dev libpq-dev libpg-query-dev
+  libboost-dev libboost-filesystem-dev
+  libxxhash-dev libzstd-dev
+  libspdlog-dev libfmt-dev doctest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
+  # PostgreSQL server and client programs: ephemeral clusters (initdb, pg_ctl), pg_dump,
+  # pg_restore, psql. The tests start their own cluster; no service is needed.
+  postgresql-15 postgresql-client-15
+  # command-line peers used by tests (xxhsum checks our hashes, zstd our archives)
+  zstd xxhash
+)
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages are installed"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite: installs the dependencies, builds with warnings as errors and runs
+# every test through ctest (unit, real-PostgreSQL, CLI and installed-consumer tests), then
+# checks the formatting. Each test binary starts its own ephemeral PostgreSQL cluster
+# unless MIGSAFE_TEST_DB names a server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh -DMIGSAFE_WERROR=ON
+build_dir=${MIGSAFE_BUILD_DIR:-build}
+status=0
+ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "${MIGSAFE_JOBS:-$(nproc)}" || status=$?
+if command -v clang-format >/dev/null; then
+  cmake --build "$build_dir" --target check-format || status=1
+fi
+exit $status

@@ -1,0 +1,35 @@
+# ctest script: installs the build tree into a scratch prefix, then builds and runs the
+# consumer project twice, through find_package and through pkg-config.
+foreach(var MIGSAFE_BUILD_DIR MIGSAFE_CONSUMER_SOURCE MIGSAFE_WORK_DIR)
+    if(NOT DEFINED ${var})
+        message(FATAL_ERROR "${var} is not set")
+    endif()
+endforeach()
+
+set(prefix ${MIGSAFE_WORK_DIR}/prefix)
+file(REMOVE_RECURSE ${MIGSAFE_WORK_DIR})
+
+function(run)
+    execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    if(NOT rc EQUAL 0)
+        string(REPLACE ";" " " cmd "${ARGN}")
+        message(FATAL_ERROR "failed (${rc}): ${cmd}\n${out}")
+    endif()
+    message("${out}")
+endfunction()
+
+run(${CMAKE_COMMAND} --install ${MIGSAFE_BUILD_DIR} --prefix ${prefix})
+
+foreach(mode find_package pkg_config)
+    set(build ${MIGSAFE_WORK_DIR}/build-${mode})
+    if(mode STREQUAL "pkg_config")
+        set(ENV{PKG_CONFIG_PATH} "${prefix}/lib/pkgconfig:${prefix}/lib/x86_64-linux-gnu/pkgconfig")
+        set(extra -DUSE_PKG_CONFIG=ON)
+    else()
+        set(extra -DCMAKE_PREFIX_PATH=${prefix})
+    endif()
+    run(${CMAKE_COMMAND} -S ${MIGSAFE_CONSUMER_SOURCE} -B ${build} ${extra})
+    run(${CMAKE_COMMAND} --build ${build})
+    run(${build}/consumer)
+    message(STATUS "consumer (${mode}): ok")
+endforeach()
