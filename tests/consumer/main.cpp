@@ -19,8 +19,7 @@ int main()
         (void)migsafe::parse_duration("ten seconds", "--wait");
         check(false, "parse_duration throws");
     } catch (const migsafe::Error& e) {
-        check(e.code() == "input-invalid-duration" &&
-                  migsafe::exit_code_for(e.category()) == 2,
+        check(e.code() == "input-invalid-duration" && migsafe::exit_code_for(e.category()) == 2,
               "migsafe::Error from the library");
     }
     std::printf("libmigsafe %s\n", MIGSAFE_VERSION_STRING);

@@ -1,9 +1,96 @@
+// migsafe: the command-line tool over libmigsafe. Parses arguments with CLI11, lets the
+// selected subcommand make one library call, prints its result and returns its exit code
+// (DESIGN.md, "Command-line contract"). No SQL and no business logic here.
+#include "command.hpp"
+
+#include <migsafe/platform/error.hpp>
+#include <migsafe/platform/log.hpp>
 #include <migsafe/version.hpp>
 
-#include <cstdio>
+#include <cstdlib>
+#include <iostream>
 
-int main()
+namespace {
+
+struct GlobalOptions {
+    int verbose = 0;
+    bool quiet = false;
+    std::string log_level;
+    std::string log_file;
+};
+
+/// -q / -v / -vv / --log-level / MIGSAFE_LOG_LEVEL, in that order of precedence (last wins).
+void configure_logging(const GlobalOptions& options)
 {
-    std::puts("migsafe " MIGSAFE_VERSION_STRING);
-    return 0;
+    using migsafe::log::Level;
+    Level level = Level::warn;
+    if (const char* env = std::getenv("MIGSAFE_LOG_LEVEL"); env != nullptr && *env != '\0') {
+        auto parsed = migsafe::log::parse_level(env);
+        if (!parsed) {
+            throw migsafe::Error("usage-invalid-option",
+                                 std::string("MIGSAFE_LOG_LEVEL='") + env +
+                                     "' is not one of trace, debug, info, warn, error, off",
+                                 {.object = "MIGSAFE_LOG_LEVEL"});
+        }
+        level = *parsed;
+    }
+    if (options.quiet) {
+        level = Level::error;
+    }
+    if (options.verbose == 1) {
+        level = Level::info;
+    } else if (options.verbose >= 2) {
+        level = Level::debug;
+    }
+    if (!options.log_level.empty()) {
+        level = *migsafe::log::parse_level(options.log_level);
+    }
+    migsafe::log::set_level(level);
+    if (!options.log_file.empty()) {
+        migsafe::log::add_file(options.log_file);
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"migsafe: safe PostgreSQL schema migrations and backups.\n"
+                 "Plans migrations with the real PostgreSQL parser, applies them without blocking "
+                 "traffic, snapshots, verifies and restores.",
+                 "migsafe"};
+    app.set_version_flag("--version", std::string("migsafe ") + MIGSAFE_VERSION_STRING,
+                         "Print the version and exit");
+    app.require_subcommand(1);
+    app.fallthrough();
+    app.footer("Exit codes: 0 pass, 1 verdict fail, 2 bad usage or input, 3 environment "
+               "unavailable,\n4 failed (database as before), 5 failed part-way (the message "
+               "says how to finish), 70 internal error.\nDocumentation: docs/cli.md");
+
+    GlobalOptions global;
+    app.add_flag("-v,--verbose", global.verbose, "More logging on stderr (-v info, -vv debug)");
+    app.add_flag("-q,--quiet", global.quiet, "Log errors only");
+    app.add_option("--log-level", global.log_level,
+                   "Log level: trace, debug, info, warn (default), error, off")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "warning", "error", "off"}));
+    app.add_option("--log-file", global.log_file, "Also append the log to this file");
+
+    migsafe::cli::Selected selected;
+    // subcommands registered below
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);
+        // CLI11 uses 100-127 for parse errors; our contract says 2 for any usage error.
+        return code == 0 ? 0 : 2;
+    }
+
+    try {
+        configure_logging(global);
+    } catch (const migsafe::Error& e) {
+        std::cerr << "migsafe: error: " << e.located_message() << " [" << e.code() << "]\n";
+        return migsafe::exit_code_for(e.category());
+    }
+    return migsafe::cli::run_command(selected);
 }

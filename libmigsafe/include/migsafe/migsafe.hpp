@@ -3,11 +3,10 @@
 /// Everything libmigsafe offers, in one include. Deploy tools that need one engine only
 /// can include its headers under <migsafe/AREA/...> instead.
 
-#include <migsafe/version.hpp>
-
 #include <migsafe/platform/assert.hpp>
 #include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/duration.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/hash.hpp>
 #include <migsafe/platform/log.hpp>
+#include <migsafe/version.hpp>

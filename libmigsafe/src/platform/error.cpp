@@ -63,7 +63,10 @@ Error Error::with_state(State state) const
     return copy;
 }
 
-std::string Error::located_message() const { return locate(m_context, m_message); }
+std::string Error::located_message() const
+{
+    return locate(m_context, m_message);
+}
 
 int exit_code_for(Category category) noexcept
 {
@@ -126,10 +129,10 @@ std::string render_error_table_markdown()
         "| code | category | exit | state | retry | meaning | hint |\n"
         "|---|---|---|---|---|---|---|\n";
     for (const auto& row : error_table()) {
-        out += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", row.code,
-                           to_string(row.category), exit_code_for(row.category),
-                           to_string(row.state), row.retryable ? "yes" : "no", row.summary,
-                           row.hint);
+        out +=
+            fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", row.code,
+                        to_string(row.category), exit_code_for(row.category), to_string(row.state),
+                        row.retryable ? "yes" : "no", row.summary, row.hint);
     }
     return out;
 }

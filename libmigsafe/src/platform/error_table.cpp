@@ -60,8 +60,7 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
     {"cluster-start-failed", environment, k_unchanged, k_retry,
      "the ephemeral PostgreSQL cluster could not be started",
      "read the server log named in the message"},
-    {"db-connect-failed", environment, k_unchanged, k_retry,
-     "the database could not be reached",
+    {"db-connect-failed", environment, k_unchanged, k_retry, "the database could not be reached",
      "check --db, DATABASE_URL or the PG* variables, and that the server is running"},
     {"db-query-failed", failed, k_rolled_back, k_final, "a query failed on the server",
      "read the server's message; nothing was committed"},
@@ -85,7 +84,10 @@ constexpr auto k_table = [] {
 
 } // namespace
 
-std::span<const ErrorCodeInfo> error_table() noexcept { return k_table; }
+std::span<const ErrorCodeInfo> error_table() noexcept
+{
+    return k_table;
+}
 
 std::optional<ErrorCodeInfo> find_error_code(std::string_view code) noexcept
 {

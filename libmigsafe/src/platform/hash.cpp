@@ -3,9 +3,8 @@
 // (docs: shared/reference/pitfalls.md #1).
 #include <migsafe/platform/hash.hpp>
 
-#include <xxhash.h>
-
 #include <fmt/format.h>
+#include <xxhash.h>
 
 namespace migsafe {
 
@@ -13,7 +12,10 @@ struct Hasher::State {
     XXH3_state_t xxh;
 };
 
-std::string Hash128::to_hex() const { return fmt::format("{:016x}{:016x}", high, low); }
+std::string Hash128::to_hex() const
+{
+    return fmt::format("{:016x}{:016x}", high, low);
+}
 
 std::optional<Hash128> Hash128::from_hex(std::string_view text)
 {
@@ -51,7 +53,11 @@ Hash128 xxh3_128(std::string_view data) noexcept
     return {h.high64, h.low64};
 }
 
-Hasher::Hasher() : m_state(std::make_unique<State>()) { reset(); }
+Hasher::Hasher()
+    : m_state(std::make_unique<State>())
+{
+    reset();
+}
 Hasher::~Hasher() = default;
 Hasher::Hasher(Hasher&&) noexcept = default;
 Hasher& Hasher::operator=(Hasher&&) noexcept = default;
@@ -67,6 +73,9 @@ Hash128 Hasher::digest() const noexcept
     return {h.high64, h.low64};
 }
 
-void Hasher::reset() noexcept { XXH3_128bits_reset(&m_state->xxh); }
+void Hasher::reset() noexcept
+{
+    XXH3_128bits_reset(&m_state->xxh);
+}
 
 } // namespace migsafe

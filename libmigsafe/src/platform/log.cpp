@@ -54,12 +54,16 @@ spdlog::level::level_enum to_spdlog(log::Level level)
 /// Forwards formatted messages to a host's callback.
 class CallbackSink final : public spdlog::sinks::base_sink<std::mutex> {
 public:
-    explicit CallbackSink(log::Callback callback) : m_callback(std::move(callback)) {}
+    explicit CallbackSink(log::Callback callback)
+        : m_callback(std::move(callback))
+    {
+    }
 
 protected:
     void sink_it_(const spdlog::details::log_msg& msg) override
     {
-        m_callback(from_spdlog(msg.level), std::string_view(msg.payload.data(), msg.payload.size()));
+        m_callback(from_spdlog(msg.level),
+                   std::string_view(msg.payload.data(), msg.payload.size()));
     }
     void flush_() override {}
 
@@ -89,9 +93,15 @@ spdlog::logger& logger()
 
 namespace log {
 
-void set_level(Level level) { detail::logger().set_level(to_spdlog(level)); }
+void set_level(Level level)
+{
+    detail::logger().set_level(to_spdlog(level));
+}
 
-Level level() { return from_spdlog(detail::logger().level()); }
+Level level()
+{
+    return from_spdlog(detail::logger().level());
+}
 
 void set_callback(Callback callback)
 {
@@ -125,8 +135,8 @@ void add_file(const std::string& path)
 
 std::optional<Level> parse_level(std::string_view text)
 {
-    for (auto level : {Level::trace, Level::debug, Level::info, Level::warn, Level::error,
-                       Level::off}) {
+    for (auto level :
+         {Level::trace, Level::debug, Level::info, Level::warn, Level::error, Level::off}) {
         if (text == to_string(level)) {
             return level;
         }

@@ -18,7 +18,8 @@ TEST_CASE("migsafe::Error takes category, hint and state from the table")
     CHECK(e.state() == migsafe::State::unchanged);
     CHECK_FALSE(e.retryable());
     CHECK(e.located_message() == "m/0001_a.sql:3:8: syntax error at or near \"TABLEE\"");
-    CHECK(std::string(e.what()) == "m/0001_a.sql:3:8: syntax error at or near \"TABLEE\" [sql-syntax]");
+    CHECK(std::string(e.what()) ==
+          "m/0001_a.sql:3:8: syntax error at or near \"TABLEE\" [sql-syntax]");
 }
 
 TEST_CASE("migsafe::Error with an unknown code is an internal error")

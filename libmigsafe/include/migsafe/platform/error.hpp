@@ -29,23 +29,23 @@ enum class State {
 
 /// Where an error happened, as far as it is known. Every field is optional.
 struct ErrorContext {
-    std::string file{};        ///< input file at fault
-    int line = 0;              ///< 1-based line in `file` (0: unknown)
-    int column = 0;            ///< 1-based column in `line` (0: unknown)
-    int statement_index = -1;  ///< 0-based statement index in `file` (-1: unknown)
-    std::string object{};      ///< database object or option at fault (`public.t`, `--db`)
-    std::string sqlstate{};    ///< PostgreSQL SQLSTATE, when the server raised it
+    std::string file{};       ///< input file at fault
+    int line = 0;             ///< 1-based line in `file` (0: unknown)
+    int column = 0;           ///< 1-based column in `line` (0: unknown)
+    int statement_index = -1; ///< 0-based statement index in `file` (-1: unknown)
+    std::string object{};     ///< database object or option at fault (`public.t`, `--db`)
+    std::string sqlstate{};   ///< PostgreSQL SQLSTATE, when the server raised it
 };
 
 /// One row of the error table: a stable code, its category and a default hint.
 /// docs/errors.md is generated from this table (see `error_table()`).
 struct ErrorCodeInfo {
-    std::string_view code;     ///< stable kebab-case code, e.g. `sql-syntax`
-    Category category;         ///< decides the exit code
-    State state;               ///< the state this error leaves behind by default
-    bool retryable;            ///< whether running the same command again may succeed
-    std::string_view summary;  ///< one line: what the error means
-    std::string_view hint;     ///< one sentence: what to do (the default hint)
+    std::string_view code;    ///< stable kebab-case code, e.g. `sql-syntax`
+    Category category;        ///< decides the exit code
+    State state;              ///< the state this error leaves behind by default
+    bool retryable;           ///< whether running the same command again may succeed
+    std::string_view summary; ///< one line: what the error means
+    std::string_view hint;    ///< one sentence: what to do (the default hint)
 };
 
 /// The only exception type that leaves libmigsafe. Carries a stable `code` from the

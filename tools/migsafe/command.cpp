@@ -1,0 +1,141 @@
+#include "command.hpp"
+
+#include <migsafe/platform/error.hpp>
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+namespace migsafe::cli {
+namespace {
+
+constexpr int k_json_schema_version = 1;
+
+std::string status_for(int exit_code)
+{
+    switch (exit_code) {
+    case 0:
+        return "pass";
+    case 1:
+        return "fail";
+    default:
+        return "error";
+    }
+}
+
+nlohmann::json error_json(const Error& e)
+{
+    nlohmann::json j{{"code", e.code()},
+                     {"category", std::string(to_string(e.category()))},
+                     {"message", e.message()},
+                     {"hint", e.hint()},
+                     {"state", std::string(to_string(e.state()))},
+                     {"retryable", e.retryable()}};
+    const auto& c = e.context();
+    if (!c.file.empty()) {
+        j["file"] = c.file;
+    }
+    if (c.line > 0) {
+        j["line"] = c.line;
+    }
+    if (c.column > 0) {
+        j["column"] = c.column;
+    }
+    if (c.statement_index >= 0) {
+        j["statement_index"] = c.statement_index;
+    }
+    if (!c.object.empty()) {
+        j["object"] = c.object;
+    }
+    if (!c.sqlstate.empty()) {
+        j["sqlstate"] = c.sqlstate;
+    }
+    return j;
+}
+
+void print_json(const Selected& selected, int exit_code, const nlohmann::json& report,
+                const nlohmann::json& error)
+{
+    nlohmann::json doc{{"schema_version", k_json_schema_version},
+                       {"command", selected.name},
+                       {"status", status_for(exit_code)},
+                       {"exit_code", exit_code},
+                       {"report", report},
+                       {"error", error}};
+    std::cout << doc.dump(2) << '\n';
+}
+
+void print_error(const Error& e)
+{
+    bool color = use_color(stderr);
+    std::cerr << paint("migsafe: error:", "1;31", color) << ' ' << e.located_message() << " ["
+              << e.code() << "]\n";
+    if (!e.hint().empty()) {
+        std::cerr << paint("migsafe: hint:", "1;36", color) << ' ' << e.hint() << '\n';
+    }
+    if (e.state() == State::uncertain && e.category() != Category::internal) {
+        std::cerr << "migsafe: the database may be partly changed: see the message above\n";
+    }
+}
+
+} // namespace
+
+int run_command(const Selected& selected)
+{
+    try {
+        Outcome outcome = selected.body();
+        if (selected.format == OutputFormat::json) {
+            print_json(selected, outcome.exit_code, outcome.report, nullptr);
+        } else {
+            std::cout << outcome.text;
+            std::cout.flush();
+        }
+        return outcome.exit_code;
+    } catch (const Error& e) {
+        int code = exit_code_for(e.category());
+        print_error(e);
+        if (selected.format == OutputFormat::json) {
+            print_json(selected, code, nullptr, error_json(e));
+        }
+        return code;
+    } catch (const std::exception& e) {
+        Error internal("internal-assertion", fmt::format("unexpected exception: {}", e.what()));
+        print_error(internal);
+        if (selected.format == OutputFormat::json) {
+            print_json(selected, 70, nullptr, error_json(internal));
+        }
+        return 70;
+    }
+}
+
+bool use_color(std::FILE* stream)
+{
+    const char* no_color = std::getenv("NO_COLOR");
+    if (no_color != nullptr && *no_color != '\0') {
+        return false;
+    }
+    return isatty(fileno(stream)) != 0;
+}
+
+std::string paint(const std::string& text, const char* code, bool enabled)
+{
+    if (!enabled) {
+        return text;
+    }
+    return fmt::format("\033[{}m{}\033[0m", code, text);
+}
+
+std::string resolve_conninfo(const std::string& db_option)
+{
+    if (!db_option.empty()) {
+        return db_option;
+    }
+    const char* url = std::getenv("DATABASE_URL");
+    return url != nullptr ? std::string(url) : std::string();
+}
+
+} // namespace migsafe::cli

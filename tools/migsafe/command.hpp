@@ -1,0 +1,47 @@
+#pragma once
+// What every subcommand shares: the outcome it returns, how it is run (errors mapped to
+// exit codes, one JSON document with --json), and terminal helpers.
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+
+namespace migsafe::cli {
+
+/// The result of one subcommand, rendered by `run_command`.
+struct Outcome {
+    int exit_code = 0;     ///< 0 pass, 1 verdict fail (errors are thrown instead)
+    nlohmann::json report; ///< the report, for --json
+    std::string text;      ///< the human rendering, for stdout
+};
+
+enum class OutputFormat { text, json };
+
+/// A subcommand's body: parses nothing (CLI11 did), calls the library, renders.
+using CommandBody = std::function<Outcome()>;
+
+/// Set by the subcommand that CLI11 selected.
+struct Selected {
+    std::string name;
+    OutputFormat format = OutputFormat::text;
+    CommandBody body;
+};
+
+/// Runs `selected`: prints the outcome (text, or one JSON document on stdout with
+/// `schema_version`, `command`, `status`, `exit_code`, `report` and `error`), turns a
+/// migsafe::Error into its exit code with the message and hint on stderr, and any other
+/// exception into exit 70.
+int run_command(const Selected& selected);
+
+/// Whether to colour output written to `stream` (a terminal, and NO_COLOR unset).
+bool use_color(std::FILE* stream);
+
+/// Wraps `text` in an ANSI colour when `enabled` (`code` like "31" for red).
+std::string paint(const std::string& text, const char* code, bool enabled);
+
+/// The connection string: `--db`, else DATABASE_URL, else empty (libpq then reads PG*).
+std::string resolve_conninfo(const std::string& db_option);
+
+} // namespace migsafe::cli
