@@ -8,5 +8,6 @@
 #include <migsafe/platform/duration.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/hash.hpp>
+#include <migsafe/platform/interrupt.hpp>
 #include <migsafe/platform/log.hpp>
 #include <migsafe/version.hpp>
