@@ -2,6 +2,7 @@
 
 #include <migsafe/platform/cluster.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/pg_binaries.hpp>
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -164,6 +165,15 @@ std::string server_conninfo(const std::string& dbname)
     return platform::conninfo_with_dbname(h.conninfo, dbname);
 }
 
+void require_local_postgres()
+{
+    try {
+        platform::find_pg_binaries();
+    } catch (const Error& e) {
+        no_server(e.what());
+    }
+}
+
 platform::EphemeralCluster* shared_cluster()
 {
     Harness& h = harness();
@@ -187,8 +197,7 @@ TestDatabase::~TestDatabase()
     Harness& h = harness();
     std::lock_guard lock(h.mutex);
     if (h.case_failed || std::uncaught_exceptions() > 0) {
-        std::cerr << fmt::format("migsafe db tests: test case failed; kept database {}\n",
-                                 m_name);
+        std::cerr << fmt::format("migsafe db tests: test case failed; kept database {}\n", m_name);
         return;
     }
     try {

@@ -29,6 +29,10 @@ void set_template_hook(TemplateHook hook);
 /// 125 (or fails under CI=true) when there is none.
 std::string server_conninfo(const std::string& dbname = "postgres");
 
+/// Makes sure this machine has the PostgreSQL server programs (for tests that start their
+/// own clusters); exits 125 (or fails under CI=true) when it has not.
+void require_local_postgres();
+
 /// The shared ephemeral cluster, or nullptr when MIGSAFE_TEST_DB names the server.
 platform::EphemeralCluster* shared_cluster();
 

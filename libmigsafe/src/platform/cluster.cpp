@@ -2,10 +2,9 @@
 // that directory and TCP is off (listen_addresses = ''), so any port number is free: it
 // only names the socket file. As root, the directory is handed to an unprivileged user
 // because initdb and postgres refuse to run as root (pitfalls #3).
-#include <migsafe/platform/cluster.hpp>
-
 #include "platform/logging.hpp"
 
+#include <migsafe/platform/cluster.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/process.hpp>
 
@@ -42,9 +41,8 @@ std::filesystem::path make_base_dir(const ClusterOptions& options)
     }
     std::string pattern = (parent / "migsafe-cluster-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) {
-        throw Error("cluster-start-failed",
-                    fmt::format("cannot create a directory in {}: {}", parent.string(),
-                                std::strerror(errno)));
+        throw Error("cluster-start-failed", fmt::format("cannot create a directory in {}: {}",
+                                                        parent.string(), std::strerror(errno)));
     }
     return pattern;
 }
@@ -149,14 +147,13 @@ EphemeralCluster EphemeralCluster::start(ClusterOptions options)
         }
     }
     try {
-        run_process({.program = s.binaries.program("pg_ctl").string(),
-                     .args = {"-D", cluster.data_dir().string(), "-l", cluster.log_path().string(),
-                              "-w", "-t",
-                              std::to_string(std::max<long>(1, s.timeout.count() / 1000)),
-                              "start"},
-                     .working_dir = s.base,
-                     .timeout = s.timeout + std::chrono::seconds(5),
-                     .run_as_user = s.os_user});
+        run_process(
+            {.program = s.binaries.program("pg_ctl").string(),
+             .args = {"-D", cluster.data_dir().string(), "-l", cluster.log_path().string(), "-w",
+                      "-t", std::to_string(std::max<long>(1, s.timeout.count() / 1000)), "start"},
+             .working_dir = s.base,
+             .timeout = s.timeout + std::chrono::seconds(5),
+             .run_as_user = s.os_user});
     } catch (const Error& e) {
         s.running = std::filesystem::exists(cluster.data_dir() / "postmaster.pid");
         cluster.keep();
@@ -257,8 +254,8 @@ void EphemeralCluster::release() noexcept
         s.running = false;
     }
     if (s.keep == Keep::yes) {
-        detail::log_warn("kept the ephemeral cluster directory {} (server log {})",
-                         s.base.string(), log_path().string());
+        detail::log_warn("kept the ephemeral cluster directory {} (server log {})", s.base.string(),
+                         log_path().string());
     } else {
         std::error_code ec;
         std::filesystem::remove_all(s.base, ec);

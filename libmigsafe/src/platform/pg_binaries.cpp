@@ -1,8 +1,7 @@
-#include <migsafe/platform/pg_binaries.hpp>
-
 #include "platform/logging.hpp"
 
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/pg_binaries.hpp>
 #include <migsafe/platform/process.hpp>
 
 #include <unistd.h>
@@ -80,7 +79,8 @@ int read_major_version(const std::filesystem::path& bindir)
                                .args = {"--version"},
                                .timeout = std::chrono::seconds(10)});
     auto close = result.out.find(") ");
-    return close == std::string::npos ? 0 : parse_int(std::string_view(result.out).substr(close + 2));
+    return close == std::string::npos ? 0
+                                      : parse_int(std::string_view(result.out).substr(close + 2));
 }
 
 PgBinaries finish(std::filesystem::path bindir, std::string found_by)

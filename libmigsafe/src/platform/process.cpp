@@ -2,12 +2,11 @@
 // costs ~6 s of compile time (pitfalls #12). Output is read through asio pipes so that a
 // timeout can stop the read; child exit is polled with waitpid rather than SIGCHLD, which
 // Boost.Process would otherwise claim for the whole program.
-#include <migsafe/platform/process.hpp>
-
 #include "platform/logging.hpp"
 
 #include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/process.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/process.hpp>
@@ -101,8 +100,8 @@ std::filesystem::path resolve_program(const ProcessSpec& spec)
     if (program.find('/') != std::string::npos) {
         if (!is_executable_file(program)) {
             throw Error("binary-not-found",
-                        fmt::format("program {} does not exist or is not executable", program),
-                        {}, missing_hint(spec, std::filesystem::path(program).filename().string()));
+                        fmt::format("program {} does not exist or is not executable", program), {},
+                        missing_hint(spec, std::filesystem::path(program).filename().string()));
         }
         return program;
     }
@@ -220,9 +219,8 @@ ProcessResult run_process(const ProcessSpec& spec)
     if (!spec.run_as_user.empty() && running_as_root()) {
         account = lookup_account(spec.run_as_user);
         if (!account) {
-            throw Error("process-failed",
-                        fmt::format("cannot run {} as user {}: no such user", name,
-                                    spec.run_as_user));
+            throw Error("process-failed", fmt::format("cannot run {} as user {}: no such user",
+                                                      name, spec.run_as_user));
         }
     }
     std::filesystem::path dir = spec.working_dir;
@@ -251,7 +249,8 @@ ProcessResult run_process(const ProcessSpec& spec)
     PipeReader out(ios, result.out);
     PipeReader err(ios, result.err);
     const auto started = Clock::now();
-    const auto deadline = spec.timeout.count() > 0 ? started + spec.timeout : Clock::time_point::max();
+    const auto deadline =
+        spec.timeout.count() > 0 ? started + spec.timeout : Clock::time_point::max();
     bp::child child;
     try {
         child = bp::child(exe.string(), bp::args(spec.args), bp::std_in.close(),
@@ -300,10 +299,10 @@ ProcessResult run_process(const ProcessSpec& spec)
     }
     if (result.exit_code != 0 && spec.on_failure == OnFailure::throw_error) {
         std::string output = tail(result.err.empty() ? result.out : result.err, 2000);
-        throw Error("process-failed", fmt::format("{} exited with status {}{}", name,
-                                                  result.exit_code,
-                                                  output.empty() ? std::string()
-                                                                 : ": " + redact_output(output, spec)));
+        throw Error(
+            "process-failed",
+            fmt::format("{} exited with status {}{}", name, result.exit_code,
+                        output.empty() ? std::string() : ": " + redact_output(output, spec)));
     }
     return result;
 }

@@ -1,15 +1,14 @@
 // Sessions over raw libpq: its result fields give the SQLSTATE, detail and hint directly,
 // which libpqxx 6.4 folds into one message (pitfalls #8).
-#include <migsafe/platform/session.hpp>
-
 #include "platform/logging.hpp"
 
 #include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/error.hpp>
-
-#include <libpq-fe.h>
+#include <migsafe/platform/session.hpp>
 
 #include <memory>
+
+#include <libpq-fe.h>
 
 namespace migsafe::platform {
 namespace {
@@ -180,8 +179,8 @@ Session Session::connect(std::string_view conninfo, const SessionOptions& option
     values.push_back(nullptr);
     state->conn = PQconnectdbParams(keys.data(), values.data(), 1);
     if (state->conn == nullptr || PQstatus(state->conn) != CONNECTION_OK) {
-        std::string reason = state->conn == nullptr ? "out of memory"
-                                                    : one_line(PQerrorMessage(state->conn));
+        std::string reason =
+            state->conn == nullptr ? "out of memory" : one_line(PQerrorMessage(state->conn));
         throw Error("db-connect-failed",
                     fmt::format("could not connect to {}: {}", state->redacted_conninfo,
                                 redact_secret_in(reason, conninfo)),
@@ -222,8 +221,9 @@ QueryResult Session::query(std::string_view sql, const Params& params)
             if (PQgetisnull(result.get(), r, c) != 0) {
                 row.emplace_back(std::nullopt);
             } else {
-                row.emplace_back(std::string(PQgetvalue(result.get(), r, c),
-                                             static_cast<std::size_t>(PQgetlength(result.get(), r, c))));
+                row.emplace_back(
+                    std::string(PQgetvalue(result.get(), r, c),
+                                static_cast<std::size_t>(PQgetlength(result.get(), r, c))));
             }
         }
     }

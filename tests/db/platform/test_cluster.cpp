@@ -1,11 +1,12 @@
+#include "support/scoped_env.hpp"
+#include "support/test_db.hpp"
+
 #include <migsafe/platform/cluster.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/process.hpp>
 #include <migsafe/platform/session.hpp>
 
 #include <doctest/doctest.h>
-
-#include "support/scoped_env.hpp"
 
 #include <pwd.h>
 #include <sys/stat.h>
@@ -57,6 +58,7 @@ int postmaster_pid(const EphemeralCluster& cluster)
 
 TEST_CASE("EphemeralCluster::start runs a socket-only server that stop and the destructor end")
 {
+    migsafe::test::require_local_postgres();
     migsafe::test::ScopedEnv no_keep("MIGSAFE_KEEP_CLUSTER", std::nullopt);
     std::filesystem::path base;
     {
@@ -65,8 +67,8 @@ TEST_CASE("EphemeralCluster::start runs a socket-only server that stop and the d
         std::cerr << "cluster start took " << cluster.start_duration().count() << " ms\n";
         CHECK(cluster.major_version() >= 13);
         CHECK(base.filename().string().starts_with("migsafe-cluster-"));
-        CHECK(cluster.conninfo() == "host=" + base.string() + " port=" +
-                                        std::to_string(cluster.port()) +
+        CHECK(cluster.conninfo() == "host=" + base.string() +
+                                        " port=" + std::to_string(cluster.port()) +
                                         " user=postgres dbname=postgres");
 
         auto session = Session::connect(cluster.conninfo());
@@ -95,6 +97,7 @@ TEST_CASE("EphemeralCluster::start runs a socket-only server that stop and the d
 
 TEST_CASE("EphemeralCluster is stopped and removed while an exception unwinds")
 {
+    migsafe::test::require_local_postgres();
     migsafe::test::ScopedEnv no_keep("MIGSAFE_KEEP_CLUSTER", std::nullopt);
     std::filesystem::path base;
     int pid = 0;
@@ -114,6 +117,7 @@ TEST_CASE("EphemeralCluster is stopped and removed while an exception unwinds")
 
 TEST_CASE("EphemeralCluster::keep keeps the directory and the server log")
 {
+    migsafe::test::require_local_postgres();
     migsafe::test::ScopedEnv no_keep("MIGSAFE_KEEP_CLUSTER", std::nullopt);
     std::filesystem::path base;
     std::filesystem::path log;
@@ -131,10 +135,11 @@ TEST_CASE("EphemeralCluster::keep keeps the directory and the server log")
 
 TEST_CASE("EphemeralCluster::start with a bad setting fails naming the server log")
 {
+    migsafe::test::require_local_postgres();
     migsafe::test::ScopedEnv no_keep("MIGSAFE_KEEP_CLUSTER", std::nullopt);
     try {
-        EphemeralCluster::start({.settings = {"shared_buffers = 'lots'"},
-                                 .start_timeout = std::chrono::seconds(20)});
+        EphemeralCluster::start(
+            {.settings = {"shared_buffers = 'lots'"}, .start_timeout = std::chrono::seconds(20)});
         FAIL("no throw");
     } catch (const migsafe::Error& e) {
         CHECK(e.code() == "cluster-start-failed");

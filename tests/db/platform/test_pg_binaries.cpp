@@ -1,10 +1,11 @@
+#include "support/scoped_env.hpp"
+#include "support/test_db.hpp"
+
 #include <migsafe/platform/cluster.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/pg_binaries.hpp>
 
 #include <doctest/doctest.h>
-
-#include "support/scoped_env.hpp"
 
 #include <unistd.h>
 
@@ -30,6 +31,7 @@ struct EmptyDir {
 
 TEST_CASE("platform::find_pg_binaries finds the installed server and its major version")
 {
+    migsafe::test::require_local_postgres();
     ScopedEnv unset("MIGSAFE_PG_BINDIR", std::nullopt);
     auto binaries = platform::find_pg_binaries();
     CHECK(binaries.major_version >= 13);
@@ -46,8 +48,8 @@ TEST_CASE("platform::find_pg_binaries honours MIGSAFE_PG_BINDIR without falling 
         FAIL("no throw");
     } catch (const migsafe::Error& e) {
         CHECK(e.code() == "binary-not-found");
-        CHECK(e.message() == "initdb was not found in MIGSAFE_PG_BINDIR (" + empty.path.string() +
-                                 ")");
+        CHECK(e.message() ==
+              "initdb was not found in MIGSAFE_PG_BINDIR (" + empty.path.string() + ")");
         CHECK(e.hint() == "apt-get install postgresql-15 or set MIGSAFE_PG_BINDIR");
         CHECK(migsafe::exit_code_for(e.category()) == 3);
     }

@@ -35,7 +35,8 @@ TEST_CASE("platform::run_process kills a program that outlives its timeout")
     const auto started = std::chrono::steady_clock::now();
     try {
         // The grandchild (sleep) holds the output pipe: the whole group must die.
-        platform::run_process({.program = "sh", .args = {"-c", "sleep 30; true"}, .timeout = 300ms});
+        platform::run_process(
+            {.program = "sh", .args = {"-c", "sleep 30; true"}, .timeout = 300ms});
         FAIL("no throw");
     } catch (const migsafe::Error& e) {
         CHECK(e.code() == "process-timeout");
@@ -81,9 +82,9 @@ TEST_CASE("platform::run_process runs as an unprivileged user when root")
 TEST_CASE("platform::run_process keeps passwords out of its error messages")
 {
     try {
-        platform::run_process({.program = "sh",
-                               .args = {"-c", "echo \"bad $0\" >&2; exit 1",
-                                        "postgresql://u:s3cret@localhost/db"}});
+        platform::run_process(
+            {.program = "sh",
+             .args = {"-c", "echo \"bad $0\" >&2; exit 1", "postgresql://u:s3cret@localhost/db"}});
         FAIL("no throw");
     } catch (const migsafe::Error& e) {
         CHECK(e.message().find("s3cret") == std::string::npos);

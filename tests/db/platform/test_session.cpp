@@ -1,9 +1,9 @@
+#include "support/test_db.hpp"
+
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/session.hpp>
 
 #include <doctest/doctest.h>
-
-#include "support/test_db.hpp"
 
 namespace platform = migsafe::platform;
 using migsafe::test::TestDatabase;

@@ -1,9 +1,9 @@
 // The harness itself: one database per test case, cloned from a prepared template.
+#include "support/test_db.hpp"
+
 #include <migsafe/platform/session.hpp>
 
 #include <doctest/doctest.h>
-
-#include "support/test_db.hpp"
 
 using migsafe::test::TestDatabase;
 

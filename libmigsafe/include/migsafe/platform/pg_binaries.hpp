@@ -12,8 +12,8 @@ namespace migsafe::platform {
 /// Where to look for the PostgreSQL programs. The defaults suit everyone; tests override.
 struct PgBinarySearch {
     /// Programs that must all be in the same directory for it to be chosen.
-    std::vector<std::string> required{"initdb", "pg_ctl", "postgres", "pg_dump", "pg_restore",
-                                      "psql"};
+    std::vector<std::string> required{"initdb",  "pg_ctl",     "postgres",
+                                      "pg_dump", "pg_restore", "psql"};
     /// The folder holding one `<major>/bin` per installed version (Debian's layout).
     std::filesystem::path versioned_root{"/usr/lib/postgresql"};
 };
@@ -22,7 +22,7 @@ struct PgBinarySearch {
 struct PgBinaries {
     std::filesystem::path bindir; ///< holds initdb, pg_ctl, postgres, pg_dump, ...
     int major_version = 0;        ///< e.g. 15
-    std::string found_by;         ///< `MIGSAFE_PG_BINDIR`, `pg_config`, the versioned root or `PATH`
+    std::string found_by; ///< `MIGSAFE_PG_BINDIR`, `pg_config`, the versioned root or `PATH`
 
     /// The full path of program `name` in `bindir` (not checked).
     std::filesystem::path program(std::string_view name) const { return bindir / name; }

@@ -18,7 +18,7 @@ using Params = std::vector<Value>;
 
 /// The rows a query returned, in text format.
 struct QueryResult {
-    std::vector<std::string> columns{};    ///< column names, in order
+    std::vector<std::string> columns{};     ///< column names, in order
     std::vector<std::vector<Value>> rows{}; ///< one vector per row, one value per column
     long affected = 0;                      ///< rows inserted, updated or deleted (else 0)
 };
