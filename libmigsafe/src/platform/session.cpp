@@ -121,6 +121,22 @@ struct Session::State {
         throw Error(code_for(sqlstate), message, context, field(result, PG_DIAG_MESSAGE_HINT));
     }
 
+    /// Ends a COPY the caller did not expect, leaving the connection usable.
+    void abandon_copy(ExecStatusType status) const
+    {
+        if (status == PGRES_COPY_IN) {
+            PQputCopyEnd(conn, "not supported by migsafe");
+        } else {
+            char* buffer = nullptr;
+            while (PQgetCopyData(conn, &buffer, 0) > 0) {
+                PQfreemem(buffer);
+            }
+        }
+        while (PGresult* rest = PQgetResult(conn)) {
+            PQclear(rest);
+        }
+    }
+
     ResultPtr check(PGresult* raw) const
     {
         ResultPtr result(raw, &PQclear);
@@ -130,7 +146,10 @@ struct Session::State {
             return result;
         }
         if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
-            throw Error("db-query-failed", "COPY is not supported through Session::exec");
+            abandon_copy(status);
+            throw Error("db-query-failed",
+                        "COPY FROM STDIN and COPY TO STDOUT cannot run through Session::exec or "
+                        "query");
         }
         fail(result.get());
     }

@@ -11,6 +11,7 @@
 #include <pwd.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
@@ -153,4 +154,34 @@ TEST_CASE("EphemeralCluster::start with a bad setting fails naming the server lo
         CHECK(std::filesystem::exists(base / "server.log"));
         std::filesystem::remove_all(base);
     }
+}
+
+TEST_CASE("EphemeralCluster::start when initdb fails is cluster-start-failed with its output")
+{
+    migsafe::test::ScopedEnv no_keep("MIGSAFE_KEEP_CLUSTER", std::nullopt);
+    std::string pattern = (std::filesystem::temp_directory_path() / "migsafe-fakebin-XXXXXX");
+    const std::filesystem::path bindir = mkdtemp(pattern.data());
+    std::filesystem::permissions(bindir, std::filesystem::perms::owner_all |
+                                             std::filesystem::perms::group_exec |
+                                             std::filesystem::perms::others_exec);
+    for (const char* name : {"initdb", "pg_ctl"}) {
+        std::ofstream(bindir / name) << "#!/bin/sh\necho " << name << " is broken >&2\nexit 1\n";
+        std::filesystem::permissions(bindir / name, std::filesystem::perms::owner_all |
+                                                        std::filesystem::perms::others_exec |
+                                                        std::filesystem::perms::others_read);
+    }
+    try {
+        EphemeralCluster::start(
+            {.binaries = migsafe::platform::PgBinaries{.bindir = bindir, .major_version = 15}});
+        FAIL("no throw");
+    } catch (const migsafe::Error& e) {
+        CHECK(e.code() == "cluster-start-failed");
+        const std::string& message = e.message();
+        CHECK(message.starts_with("initdb failed in "));
+        CHECK(message.ends_with(" (kept): initdb exited with status 1: initdb is broken"));
+        auto base = message.substr(17, message.find(" (kept)") - 17);
+        CHECK(std::filesystem::exists(base));
+        std::filesystem::remove_all(base);
+    }
+    std::filesystem::remove_all(bindir);
 }

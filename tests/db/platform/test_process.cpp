@@ -91,3 +91,14 @@ TEST_CASE("platform::run_process keeps passwords out of its error messages")
         CHECK(e.message().find("***") != std::string::npos);
     }
 }
+
+TEST_CASE("platform::run_process as a user that does not exist is process-failed")
+{
+    if (!platform::running_as_root()) {
+        return;
+    }
+    CHECK_THROWS_WITH_AS(
+        platform::run_process({.program = "true", .run_as_user = "migsafe-no-such-user"}),
+        "cannot run true as user migsafe-no-such-user: no such user [process-failed]",
+        migsafe::Error);
+}

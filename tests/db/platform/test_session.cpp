@@ -140,3 +140,18 @@ TEST_CASE("platform::Session::connect to a bad port is db-connect-failed, passwo
         CHECK(migsafe::exit_code_for(e.category()) == 2);
     }
 }
+
+TEST_CASE("platform::Session refuses COPY to or from the client and stays usable")
+{
+    TestDatabase db;
+    auto session = db.connect();
+    session.exec("CREATE TABLE c (x int)");
+    for (const char* sql : {"COPY c FROM STDIN", "COPY (SELECT 1) TO STDOUT"}) {
+        CAPTURE(sql);
+        CHECK_THROWS_WITH_AS(session.exec(sql),
+                             "COPY FROM STDIN and COPY TO STDOUT cannot run through Session::exec "
+                             "or query [db-query-failed]",
+                             migsafe::Error);
+        CHECK(session.query_value("SELECT count(*) FROM c") == "0");
+    }
+}

@@ -20,9 +20,9 @@ struct PgBinarySearch {
 
 /// A directory of PostgreSQL programs of one major version.
 struct PgBinaries {
-    std::filesystem::path bindir; ///< holds initdb, pg_ctl, postgres, pg_dump, ...
-    int major_version = 0;        ///< e.g. 15
-    std::string found_by; ///< `MIGSAFE_PG_BINDIR`, `pg_config`, the versioned root or `PATH`
+    std::filesystem::path bindir{}; ///< holds initdb, pg_ctl, postgres, pg_dump, ...
+    int major_version = 0;          ///< e.g. 15
+    std::string found_by{}; ///< `MIGSAFE_PG_BINDIR`, `pg_config`, the versioned root or `PATH`
 
     /// The full path of program `name` in `bindir` (not checked).
     std::filesystem::path program(std::string_view name) const { return bindir / name; }

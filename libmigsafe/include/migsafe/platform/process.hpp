@@ -45,8 +45,8 @@ struct ProcessSpec {
 /// What a finished program left behind.
 struct ProcessResult {
     int exit_code = 0;                    ///< exit status, or 128 + signal number if killed
-    std::string out;                      ///< everything written to stdout
-    std::string err;                      ///< everything written to stderr
+    std::string out{};                    ///< everything written to stdout
+    std::string err{};                    ///< everything written to stderr
     std::chrono::milliseconds elapsed{0}; ///< wall-clock time from spawn to exit
 };
 
