@@ -77,6 +77,35 @@ std::string read_tail(const std::filesystem::path& path, std::size_t lines)
     return out;
 }
 
+/// A postgresql.conf string value: single-quoted, inner quotes doubled.
+std::string conf_string(std::string_view value)
+{
+    std::string out = "'";
+    for (char c : value) {
+        out += c;
+        if (c == '\'') {
+            out += c;
+        }
+    }
+    return out + "'";
+}
+
+/// A conninfo value, quoted only when it has to be (a TMPDIR with spaces or quotes).
+std::string conninfo_value(std::string_view value)
+{
+    if (!value.empty() && value.find_first_of(" '\\\t") == std::string_view::npos) {
+        return std::string(value);
+    }
+    std::string out = "'";
+    for (char c : value) {
+        if (c == '\'' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out + "'";
+}
+
 bool keep_from_environment()
 {
     const char* value = std::getenv("MIGSAFE_KEEP_CLUSTER");
@@ -139,7 +168,7 @@ EphemeralCluster EphemeralCluster::start(ClusterOptions options)
         std::ofstream conf(cluster.data_dir() / "postgresql.conf", std::ios::app);
         conf << "\n# migsafe ephemeral cluster\n"
              << "listen_addresses = ''\n"
-             << "unix_socket_directories = '" << s.base.string() << "'\n"
+             << "unix_socket_directories = " << conf_string(s.base.string()) << "\n"
              << "port = " << s.port << "\n"
              << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n";
         for (const auto& line : options.settings) {
@@ -172,8 +201,8 @@ EphemeralCluster EphemeralCluster::start(ClusterOptions options)
 
 std::string EphemeralCluster::conninfo(std::string_view dbname) const
 {
-    return fmt::format("host={} port={} user={} dbname={}", m_state->base.string(), m_state->port,
-                       m_state->user, dbname);
+    return fmt::format("host={} port={} user={} dbname={}", conninfo_value(m_state->base.string()),
+                       m_state->port, conninfo_value(m_state->user), conninfo_value(dbname));
 }
 
 int EphemeralCluster::port() const

@@ -68,9 +68,8 @@ TEST_CASE("EphemeralCluster::start runs a socket-only server that stop and the d
         std::cerr << "cluster start took " << cluster.start_duration().count() << " ms\n";
         CHECK(cluster.major_version() >= 13);
         CHECK(base.filename().string().starts_with("migsafe-cluster-"));
-        CHECK(cluster.conninfo() == "host=" + base.string() +
-                                        " port=" + std::to_string(cluster.port()) +
-                                        " user=postgres dbname=postgres");
+        CHECK(cluster.conninfo().ends_with(" port=" + std::to_string(cluster.port()) +
+                                           " user=postgres dbname=postgres"));
 
         auto session = Session::connect(cluster.conninfo());
         CHECK(session.query_value("SELECT current_setting('listen_addresses')") == "");
@@ -149,7 +148,8 @@ TEST_CASE("EphemeralCluster::start with a bad setting fails naming the server lo
         auto at = message.find("/server.log");
         REQUIRE(at != std::string::npos);
         CHECK(message.find("shared_buffers") != std::string::npos); // the log's tail
-        auto start = message.rfind(' ', at) + 1;
+        REQUIRE(message.starts_with("the server did not start, see "));
+        auto start = std::string_view("the server did not start, see ").size();
         auto base = std::filesystem::path(message.substr(start, at - start));
         CHECK(std::filesystem::exists(base / "server.log"));
         std::filesystem::remove_all(base);
