@@ -6,6 +6,7 @@
 
 #include <migsafe/platform/cluster.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/interrupt.hpp>
 #include <migsafe/platform/process.hpp>
 
 #include <pwd.h>
@@ -28,6 +29,8 @@ struct EphemeralCluster::State {
     bool running = false;
     std::chrono::milliseconds start_duration{0};
     std::chrono::milliseconds timeout{0};
+    /// Stops the server and removes the directory if the process is interrupted.
+    interrupt::Cleanup on_interrupt;
 
     void make_data_dir(const std::filesystem::path& cache, const std::filesystem::path& data);
 };
@@ -194,6 +197,23 @@ EphemeralCluster EphemeralCluster::start(ClusterOptions options)
     // From here on the destructor cleans up, also when a step below throws.
     EphemeralCluster cluster(std::move(state));
     State& s = *cluster.m_state;
+    s.on_interrupt = interrupt::Cleanup(
+        fmt::format("stopping the ephemeral cluster in {}", s.base.string()), [&s] {
+            // On SIGINT/SIGTERM: the same as the destructor, from the watcher thread.
+            auto data = s.base / "data";
+            if (std::filesystem::exists(data / "postmaster.pid")) {
+                run_process({.program = s.binaries.program("pg_ctl").string(),
+                             .args = {"-D", data.string(), "-m", "immediate", "-w", "stop"},
+                             .working_dir = s.base,
+                             .timeout = std::chrono::seconds(30),
+                             .run_as_user = s.os_user,
+                             .on_failure = OnFailure::return_result});
+            }
+            if (s.keep == Keep::no) {
+                std::error_code ec;
+                std::filesystem::remove_all(s.base, ec);
+            }
+        });
     if (!s.os_user.empty()) {
         hand_over(s.base, s.os_user, Recursive::no);
     }
@@ -309,6 +329,7 @@ void EphemeralCluster::release() noexcept
         return;
     }
     State& s = *m_state;
+    s.on_interrupt.release();
     if (s.running) {
         try {
             run_process({.program = s.binaries.program("pg_ctl").string(),
