@@ -70,12 +70,14 @@ NamedFile classify_file(const std::filesystem::path& path)
         named.name = stem.substr(separator + 2);
         return named;
     }
+    const bool starts_with_digit =
+        !stem.empty() && std::isdigit(static_cast<unsigned char>(stem.front())) != 0;
     auto parts = split_version(stem);
-    if (!parts) {
-        if (!stem.empty() && std::isdigit(static_cast<unsigned char>(stem.front())) != 0) {
-            invalid_version(path, stem);
-        }
+    if (!starts_with_digit) {
         invalid_layout(path, "does not follow a known migration layout");
+    }
+    if (!parts) {
+        invalid_version(path, stem);
     }
     named.version = version_of(path, parts->first);
     named.name = parts->second;
