@@ -172,7 +172,7 @@ DefaultKind classify_default(const Json& expr)
         return DefaultKind::other;
     }
     const auto first = expr.begin();
-    const std::string type = first.key();
+    const std::string& type = first.key();
     const Json& body = first.value();
     if (type == "A_Const") {
         return DefaultKind::constant;

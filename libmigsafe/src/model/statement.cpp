@@ -40,7 +40,7 @@ std::string_view to_string(StatementKind kind) noexcept
         {do_block, "do_block"},
         {insert, "insert"},
         {update, "update"},
-        {delete_, "delete"},
+        {delete_rows, "delete"},
         {select, "select"},
         {truncate, "truncate"},
         {vacuum, "vacuum"},

@@ -175,7 +175,7 @@ SumFile parse_sum_file(std::string_view text, const std::filesystem::path& file)
 std::string write_sum_file(const std::filesystem::path& directory)
 {
     const auto set = load_migration_set(directory, {.parse_statements = ParseStatements::no});
-    const auto text = render_sum_file(compute_sum(set));
+    auto text = render_sum_file(compute_sum(set));
     const auto path = directory / k_sum_file_name;
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << text;

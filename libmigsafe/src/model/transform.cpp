@@ -191,7 +191,7 @@ void transform_statement(const Json& node, Statement& statement)
         return;
     }
     const auto first = node.begin();
-    const std::string type = first.key();
+    const std::string& type = first.key();
     const Json& body = first.value();
     statement.kind = StatementKind::other;
     for (const auto& [name, kind] : k_plain_nodes) {
@@ -231,7 +231,7 @@ void transform_statement(const Json& node, Statement& statement)
         statement.details = Insert{relation_of(body.value("relation", Json::object())),
                                    !select.contains("valuesLists")};
     } else if (type == "UpdateStmt" || type == "DeleteStmt") {
-        statement.kind = type == "UpdateStmt" ? StatementKind::update : StatementKind::delete_;
+        statement.kind = type == "UpdateStmt" ? StatementKind::update : StatementKind::delete_rows;
         statement.details = DataChange{relation_of(body.value("relation", Json::object())),
                                        body.contains("whereClause")};
     } else if (type == "TruncateStmt") {

@@ -186,7 +186,7 @@ TEST_CASE("migsafe::model data changes, drops and other kinds")
     REQUIRE(statements.size() == 21);
     CHECK(statements[0].kind == StatementKind::update);
     CHECK(statements[0].as<DataChange>().has_where);
-    CHECK(statements[1].kind == StatementKind::delete_);
+    CHECK(statements[1].kind == StatementKind::delete_rows);
     CHECK_FALSE(statements[1].as<DataChange>().has_where);
     CHECK(statements[1].as<DataChange>().table.qualified() == "s.t");
     CHECK(to_string(statements[1].kind) == "delete");

@@ -38,7 +38,7 @@ enum class StatementKind {
     do_block, ///< DO; the PL/pgSQL body stays opaque text
     insert,
     update,
-    delete_, ///< DELETE (trailing underscore: `delete` is a keyword)
+    delete_rows, ///< DELETE (named `delete` by to_string)
     select,
     truncate,
     vacuum,      ///< VACUUM or ANALYZE
