@@ -3,6 +3,11 @@
 /// Everything libmigsafe offers, in one include. Deploy tools that need one engine only
 /// can include its headers under <migsafe/AREA/...> instead.
 
+#include <migsafe/integrity/checksum.hpp>
+#include <migsafe/integrity/compare.hpp>
+#include <migsafe/integrity/diff.hpp>
+#include <migsafe/integrity/report.hpp>
+#include <migsafe/integrity/verify.hpp>
 #include <migsafe/platform/assert.hpp>
 #include <migsafe/platform/cluster.hpp>
 #include <migsafe/platform/conninfo.hpp>
