@@ -212,3 +212,32 @@ TEST_CASE("integrity::scan rejects jobs below 1 and unreachable servers")
         CHECK(e.message().find("s3cret") == std::string::npos);
     }
 }
+
+TEST_CASE("integrity::scan names the server's refusal as db-query-failed")
+{
+    TestDatabase db;
+    auto s = db.connect();
+    const std::string role = "migsafe_noread_" + db.name();
+    s.exec("CREATE TABLE secret (id int); CREATE ROLE " + role + " LOGIN");
+    try {
+        (void)scan(db.conninfo() + " user=" + role, {.tables = {"secret"}});
+        FAIL("no throw");
+    } catch (const migsafe::Error& e) {
+        CHECK(e.code() == "db-query-failed");
+        CHECK(e.message() == "COPY failed: permission denied for table secret");
+        CHECK(e.context().sqlstate == "42501");
+    }
+    s.exec("DROP ROLE " + role);
+}
+
+TEST_CASE("integrity::diff of a saved baseline against a later scan finds the change")
+{
+    TestDatabase db;
+    auto s = db.connect();
+    s.exec(items_sql(300));
+    auto baseline = IntegrityReport::from_json(scan(db.conninfo()).to_json());
+    s.exec("DELETE FROM items WHERE id = 5");
+    auto found = diff(baseline, scan(db.conninfo()));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].describe() == "public.items: row count 299, expected 300");
+}

@@ -1,6 +1,8 @@
 // The SQL of the integrity engine (docs/integrity.md explains the choices).
 #include "platform/catalog/integrity_queries.hpp"
 
+#include <migsafe/platform/session.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -85,27 +87,12 @@ std::string key_texts(const RelationInfo& rel)
 
 std::string quote_identifier(std::string_view name)
 {
-    std::string out = "\"";
-    for (char c : name) {
-        out += c;
-        if (c == '"') {
-            out += '"';
-        }
-    }
-    return out + "\"";
+    return quote_ident(name);
 }
 
 std::string quote_string(std::string_view text)
 {
-    bool backslash = text.find('\\') != std::string_view::npos;
-    std::string out = backslash ? "E'" : "'";
-    for (char c : text) {
-        out += c;
-        if (c == '\'' || c == '\\') {
-            out += c;
-        }
-    }
-    return out + "'";
+    return quote_literal(text);
 }
 
 void pin_output_settings(PgConnection& conn)

@@ -37,17 +37,45 @@ std::string trimmed(std::string text)
     return text;
 }
 
+// The same SQLSTATE decisions as Session (session.cpp), so that callers see one set of
+// codes whichever connection class ran the statement.
+std::string_view code_for(std::string_view sqlstate)
+{
+    if (sqlstate == "55P03") {
+        return "db-lock-timeout";
+    }
+    if (sqlstate == "57014") {
+        return "db-statement-timeout";
+    }
+    if (sqlstate == "40001") {
+        return "db-serialization-failure";
+    }
+    if (sqlstate == "40P01") {
+        return "db-deadlock";
+    }
+    return "db-query-failed";
+}
+
 [[noreturn]] void fail(PGconn* conn, const PGresult* result, const std::string& conninfo,
                        std::string_view what)
 {
-    std::string message = result != nullptr ? PQresultErrorMessage(result) : "";
+    const char* primary =
+        result != nullptr ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    std::string message = primary != nullptr ? primary : "";
     if (message.empty()) {
         message = PQerrorMessage(conn);
     }
     const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-    throw Error("db-query-failed",
-                fmt::format("{} failed: {}", what, redact_secret_in(trimmed(message), conninfo)),
-                {.sqlstate = state != nullptr ? state : ""});
+    std::string sqlstate = state != nullptr ? state : "";
+    message = fmt::format("{} failed: {}", what, redact_secret_in(trimmed(message), conninfo));
+    if (PQstatus(conn) == CONNECTION_BAD || sqlstate.starts_with("08") || sqlstate == "57P01" ||
+        sqlstate == "57P02" || sqlstate == "57P03") {
+        throw Error(
+            "db-connection-lost",
+            fmt::format("lost the connection to '{}': {}", redact_conninfo(conninfo), message),
+            {.sqlstate = sqlstate});
+    }
+    throw Error(code_for(sqlstate), message, {.sqlstate = sqlstate});
 }
 
 std::string_view first_words(const std::string& sql)
