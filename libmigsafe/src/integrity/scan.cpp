@@ -53,9 +53,11 @@ public:
             }
             ++m_tables_total;
             std::int64_t pieces = 1;
-            if (split && rel.pages > m_options.split_pages) {
-                pieces = std::min<std::int64_t>(rel.pages / (m_options.split_pages / 2),
-                                                static_cast<std::int64_t>(m_options.jobs) * 4);
+            if (split && rel.pages > std::max<std::int64_t>(m_options.split_pages, 1)) {
+                // Pieces of at least half the threshold, at most four per worker.
+                std::int64_t min_piece = std::max<std::int64_t>(1, m_options.split_pages / 2);
+                pieces = std::clamp<std::int64_t>(rel.pages / min_piece, 1,
+                                                  static_cast<std::int64_t>(m_options.jobs) * 4);
             }
             std::int64_t step = (rel.pages + pieces - 1) / pieces;
             for (std::int64_t p = 0; p < pieces; ++p) {

@@ -126,3 +126,24 @@ TEST_CASE("integrity::compare_databases localises by composite keys")
     REQUIRE(ck.ranges.size() == 1);
     CHECK(ck.ranges[0].rows_a <= 8);
 }
+
+TEST_CASE("integrity::compare_databases localises in hostile tables with hostile keys")
+{
+    TestDatabase a;
+    TestDatabase b;
+    const std::string sql =
+        "CREATE SCHEMA \"s p\"; CREATE TABLE \"s p\".\"we\"\"ird\" (\"k'ey\" text PRIMARY KEY, v "
+        "int); INSERT INTO \"s p\".\"we\"\"ird\" SELECT 'k' || g || CASE g % 4 WHEN 0 THEN "
+        "E'\\\\' WHEN 1 THEN '''' WHEN 2 THEN ' ü\"' ELSE '' END, g FROM generate_series(1, 500) g";
+    a.connect().exec(sql);
+    auto sb = b.connect();
+    sb.exec(sql);
+    sb.exec("UPDATE \"s p\".\"we\"\"ird\" SET v = 0 WHERE v IN (40, 41, 42)");
+    auto c = compare_databases(a.conninfo(), b.conninfo(),
+                               {.show_rows = ShowRows::yes, .leaf_rows = 4, .fan_out = 3});
+    const auto& weird = localisation_of(c, "\"s p\".\"we\"\"ird\"");
+    REQUIRE(weird.rows.size() == 3);
+    CHECK(weird.rows[0] == RowDifference{{"k40\\"}, RowChange::changed});
+    CHECK(weird.rows[1] == RowDifference{{"k41'"}, RowChange::changed});
+    CHECK(weird.rows[2] == RowDifference{{"k42 ü\""}, RowChange::changed});
+}
