@@ -1,6 +1,5 @@
 #include "support/test_db.hpp"
 
-#include <migsafe/platform/cluster.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/pg_binaries.hpp>
 
@@ -32,6 +31,7 @@ struct Harness {
     std::string template_name;
     int databases = 0;
     bool case_failed = false;
+    std::filesystem::path initdb_cache;
 };
 
 Harness& harness()
@@ -69,7 +69,8 @@ void ensure_started(Harness& h)
             external != nullptr && *external != '\0') {
             h.conninfo = external;
         } else {
-            h.cluster = std::make_unique<EphemeralCluster>(EphemeralCluster::start());
+            h.cluster = std::make_unique<EphemeralCluster>(
+                EphemeralCluster::start({.initdb_cache = cluster_options().initdb_cache}));
             h.conninfo = h.cluster->conninfo();
             std::cerr << fmt::format("migsafe db tests: cluster in {} started in {} ms\n",
                                      h.cluster->base_dir().string(),
@@ -94,6 +95,10 @@ void finish(bool failed)
 {
     Harness& h = harness();
     std::lock_guard lock(h.mutex);
+    if (!h.initdb_cache.empty()) {
+        std::error_code ec;
+        std::filesystem::remove_all(h.initdb_cache, ec);
+    }
     if (!h.started) {
         return;
     }
@@ -163,6 +168,17 @@ std::string server_conninfo(const std::string& dbname)
     std::lock_guard lock(h.mutex);
     ensure_started(h);
     return platform::conninfo_with_dbname(h.conninfo, dbname);
+}
+
+platform::ClusterOptions cluster_options()
+{
+    Harness& h = harness();
+    if (h.initdb_cache.empty()) {
+        const char* tmp = std::getenv("TMPDIR");
+        std::filesystem::path parent = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+        h.initdb_cache = parent / fmt::format("migsafe-initdb-cache-{}", getpid());
+    }
+    return {.initdb_cache = h.initdb_cache};
 }
 
 void require_local_postgres()

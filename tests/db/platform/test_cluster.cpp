@@ -63,8 +63,11 @@ TEST_CASE("EphemeralCluster::start runs a socket-only server that stop and the d
     migsafe::test::ScopedEnv no_keep("MIGSAFE_KEEP_CLUSTER", std::nullopt);
     std::filesystem::path base;
     {
-        auto cluster = EphemeralCluster::start();
+        auto cluster = EphemeralCluster::start(migsafe::test::cluster_options());
         base = cluster.base_dir();
+        CHECK(std::filesystem::exists(
+            migsafe::test::cluster_options().initdb_cache /
+            ("pg" + std::to_string(cluster.major_version()) + "-postgres") / "PG_VERSION"));
         std::cerr << "cluster start took " << cluster.start_duration().count() << " ms\n";
         CHECK(cluster.major_version() >= 13);
         CHECK(base.filename().string().starts_with("migsafe-cluster-"));
@@ -102,7 +105,7 @@ TEST_CASE("EphemeralCluster is stopped and removed while an exception unwinds")
     std::filesystem::path base;
     int pid = 0;
     try {
-        auto cluster = EphemeralCluster::start();
+        auto cluster = EphemeralCluster::start(migsafe::test::cluster_options());
         base = cluster.base_dir();
         pid = postmaster_pid(cluster);
         throw std::runtime_error("boom");
@@ -122,7 +125,9 @@ TEST_CASE("EphemeralCluster::keep keeps the directory and the server log")
     std::filesystem::path base;
     std::filesystem::path log;
     {
-        auto cluster = EphemeralCluster::start({.keep = Keep::yes});
+        auto options = migsafe::test::cluster_options();
+        options.keep = Keep::yes;
+        auto cluster = EphemeralCluster::start(options);
         CHECK(cluster.kept());
         base = cluster.base_dir();
         log = cluster.log_path();
@@ -138,8 +143,10 @@ TEST_CASE("EphemeralCluster::start with a bad setting fails naming the server lo
     migsafe::test::require_local_postgres();
     migsafe::test::ScopedEnv no_keep("MIGSAFE_KEEP_CLUSTER", std::nullopt);
     try {
-        EphemeralCluster::start(
-            {.settings = {"shared_buffers = 'lots'"}, .start_timeout = std::chrono::seconds(20)});
+        auto options = migsafe::test::cluster_options();
+        options.settings = {"shared_buffers = 'lots'"};
+        options.start_timeout = std::chrono::seconds(20);
+        EphemeralCluster::start(options);
         FAIL("no throw");
     } catch (const migsafe::Error& e) {
         CHECK(e.code() == "cluster-start-failed");
