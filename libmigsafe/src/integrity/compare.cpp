@@ -59,9 +59,14 @@ Comparison compare_databases(const std::string& conninfo_a, const std::string& c
     result.b = scan(conninfo_b, options.scan);
     result.differences = diff(result.a, result.b);
 
+    std::map<std::string, const TableReport*> in_b;
+    for (const auto& table : result.b.tables) {
+        in_b.emplace(table.qualified_name(), &table);
+    }
     std::vector<const TableReport*> differing;
     for (const auto& table : result.a.tables) {
-        const TableReport* other = result.b.find_table(table.qualified_name());
+        auto found = in_b.find(table.qualified_name());
+        const TableReport* other = found == in_b.end() ? nullptr : found->second;
         // A partitioned table is localised through its partitions.
         if (other != nullptr && other->checksum != table.checksum &&
             table.kind != TableKind::partitioned) {

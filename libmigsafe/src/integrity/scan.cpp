@@ -17,6 +17,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 namespace migsafe::integrity {
 namespace {
@@ -239,6 +240,28 @@ void add_health(catalog::PgConnection& conn, const std::vector<catalog::Relation
     }
 }
 
+// Byte order, not the server's collation: equal databases on differently configured
+// servers give equal reports.
+void sort_bytewise(IntegrityReport& report)
+{
+    std::sort(report.tables.begin(), report.tables.end(),
+              [](const TableReport& a, const TableReport& b) {
+                  return std::tie(a.schema, a.name) < std::tie(b.schema, b.name);
+              });
+    std::sort(report.invalid_indexes.begin(), report.invalid_indexes.end(),
+              [](const InvalidIndex& a, const InvalidIndex& b) {
+                  return std::tie(a.schema, a.name) < std::tie(b.schema, b.name);
+              });
+    std::sort(report.unvalidated_constraints.begin(), report.unvalidated_constraints.end(),
+              [](const UnvalidatedConstraint& a, const UnvalidatedConstraint& b) {
+                  return std::tie(a.table, a.name) < std::tie(b.table, b.name);
+              });
+    std::sort(report.sequences.begin(), report.sequences.end(),
+              [](const SequenceReport& a, const SequenceReport& b) {
+                  return std::tie(a.schema, a.name) < std::tie(b.schema, b.name);
+              });
+}
+
 } // namespace
 
 IntegrityReport scan(const std::string& conninfo, const ScanOptions& options)
@@ -286,6 +309,7 @@ IntegrityReport scan(const std::string& conninfo, const ScanOptions& options)
         report.tables.push_back(table_report(relations[i], checksums[i]));
     }
     add_health(leader, relations, options, report);
+    sort_bytewise(report);
     for (auto& helper : helpers) {
         catalog::end_transaction(helper);
     }
