@@ -119,8 +119,9 @@ TableLocalisation bisect_table(catalog::PgConnection& a, catalog::PgConnection& 
             lower = std::move(split);
         }
         slices.push_back({lower, next.range.upper});
-        for (auto it = slices.rbegin(); it != slices.rend(); ++it) {
-            stack.push_back({std::move(*it), false});
+        std::reverse(slices.begin(), slices.end());
+        for (auto& slice : slices) {
+            stack.push_back({std::move(slice), false});
         }
     }
     return out;

@@ -289,6 +289,7 @@ IntegrityReport scan(const std::string& conninfo, const ScanOptions& options)
         helpers.push_back(detail::open_read_session(conninfo, snapshot));
     }
     std::vector<std::thread> threads;
+    threads.reserve(helpers.size());
     for (auto& helper : helpers) {
         threads.emplace_back([&scanner, &helper] { scanner.work(helper); });
     }

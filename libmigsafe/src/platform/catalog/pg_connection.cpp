@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
 #include <libpq-fe.h>
 
 namespace migsafe::platform::catalog {
@@ -95,11 +97,11 @@ PgConnection::~PgConnection() = default;
 
 PgConnection PgConnection::connect(const std::string& conninfo, const std::string& application_name)
 {
-    const char* keys[] = {"dbname", "fallback_application_name", nullptr};
-    const char* values[] = {conninfo.c_str(), application_name.c_str(), nullptr};
+    const std::array<const char*, 3> keys = {"dbname", "fallback_application_name", nullptr};
+    const std::array<const char*, 3> values = {conninfo.c_str(), application_name.c_str(), nullptr};
     auto state = std::make_unique<State>();
     state->conninfo = conninfo;
-    state->conn = PQconnectdbParams(keys, values, 1);
+    state->conn = PQconnectdbParams(keys.data(), values.data(), 1);
     if (state->conn == nullptr || PQstatus(state->conn) != CONNECTION_OK) {
         std::string message =
             state->conn != nullptr ? PQerrorMessage(state->conn) : "out of memory";
