@@ -64,11 +64,9 @@ std::string SequenceReport::qualified_name() const
 
 bool SequenceReport::behind() const
 {
-    if (!column_max || increment < 0) {
+    // Unknown positions (an unreadable sequence, an empty column) are not reported.
+    if (!column_max || !last_value || increment < 0) {
         return false;
-    }
-    if (!last_value) {
-        return true;
     }
     // The next value handed out is last_value itself until it has been called once.
     return is_called ? *column_max > *last_value : *column_max >= *last_value;

@@ -112,6 +112,8 @@ TEST_CASE("integrity::SequenceReport::behind compares the next value with the co
     CHECK(s.behind());
     s.column_max = std::nullopt;
     CHECK_FALSE(s.behind());
+    s = {.last_value = std::nullopt, .column_max = 50};
+    CHECK_FALSE(s.behind());
     s = {.last_value = 1, .is_called = true, .increment = -1, .column_max = 50};
     CHECK_FALSE(s.behind());
 }

@@ -72,7 +72,8 @@ struct SequenceReport {
     MIGSAFE_API std::string qualified_name() const;
     /// Whether the next value the sequence hands out is already in its owning column
     /// (ascending sequences: next value <= column max; descending: >= column min is not
-    /// tracked, so descending sequences are never behind).
+    /// tracked, so descending sequences are never behind). False when `last_value` or
+    /// `column_max` is unknown.
     MIGSAFE_API bool behind() const;
 };
 
