@@ -28,6 +28,9 @@ using Clock = std::chrono::steady_clock;
 constexpr std::uint64_t k_progress_every_rows = 1U << 16U;
 constexpr int k_min_tid_range_server = 140000;
 
+// Thrown out of a COPY callback to abandon the stream once another worker has failed.
+struct Stopped {};
+
 struct WorkItem {
     std::size_t relation = 0; ///< index into the relations in scope
     catalog::BlockRange blocks{};
@@ -86,6 +89,8 @@ public:
                 }
                 hash_item(conn, m_items[next]);
             }
+        } catch (const Stopped&) {
+            return; // another worker failed; its error is the one reported
         } catch (...) {
             std::lock_guard lock(m_mutex);
             if (!m_error) {
@@ -121,7 +126,7 @@ private:
                 unreported = 0;
                 bytes = 0;
                 if (m_failed.load()) {
-                    throw Error("internal-assertion", "scan stopped after another worker failed");
+                    throw Stopped{};
                 }
             }
         });
