@@ -218,16 +218,19 @@ TEST_CASE("integrity::scan names the server's refusal as db-query-failed")
     TestDatabase db;
     auto s = db.connect();
     const std::string role = "migsafe_noread_" + db.name();
-    s.exec("CREATE TABLE secret (id int); CREATE ROLE " + role + " LOGIN");
+    s.exec(items_sql(5000) + "; CREATE TABLE secret (id int); CREATE ROLE " + role +
+           " LOGIN; GRANT SELECT ON items TO " + role);
     try {
-        (void)scan(db.conninfo() + " user=" + role, {.tables = {"secret"}});
+        // Parallel: the worker that fails stops the others and its error is the one thrown.
+        (void)scan(db.conninfo() + " user=" + role,
+                   {.tables = {"secret", "items"}, .jobs = 2, .split_pages = 8});
         FAIL("no throw");
     } catch (const migsafe::Error& e) {
         CHECK(e.code() == "db-query-failed");
         CHECK(e.message() == "COPY failed: permission denied for table secret");
         CHECK(e.context().sqlstate == "42501");
     }
-    s.exec("DROP ROLE " + role);
+    s.exec("DROP OWNED BY " + role + "; DROP ROLE " + role);
 }
 
 TEST_CASE("integrity::diff of a saved baseline against a later scan finds the change")
