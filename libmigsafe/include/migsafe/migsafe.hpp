@@ -3,6 +3,11 @@
 /// Everything libmigsafe offers, in one include. Deploy tools that need one engine only
 /// can include its headers under <migsafe/AREA/...> instead.
 
+#include <migsafe/integrity/checksum.hpp>
+#include <migsafe/integrity/compare.hpp>
+#include <migsafe/integrity/diff.hpp>
+#include <migsafe/integrity/report.hpp>
+#include <migsafe/integrity/verify.hpp>
 #include <migsafe/model/directive.hpp>
 #include <migsafe/model/migration.hpp>
 #include <migsafe/model/migration_set.hpp>
@@ -20,4 +25,6 @@
 #include <migsafe/platform/pg_binaries.hpp>
 #include <migsafe/platform/process.hpp>
 #include <migsafe/platform/session.hpp>
+#include <migsafe/platform/transaction.hpp>
+#include <migsafe/workflow/demo.hpp>
 #include <migsafe/version.hpp>

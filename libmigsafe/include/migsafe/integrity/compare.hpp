@@ -1,0 +1,104 @@
+#pragma once
+
+#include <migsafe/export.hpp>
+#include <migsafe/integrity/diff.hpp>
+#include <migsafe/integrity/report.hpp>
+#include <migsafe/integrity/verify.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace migsafe::integrity {
+
+/// Whether a comparison lists the keys of the rows that differ.
+enum class ShowRows { no, yes };
+
+/// How to compare two databases. Fill it with designated initializers.
+struct CompareOptions {
+    /// Scope, jobs and progress of the two scans (run one after the other).
+    ScanOptions scan{};
+    /// List the differing keys inside each differing range.
+    ShowRows show_rows = ShowRows::no;
+    /// Bisection stops at ranges of at most this many rows on either side.
+    std::uint64_t leaf_rows = 64;
+    /// Each differing range is cut into this many slices per step (at least 2).
+    int fan_out = 16;
+    /// At most this many differing ranges per table; further ones are not looked for.
+    std::size_t max_ranges = 100;
+    /// At most this many differing keys per table (with `show_rows`).
+    std::size_t max_rows = 1000;
+};
+
+/// A primary key value: one text value per key column, as PostgreSQL prints it.
+using KeyValue = std::vector<std::string>;
+
+/// A range of primary keys, `lower <= key < upper` (absent bounds are open), whose rows
+/// differ between the two databases, with its row count on each side.
+struct DifferingRange {
+    std::optional<KeyValue> lower{};
+    std::optional<KeyValue> upper{};
+    std::uint64_t rows_a = 0;
+    std::uint64_t rows_b = 0;
+
+    friend bool operator==(const DifferingRange&, const DifferingRange&) = default;
+};
+
+/// How one row differs.
+enum class RowChange {
+    only_in_a, ///< the key exists in the first database only
+    only_in_b, ///< the key exists in the second database only
+    changed,   ///< the key exists in both, with different values
+};
+
+/// One differing row, by its key.
+struct RowDifference {
+    KeyValue key{};
+    RowChange change = RowChange::changed;
+
+    friend bool operator==(const RowDifference&, const RowDifference&) = default;
+};
+
+/// Where the differences of one table are.
+struct TableLocalisation {
+    std::string table{};    ///< schema-qualified
+    bool localised = false; ///< false: `reason` says why the table could not be narrowed
+    std::string reason{};   ///< e.g. `no primary key`
+    std::vector<std::string> key_columns{};
+    std::vector<DifferingRange> ranges{}; ///< in key order
+    std::vector<RowDifference> rows{};    ///< with `ShowRows::yes`, in key order
+    bool truncated = false;               ///< `max_ranges` or `max_rows` was reached
+
+    friend bool operator==(const TableLocalisation&, const TableLocalisation&) = default;
+};
+
+/// The result of comparing two databases.
+struct Comparison {
+    IntegrityReport a{};                     ///< report of the first database
+    IntegrityReport b{};                     ///< report of the second database
+    std::vector<Difference> differences{};   ///< `diff(a, b)`
+    std::vector<TableLocalisation> tables{}; ///< one per table whose checksums differ
+
+    /// Whether the databases agree (no differences).
+    bool equal() const { return differences.empty(); }
+    /// The JSON form (docs/integrity.md): {a, b, differences, localisations}.
+    MIGSAFE_API std::string to_json(int indent = 2) const;
+};
+
+/// Scans both databases (`scan()`), diffs the reports and, for each table present in both
+/// whose row count or checksum differs, bisects by primary-key ranges: each range is
+/// hashed on both sides (COPY, as in a scan), differing ranges are split at key quantiles
+/// until they hold at most `leaf_rows` rows. Tables without a primary key, or whose
+/// columns or keys differ between the two, are reported as not localisable. The bisection
+/// reads each side in its own REPEATABLE READ transaction, after the scans.
+/// Throws what `scan()` throws. Cost: the two scans, plus about `log(rows / leaf_rows) /
+/// log(fan_out)` reads of each differing table on both sides.
+MIGSAFE_API Comparison compare_databases(const std::string& conninfo_a,
+                                         const std::string& conninfo_b,
+                                         const CompareOptions& options = {});
+
+/// The stable name of a row change (`only-in-a`, `only-in-b`, `changed`).
+MIGSAFE_API std::string_view to_string(RowChange change) noexcept;
+
+} // namespace migsafe::integrity
