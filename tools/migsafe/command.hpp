@@ -47,5 +47,6 @@ std::string resolve_conninfo(const std::string& db_option);
 /// Registers each subcommand on `app`; its callback fills `selected`.
 void register_sum(CLI::App& app, Selected& selected);
 void register_demo(CLI::App& app, Selected& selected);
+void register_verify(CLI::App& app, Selected& selected);
 
 } // namespace migsafe::cli

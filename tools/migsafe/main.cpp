@@ -81,6 +81,7 @@ int main(int argc, char** argv)
     migsafe::cli::Selected selected;
     migsafe::cli::register_sum(app, selected);
     migsafe::cli::register_demo(app, selected);
+    migsafe::cli::register_verify(app, selected);
 
     try {
         app.parse(argc, argv);

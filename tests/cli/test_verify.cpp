@@ -1,0 +1,102 @@
+#include "cli_runner.hpp"
+#include "support/test_db.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+using migsafe::test::run_cli;
+using migsafe::test::TestDatabase;
+namespace fs = std::filesystem;
+
+namespace {
+
+void load_clinics(const TestDatabase& db)
+{
+    auto session = db.connect();
+    session.exec("CREATE TABLE clinics (id bigint PRIMARY KEY, name text NOT NULL, "
+                 "rating numeric);"
+                 "INSERT INTO clinics SELECT g, 'clinic ' || g, g % 5 "
+                 "FROM generate_series(1, 2000) g;");
+}
+
+fs::path scratch_file(const std::string& tag)
+{
+    return fs::temp_directory_path() /
+           ("migsafe-cli-verify-" + std::to_string(::getpid()) + "-" + tag + ".json");
+}
+
+} // namespace
+
+TEST_CASE("migsafe verify --out then --baseline passes, and fails after one value changes")
+{
+    TestDatabase db;
+    load_clinics(db);
+    auto saved = scratch_file("baseline");
+
+    auto first = run_cli({"verify", "--db", db.conninfo(), "--out", saved.string()});
+    CAPTURE(first.err);
+    REQUIRE(first.exit_code == 0);
+    CHECK(first.out.find("public.clinics") != std::string::npos);
+    CHECK((fs::status(saved).permissions() & fs::perms::group_read) == fs::perms::none);
+
+    auto same = run_cli({"verify", "--db", db.conninfo(), "--baseline", saved.string()});
+    CHECK(same.exit_code == 0);
+    CHECK(same.out.find("matches the baseline") != std::string::npos);
+
+    db.connect().exec("UPDATE clinics SET rating = 1.00 WHERE id = 1234");
+    auto changed =
+        run_cli({"verify", "--db", db.conninfo(), "--baseline", saved.string(), "--json"});
+    CHECK(changed.exit_code == 1);
+    auto doc = nlohmann::json::parse(changed.out);
+    CHECK(doc["status"] == "fail");
+    REQUIRE(doc["report"]["differences"].size() == 1);
+    CHECK(doc["report"]["differences"][0]["object"] == "public.clinics");
+    fs::remove(saved);
+}
+
+TEST_CASE("migsafe verify --against localises the differing row to a key range")
+{
+    TestDatabase a;
+    TestDatabase b;
+    load_clinics(a);
+    load_clinics(b);
+    b.connect().exec("UPDATE clinics SET name = 'renamed' WHERE id = 777");
+    auto result = run_cli(
+        {"verify", "--db", a.conninfo(), "--against", b.conninfo(), "--show-rows", "--json"});
+    CHECK(result.exit_code == 1);
+    auto doc = nlohmann::json::parse(result.out);
+    CHECK(result.out.find("777") != std::string::npos);
+    CHECK(doc["status"] == "fail");
+}
+
+TEST_CASE("migsafe verify with a corrupt baseline exits 2 naming the file")
+{
+    TestDatabase db;
+    auto bad = scratch_file("corrupt");
+    std::ofstream(bad) << "{\"schema_version\": 1, \"tables\": 42}";
+    auto result = run_cli({"verify", "--db", db.conninfo(), "--baseline", bad.string()});
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find("[input-invalid-report]") != std::string::npos);
+    fs::remove(bad);
+}
+
+TEST_CASE("migsafe verify on an unreachable server exits 3 and never prints the password")
+{
+    auto result = run_cli(
+        {"verify", "--db", "host=/nonexistent port=1 user=u password=hunter2 dbname=x", "--json"});
+    CHECK(result.exit_code == 3);
+    CHECK(result.out.find("hunter2") == std::string::npos);
+    CHECK(result.err.find("hunter2") == std::string::npos);
+    CHECK(nlohmann::json::parse(result.out)["error"]["code"] == "db-connect-failed");
+}
+
+TEST_CASE("migsafe verify refuses --baseline together with --against")
+{
+    auto result = run_cli({"verify", "--baseline", "a.json", "--against", "dbname=x"});
+    CHECK(result.exit_code == 2);
+}

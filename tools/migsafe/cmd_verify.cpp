@@ -1,0 +1,191 @@
+// migsafe verify: an integrity report of a database, compared with a saved report or with
+// another database.
+#include "command.hpp"
+
+#include <migsafe/integrity/compare.hpp>
+#include <migsafe/integrity/diff.hpp>
+#include <migsafe/integrity/verify.hpp>
+#include <migsafe/platform/error.hpp>
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace migsafe::cli {
+namespace {
+
+struct VerifyArgs {
+    std::string db;
+    std::string out;
+    std::string baseline;
+    std::string against;
+    std::vector<std::string> tables;
+    std::vector<std::string> exclude;
+    int jobs = 1;
+    bool show_rows = false;
+    bool progress = false;
+    bool json = false;
+};
+
+std::string read_file(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw Error("input-not-found", "cannot read the baseline report " + path, {.file = path},
+                    "pass a report written by `migsafe verify --out FILE`");
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+/// Writes `text` to `path` through a temporary file and a rename, private to its owner.
+void write_private(const std::string& path, const std::string& text)
+{
+    std::string temporary = path + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out.flush()) {
+            throw Error("io-write-failed", "cannot write " + temporary, {.file = temporary});
+        }
+    }
+    std::filesystem::permissions(temporary, std::filesystem::perms::owner_read |
+                                                std::filesystem::perms::owner_write);
+    std::error_code ec;
+    std::filesystem::rename(temporary, path, ec);
+    if (ec) {
+        throw Error("io-write-failed", fmt::format("cannot write {}: {}", path, ec.message()),
+                    {.file = path});
+    }
+}
+
+/// Progress on stderr, only on a terminal or with --progress.
+std::function<void(const integrity::ScanProgress&)> progress_printer(bool forced)
+{
+    if (!forced && isatty(fileno(stderr)) == 0) {
+        return {};
+    }
+    return [](const integrity::ScanProgress& p) {
+        double seconds = std::chrono::duration<double>(p.elapsed).count();
+        std::cerr << fmt::format("\rverify: {}/{} tables, {} rows, {:.0f} rows/s   ", p.tables_done,
+                                 p.tables_total, p.rows_done,
+                                 seconds > 0 ? static_cast<double>(p.rows_done) / seconds : 0.0)
+                  << (p.tables_done == p.tables_total ? "\n" : "") << std::flush;
+    };
+}
+
+std::string render_differences(const std::vector<integrity::Difference>& differences)
+{
+    std::string text;
+    for (const auto& d : differences) {
+        text += "  " + d.describe() + "\n";
+    }
+    return text;
+}
+
+std::string render_report(const integrity::IntegrityReport& report)
+{
+    std::string text = fmt::format("{:<48} {:>12}  {}\n", "table", "rows", "checksum");
+    for (const auto& t : report.tables) {
+        text += fmt::format("{:<48} {:>12}  {}\n", t.qualified_name(), t.checksum.rows,
+                            t.checksum.sums_hex());
+    }
+    return text;
+}
+
+Outcome run_verify(const VerifyArgs& args)
+{
+    integrity::ScanOptions scan{.tables = args.tables,
+                                .exclude = args.exclude,
+                                .jobs = args.jobs,
+                                .progress = progress_printer(args.progress)};
+    std::string conninfo = resolve_conninfo(args.db);
+    Outcome outcome;
+    if (!args.against.empty()) {
+        auto comparison = integrity::compare_databases(
+            conninfo, args.against,
+            {.scan = scan,
+             .show_rows = args.show_rows ? integrity::ShowRows::yes : integrity::ShowRows::no});
+        outcome.exit_code = comparison.equal() ? 0 : 1;
+        outcome.report = nlohmann::json::parse(comparison.to_json());
+        outcome.text =
+            comparison.equal()
+                ? fmt::format("the two databases agree: {} tables\n", comparison.a.tables.size())
+                : fmt::format("{} difference(s):\n", comparison.differences.size()) +
+                      render_differences(comparison.differences);
+        for (const auto& table : comparison.tables) {
+            outcome.text += fmt::format(
+                "  {}: {}\n", table.table,
+                table.localised ? fmt::format("{} differing key range(s)", table.ranges.size())
+                                : "not localised (" + table.reason + ")");
+        }
+        return outcome;
+    }
+    std::optional<integrity::IntegrityReport> baseline;
+    if (!args.baseline.empty()) {
+        baseline = integrity::IntegrityReport::from_json(read_file(args.baseline));
+    }
+    auto report = integrity::scan(conninfo, scan);
+    if (!args.out.empty()) {
+        write_private(args.out, report.to_json());
+    }
+    auto differences = baseline ? integrity::diff(*baseline, report) : integrity::problems(report);
+    outcome.exit_code = differences.empty() ? 0 : 1;
+    outcome.report = {
+        {"integrity", nlohmann::json::parse(report.to_json())},
+        {"differences", nlohmann::json::parse(integrity::differences_to_json(differences))},
+        {"baseline", args.baseline.empty() ? nlohmann::json() : nlohmann::json(args.baseline)}};
+    outcome.text = render_report(report);
+    outcome.text += differences.empty()
+                        ? (baseline ? "matches the baseline\n" : "no problems found\n")
+                        : fmt::format("{} difference(s):\n", differences.size()) +
+                              render_differences(differences);
+    return outcome;
+}
+
+} // namespace
+
+void register_verify(CLI::App& app, Selected& selected)
+{
+    auto args = std::make_shared<VerifyArgs>();
+    auto* sub = app.add_subcommand(
+        "verify", "Integrity report of a database (exact row counts, table checksums, "
+                  "invalid indexes, unvalidated constraints, sequences), compared with a "
+                  "baseline or another database");
+    sub->add_option("--db", args->db,
+                    "Connection string or URL (default: DATABASE_URL, then the PG* variables)");
+    sub->add_option("--out", args->out, "Save the report (JSON) to this file");
+    auto* baseline =
+        sub->add_option("--baseline", args->baseline, "Compare with a report saved by --out");
+    auto* against = sub->add_option("--against", args->against,
+                                    "Compare with this second database and localise differences");
+    baseline->excludes(against);
+    sub->add_option("--tables", args->tables,
+                    "Only tables matching this pattern (schema.name, "
+                    "* wildcards); repeatable");
+    sub->add_option("--exclude", args->exclude, "Skip tables matching this pattern; repeatable");
+    sub->add_option("--jobs", args->jobs, "Parallel workers sharing one snapshot (default: 1)")
+        ->check(CLI::Range(1, 64));
+    sub->add_flag("--show-rows", args->show_rows,
+                  "With --against: list the keys of the differing rows");
+    sub->add_flag("--progress", args->progress, "Show progress on stderr even without a terminal");
+    sub->add_flag("--json", args->json, "Print the report as one JSON document");
+    sub->footer(
+        "Examples:\n"
+        "  migsafe verify --db postgres:///app --out before.json\n"
+        "  migsafe verify --db postgres:///app --baseline before.json   # after a migration\n"
+        "  migsafe verify --db postgres:///app --against postgres:///restored --jobs 2");
+    sub->callback([&selected, args] {
+        selected = {.name = "verify",
+                    .format = args->json ? OutputFormat::json : OutputFormat::text,
+                    .body = [args] { return run_verify(*args); }};
+    });
+}
+
+} // namespace migsafe::cli
