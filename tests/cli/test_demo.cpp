@@ -53,6 +53,13 @@ TEST_CASE("migsafe demo applies the podiatry set on an ephemeral cluster and rem
     CHECK(report["migrations"][0]["statements"][0]["kind"] == "create_table");
     CHECK(report["migrations"][0]["statements"][0]["line"].get<int>() >= 1);
     CHECK(report["cluster_dir"].is_null());
+    // verify before and after the seed: every table went from 0 rows to some.
+    REQUIRE(report["tables"].size() >= 4);
+    for (const auto& table : report["tables"]) {
+        CHECK(table["rows_before"] == 0);
+        CHECK(table["rows_after"].get<int>() > 0);
+    }
+    CHECK(report["verify_differences"].size() == report["tables"].size());
     CHECK(tmp.entries() == 0);
 }
 

@@ -57,6 +57,17 @@ std::string render_text(const workflow::DemoReport& report, bool color)
         out += fmt::format(", then the seed {}", report.seed);
     }
     out += fmt::format("; {:.0f} ms in all\n", report.total_ms);
+    if (!report.tables.empty()) {
+        out += fmt::format("\n{} before and after the seed ({:.0f} ms for both scans)\n",
+                           paint("verify", "1", color), report.verify_ms);
+        for (const auto& t : report.tables) {
+            out += fmt::format("    {:<36} {:>7} -> {:<7} {}\n", t.table, t.rows_before,
+                               t.rows_after, t.checksum_after);
+        }
+        out += fmt::format("    {} difference(s) between the two reports, as expected from "
+                           "the seed\n",
+                           report.verify_differences.size());
+    }
     out += report.cluster_dir.empty()
                ? std::string("the cluster is stopped and its directory removed\n")
                : fmt::format("the cluster is stopped; kept its directory {}\n", report.cluster_dir);

@@ -1,5 +1,7 @@
 #include "platform/logging.hpp"
 
+#include <migsafe/integrity/diff.hpp>
+#include <migsafe/integrity/verify.hpp>
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/model/sum_file.hpp>
 #include <migsafe/platform/error.hpp>
@@ -120,10 +122,28 @@ DemoReport run_demo(const DemoOptions& options)
         report.migrations.push_back(std::move(shown));
     }
     if (!options.seed.empty()) {
-        platform::Transaction transaction(session);
-        session.exec(read_text(options.seed));
+        const auto verifying = Clock::now();
+        auto before = integrity::scan(cluster.conninfo());
+        report.verify_ms = ms_since(verifying);
+        {
+            platform::Transaction transaction(session);
+            session.exec(read_text(options.seed));
+            transaction.commit();
+        }
         report.seed = options.seed.string();
-        transaction.commit();
+        const auto verifying_after = Clock::now();
+        auto after = integrity::scan(cluster.conninfo(), {.jobs = 2});
+        report.verify_ms += ms_since(verifying_after);
+        for (const auto& table : after.tables) {
+            const auto* old = before.find_table(table.qualified_name());
+            report.tables.push_back({.table = table.qualified_name(),
+                                     .rows_before = old != nullptr ? old->checksum.rows : 0,
+                                     .rows_after = table.checksum.rows,
+                                     .checksum_after = table.checksum.sums_hex()});
+        }
+        for (const auto& difference : integrity::diff(before, after)) {
+            report.verify_differences.push_back(difference.describe());
+        }
     }
     cluster.stop();
     report.total_ms = ms_since(started);

@@ -47,6 +47,14 @@ struct DemoMigration {
     double apply_ms = 0; ///< time to apply it on the ephemeral cluster
 };
 
+/// One table's exact row count before and after the seed, from two integrity scans.
+struct DemoTableRows {
+    std::string table; ///< schema-qualified
+    std::uint64_t rows_before = 0;
+    std::uint64_t rows_after = 0;
+    std::string checksum_after; ///< the table's checksum after the seed
+};
+
 /// What the demo did.
 struct DemoReport {
     int server_version = 0;        ///< e.g. 150018
@@ -56,6 +64,12 @@ struct DemoReport {
     bool sum_file_matches = false; ///< migsafe.sum agrees with the set
     std::vector<DemoMigration> migrations;
     std::string seed; ///< the seed file loaded, when one was given
+    /// `migsafe verify` after the migrations and after the seed: one line per table with
+    /// its rows before and after, and the differences the second report shows against
+    /// the first (`integrity::Difference::describe()`).
+    std::vector<DemoTableRows> tables;
+    std::vector<std::string> verify_differences;
+    double verify_ms = 0; ///< both integrity scans
     double total_ms = 0;
 };
 
