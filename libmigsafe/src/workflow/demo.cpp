@@ -171,6 +171,13 @@ std::string to_json(const DemoReport& report)
                               {"statements", statements},
                               {"apply_ms", m.apply_ms}});
     }
+    nlohmann::json tables = nlohmann::json::array();
+    for (const auto& t : report.tables) {
+        tables.push_back({{"table", t.table},
+                          {"rows_before", t.rows_before},
+                          {"rows_after", t.rows_after},
+                          {"checksum_after", t.checksum_after}});
+    }
     nlohmann::json doc{
         {"server_version", report.server_version},
         {"cluster_start_ms", report.cluster_start_ms},
@@ -180,6 +187,9 @@ std::string to_json(const DemoReport& report)
         {"sum_file_matches", report.sum_file_matches},
         {"migrations", migrations},
         {"seed", report.seed.empty() ? nlohmann::json() : nlohmann::json(report.seed)},
+        {"tables", tables},
+        {"verify_differences", report.verify_differences},
+        {"verify_ms", report.verify_ms},
         {"total_ms", report.total_ms}};
     return doc.dump();
 }
