@@ -100,3 +100,18 @@ TEST_CASE("migsafe verify refuses --baseline together with --against")
     auto result = run_cli({"verify", "--baseline", "a.json", "--against", "dbname=x"});
     CHECK(result.exit_code == 2);
 }
+
+TEST_CASE("migsafe verify --amcheck exits 3 without the extension and 0 with it")
+{
+    TestDatabase db;
+    load_clinics(db);
+    auto missing = run_cli({"verify", "--db", db.conninfo(), "--amcheck"});
+    CHECK(missing.exit_code == 3);
+    CHECK(missing.err.find("[amcheck-unavailable]") != std::string::npos);
+
+    db.connect().exec("CREATE EXTENSION amcheck");
+    auto checked = run_cli({"verify", "--db", db.conninfo(), "--amcheck", "--json"});
+    CHECK(checked.exit_code == 0);
+    auto doc = nlohmann::json::parse(checked.out);
+    CHECK(doc["report"]["amcheck"]["corruption_found"] == false);
+}

@@ -2,12 +2,14 @@
 // another database.
 #include "command.hpp"
 
+#include <migsafe/integrity/amcheck.hpp>
 #include <migsafe/integrity/compare.hpp>
 #include <migsafe/integrity/diff.hpp>
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/platform/error.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <unistd.h>
 
@@ -28,6 +30,7 @@ struct VerifyArgs {
     std::vector<std::string> exclude;
     int jobs = 1;
     bool show_rows = false;
+    bool amcheck = false;
     bool progress = false;
     bool json = false;
 };
@@ -137,15 +140,31 @@ Outcome run_verify(const VerifyArgs& args)
     }
     auto differences = baseline ? integrity::diff(*baseline, report) : integrity::problems(report);
     outcome.exit_code = differences.empty() ? 0 : 1;
+    nlohmann::json amcheck_json;
+    std::string amcheck_text;
+    if (args.amcheck) {
+        auto amcheck = integrity::run_amcheck(conninfo);
+        amcheck_json = {{"corruption_found", amcheck.corruption_found},
+                        {"problems", amcheck.problems}};
+        amcheck_text = amcheck.corruption_found
+                           ? fmt::format("pg_amcheck found corruption:\n  {}\n",
+                                         fmt::join(amcheck.problems, "\n  "))
+                           : "pg_amcheck found no corruption\n";
+        if (amcheck.corruption_found) {
+            outcome.exit_code = 1;
+        }
+    }
     outcome.report = {
         {"integrity", nlohmann::json::parse(report.to_json())},
         {"differences", nlohmann::json::parse(integrity::differences_to_json(differences))},
         {"baseline", args.baseline.empty() ? nlohmann::json() : nlohmann::json(args.baseline)}};
+    outcome.report["amcheck"] = amcheck_json;
     outcome.text = render_report(report);
     outcome.text += differences.empty()
                         ? (baseline ? "matches the baseline\n" : "no problems found\n")
                         : fmt::format("{} difference(s):\n", differences.size()) +
                               render_differences(differences);
+    outcome.text += amcheck_text;
     return outcome;
 }
 
@@ -174,6 +193,8 @@ void register_verify(CLI::App& app, Selected& selected)
         ->check(CLI::Range(1, 64));
     sub->add_flag("--show-rows", args->show_rows,
                   "With --against: list the keys of the differing rows");
+    sub->add_flag("--amcheck", args->amcheck,
+                  "Also run pg_amcheck (heap and B-tree checks; needs the amcheck extension)");
     sub->add_flag("--progress", args->progress, "Show progress on stderr even without a terminal");
     sub->add_flag("--json", args->json, "Print the report as one JSON document");
     sub->footer(

@@ -57,6 +57,10 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
      "run `migsafe sum DIR` and commit migsafe.sum with the migrations"},
 
     // ---- platform: processes, clusters, connections
+    {"amcheck-unavailable", environment, k_unchanged, k_final,
+     "the amcheck extension, which pg_amcheck needs, is not installed in the database",
+     "run CREATE EXTENSION amcheck in that database (it ships with postgresql-15), or "
+     "leave out --amcheck"},
     {"binary-not-found", environment, k_unchanged, k_retry,
      "a PostgreSQL program (initdb, pg_ctl, pg_dump, ...) was not found",
      "install the server package (apt-get install postgresql-15) or set MIGSAFE_PG_BINDIR"},
