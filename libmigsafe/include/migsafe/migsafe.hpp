@@ -26,5 +26,5 @@
 #include <migsafe/platform/process.hpp>
 #include <migsafe/platform/session.hpp>
 #include <migsafe/platform/transaction.hpp>
-#include <migsafe/workflow/demo.hpp>
 #include <migsafe/version.hpp>
+#include <migsafe/workflow/demo.hpp>

@@ -3,9 +3,10 @@
 #include <migsafe/platform/libpq_environment.hpp>
 
 #include <fmt/format.h>
-#include <libpq-fe.h>
 
 #include <memory>
+
+#include <libpq-fe.h>
 
 namespace migsafe::platform {
 
