@@ -3,6 +3,7 @@
 /// Everything libmigsafe offers, in one include. Deploy tools that need one engine only
 /// can include its headers under <migsafe/AREA/...> instead.
 
+#include <migsafe/integrity/amcheck.hpp>
 #include <migsafe/integrity/checksum.hpp>
 #include <migsafe/integrity/compare.hpp>
 #include <migsafe/integrity/diff.hpp>
@@ -21,6 +22,7 @@
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/hash.hpp>
 #include <migsafe/platform/interrupt.hpp>
+#include <migsafe/platform/libpq_environment.hpp>
 #include <migsafe/platform/log.hpp>
 #include <migsafe/platform/pg_binaries.hpp>
 #include <migsafe/platform/process.hpp>
