@@ -1,0 +1,265 @@
+#pragma once
+
+/// migsafe's own model of one SQL statement. The parser (parser.hpp) turns libpg_query's
+/// parse tree into these types; nothing of libpg_query's node names leaves src/model/.
+/// Only the kinds that rule analysis needs carry typed details; every statement keeps its
+/// SQL text and where it starts.
+
+#include <migsafe/export.hpp>
+#include <migsafe/platform/assert.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace migsafe::model {
+
+/// What a statement does. Renames of a table, column or constraint are `alter_table`
+/// (with a rename action), as rules about tables should see them; other renames
+/// (index, type, schema...) are `rename`.
+enum class StatementKind {
+    create_table,
+    alter_table,
+    create_index,
+    drop_index,
+    drop_table,
+    drop_other, ///< DROP of anything but a table or an index
+    create_type,
+    alter_type,
+    create_function, ///< CREATE FUNCTION / PROCEDURE; the body stays opaque text
+    create_trigger,
+    create_view,
+    create_sequence,
+    create_schema,
+    create_extension,
+    do_block, ///< DO; the PL/pgSQL body stays opaque text
+    insert,
+    update,
+    delete_, ///< DELETE (trailing underscore: `delete` is a keyword)
+    select,
+    truncate,
+    vacuum, ///< VACUUM or ANALYZE
+    set,    ///< SET / RESET
+    transaction, ///< BEGIN, COMMIT, ROLLBACK, SAVEPOINT...
+    comment,
+    grant, ///< GRANT or REVOKE
+    rename,
+    lock, ///< LOCK TABLE
+    other,
+};
+
+/// The stable name of a kind (`create_table`, `delete`, ...).
+MIGSAFE_API std::string_view to_string(StatementKind kind) noexcept;
+
+/// A relation name. `schema` is `public` when the SQL does not name one (migsafe does not
+/// know the session's search_path).
+struct RelationName {
+    std::string schema = "public";
+    std::string name;
+
+    /// `schema.name`, e.g. `public.professionals`.
+    std::string qualified() const { return schema + "." + name; }
+    friend bool operator==(const RelationName&, const RelationName&) = default;
+};
+
+/// How a column default behaves when a column is added (PostgreSQL 11+ stores a constant
+/// or stable default without rewriting the table; a volatile one rewrites it).
+enum class DefaultKind {
+    none,     ///< no default
+    constant, ///< a literal, possibly cast (`0`, `'x'::text`)
+    stable,   ///< evaluated once per statement: `now()`, `current_timestamp`
+    volatile_function, ///< evaluated per row: `random()`, `clock_timestamp()`, `nextval()`
+    other,    ///< any other expression (volatility unknown without the catalog)
+};
+
+/// The stable name of a default kind.
+MIGSAFE_API std::string_view to_string(DefaultKind kind) noexcept;
+
+/// A constraint, declared inline on a column, on a table, or with ADD CONSTRAINT.
+struct Constraint {
+    enum class Kind { primary_key, unique, foreign_key, check, exclusion, not_null };
+    Kind kind = Kind::check;
+    std::string name;                    ///< empty when PostgreSQL will name it
+    bool not_valid = false;              ///< NOT VALID (skips the scan of existing rows)
+    std::vector<std::string> columns;    ///< the constrained columns, when listed
+    std::string using_index;             ///< `USING INDEX name`, else empty
+    std::optional<RelationName> references; ///< the referenced table of a foreign key
+};
+
+/// A column as written in CREATE TABLE or ADD COLUMN.
+struct ColumnDefinition {
+    std::string name;
+    std::string type;   ///< display text: `bigint`, `text`, `varchar(100)`, `integer[]`
+    bool not_null = false;
+    DefaultKind default_kind = DefaultKind::none;
+    bool generated = false;  ///< GENERATED ALWAYS AS (...) STORED
+    bool identity = false;   ///< GENERATED ... AS IDENTITY
+    std::vector<Constraint> constraints; ///< inline PRIMARY KEY, UNIQUE, REFERENCES, CHECK
+};
+
+/// One action of ALTER TABLE. Fields that do not apply to `kind` stay empty.
+struct AlterTableAction {
+    enum class Kind {
+        add_column,
+        drop_column,
+        alter_column_type,
+        set_not_null,
+        drop_not_null,
+        set_default,
+        drop_default,
+        add_constraint,
+        validate_constraint,
+        drop_constraint,
+        rename_column,
+        rename_table,
+        rename_constraint,
+        set_tablespace,
+        set_logged,
+        set_unlogged,
+        attach_partition,
+        detach_partition,
+        enable_trigger,
+        disable_trigger,
+        set_storage_parameters,
+        other,
+    };
+    Kind kind = Kind::other;
+    std::string column;   ///< the column acted on (add/drop/alter/rename column)
+    std::string name;     ///< constraint, trigger, tablespace or partition named; new name of a rename
+    std::optional<ColumnDefinition> column_definition; ///< add_column
+    std::string new_type;        ///< alter_column_type: the new type's display text
+    bool has_using = false;      ///< alter_column_type: a USING expression is present
+    DefaultKind default_kind = DefaultKind::none; ///< set_default
+    std::optional<Constraint> constraint;         ///< add_constraint
+    bool if_exists = false;      ///< IF EXISTS / IF NOT EXISTS on the action
+    bool concurrently = false;   ///< detach_partition CONCURRENTLY
+};
+
+/// The stable name of an ALTER TABLE action kind (`add_column`, ...).
+MIGSAFE_API std::string_view to_string(AlterTableAction::Kind kind) noexcept;
+
+/// CREATE TABLE.
+struct CreateTable {
+    RelationName table;
+    std::vector<ColumnDefinition> columns;
+    std::vector<Constraint> constraints; ///< table-level constraints
+    bool if_not_exists = false;
+    bool partitioned = false; ///< PARTITION BY
+};
+
+/// ALTER TABLE (and ALTER TABLE ... RENAME).
+struct AlterTable {
+    RelationName table;
+    bool if_exists = false;
+    std::vector<AlterTableAction> actions;
+};
+
+/// CREATE INDEX.
+struct CreateIndex {
+    std::string name; ///< empty when PostgreSQL will name it
+    RelationName table;
+    bool concurrently = false;
+    bool unique = false;
+    bool if_not_exists = false;
+    bool partial = false;             ///< has a WHERE clause
+    std::string method = "btree";     ///< access method
+    std::vector<std::string> columns; ///< column names; an expression shows as `(expression)`
+};
+
+/// DROP INDEX.
+struct DropIndex {
+    std::vector<RelationName> indexes;
+    bool concurrently = false;
+    bool if_exists = false;
+};
+
+/// DROP TABLE.
+struct DropTable {
+    std::vector<RelationName> tables;
+    bool if_exists = false;
+    bool cascade = false;
+};
+
+/// UPDATE or DELETE.
+struct DataChange {
+    RelationName table;
+    bool has_where = false;
+};
+
+/// INSERT.
+struct Insert {
+    RelationName table;
+    bool from_select = false; ///< INSERT ... SELECT (rather than VALUES)
+};
+
+/// TRUNCATE.
+struct Truncate {
+    std::vector<RelationName> tables;
+};
+
+/// SET / RESET of a run-time setting (`lock_timeout`, ...).
+struct SetVariable {
+    std::string name;  ///< empty for RESET ALL
+    std::string value; ///< as written, without quotes; empty for RESET
+    bool local = false; ///< SET LOCAL
+};
+
+/// BEGIN, COMMIT, ROLLBACK...
+struct TransactionControl {
+    enum class Verb { begin, commit, rollback, savepoint, other };
+    Verb verb = Verb::other;
+};
+
+/// A rename that is not of a table, column or constraint (those are `AlterTable`).
+struct Rename {
+    std::string object_type; ///< `index`, `type`, `schema`, `sequence`, `view`, ...
+    std::string from;        ///< the object renamed, as written
+    std::string to;
+};
+
+/// DO blocks and function bodies: the PL/pgSQL stays opaque.
+struct OpaqueBody {
+    std::string language; ///< `plpgsql`, `sql`, ... (empty when not written)
+    std::string body;     ///< the body text, unparsed
+};
+
+/// The typed details of a statement; `std::monostate` for kinds without details.
+using StatementDetails =
+    std::variant<std::monostate, CreateTable, AlterTable, CreateIndex, DropIndex, DropTable,
+                 DataChange, Insert, Truncate, SetVariable, TransactionControl, Rename,
+                 OpaqueBody>;
+
+/// One SQL statement of a migration file.
+struct Statement {
+    StatementKind kind = StatementKind::other;
+    std::string sql;             ///< the statement's text, without the final `;`
+    std::filesystem::path file;  ///< the file it came from
+    int line = 0;                ///< 1-based line of its first token
+    int column = 0;              ///< 1-based column (in characters) of its first token
+    StatementDetails details;
+
+    /// The details as `T`, or nullptr when they are of another type.
+    template <class T>
+    const T* get_if() const noexcept
+    {
+        return std::get_if<T>(&details);
+    }
+
+    /// The details as `T`. Asking for the wrong type is a bug (internal-assertion).
+    template <class T>
+    const T& as() const
+    {
+        const T* value = get_if<T>();
+        MIGSAFE_ASSERT(value != nullptr);
+        return *value;
+    }
+
+    /// The relation the statement works on, when it has exactly one (tables, indexes'
+    /// tables, UPDATE/DELETE/INSERT targets); nullopt otherwise.
+    MIGSAFE_API std::optional<RelationName> target_table() const;
+};
+
+} // namespace migsafe::model

@@ -1,0 +1,248 @@
+// One statement node -> kind and details. Node names are libpg_query's (PostgreSQL's
+// parse nodes); they stop here.
+#include "model/transform.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string_view>
+#include <utility>
+
+namespace migsafe::model::detail {
+namespace {
+
+// Node types that need no details: the kind alone.
+constexpr std::array<std::pair<std::string_view, StatementKind>, 22> k_plain_nodes{{
+    {"CreateEnumStmt", StatementKind::create_type},
+    {"CompositeTypeStmt", StatementKind::create_type},
+    {"CreateDomainStmt", StatementKind::create_type},
+    {"CreateRangeStmt", StatementKind::create_type},
+    {"AlterEnumStmt", StatementKind::alter_type},
+    {"AlterDomainStmt", StatementKind::alter_type},
+    {"CreateTrigStmt", StatementKind::create_trigger},
+    {"ViewStmt", StatementKind::create_view},
+    {"CreateSeqStmt", StatementKind::create_sequence},
+    {"AlterSeqStmt", StatementKind::other},
+    {"CreateSchemaStmt", StatementKind::create_schema},
+    {"CreateExtensionStmt", StatementKind::create_extension},
+    {"SelectStmt", StatementKind::select},
+    {"VacuumStmt", StatementKind::vacuum},
+    {"CommentStmt", StatementKind::comment},
+    {"GrantStmt", StatementKind::grant},
+    {"GrantRoleStmt", StatementKind::grant},
+    {"LockStmt", StatementKind::lock},
+    {"CreateTableAsStmt", StatementKind::create_table},
+    {"ExplainStmt", StatementKind::other},
+    {"CopyStmt", StatementKind::other},
+    {"CreatePLangStmt", StatementKind::other},
+}};
+
+std::string lowercase_object_type(std::string type)
+{
+    if (type.starts_with("OBJECT_")) {
+        type.erase(0, 7);
+    }
+    std::transform(type.begin(), type.end(), type.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return type;
+}
+
+CreateTable create_table(const Json& create)
+{
+    CreateTable details;
+    details.table = relation_of(create.value("relation", Json::object()));
+    details.if_not_exists = flag_field(create, "if_not_exists");
+    details.partitioned = create.contains("partspec");
+    for (const auto& element : create.value("tableElts", Json::array())) {
+        if (element.contains("ColumnDef")) {
+            details.columns.push_back(column_of(element["ColumnDef"]));
+        } else if (element.contains("Constraint")) {
+            details.constraints.push_back(constraint_of(element["Constraint"]));
+        }
+    }
+    return details;
+}
+
+CreateIndex create_index(const Json& index)
+{
+    CreateIndex details;
+    details.name = text_field(index, "idxname");
+    details.table = relation_of(index.value("relation", Json::object()));
+    details.concurrently = flag_field(index, "concurrent");
+    details.unique = flag_field(index, "unique");
+    details.if_not_exists = flag_field(index, "if_not_exists");
+    details.partial = index.contains("whereClause");
+    if (auto method = text_field(index, "accessMethod"); !method.empty()) {
+        details.method = std::move(method);
+    }
+    for (const auto& param : index.value("indexParams", Json::array())) {
+        auto name = text_field(param.value("IndexElem", Json::object()), "name");
+        details.columns.push_back(name.empty() ? "(expression)" : name);
+    }
+    return details;
+}
+
+void transform_drop(const Json& drop, Statement& statement)
+{
+    std::vector<RelationName> names;
+    for (const auto& object : drop.value("objects", Json::array())) {
+        names.push_back(relation_of_names(object.value("List", Json::object()).value("items", Json::array())));
+    }
+    const auto type = text_field(drop, "removeType");
+    const bool if_exists = flag_field(drop, "missing_ok");
+    if (type == "OBJECT_INDEX") {
+        statement.kind = StatementKind::drop_index;
+        statement.details = DropIndex{std::move(names), flag_field(drop, "concurrent"), if_exists};
+    } else if (type == "OBJECT_TABLE") {
+        statement.kind = StatementKind::drop_table;
+        statement.details = DropTable{std::move(names), if_exists,
+                                      text_field(drop, "behavior") == "DROP_CASCADE"};
+    } else {
+        statement.kind = StatementKind::drop_other;
+    }
+}
+
+// The body and language of a DO block or function, from its DefElem options.
+OpaqueBody opaque_body(const Json& options)
+{
+    OpaqueBody body;
+    for (const auto& option : options) {
+        const auto& elem = option.value("DefElem", Json::object());
+        const auto name = text_field(elem, "defname");
+        const auto& arg = elem.value("arg", Json::object());
+        if (name == "language") {
+            body.language = string_value(arg);
+        } else if (name == "as") {
+            body.body = arg.contains("List")
+                            ? string_value(arg["List"].value("items", Json::array()).at(0))
+                            : string_value(arg);
+        }
+    }
+    return body;
+}
+
+void transform_rename(const Json& rename, Statement& statement)
+{
+    if (auto table = transform_table_rename(rename)) {
+        statement.kind = StatementKind::alter_table;
+        statement.details = std::move(*table);
+        return;
+    }
+    Rename details;
+    details.object_type = lowercase_object_type(text_field(rename, "renameType"));
+    if (rename.contains("relation")) {
+        details.from = relation_of(rename["relation"]).qualified();
+    } else if (const auto& object = rename.value("object", Json::object()); object.contains("List")) {
+        details.from = relation_of_names(object["List"].value("items", Json::array())).qualified();
+    } else {
+        details.from = string_value(object);
+    }
+    details.to = text_field(rename, "newname");
+    statement.kind = StatementKind::rename;
+    statement.details = std::move(details);
+}
+
+SetVariable set_variable(const Json& set)
+{
+    SetVariable details;
+    details.name = text_field(set, "name");
+    details.local = flag_field(set, "is_local");
+    for (const auto& arg : set.value("args", Json::array())) {
+        const auto& constant = arg.value("A_Const", Json::object());
+        std::string value;
+        if (constant.contains("sval")) {
+            value = text_field(constant["sval"], "sval");
+        } else if (constant.contains("ival")) {
+            value = std::to_string(constant["ival"].value("ival", 0));
+        } else if (constant.contains("fval")) {
+            value = text_field(constant["fval"], "fval");
+        }
+        details.value += (details.value.empty() ? "" : ", ") + value;
+    }
+    return details;
+}
+
+TransactionControl transaction(const Json& node)
+{
+    const auto kind = text_field(node, "kind");
+    using Verb = TransactionControl::Verb;
+    if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") {
+        return {Verb::begin};
+    }
+    if (kind == "TRANS_STMT_COMMIT") {
+        return {Verb::commit};
+    }
+    if (kind == "TRANS_STMT_ROLLBACK") {
+        return {Verb::rollback};
+    }
+    if (kind == "TRANS_STMT_SAVEPOINT") {
+        return {Verb::savepoint};
+    }
+    return {Verb::other};
+}
+
+} // namespace
+
+void transform_statement(const Json& node, Statement& statement)
+{
+    if (!node.is_object() || node.empty()) {
+        return;
+    }
+    const auto& [type, body] = *node.items().begin();
+    statement.kind = StatementKind::other;
+    for (const auto& [name, kind] : k_plain_nodes) {
+        if (type == name) {
+            statement.kind = kind;
+        }
+    }
+    if (type == "CreateStmt") {
+        statement.kind = StatementKind::create_table;
+        statement.details = create_table(body);
+    } else if (type == "AlterTableStmt") {
+        const bool is_table = text_field(body, "objtype") == "OBJECT_TABLE";
+        statement.kind = is_table ? StatementKind::alter_table : StatementKind::other;
+        if (is_table) {
+            statement.details = transform_alter_table(body);
+        }
+    } else if (type == "RenameStmt") {
+        transform_rename(body, statement);
+    } else if (type == "IndexStmt") {
+        statement.kind = StatementKind::create_index;
+        statement.details = create_index(body);
+    } else if (type == "DropStmt") {
+        transform_drop(body, statement);
+    } else if (type == "DefineStmt") {
+        const bool is_type = text_field(body, "kind") == "OBJECT_TYPE";
+        statement.kind = is_type ? StatementKind::create_type : StatementKind::other;
+    } else if (type == "CreateFunctionStmt") {
+        statement.kind = StatementKind::create_function;
+        statement.details = opaque_body(body.value("options", Json::array()));
+    } else if (type == "DoStmt") {
+        statement.kind = StatementKind::do_block;
+        statement.details = opaque_body(body.value("args", Json::array()));
+    } else if (type == "InsertStmt") {
+        statement.kind = StatementKind::insert;
+        const auto& select = body.value("selectStmt", Json::object()).value("SelectStmt", Json::object());
+        statement.details = Insert{relation_of(body.value("relation", Json::object())),
+                                   !select.contains("valuesLists")};
+    } else if (type == "UpdateStmt" || type == "DeleteStmt") {
+        statement.kind = type == "UpdateStmt" ? StatementKind::update : StatementKind::delete_;
+        statement.details = DataChange{relation_of(body.value("relation", Json::object())),
+                                       body.contains("whereClause")};
+    } else if (type == "TruncateStmt") {
+        statement.kind = StatementKind::truncate;
+        Truncate details;
+        for (const auto& relation : body.value("relations", Json::array())) {
+            details.tables.push_back(relation_of(relation.value("RangeVar", Json::object())));
+        }
+        statement.details = std::move(details);
+    } else if (type == "VariableSetStmt") {
+        statement.kind = StatementKind::set;
+        statement.details = set_variable(body);
+    } else if (type == "TransactionStmt") {
+        statement.kind = StatementKind::transaction;
+        statement.details = transaction(body);
+    }
+}
+
+} // namespace migsafe::model::detail
