@@ -53,6 +53,11 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
     {"sum-missing", input, k_unchanged, k_final, "the migration directory has no migsafe.sum",
      "run `migsafe sum DIR` and commit migsafe.sum with the migrations"},
 
+    // ---- plan engine
+    {"plan-report-malformed", input, k_unchanged, k_final,
+     "a plan report in JSON could not be read",
+     "pass a document written by `migsafe plan --format json` of the same schema_version"},
+
     // ---- platform: processes, clusters, connections
     {"binary-not-found", environment, k_unchanged, k_retry,
      "a PostgreSQL program (initdb, pg_ctl, pg_dump, ...) was not found",
