@@ -1,0 +1,6 @@
+-- name: MS-IDX-01 pass
+-- description: CREATE INDEX CONCURRENTLY alone in a non-transactional migration
+-- group: indexes
+-- migsafe:no-transaction
+SET lock_timeout = '2s';
+CREATE INDEX CONCURRENTLY professionals_city_idx ON professionals (city);

@@ -1,0 +1,6 @@
+-- name: MS-IDX-05 pass
+-- description: a named index without IF NOT EXISTS
+-- group: indexes
+-- migsafe:no-transaction
+SET lock_timeout = '2s';
+CREATE INDEX CONCURRENTLY reviews_rating_idx ON reviews (rating);
