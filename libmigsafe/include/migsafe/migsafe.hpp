@@ -3,6 +3,12 @@
 /// Everything libmigsafe offers, in one include. Deploy tools that need one engine only
 /// can include its headers under <migsafe/AREA/...> instead.
 
+#include <migsafe/model/directive.hpp>
+#include <migsafe/model/migration.hpp>
+#include <migsafe/model/migration_set.hpp>
+#include <migsafe/model/parser.hpp>
+#include <migsafe/model/statement.hpp>
+#include <migsafe/model/sum_file.hpp>
 #include <migsafe/platform/assert.hpp>
 #include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/duration.hpp>

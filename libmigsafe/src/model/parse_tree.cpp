@@ -171,7 +171,9 @@ DefaultKind classify_default(const Json& expr)
     if (!expr.is_object() || expr.empty()) {
         return DefaultKind::other;
     }
-    const auto& [type, body] = *expr.items().begin();
+    const auto first = expr.begin();
+    const std::string type = first.key();
+    const Json& body = first.value();
     if (type == "A_Const") {
         return DefaultKind::constant;
     }

@@ -188,7 +188,9 @@ void transform_statement(const Json& node, Statement& statement)
     if (!node.is_object() || node.empty()) {
         return;
     }
-    const auto& [type, body] = *node.items().begin();
+    const auto first = node.begin();
+    const std::string type = first.key();
+    const Json& body = first.value();
     statement.kind = StatementKind::other;
     for (const auto& [name, kind] : k_plain_nodes) {
         if (type == name) {

@@ -1,0 +1,63 @@
+#pragma once
+
+/// Directives: `-- migsafe:NAME ARGS` lines in the leading comments of a migration file.
+/// The syntax is described in docs/migrations.md.
+
+#include <migsafe/export.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace migsafe::model {
+
+/// The expand/backfill/contract phase a migration belongs to (DESIGN.md principle 2).
+enum class Phase { expand, backfill, contract };
+
+/// `expand`, `backfill` or `contract`.
+MIGSAFE_API std::string_view to_string(Phase phase) noexcept;
+
+/// Whether a migration runs inside one transaction (`-- migsafe:no-transaction` says no).
+enum class Transactional { yes, no };
+
+/// `-- migsafe:allow MS-LOCK-01 reason...`: a finding accepted on purpose, with why.
+struct AllowedFinding {
+    std::string rule_id; ///< e.g. `MS-LOCK-01`
+    std::string reason;  ///< free text, never empty
+    int line = 0;        ///< 1-based line of the directive
+
+    friend bool operator==(const AllowedFinding&, const AllowedFinding&) = default;
+};
+
+/// `-- migsafe:backfill key=id batch=1000 pause=50ms`: how to run a batched backfill.
+struct BackfillSettings {
+    std::string key;                   ///< the column batches are cut on (required)
+    int batch_size = 1000;             ///< rows per batch, > 0
+    std::chrono::milliseconds pause{0}; ///< sleep between batches
+    int line = 0;                      ///< 1-based line of the directive
+
+    friend bool operator==(const BackfillSettings&, const BackfillSettings&) = default;
+};
+
+/// Every directive of one migration file.
+struct Directives {
+    std::optional<Phase> phase;
+    Transactional transactional = Transactional::yes;
+    std::vector<AllowedFinding> allowed;
+    std::optional<BackfillSettings> backfill;
+
+    friend bool operator==(const Directives&, const Directives&) = default;
+};
+
+/// The directives of `sql` (the text of `file`). Only lines of the leading comment block
+/// (before the first statement) are read; `-- migsafe:` later in the file is an error, so
+/// that a misplaced directive is never silently ignored.
+/// Throws `directive-unknown` (with a "did you mean" hint) for an unknown name and
+/// `directive-malformed` for a bad, missing, repeated or misplaced argument; both name
+/// `file:line`. Cost: one pass over the text.
+MIGSAFE_API Directives parse_directives(std::string_view sql, const std::filesystem::path& file);
+
+} // namespace migsafe::model

@@ -1,0 +1,5 @@
+-- migsafe:phase expand
+CREATE TABLE patients (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name text NOT NULL
+);

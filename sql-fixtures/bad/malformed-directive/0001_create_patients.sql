@@ -1,0 +1,3 @@
+-- migsafe:phase expand
+-- migsafe:allow MS-LOCK-01
+CREATE TABLE patients (id bigint PRIMARY KEY);

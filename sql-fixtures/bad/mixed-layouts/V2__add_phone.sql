@@ -1,0 +1,2 @@
+-- migsafe:phase expand
+ALTER TABLE patients ADD COLUMN phone text;

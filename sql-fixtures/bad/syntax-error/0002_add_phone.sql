@@ -1,0 +1,5 @@
+-- migsafe:phase expand
+-- A typo on the third line of the statement.
+ALTER TABLE patients
+    ADD COLUMN phone text;
+ALTER TABLEE patients ADD COLUMN email text;

@@ -1,0 +1,2 @@
+-- migsafe:phse expand
+CREATE TABLE patients (id bigint PRIMARY KEY);

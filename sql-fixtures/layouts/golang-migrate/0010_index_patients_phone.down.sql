@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY patients_phone_idx;

@@ -1,0 +1,115 @@
+#include <migsafe/model/directive.hpp>
+#include <migsafe/platform/error.hpp>
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace migsafe::model;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The error `sql` raises, as `code|located message|hint`.
+std::string error_of(const std::string& sql)
+{
+    try {
+        parse_directives(sql, "m/0003_x.sql");
+    } catch (const migsafe::Error& e) {
+        return e.code() + "|" + e.located_message() + "|" + e.hint();
+    }
+    return "no error";
+}
+
+} // namespace
+
+TEST_CASE("migsafe::model::parse_directives reads every directive")
+{
+    const auto directives = parse_directives("-- A comment first.\n"
+                                             "--migsafe:phase backfill\n"
+                                             "-- migsafe:no-transaction\n"
+                                             "/* a block\n   -- migsafe:phase contract\n*/\n"
+                                             "-- migsafe:allow MS-LOCK-01 small table, brief lock\n"
+                                             "-- migsafe:allow MS-REWRITE-12 empty table\n"
+                                             "-- migsafe:backfill key=id batch=500 pause=50ms\n"
+                                             "\n"
+                                             "UPDATE t SET a = b; -- migsafe: in a trailing comment\n",
+                                             "x.sql");
+    CHECK(directives.phase == Phase::backfill);
+    CHECK(directives.transactional == Transactional::no);
+    REQUIRE(directives.allowed.size() == 2);
+    CHECK(directives.allowed[0] == AllowedFinding{"MS-LOCK-01", "small table, brief lock", 7});
+    CHECK(directives.allowed[1].rule_id == "MS-REWRITE-12");
+    REQUIRE(directives.backfill.has_value());
+    CHECK(*directives.backfill == BackfillSettings{"id", 500, 50ms, 9});
+    CHECK(to_string(Phase::contract) == "contract");
+}
+
+TEST_CASE("migsafe::model::parse_directives defaults")
+{
+    const auto none = parse_directives("CREATE TABLE t (id int);", "x.sql");
+    CHECK(none == Directives{});
+    CHECK(none.transactional == Transactional::yes);
+    const auto backfill = parse_directives("-- migsafe:backfill key=uuid\n", "x.sql");
+    CHECK(backfill.backfill->batch_size == 1000);
+    CHECK(backfill.backfill->pause == 0ms);
+}
+
+TEST_CASE("migsafe::model::parse_directives: an unknown directive suggests the closest")
+{
+    CHECK(error_of("-- migsafe:phse expand\n") ==
+          "directive-unknown|m/0003_x.sql:1: unknown directive `migsafe:phse`|did you mean "
+          "`phase`? use one of phase, no-transaction, allow, backfill (docs/migrations.md)");
+    CHECK(error_of("\n-- migsafe:no-transactions\n") ==
+          "directive-unknown|m/0003_x.sql:2: unknown directive `migsafe:no-transactions`|did you "
+          "mean `no-transaction`? use one of phase, no-transaction, allow, backfill "
+          "(docs/migrations.md)");
+    CHECK(error_of("-- migsafe:zzzzzzzz\n") ==
+          "directive-unknown|m/0003_x.sql:1: unknown directive `migsafe:zzzzzzzz`|use one of "
+          "phase, no-transaction, allow, backfill (docs/migrations.md)");
+}
+
+TEST_CASE("migsafe::model::parse_directives: malformed directives name file:line")
+{
+    CHECK(error_of("-- migsafe:phase expnad\n") ==
+          "directive-malformed|m/0003_x.sql:1: `migsafe:phase` needs one of expand, backfill, "
+          "contract, not `expnad`|did you mean `expand`? write `-- migsafe:phase "
+          "expand|backfill|contract`");
+    CHECK(error_of("-- migsafe:phase expand\n-- migsafe:phase contract\n") ==
+          "directive-malformed|m/0003_x.sql:2: `migsafe:phase` is given twice|see "
+          "docs/migrations.md for the directive syntax");
+    CHECK(error_of("-- x\n-- migsafe:allow MS-LOCK-01\n") ==
+          "directive-malformed|m/0003_x.sql:2: `migsafe:allow MS-LOCK-01` needs a reason|say why "
+          "the finding is acceptable: `-- migsafe:allow MS-LOCK-01 reason`");
+    CHECK(error_of("-- migsafe:allow lock-01 because\n") ==
+          "directive-malformed|m/0003_x.sql:1: `migsafe:allow` needs a rule id like MS-LOCK-01, "
+          "not `lock-01`|write `-- migsafe:allow RULE-ID reason`");
+    CHECK(error_of("-- migsafe:no-transaction please\n") ==
+          "directive-malformed|m/0003_x.sql:1: `migsafe:no-transaction` takes no argument|see "
+          "docs/migrations.md for the directive syntax");
+    CHECK(error_of("-- migsafe:backfill key=id batch=0\n") ==
+          "directive-malformed|m/0003_x.sql:1: `migsafe:backfill` batch must be a positive "
+          "integer, not `0`|write batch=1000");
+    CHECK(error_of("-- migsafe:backfill key=id pause=soon\n") ==
+          "directive-malformed|m/0003_x.sql:1: `migsafe:backfill` pause must be a duration, not "
+          "`soon`|write durations like 50ms, 1s or 2m");
+    CHECK(error_of("-- migsafe:backfill key=id bacth=10\n") ==
+          "directive-malformed|m/0003_x.sql:1: `migsafe:backfill` has no setting `bacth`|did you "
+          "mean `batch`? the settings are key, batch, pause");
+    CHECK(error_of("-- migsafe:backfill batch=10\n") ==
+          "directive-malformed|m/0003_x.sql:1: `migsafe:backfill` needs key=COLUMN|write `-- "
+          "migsafe:backfill key=id batch=1000 pause=50ms`");
+    CHECK(error_of("-- migsafe:backfill key\n") ==
+          "directive-malformed|m/0003_x.sql:1: `migsafe:backfill` needs key=value, not `key`|write "
+          "`-- migsafe:backfill key=id batch=1000 pause=50ms`");
+    CHECK(error_of("-- migsafe:backfill key=id\n-- migsafe:backfill key=id\n") ==
+          "directive-malformed|m/0003_x.sql:2: `migsafe:backfill` is given twice|see "
+          "docs/migrations.md for the directive syntax");
+}
+
+TEST_CASE("migsafe::model::parse_directives: a directive after the first statement is an error")
+{
+    CHECK(error_of("SELECT 1;\n-- migsafe:no-transaction\n") ==
+          "directive-malformed|m/0003_x.sql:2: directive `migsafe:no-transaction` comes after the "
+          "first statement|move directives to the comment block at the top of the file");
+}

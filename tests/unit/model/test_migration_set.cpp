@@ -1,0 +1,136 @@
+#include <migsafe/model/migration_set.hpp>
+#include <migsafe/platform/error.hpp>
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace migsafe::model;
+
+namespace {
+
+const std::filesystem::path k_fixtures = MIGSAFE_FIXTURES_DIR;
+
+std::vector<std::uint64_t> versions(const MigrationSet& set)
+{
+    std::vector<std::uint64_t> out;
+    for (const auto& migration : set.migrations) {
+        out.push_back(migration.version);
+    }
+    return out;
+}
+
+// The error loading `dir` raises, as `code|message` (the fixtures path shortened).
+std::string error_of(const std::filesystem::path& dir)
+{
+    try {
+        load_migration_set(dir);
+    } catch (const migsafe::Error& e) {
+        std::string message = e.message();
+        const std::string prefix = (k_fixtures / "bad").string() + "/";
+        for (auto at = message.find(prefix); at != std::string::npos; at = message.find(prefix)) {
+            message.erase(at, prefix.size());
+        }
+        return e.code() + "|" + message;
+    }
+    return "no error";
+}
+
+} // namespace
+
+TEST_CASE("migsafe::model::load_migration_set reads each layout in numeric order")
+{
+    struct Case {
+        const char* folder;
+        Layout layout;
+        std::size_t downs;
+        const char* first_up;
+    };
+    const Case cases[] = {
+        {"migsafe", Layout::migsafe, 0, "0001_create_patients.sql"},
+        {"flyway", Layout::flyway, 2, "V1__create_patients.sql"},
+        {"golang-migrate", Layout::golang_migrate, 3, "0001_create_patients.up.sql"},
+        {"folders", Layout::folders, 2, "0001_create_patients/up.sql"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.folder);
+        const auto set = load_migration_set(k_fixtures / "layouts" / c.folder);
+        CHECK(versions(set) == std::vector<std::uint64_t>{1, 2, 10});
+        std::size_t downs = 0;
+        for (const auto& migration : set.migrations) {
+            CHECK(migration.layout == c.layout);
+            downs += migration.down ? 1 : 0;
+        }
+        CHECK(downs == c.downs);
+        CHECK(set.migrations[0].up.relative_path == c.first_up);
+        CHECK(set.migrations[0].name == "create_patients");
+        CHECK(set.migrations[2].name == "index_patients_phone");
+        CHECK(set.migrations[1].up.statements.size() == 1);
+        CHECK(set.migrations[2].up.directives.transactional == Transactional::no);
+        CHECK(set.find(10) == &set.migrations[2]);
+        CHECK(set.find(3) == nullptr);
+    }
+}
+
+TEST_CASE("migsafe::model::load_migration_set reads diesel folder names as digits")
+{
+    const auto set = load_migration_set(k_fixtures / "layouts" / "diesel");
+    CHECK(versions(set) == std::vector<std::uint64_t>{20240101000000, 20240210093000});
+    CHECK(set.migrations[1].name == "add_patients_phone");
+    CHECK(set.migrations[1].down->relative_path == "2024-02-10-093000_add_patients_phone/down.sql");
+    CHECK(to_string(set.migrations[1].layout) == "folders");
+}
+
+TEST_CASE("migsafe::model::load_migration_set can skip statement parsing")
+{
+    const auto set = load_migration_set(k_fixtures / "bad" / "syntax-error",
+                                        {.parse_statements = ParseStatements::no});
+    CHECK(set.migrations.size() == 2);
+    CHECK(set.migrations[1].up.statements.empty());
+    CHECK(set.migrations[1].up.directives.phase == Phase::expand);
+}
+
+TEST_CASE("migsafe::model::load_migration_set refuses bad sets")
+{
+    const auto bad = k_fixtures / "bad";
+    CHECK(error_of(bad / "syntax-error") ==
+          "sql-syntax|syntax error at or near \"TABLEE\"");
+    CHECK(error_of(bad / "duplicate-version") ==
+          "migration-version-duplicate|migration version 2 is used by both "
+          "duplicate-version/0002_add_phone.sql and duplicate-version/002_add_email.sql");
+    CHECK(error_of(bad / "unknown-directive") ==
+          "directive-unknown|unknown directive `migsafe:phse`");
+    CHECK(error_of(bad / "malformed-directive") ==
+          "directive-malformed|`migsafe:allow MS-LOCK-01` needs a reason");
+    CHECK(error_of(bad / "unparsable-version") ==
+          "migration-version-invalid|version `00x2` of unparsable-version/00x2_add_phone.sql is "
+          "not a decimal number");
+    CHECK(error_of(bad / "down-without-up") ==
+          "migration-layout-invalid|down-without-up/0002_add_phone.down.sql is a down migration "
+          "without its up migration");
+    CHECK(error_of(bad / "mixed-layouts") ==
+          "migration-layout-invalid|the directory mixes layouts: "
+          "mixed-layouts/0001_create_patients.sql is migsafe, mixed-layouts/V2__add_phone.sql is "
+          "flyway");
+    CHECK(error_of(bad / "folder-without-up") ==
+          "migration-layout-invalid|folder-without-up/0002_add_phone is a migration folder "
+          "without up.sql");
+    CHECK(error_of(bad / "unknown-file") ==
+          "migration-layout-invalid|unknown-file/add_phone.sql does not follow a known migration "
+          "layout");
+    CHECK(error_of(bad / "no-such-directory") ==
+          "input-not-found|migration directory no-such-directory does not exist");
+}
+
+TEST_CASE("migsafe::model::load_migration_set: errors carry the file and line")
+{
+    try {
+        load_migration_set(k_fixtures / "bad" / "syntax-error");
+        FAIL("no throw");
+    } catch (const migsafe::Error& e) {
+        CHECK(e.context().file == (k_fixtures / "bad/syntax-error/0002_add_phone.sql").string());
+        CHECK(e.context().line == 5);
+        CHECK(e.context().column == 7);
+        CHECK(migsafe::exit_code_for(e.category()) == 2);
+    }
+}
