@@ -1,5 +1,6 @@
 // The opt-in schema-design lints (MS-DES): column types, identifier length, wide indexes.
 #include "plan/effects.hpp"
+#include "plan/sql_text.hpp"
 
 #include <fmt/format.h>
 
@@ -8,20 +9,22 @@ namespace {
 
 constexpr std::size_t k_max_identifier = 63;
 
-void check_identifier(const std::string& name, Effects& effects)
+// The parser has already truncated long names, so read them from the SQL text.
+void check_identifiers(const model::Statement& statement, Effects& effects)
 {
-    if (name.size() > k_max_identifier) {
-        effects.find("MS-DES-05",
-                     fmt::format("identifier {} is {} bytes: PostgreSQL truncates it to 63", name,
-                                 name.size()),
-                     "-- use a name of at most 63 bytes");
+    for (const auto& word : words_of(statement.sql)) {
+        if (word.identifier.size() > k_max_identifier) {
+            effects.find("MS-DES-05",
+                         fmt::format("identifier {} is {} bytes: PostgreSQL truncates it to 63",
+                                     word.identifier, word.identifier.size()),
+                         "-- use a name of at most 63 bytes");
+        }
     }
 }
 
 void check_column(const std::string& table, const model::ColumnDefinition& column, Effects& effects)
 {
     const std::string where = table + "." + column.name;
-    check_identifier(column.name, effects);
     const bool key = column.name == "id" || column.name.ends_with("_id");
     if (key && (column.type == "integer" || column.type == "smallint")) {
         effects.find("MS-DES-01", fmt::format("{} is {}: 32-bit keys run out", where, column.type),
@@ -47,8 +50,8 @@ void check_column(const std::string& table, const model::ColumnDefinition& colum
 
 void plan_design(const model::Statement& statement, Context&, Effects& effects)
 {
+    check_identifiers(statement, effects);
     if (const auto* create = statement.get_if<model::CreateTable>()) {
-        check_identifier(create->table.name, effects);
         for (const auto& column : create->columns) {
             check_column(create->table.qualified(), column, effects);
         }
@@ -59,7 +62,6 @@ void plan_design(const model::Statement& statement, Context&, Effects& effects)
             }
         }
     } else if (const auto* index = statement.get_if<model::CreateIndex>()) {
-        check_identifier(index->name, effects);
         if (!index->unique && index->columns.size() > 3) {
             effects.find("MS-DES-07",
                          fmt::format("index {} on {} has {} columns", index->name,

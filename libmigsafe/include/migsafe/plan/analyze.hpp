@@ -4,6 +4,8 @@
 /// (locks, rewrites, scans, phase) and which rules it breaks, without a database.
 
 #include <migsafe/export.hpp>
+#include <migsafe/model/directive.hpp>
+#include <migsafe/model/migration_set.hpp>
 #include <migsafe/model/statement.hpp>
 #include <migsafe/plan/report.hpp>
 #include <migsafe/plan/rule.hpp>
@@ -52,11 +54,14 @@ struct PlanInput {
     std::vector<Allow> allows{};
 };
 
-/// Reads the `-- migsafe:` directives of `sql` (the comment lines before its first
-/// statement): `no-transaction`, `phase expand|backfill|contract`, `allow RULE reason`.
-/// Other directives (e.g. `backfill`) are left to the model. Throws `directive-malformed`
-/// for a phase or allow without its argument, or an unknown rule id (with a "did you
-/// mean").
+/// The planner's view of a file's directives (model::parse_directives): transaction mode,
+/// phase and allowed rules. Throws `directive-malformed` when an allow names a rule that
+/// is not in the catalog (with a "did you mean").
+MIGSAFE_API PlanInput plan_input(const model::Directives& directives,
+                                 const std::filesystem::path& file);
+
+/// `plan_input(model::parse_directives(sql, file), file)`: also throws the model's
+/// `directive-unknown` and `directive-malformed`.
 MIGSAFE_API PlanInput read_plan_directives(std::string_view sql, const std::filesystem::path& file);
 
 /// Plans `files` in order, as one release: objects created in an earlier file or
@@ -64,6 +69,11 @@ MIGSAFE_API PlanInput read_plan_directives(std::string_view sql, const std::file
 /// added is a contract step in the release of its expand, which fails the verdict.
 /// Never throws for findings (they are report data). Cost: linear in the statements.
 MIGSAFE_API PlanReport analyze(std::span<const PlanInput> files, const PlanOptions& options = {});
+
+/// Plans a migration set (loaded with model::ParseStatements::yes) as one release, in
+/// version order; statements are located by the files' paths relative to the set.
+/// Throws `directive-malformed` for an allow of an unknown rule.
+MIGSAFE_API PlanReport analyze(const model::MigrationSet& set, const PlanOptions& options = {});
 
 /// Plans one SQL file: parses `sql` (model::parse_sql), reads its directives and
 /// analyses it. Throws `sql-syntax` and `directive-malformed`.
