@@ -2,5 +2,4 @@
 -- description: CREATE INDEX CONCURRENTLY alone in a non-transactional migration
 -- group: indexes
 -- migsafe:no-transaction
-SET lock_timeout = '2s';
 CREATE INDEX CONCURRENTLY professionals_city_idx ON professionals (city);

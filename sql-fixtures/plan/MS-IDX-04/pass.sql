@@ -2,5 +2,4 @@
 -- description: the same statement in a migration marked no-transaction
 -- group: indexes
 -- migsafe:no-transaction
-SET lock_timeout = '2s';
 CREATE INDEX CONCURRENTLY appointments_starts_at_idx ON appointments (starts_at);

@@ -2,5 +2,4 @@
 -- description: CONCURRENTLY with IF NOT EXISTS hides an invalid index left by a failed run
 -- group: indexes
 -- migsafe:no-transaction
-SET lock_timeout = '2s';
 CREATE INDEX CONCURRENTLY IF NOT EXISTS reviews_rating_idx ON reviews (rating);

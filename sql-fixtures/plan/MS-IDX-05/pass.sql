@@ -2,5 +2,4 @@
 -- description: a named index without IF NOT EXISTS
 -- group: indexes
 -- migsafe:no-transaction
-SET lock_timeout = '2s';
 CREATE INDEX CONCURRENTLY reviews_rating_idx ON reviews (rating);

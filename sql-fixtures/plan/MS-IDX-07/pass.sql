@@ -2,6 +2,5 @@
 -- description: CREATE INDEX ON ONLY the parent, then each partition concurrently
 -- group: indexes
 -- migsafe:no-transaction
-SET lock_timeout = '2s';
 CREATE TABLE IF NOT EXISTS visits (id bigint, visited_on date) PARTITION BY RANGE (visited_on);
 CREATE INDEX IF NOT EXISTS visits_visited_on_idx ON ONLY visits (visited_on);
