@@ -104,6 +104,8 @@ PlanReport analyze(std::span<const PlanInput> files, const PlanOptions& options)
     for (const auto& file : files) {
         FileContext file_context{.file = file.file.string(),
                                  .transaction = file.transaction,
+                                 .lock_timeout_ms = options.runner_lock_timeout_ms,
+                                 .statement_timeout_ms = options.runner_statement_timeout_ms,
                                  .declared_phase = file.phase};
         Context context{release, file_context};
         const std::size_t first = report.statements.size();

@@ -1,8 +1,7 @@
 // From the model's migration files and directives to the planner's input.
-#include <migsafe/plan/analyze.hpp>
-
 #include <migsafe/model/directive.hpp>
 #include <migsafe/model/migration_set.hpp>
+#include <migsafe/plan/analyze.hpp>
 #include <migsafe/platform/error.hpp>
 
 #include <fmt/format.h>
@@ -46,21 +45,20 @@ std::string_view closest_rule(std::string_view id)
 PlanInput plan_input(const model::Directives& directives, const std::filesystem::path& file)
 {
     PlanInput input{.file = file};
-    input.transaction = directives.transactional == model::Transactional::yes
-                            ? Transaction::wrapped
-                            : Transaction::none;
+    input.transaction = directives.transactional == model::Transactional::yes ? Transaction::wrapped
+                                                                              : Transaction::none;
     if (directives.phase) {
         input.phase = to_plan_phase(*directives.phase);
     }
     for (const auto& allowed : directives.allowed) {
         const auto known = find_rule(allowed.rule_id);
         if (!known) {
-            throw Error("directive-malformed",
-                        fmt::format("`-- migsafe:allow` names the unknown rule {}",
-                                    allowed.rule_id),
-                        {.file = file.string(), .line = allowed.line, .column = 1},
-                        fmt::format("did you mean {}? The rules are listed in docs/rules/",
-                                    closest_rule(allowed.rule_id)));
+            throw Error(
+                "directive-malformed",
+                fmt::format("`-- migsafe:allow` names the unknown rule {}", allowed.rule_id),
+                {.file = file.string(), .line = allowed.line, .column = 1},
+                fmt::format("did you mean {}? The rules are listed in docs/rules/",
+                            closest_rule(allowed.rule_id)));
         }
         input.allows.push_back({std::string(known->id), allowed.reason});
     }

@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-
 namespace migsafe::plan {
 namespace {
 
@@ -65,10 +64,10 @@ std::string render_github(const PlanReport& report)
             if (!finding.fix.empty()) {
                 message += "\nfix:\n" + finding.fix;
             }
-            out += fmt::format("::{} file={},line={},col={},title={}::{}\n",
-                               command(finding.severity), escape(statement.file, true),
-                               statement.line, statement.column, escape(title, true),
-                               escape(message, false));
+            out +=
+                fmt::format("::{} file={},line={},col={},title={}::{}\n", command(finding.severity),
+                            escape(statement.file, true), statement.line, statement.column,
+                            escape(title, true), escape(message, false));
         }
     }
     return out;

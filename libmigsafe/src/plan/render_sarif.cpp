@@ -1,6 +1,5 @@
 // SARIF 2.1.0 (OASIS), the format code-scanning UIs read.
 #include <migsafe/plan/render.hpp>
-
 #include <migsafe/version.hpp>
 
 #include <nlohmann/json.hpp>
@@ -40,12 +39,11 @@ Json result_json(const StatementPlan& statement, const Finding& finding, int rul
         {"ruleId", finding.rule},
         {"level", sarif_level(finding.severity)},
         {"message", {{"text", finding.message}}},
-        {"locations",
-         Json::array({{{"physicalLocation",
-                        {{"artifactLocation", {{"uri", statement.file}}},
-                         {"region",
-                          {{"startLine", std::max(statement.line, 1)},
-                           {"startColumn", std::max(statement.column, 1)}}}}}}})}};
+        {"locations", Json::array({{{"physicalLocation",
+                                     {{"artifactLocation", {{"uri", statement.file}}},
+                                      {"region",
+                                       {{"startLine", std::max(statement.line, 1)},
+                                        {"startColumn", std::max(statement.column, 1)}}}}}}})}};
     if (rule_index >= 0) {
         result["ruleIndex"] = rule_index;
     }
@@ -80,16 +78,15 @@ std::string render_sarif(const PlanReport& report)
             results.push_back(result_json(statement, finding, index));
         }
     }
-    Json sarif = {
-        {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-        {"version", "2.1.0"},
-        {"runs", Json::array({{{"tool",
-                                {{"driver",
-                                  {{"name", "migsafe"},
-                                   {"version", MIGSAFE_VERSION_STRING},
-                                   {"informationUri", "docs/plan.md"},
-                                   {"rules", rules}}}}},
-                               {"results", results}}})}};
+    Json sarif = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                  {"version", "2.1.0"},
+                  {"runs", Json::array({{{"tool",
+                                          {{"driver",
+                                            {{"name", "migsafe"},
+                                             {"version", MIGSAFE_VERSION_STRING},
+                                             {"informationUri", "docs/plan.md"},
+                                             {"rules", rules}}}}},
+                                         {"results", results}}})}};
     return sarif.dump(2) + "\n";
 }
 

@@ -57,8 +57,8 @@ void render_finding(const Palette& p, const Finding& finding, std::string& out)
         if (end == std::string::npos) {
             end = finding.fix.size();
         }
-        out += fmt::format("      {}{}{}\n", p.green, finding.fix.substr(start, end - start),
-                           p.reset);
+        out +=
+            fmt::format("      {}{}{}\n", p.green, finding.fix.substr(start, end - start), p.reset);
         start = end + 1;
     }
 }
@@ -99,9 +99,9 @@ std::string render_text(const PlanReport& report, Colour colour)
     const auto& c = report.counts;
     out += fmt::format("{}verdict: {}{} ({} statements: {} errors, {} warnings, {} infos, {} "
                        "allowed; PostgreSQL {}, fail on {})\n",
-                       report.verdict == Verdict::pass ? p.green : p.red,
-                       to_string(report.verdict), p.reset, c.statements, c.errors, c.warnings,
-                       c.infos, c.allowed, report.pg_version, to_string(report.fail_on));
+                       report.verdict == Verdict::pass ? p.green : p.red, to_string(report.verdict),
+                       p.reset, c.statements, c.errors, c.warnings, c.infos, c.allowed,
+                       report.pg_version, to_string(report.fail_on));
     return out;
 }
 

@@ -56,10 +56,9 @@ TEST_CASE("plan::analyze_sql exempts a table created earlier in the same file")
 
 TEST_CASE("plan::analyze exempts a table created by an earlier file of the release")
 {
-    std::vector<plan::PlanInput> files{input(k_timeout + "CREATE TABLE t (id bigint, c text);",
-                                             "0001.sql"),
-                                       input(k_timeout + "CREATE INDEX t_c_idx ON t (c);",
-                                             "0002.sql")};
+    std::vector<plan::PlanInput> files{
+        input(k_timeout + "CREATE TABLE t (id bigint, c text);", "0001.sql"),
+        input(k_timeout + "CREATE INDEX t_c_idx ON t (c);", "0002.sql")};
     auto report = plan::analyze(files);
     REQUIRE(report.statements.size() == 4);
     const auto& index = report.statements[3];
@@ -163,9 +162,8 @@ TEST_CASE("plan::analyze_sql: timestamp to timestamptz is rewrite-free only unde
     const std::string change = "ALTER TABLE t ALTER COLUMN at TYPE timestamptz;";
     auto local = plan::analyze_sql("-- migsafe:no-transaction\n" + define + change, "a.sql");
     CHECK(has(local.statements.back(), "MS-COL-07"));
-    auto utc = plan::analyze_sql("-- migsafe:no-transaction\n" + define +
-                                     "SET timezone = 'UTC';\n" + change,
-                                 "a.sql");
+    auto utc = plan::analyze_sql(
+        "-- migsafe:no-transaction\n" + define + "SET timezone = 'UTC';\n" + change, "a.sql");
     CHECK(has(utc.statements.back(), "MS-COL-08"));
     CHECK(utc.statements.back().rewrites.empty());
 }
@@ -242,8 +240,8 @@ TEST_CASE("plan::analyze_sql gives each statement a phase; the directive overrid
     CHECK(report.statements[0].phase == plan::Phase::none);
     CHECK(report.statements[1].phase == plan::Phase::expand);
     CHECK(report.statements[2].phase == plan::Phase::contract);
-    auto declared = plan::analyze_sql("-- migsafe:phase backfill\nUPDATE t SET a = 1 WHERE id = 1;",
-                                      "b.sql");
+    auto declared =
+        plan::analyze_sql("-- migsafe:phase backfill\nUPDATE t SET a = 1 WHERE id = 1;", "b.sql");
     CHECK(declared.statements[0].phase == plan::Phase::backfill);
 }
 
@@ -260,4 +258,11 @@ TEST_CASE("plan::analyze_sql: a foreign key locks and scans both tables")
           "ALTER TABLE public.a ADD CONSTRAINT a_b_fkey FOREIGN KEY (b_id) REFERENCES b (id) NOT "
           "VALID;\n-- in a later migration (a separate transaction):\nALTER TABLE public.a "
           "VALIDATE CONSTRAINT a_b_fkey;");
+}
+
+TEST_CASE("plan::PlanOptions::runner_lock_timeout_ms counts as a SET lock_timeout")
+{
+    const std::string sql = "ALTER TABLE t ADD COLUMN a text;";
+    auto runner = plan::analyze_sql(sql, "a.sql", {.runner_lock_timeout_ms = 2000});
+    CHECK(runner.statements[0].findings.empty());
 }

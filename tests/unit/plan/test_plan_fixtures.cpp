@@ -1,9 +1,9 @@
 // Data-driven plan tests: sql-fixtures/plan/<RULE-ID>/{fail,pass}.sql are planned and
 // compared with expected.json (MIGSAFE_UPDATE_GOLDEN=1 rewrites it). fail.sql must raise
 // the rule, pass.sql (the safe alternative) must not.
-#include <migsafe/plan/analyze.hpp>
-
 #include "support/golden.hpp"
+
+#include <migsafe/plan/analyze.hpp>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

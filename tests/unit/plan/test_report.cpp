@@ -39,9 +39,10 @@ TEST_CASE("plan::PlanReport::to_json has the documented keys")
 
 TEST_CASE("plan::PlanReport::from_json reads to_json back")
 {
-    auto report = plan::analyze_sql("-- migsafe:allow MS-COL-02 empty table\n"
-                                    "ALTER TABLE t ADD COLUMN a text NOT NULL;",
-                                    "a.sql", {.pg_version = 14, .fail_on = plan::Severity::warning});
+    auto report =
+        plan::analyze_sql("-- migsafe:allow MS-COL-02 empty table\n"
+                          "ALTER TABLE t ADD COLUMN a text NOT NULL;",
+                          "a.sql", {.pg_version = 14, .fail_on = plan::Severity::warning});
     CHECK(plan::PlanReport::from_json(report.to_json()) == report);
 }
 

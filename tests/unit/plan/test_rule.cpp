@@ -1,7 +1,7 @@
+#include "support/golden.hpp"
+
 #include <migsafe/plan/rule.hpp>
 #include <migsafe/platform/error.hpp>
-
-#include "support/golden.hpp"
 
 #include <doctest/doctest.h>
 

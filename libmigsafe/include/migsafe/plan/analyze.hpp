@@ -31,6 +31,11 @@ struct PlanOptions {
     /// A lock_timeout at or below this many milliseconds is "short" for CONCURRENTLY
     /// statements (MS-IDX-06), which wait for every older transaction.
     int short_lock_timeout_ms = 10000;
+    /// The lock_timeout (ms) the runner sets before each file (`migsafe apply
+    /// --lock-timeout`); nullopt when it sets none, so only `SET lock_timeout` counts.
+    std::optional<int> runner_lock_timeout_ms{};
+    /// The statement_timeout (ms) the runner sets before each file; nullopt for none.
+    std::optional<int> runner_statement_timeout_ms{};
 };
 
 /// How migsafe runs a migration file.
