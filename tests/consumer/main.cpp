@@ -22,6 +22,11 @@ int main()
         check(e.code() == "input-invalid-duration" && migsafe::exit_code_for(e.category()) == 2,
               "migsafe::Error from the library");
     }
+    // parse_sql links libpg_query through the library (Libs.private / find_dependency).
+    const auto statements = migsafe::model::parse_sql("CREATE INDEX ON t (a);", "x.sql");
+    check(statements.size() == 1 &&
+              statements[0].kind == migsafe::model::StatementKind::create_index,
+          "model::parse_sql");
     std::printf("libmigsafe %s\n", MIGSAFE_VERSION_STRING);
     return failures == 0 ? 0 : 1;
 }

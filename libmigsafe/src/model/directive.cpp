@@ -1,8 +1,8 @@
+#include "model/did_you_mean.hpp"
+
 #include <migsafe/model/directive.hpp>
 #include <migsafe/platform/duration.hpp>
 #include <migsafe/platform/error.hpp>
-
-#include "model/did_you_mean.hpp"
 
 #include <array>
 #include <cctype>
@@ -61,7 +61,9 @@ bool is_rule_id(std::string_view id)
 
 class DirectiveReader {
 public:
-    DirectiveReader(const std::filesystem::path& file, Directives& out) : m_file(file), m_out(out)
+    DirectiveReader(const std::filesystem::path& file, Directives& out)
+        : m_file(file)
+        , m_out(out)
     {
     }
 
@@ -80,10 +82,11 @@ public:
         } else if (name == "backfill") {
             read_backfill(args);
         } else {
-            throw Error("directive-unknown", "unknown directive `migsafe:" + std::string(name) + "`",
-                        context(),
-                        detail::did_you_mean(name, k_directives) +
-                            "use one of phase, no-transaction, allow, backfill (docs/migrations.md)");
+            throw Error(
+                "directive-unknown", "unknown directive `migsafe:" + std::string(name) + "`",
+                context(),
+                detail::did_you_mean(name, k_directives) +
+                    "use one of phase, no-transaction, allow, backfill (docs/migrations.md)");
         }
     }
 
@@ -123,8 +126,8 @@ private:
         }
         if (args.empty()) {
             malformed("`migsafe:allow " + std::string(rule) + "` needs a reason",
-                      "say why the finding is acceptable: `-- migsafe:allow " +
-                          std::string(rule) + " reason`");
+                      "say why the finding is acceptable: `-- migsafe:allow " + std::string(rule) +
+                          " reason`");
         }
         m_out.allowed.push_back({std::string(rule), std::string(args), m_line});
     }
@@ -140,8 +143,8 @@ private:
             const auto word = next_word(args);
             const auto equals = word.find('=');
             const auto key = word.substr(0, equals);
-            const auto value = equals == std::string_view::npos ? std::string_view()
-                                                                : word.substr(equals + 1);
+            const auto value =
+                equals == std::string_view::npos ? std::string_view() : word.substr(equals + 1);
             if (value.empty()) {
                 malformed("`migsafe:backfill` needs key=value, not `" + std::string(word) + "`",
                           "write `-- migsafe:backfill key=id batch=1000 pause=50ms`");
@@ -178,7 +181,8 @@ private:
             }
         } else {
             malformed("`migsafe:backfill` has no setting `" + std::string(key) + "`",
-                      detail::did_you_mean(key, k_backfill_keys) + "the settings are key, batch, pause");
+                      detail::did_you_mean(key, k_backfill_keys) +
+                          "the settings are key, batch, pause");
         }
     }
 

@@ -13,9 +13,8 @@ constexpr std::size_t k_max_version_digits = 18; // fits std::uint64_t
 
 bool all_digits(std::string_view text)
 {
-    return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {
-        return std::isdigit(c) != 0;
-    });
+    return !text.empty() && std::all_of(text.begin(), text.end(),
+                                        [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
 [[noreturn]] void invalid_version(const std::filesystem::path& path, std::string_view version)
@@ -62,7 +61,8 @@ NamedFile classify_file(const std::filesystem::path& path)
         named.layout = Layout::golang_migrate;
         named.role = stem.ends_with(".up") ? Role::up : Role::down;
         stem.erase(stem.rfind('.'));
-    } else if ((stem.starts_with('V') || stem.starts_with('U')) && stem.find("__") != std::string::npos) {
+    } else if ((stem.starts_with('V') || stem.starts_with('U')) &&
+               stem.find("__") != std::string::npos) {
         named.layout = Layout::flyway;
         named.role = stem.starts_with('V') ? Role::up : Role::down;
         const auto separator = stem.find("__");
@@ -96,8 +96,11 @@ std::vector<NamedFile> classify_folder(const std::filesystem::path& path)
     // diesel: 2024-01-01-000000_name -> 20240101000000.
     std::string digits = parts->first;
     std::erase(digits, '-');
-    NamedFile up{.version = version_of(path, digits), .name = parts->second,
-                 .layout = Layout::folders, .role = Role::up, .path = path / "up.sql"};
+    NamedFile up{.version = version_of(path, digits),
+                 .name = parts->second,
+                 .layout = Layout::folders,
+                 .role = Role::up,
+                 .path = path / "up.sql"};
     std::error_code ec;
     if (!std::filesystem::is_regular_file(up.path, ec)) {
         invalid_layout(path, "is a migration folder without up.sql");

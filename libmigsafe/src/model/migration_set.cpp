@@ -1,12 +1,12 @@
 // Loading a migration directory. Mixing layouts in one directory is refused: it nearly
 // always means two tools write to the same folder, and their orderings or up/down pairings
 // would disagree (docs/migrations.md).
+#include "model/layout.hpp"
+
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/model/parser.hpp>
 #include <migsafe/model/sum_file.hpp>
 #include <migsafe/platform/error.hpp>
-
-#include "model/layout.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -131,8 +131,11 @@ MigrationSet load_migration_set(const std::filesystem::path& directory, const Lo
     }
     MigrationSet set{.directory = directory, .migrations = {}};
     for (const auto& [version, up] : ups) {
-        Migration migration{.version = version, .name = up->name, .layout = up->layout,
-                            .up = load_file(*up, directory, options), .down = std::nullopt};
+        Migration migration{.version = version,
+                            .name = up->name,
+                            .layout = up->layout,
+                            .up = load_file(*up, directory, options),
+                            .down = std::nullopt};
         if (auto down = downs.find(version); down != downs.end()) {
             migration.down = load_file(*down->second, directory, options);
         }

@@ -9,9 +9,9 @@ namespace {
 
 // Built-in functions whose volatility decides whether ADD COLUMN ... DEFAULT rewrites.
 constexpr std::array<std::string_view, 11> k_volatile_functions{
-    "random",          "clock_timestamp", "timeofday",    "gen_random_uuid",
-    "uuid_generate_v1", "uuid_generate_v4", "nextval",      "txid_current",
-    "setseed",         "random_normal",   "uuid_generate_v1mc"};
+    "random",           "clock_timestamp",  "timeofday",         "gen_random_uuid",
+    "uuid_generate_v1", "uuid_generate_v4", "nextval",           "txid_current",
+    "setseed",          "random_normal",    "uuid_generate_v1mc"};
 constexpr std::array<std::string_view, 4> k_stable_functions{
     "now", "transaction_timestamp", "statement_timestamp", "current_setting"};
 
@@ -172,7 +172,7 @@ DefaultKind classify_default(const Json& expr)
         return DefaultKind::other;
     }
     const auto first = expr.begin();
-    const std::string type = first.key();
+    const std::string& type = first.key();
     const Json& body = first.value();
     if (type == "A_Const") {
         return DefaultKind::constant;
@@ -254,8 +254,8 @@ ColumnDefinition column_of(const Json& column_def)
             column.generated = true;
         } else if (type == "CONSTR_IDENTITY") {
             column.identity = true;
-        } else if (type == "CONSTR_PRIMARY" || type == "CONSTR_UNIQUE" || type == "CONSTR_FOREIGN" ||
-                   type == "CONSTR_CHECK") {
+        } else if (type == "CONSTR_PRIMARY" || type == "CONSTR_UNIQUE" ||
+                   type == "CONSTR_FOREIGN" || type == "CONSTR_CHECK") {
             auto constraint = constraint_of(body);
             if (constraint.columns.empty()) {
                 constraint.columns.push_back(column.name);

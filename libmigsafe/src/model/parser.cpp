@@ -1,11 +1,11 @@
 // The whole text is parsed once: libpg_query's parse result both splits the statements
 // (stmt_location/stmt_len, in bytes) and gives each one's tree, so a separate
 // pg_query_split_with_parser call would only parse everything twice.
-#include <migsafe/model/parser.hpp>
-#include <migsafe/platform/error.hpp>
-
 #include "model/source_text.hpp"
 #include "model/transform.hpp"
+
+#include <migsafe/model/parser.hpp>
+#include <migsafe/platform/error.hpp>
 
 #include <pg_query.h>
 
@@ -30,8 +30,9 @@ using ParseResultPtr = std::unique_ptr<PgQueryParseResult, ParseResultDeleter>;
     // cursorpos is a 1-based character position; 0 means the parser gave none, which
     // happens for errors at the end of the input.
     const std::size_t offset =
-        error.cursorpos > 0 ? detail::byte_of_character(sql, static_cast<std::size_t>(error.cursorpos - 1))
-                            : sql.size();
+        error.cursorpos > 0
+            ? detail::byte_of_character(sql, static_cast<std::size_t>(error.cursorpos - 1))
+            : sql.size();
     const auto position = detail::position_of_byte(sql, offset);
     throw Error("sql-syntax", error.message != nullptr ? error.message : "syntax error",
                 {.file = file.string(), .line = position.line, .column = position.column});

@@ -120,8 +120,8 @@ SumFile compute_sum(const MigrationSet& set)
         sum.entries.push_back(
             {migration.version, xxh3_128(migration.up.text), migration.up.relative_path});
         if (migration.down) {
-            sum.entries.push_back({migration.version, xxh3_128(migration.down->text),
-                                   migration.down->relative_path});
+            sum.entries.push_back(
+                {migration.version, xxh3_128(migration.down->text), migration.down->relative_path});
         }
     }
     sum.set_hash = set_hash_of(sum.entries);
@@ -175,7 +175,7 @@ SumFile parse_sum_file(std::string_view text, const std::filesystem::path& file)
 std::string write_sum_file(const std::filesystem::path& directory)
 {
     const auto set = load_migration_set(directory, {.parse_statements = ParseStatements::no});
-    const auto text = render_sum_file(compute_sum(set));
+    auto text = render_sum_file(compute_sum(set));
     const auto path = directory / k_sum_file_name;
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << text;
@@ -242,7 +242,8 @@ void require_sum_file(const MigrationSet& set)
         list += fmt::format("{}{} {} ({})", list.empty() ? "" : "; ", difference.path,
                             to_string(difference.kind), difference.detail);
     }
-    throw Error("sum-mismatch", fmt::format("{} does not match the migrations: {}", path.string(), list),
+    throw Error("sum-mismatch",
+                fmt::format("{} does not match the migrations: {}", path.string(), list),
                 {.file = path.string()});
 }
 

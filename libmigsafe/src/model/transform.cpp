@@ -86,7 +86,8 @@ void transform_drop(const Json& drop, Statement& statement)
 {
     std::vector<RelationName> names;
     for (const auto& object : drop.value("objects", Json::array())) {
-        names.push_back(relation_of_names(object.value("List", Json::object()).value("items", Json::array())));
+        names.push_back(
+            relation_of_names(object.value("List", Json::object()).value("items", Json::array())));
     }
     const auto type = text_field(drop, "removeType");
     const bool if_exists = flag_field(drop, "missing_ok");
@@ -95,8 +96,8 @@ void transform_drop(const Json& drop, Statement& statement)
         statement.details = DropIndex{std::move(names), flag_field(drop, "concurrent"), if_exists};
     } else if (type == "OBJECT_TABLE") {
         statement.kind = StatementKind::drop_table;
-        statement.details = DropTable{std::move(names), if_exists,
-                                      text_field(drop, "behavior") == "DROP_CASCADE"};
+        statement.details =
+            DropTable{std::move(names), if_exists, text_field(drop, "behavior") == "DROP_CASCADE"};
     } else {
         statement.kind = StatementKind::drop_other;
     }
@@ -132,7 +133,8 @@ void transform_rename(const Json& rename, Statement& statement)
     details.object_type = lowercase_object_type(text_field(rename, "renameType"));
     if (rename.contains("relation")) {
         details.from = relation_of(rename["relation"]).qualified();
-    } else if (const auto& object = rename.value("object", Json::object()); object.contains("List")) {
+    } else if (const auto& object = rename.value("object", Json::object());
+               object.contains("List")) {
         details.from = relation_of_names(object["List"].value("items", Json::array())).qualified();
     } else {
         details.from = string_value(object);
@@ -189,7 +191,7 @@ void transform_statement(const Json& node, Statement& statement)
         return;
     }
     const auto first = node.begin();
-    const std::string type = first.key();
+    const std::string& type = first.key();
     const Json& body = first.value();
     statement.kind = StatementKind::other;
     for (const auto& [name, kind] : k_plain_nodes) {
@@ -224,11 +226,12 @@ void transform_statement(const Json& node, Statement& statement)
         statement.details = opaque_body(body.value("args", Json::array()));
     } else if (type == "InsertStmt") {
         statement.kind = StatementKind::insert;
-        const auto& select = body.value("selectStmt", Json::object()).value("SelectStmt", Json::object());
+        const auto& select =
+            body.value("selectStmt", Json::object()).value("SelectStmt", Json::object());
         statement.details = Insert{relation_of(body.value("relation", Json::object())),
                                    !select.contains("valuesLists")};
     } else if (type == "UpdateStmt" || type == "DeleteStmt") {
-        statement.kind = type == "UpdateStmt" ? StatementKind::update : StatementKind::delete_;
+        statement.kind = type == "UpdateStmt" ? StatementKind::update : StatementKind::delete_rows;
         statement.details = DataChange{relation_of(body.value("relation", Json::object())),
                                        body.contains("whereClause")};
     } else if (type == "TruncateStmt") {

@@ -37,9 +37,9 @@ constexpr std::array<std::pair<std::string_view, Kind>, 20> k_simple_subtypes{{
 // Kinds whose `name` field is a column rather than a constraint, trigger or tablespace.
 bool names_column(Kind kind)
 {
-    return kind == Kind::drop_column || kind == Kind::set_not_null ||
-           kind == Kind::drop_not_null || kind == Kind::drop_default ||
-           kind == Kind::set_default || kind == Kind::alter_column_type;
+    return kind == Kind::drop_column || kind == Kind::set_not_null || kind == Kind::drop_not_null ||
+           kind == Kind::drop_default || kind == Kind::set_default ||
+           kind == Kind::alter_column_type;
 }
 
 AlterTableAction transform_command(const Json& command)
@@ -70,8 +70,8 @@ AlterTableAction transform_command(const Json& command)
         action.name = action.constraint->name;
     } else if (subtype == "AT_AttachPartition" || subtype == "AT_DetachPartition") {
         const auto& partition = def.value("PartitionCmd", Json::object());
-        action.kind = subtype == "AT_AttachPartition" ? Kind::attach_partition
-                                                      : Kind::detach_partition;
+        action.kind =
+            subtype == "AT_AttachPartition" ? Kind::attach_partition : Kind::detach_partition;
         action.name = relation_of(partition.value("name", Json::object())).qualified();
         action.concurrently = flag_field(partition, "concurrent");
     }
@@ -92,7 +92,8 @@ AlterTable transform_alter_table(const Json& alter)
     details.table = relation_of(alter.value("relation", Json::object()));
     details.if_exists = flag_field(alter, "missing_ok");
     for (const auto& command : alter.value("cmds", Json::array())) {
-        details.actions.push_back(transform_command(command.value("AlterTableCmd", Json::object())));
+        details.actions.push_back(
+            transform_command(command.value("AlterTableCmd", Json::object())));
     }
     return details;
 }

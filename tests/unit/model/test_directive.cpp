@@ -25,16 +25,17 @@ std::string error_of(const std::string& sql)
 
 TEST_CASE("migsafe::model::parse_directives reads every directive")
 {
-    const auto directives = parse_directives("-- A comment first.\n"
-                                             "--migsafe:phase backfill\n"
-                                             "-- migsafe:no-transaction\n"
-                                             "/* a block\n   -- migsafe:phase contract\n*/\n"
-                                             "-- migsafe:allow MS-LOCK-01 small table, brief lock\n"
-                                             "-- migsafe:allow MS-REWRITE-12 empty table\n"
-                                             "-- migsafe:backfill key=id batch=500 pause=50ms\n"
-                                             "\n"
-                                             "UPDATE t SET a = b; -- migsafe: in a trailing comment\n",
-                                             "x.sql");
+    const auto directives =
+        parse_directives("-- A comment first.\n"
+                         "--migsafe:phase backfill\n"
+                         "-- migsafe:no-transaction\n"
+                         "/* a block\n   -- migsafe:phase contract\n*/\n"
+                         "-- migsafe:allow MS-LOCK-01 small table, brief lock\n"
+                         "-- migsafe:allow MS-REWRITE-12 empty table\n"
+                         "-- migsafe:backfill key=id batch=500 pause=50ms\n"
+                         "\n"
+                         "UPDATE t SET a = b; -- migsafe: in a trailing comment\n",
+                         "x.sql");
     CHECK(directives.phase == Phase::backfill);
     CHECK(directives.transactional == Transactional::no);
     REQUIRE(directives.allowed.size() == 2);

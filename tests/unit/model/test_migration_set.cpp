@@ -93,8 +93,7 @@ TEST_CASE("migsafe::model::load_migration_set can skip statement parsing")
 TEST_CASE("migsafe::model::load_migration_set refuses bad sets")
 {
     const auto bad = k_fixtures / "bad";
-    CHECK(error_of(bad / "syntax-error") ==
-          "sql-syntax|syntax error at or near \"TABLEE\"");
+    CHECK(error_of(bad / "syntax-error") == "sql-syntax|syntax error at or near \"TABLEE\"");
     CHECK(error_of(bad / "duplicate-version") ==
           "migration-version-duplicate|migration version 2 is used by both "
           "duplicate-version/0002_add_phone.sql and duplicate-version/002_add_email.sql");

@@ -126,13 +126,12 @@ TEST_CASE("migsafe::model ALTER TABLE actions")
 
 TEST_CASE("migsafe::model partitions and renames of tables are ALTER TABLE actions")
 {
-    const auto statements = parse_sql(
-        "ALTER TABLE p ATTACH PARTITION c FOR VALUES IN (1);"
-        "ALTER TABLE p DETACH PARTITION c CONCURRENTLY;"
-        "ALTER TABLE t RENAME COLUMN a TO b;"
-        "ALTER TABLE t RENAME TO u;"
-        "ALTER INDEX i RENAME TO j;",
-        "t.sql");
+    const auto statements = parse_sql("ALTER TABLE p ATTACH PARTITION c FOR VALUES IN (1);"
+                                      "ALTER TABLE p DETACH PARTITION c CONCURRENTLY;"
+                                      "ALTER TABLE t RENAME COLUMN a TO b;"
+                                      "ALTER TABLE t RENAME TO u;"
+                                      "ALTER INDEX i RENAME TO j;",
+                                      "t.sql");
     REQUIRE(statements.size() == 5);
     CHECK(statements[0].as<AlterTable>().actions[0].kind == Action::attach_partition);
     CHECK(statements[0].as<AlterTable>().actions[0].name == "public.c");
@@ -187,7 +186,7 @@ TEST_CASE("migsafe::model data changes, drops and other kinds")
     REQUIRE(statements.size() == 21);
     CHECK(statements[0].kind == StatementKind::update);
     CHECK(statements[0].as<DataChange>().has_where);
-    CHECK(statements[1].kind == StatementKind::delete_);
+    CHECK(statements[1].kind == StatementKind::delete_rows);
     CHECK_FALSE(statements[1].as<DataChange>().has_where);
     CHECK(statements[1].as<DataChange>().table.qualified() == "s.t");
     CHECK(to_string(statements[1].kind) == "delete");
@@ -203,11 +202,12 @@ TEST_CASE("migsafe::model data changes, drops and other kinds")
     CHECK(statements[6].as<SetVariable>().local);
     CHECK(statements[7].as<TransactionControl>().verb == TransactionControl::Verb::begin);
     CHECK(statements[8].as<TransactionControl>().verb == TransactionControl::Verb::commit);
-    const StatementKind kinds[] = {
-        StatementKind::vacuum,      StatementKind::comment,   StatementKind::grant,
-        StatementKind::create_extension, StatementKind::create_type, StatementKind::alter_type,
-        StatementKind::select,      StatementKind::drop_other, StatementKind::lock,
-        StatementKind::create_view, StatementKind::create_schema, StatementKind::create_sequence};
+    const StatementKind kinds[] = {StatementKind::vacuum,        StatementKind::comment,
+                                   StatementKind::grant,         StatementKind::create_extension,
+                                   StatementKind::create_type,   StatementKind::alter_type,
+                                   StatementKind::select,        StatementKind::drop_other,
+                                   StatementKind::lock,          StatementKind::create_view,
+                                   StatementKind::create_schema, StatementKind::create_sequence};
     for (std::size_t i = 0; i < std::size(kinds); ++i) {
         CAPTURE(statements[9 + i].sql);
         CHECK(statements[9 + i].kind == kinds[i]);

@@ -89,7 +89,8 @@ TEST_CASE("migsafe::model::check_sum_file reports edits, additions, removals and
 
     SUBCASE("edited")
     {
-        scratch.write("0002_add_patients_phone.sql", "ALTER TABLE patients ADD COLUMN phone int;\n");
+        scratch.write("0002_add_patients_phone.sql",
+                      "ALTER TABLE patients ADD COLUMN phone int;\n");
         CHECK(scratch.differences() ==
               std::vector<SumDifference>{
                   {Kind::edited, 2, "0002_add_patients_phone.sql", "content changed"}});
@@ -97,8 +98,8 @@ TEST_CASE("migsafe::model::check_sum_file reports edits, additions, removals and
     SUBCASE("added")
     {
         scratch.write("0011_more.sql", "SELECT 1;\n");
-        CHECK(scratch.differences() ==
-              std::vector<SumDifference>{{Kind::added, 11, "0011_more.sql", "not in the sum file"}});
+        CHECK(scratch.differences() == std::vector<SumDifference>{{Kind::added, 11, "0011_more.sql",
+                                                                   "not in the sum file"}});
     }
     SUBCASE("removed")
     {

@@ -34,10 +34,10 @@ struct AllowedFinding {
 
 /// `-- migsafe:backfill key=id batch=1000 pause=50ms`: how to run a batched backfill.
 struct BackfillSettings {
-    std::string key;                   ///< the column batches are cut on (required)
-    int batch_size = 1000;             ///< rows per batch, > 0
+    std::string key;                    ///< the column batches are cut on (required)
+    int batch_size = 1000;              ///< rows per batch, > 0
     std::chrono::milliseconds pause{0}; ///< sleep between batches
-    int line = 0;                      ///< 1-based line of the directive
+    int line = 0;                       ///< 1-based line of the directive
 
     friend bool operator==(const BackfillSettings&, const BackfillSettings&) = default;
 };

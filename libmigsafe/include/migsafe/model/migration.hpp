@@ -26,17 +26,18 @@ MIGSAFE_API std::string_view to_string(Layout layout) noexcept;
 
 /// One SQL file of a migration (its up or its down).
 struct MigrationFile {
-    std::filesystem::path path;      ///< as found (the set's directory joined with `relative_path`)
-    std::string relative_path;       ///< relative to the set's directory, `/`-separated
-    std::string text;                ///< the file's bytes
+    std::filesystem::path path; ///< as found (the set's directory joined with `relative_path`)
+    std::string relative_path;  ///< relative to the set's directory, `/`-separated
+    std::string text;           ///< the file's bytes
     std::vector<Statement> statements; ///< empty unless loaded with ParseStatements::yes
     Directives directives;
 };
 
 /// One versioned migration.
 struct Migration {
-    std::uint64_t version = 0; ///< numeric: `0003` is 3, diesel `2024-01-01-000000` is 20240101000000
-    std::string name;          ///< `create_professionals`
+    std::uint64_t version =
+        0;            ///< numeric: `0003` is 3, diesel `2024-01-01-000000` is 20240101000000
+    std::string name; ///< `create_professionals`
     Layout layout = Layout::migsafe;
     MigrationFile up;
     std::optional<MigrationFile> down; ///< the undo migration, when the layout has one

@@ -38,11 +38,11 @@ enum class StatementKind {
     do_block, ///< DO; the PL/pgSQL body stays opaque text
     insert,
     update,
-    delete_, ///< DELETE (trailing underscore: `delete` is a keyword)
+    delete_rows, ///< DELETE (named `delete` by to_string)
     select,
     truncate,
-    vacuum, ///< VACUUM or ANALYZE
-    set,    ///< SET / RESET
+    vacuum,      ///< VACUUM or ANALYZE
+    set,         ///< SET / RESET
     transaction, ///< BEGIN, COMMIT, ROLLBACK, SAVEPOINT...
     comment,
     grant, ///< GRANT or REVOKE
@@ -68,11 +68,11 @@ struct RelationName {
 /// How a column default behaves when a column is added (PostgreSQL 11+ stores a constant
 /// or stable default without rewriting the table; a volatile one rewrites it).
 enum class DefaultKind {
-    none,     ///< no default
-    constant, ///< a literal, possibly cast (`0`, `'x'::text`)
-    stable,   ///< evaluated once per statement: `now()`, `current_timestamp`
+    none,              ///< no default
+    constant,          ///< a literal, possibly cast (`0`, `'x'::text`)
+    stable,            ///< evaluated once per statement: `now()`, `current_timestamp`
     volatile_function, ///< evaluated per row: `random()`, `clock_timestamp()`, `nextval()`
-    other,    ///< any other expression (volatility unknown without the catalog)
+    other,             ///< any other expression (volatility unknown without the catalog)
 };
 
 /// The stable name of a default kind.
@@ -82,21 +82,21 @@ MIGSAFE_API std::string_view to_string(DefaultKind kind) noexcept;
 struct Constraint {
     enum class Kind { primary_key, unique, foreign_key, check, exclusion, not_null };
     Kind kind = Kind::check;
-    std::string name;                    ///< empty when PostgreSQL will name it
-    bool not_valid = false;              ///< NOT VALID (skips the scan of existing rows)
-    std::vector<std::string> columns;    ///< the constrained columns, when listed
-    std::string using_index;             ///< `USING INDEX name`, else empty
+    std::string name;                       ///< empty when PostgreSQL will name it
+    bool not_valid = false;                 ///< NOT VALID (skips the scan of existing rows)
+    std::vector<std::string> columns;       ///< the constrained columns, when listed
+    std::string using_index;                ///< `USING INDEX name`, else empty
     std::optional<RelationName> references; ///< the referenced table of a foreign key
 };
 
 /// A column as written in CREATE TABLE or ADD COLUMN.
 struct ColumnDefinition {
     std::string name;
-    std::string type;   ///< display text: `bigint`, `text`, `varchar(100)`, `integer[]`
+    std::string type; ///< display text: `bigint`, `text`, `varchar(100)`, `integer[]`
     bool not_null = false;
     DefaultKind default_kind = DefaultKind::none;
-    bool generated = false;  ///< GENERATED ALWAYS AS (...) STORED
-    bool identity = false;   ///< GENERATED ... AS IDENTITY
+    bool generated = false;              ///< GENERATED ALWAYS AS (...) STORED
+    bool identity = false;               ///< GENERATED ... AS IDENTITY
     std::vector<Constraint> constraints; ///< inline PRIMARY KEY, UNIQUE, REFERENCES, CHECK
 };
 
@@ -127,15 +127,15 @@ struct AlterTableAction {
         other,
     };
     Kind kind = Kind::other;
-    std::string column;   ///< the column acted on (add/drop/alter/rename column)
-    std::string name;     ///< constraint, trigger, tablespace or partition named; new name of a rename
+    std::string column; ///< the column acted on (add/drop/alter/rename column)
+    std::string name; ///< constraint, trigger, tablespace or partition named; new name of a rename
     std::optional<ColumnDefinition> column_definition; ///< add_column
-    std::string new_type;        ///< alter_column_type: the new type's display text
-    bool has_using = false;      ///< alter_column_type: a USING expression is present
+    std::string new_type;   ///< alter_column_type: the new type's display text
+    bool has_using = false; ///< alter_column_type: a USING expression is present
     DefaultKind default_kind = DefaultKind::none; ///< set_default
     std::optional<Constraint> constraint;         ///< add_constraint
-    bool if_exists = false;      ///< IF EXISTS / IF NOT EXISTS on the action
-    bool concurrently = false;   ///< detach_partition CONCURRENTLY
+    bool if_exists = false;                       ///< IF EXISTS / IF NOT EXISTS on the action
+    bool concurrently = false;                    ///< detach_partition CONCURRENTLY
 };
 
 /// The stable name of an ALTER TABLE action kind (`add_column`, ...).
@@ -202,8 +202,8 @@ struct Truncate {
 
 /// SET / RESET of a run-time setting (`lock_timeout`, ...).
 struct SetVariable {
-    std::string name;  ///< empty for RESET ALL
-    std::string value; ///< as written, without quotes; empty for RESET
+    std::string name;   ///< empty for RESET ALL
+    std::string value;  ///< as written, without quotes; empty for RESET
     bool local = false; ///< SET LOCAL
 };
 
@@ -229,16 +229,15 @@ struct OpaqueBody {
 /// The typed details of a statement; `std::monostate` for kinds without details.
 using StatementDetails =
     std::variant<std::monostate, CreateTable, AlterTable, CreateIndex, DropIndex, DropTable,
-                 DataChange, Insert, Truncate, SetVariable, TransactionControl, Rename,
-                 OpaqueBody>;
+                 DataChange, Insert, Truncate, SetVariable, TransactionControl, Rename, OpaqueBody>;
 
 /// One SQL statement of a migration file.
 struct Statement {
     StatementKind kind = StatementKind::other;
-    std::string sql;             ///< the statement's text, without the final `;`
-    std::filesystem::path file;  ///< the file it came from
-    int line = 0;                ///< 1-based line of its first token
-    int column = 0;              ///< 1-based column (in characters) of its first token
+    std::string sql;            ///< the statement's text, without the final `;`
+    std::filesystem::path file; ///< the file it came from
+    int line = 0;               ///< 1-based line of its first token
+    int column = 0;             ///< 1-based column (in characters) of its first token
     StatementDetails details;
 
     /// The details as `T`, or nullptr when they are of another type.

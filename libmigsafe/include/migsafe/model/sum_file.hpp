@@ -36,7 +36,7 @@ struct SumEntry {
 /// The content of a sum file.
 struct SumFile {
     std::vector<SumEntry> entries; ///< in set order: by version, up before down
-    Hash128 set_hash; ///< over the ordered versions and file hashes
+    Hash128 set_hash;              ///< over the ordered versions and file hashes
 
     friend bool operator==(const SumFile&, const SumFile&) = default;
 };
