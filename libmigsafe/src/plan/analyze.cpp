@@ -37,7 +37,7 @@ Effects plan_one(const model::Statement& statement, Context& context)
         break;
     case StatementKind::insert:
     case StatementKind::update:
-    case StatementKind::delete_:
+    case StatementKind::delete_rows:
     case StatementKind::truncate:
         plan_data(statement, context, effects);
         break;

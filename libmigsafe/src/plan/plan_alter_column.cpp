@@ -66,10 +66,11 @@ void plan_set_not_null(const ActionScope& scope, const model::AlterTableAction& 
     const KnownColumn* known = known_column(scope.table, action.column, context);
     const bool checked = context.options().pg_version >= 12 &&
                          context.release.checked_not_null.contains({scope.table, action.column});
+    const bool already_not_null = known != nullptr && known->not_null;
     if (known != nullptr) {
         context.release.columns[scope.table][action.column].not_null = true;
     }
-    if (scope.table_is_new || checked || (known != nullptr && known->not_null)) {
+    if (scope.table_is_new || checked || already_not_null) {
         return;
     }
     effects.scan(context, scope.table);

@@ -46,12 +46,52 @@ void check_column(const std::string& table, const model::ColumnDefinition& colum
     }
 }
 
+// MS-DES-06: the first relation named after TABLE (or ON, for an index) has no schema.
+void check_qualified(const model::Statement& statement, Effects& effects)
+{
+    const auto words = words_of(statement.sql);
+    const bool index = statement.kind == model::StatementKind::create_index;
+    std::size_t at = find_word(words, index ? "ON" : "TABLE") + 1;
+    while (at < words.size() && (words[at].text == "IF" || words[at].text == "NOT" ||
+                                 words[at].text == "EXISTS" || words[at].text == "ONLY")) {
+        ++at;
+    }
+    if (at < words.size() && (at + 1 >= words.size() || words[at + 1].text != ".")) {
+        effects.find("MS-DES-06",
+                     fmt::format("{} is not schema-qualified: it resolves through search_path",
+                                 words[at].identifier),
+                     fmt::format("-- write public.{} (or its schema)", words[at].identifier));
+    }
+}
+
+// MS-DES-10: the same column twice in CREATE TABLE.
+void check_duplicates(const model::CreateTable& create, Effects& effects)
+{
+    for (std::size_t i = 0; i < create.columns.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if (create.columns[i].name == create.columns[j].name) {
+                effects.find("MS-DES-10",
+                             fmt::format("column {} appears twice in CREATE TABLE {}: the "
+                                         "statement fails",
+                                         create.columns[i].name, create.table.qualified()),
+                             "-- remove the duplicate column");
+            }
+        }
+    }
+}
+
 } // namespace
 
 void plan_design(const model::Statement& statement, Context&, Effects& effects)
 {
     check_identifiers(statement, effects);
+    if (statement.get_if<model::CreateTable>() != nullptr ||
+        statement.get_if<model::AlterTable>() != nullptr ||
+        statement.get_if<model::CreateIndex>() != nullptr) {
+        check_qualified(statement, effects);
+    }
     if (const auto* create = statement.get_if<model::CreateTable>()) {
+        check_duplicates(*create, effects);
         for (const auto& column : create->columns) {
             check_column(create->table.qualified(), column, effects);
         }

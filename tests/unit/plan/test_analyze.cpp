@@ -266,3 +266,12 @@ TEST_CASE("plan::PlanOptions::runner_lock_timeout_ms counts as a SET lock_timeou
     auto runner = plan::analyze_sql(sql, "a.sql", {.runner_lock_timeout_ms = 2000});
     CHECK(runner.statements[0].findings.empty());
 }
+
+TEST_CASE("plan::analyze_sql: SET NOT NULL on a nullable column the release added scans")
+{
+    auto report = plan::analyze_sql("-- migsafe:no-transaction\n" + k_timeout +
+                                        "ALTER TABLE t ADD COLUMN a text;\n"
+                                        "ALTER TABLE t ALTER COLUMN a SET NOT NULL;",
+                                    "a.sql");
+    CHECK(has(report.statements[2], "MS-COL-01"));
+}
