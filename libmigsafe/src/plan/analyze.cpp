@@ -129,6 +129,7 @@ PlanReport analyze(std::span<const PlanInput> files, const PlanOptions& options)
             report.statements.push_back(std::move(plan));
         }
         finish_file(context, report, first);
+        compatibility_views(file, report, first);
         ranges.emplace_back(first, report.statements.size());
     }
     check_foreign_key_indexes(release, report);

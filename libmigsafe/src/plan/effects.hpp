@@ -62,6 +62,10 @@ void after_statement(const model::Statement& statement, Context& context, Effect
 /// the file's first statement in `report`.
 void finish_file(Context& context, PlanReport& report, std::size_t first);
 
+/// Drops MS-BRK-03 for a table renamed in a transactional file that then creates a view
+/// with the old name. `first` is the index of the file's first statement in `report`.
+void compatibility_views(const PlanInput& file, PlanReport& report, std::size_t first);
+
 /// MS-DES lints (only with DesignLints::on).
 void plan_design(const model::Statement& statement, Context& context, Effects& effects);
 

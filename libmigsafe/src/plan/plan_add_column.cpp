@@ -26,6 +26,7 @@ void rewrite_findings(const std::string& table, const model::ColumnDefinition& c
         "\n-- then backfill existing rows in batches (-- migsafe:phase backfill)";
     auto rewrite = [&](std::string_view rule_id, std::string_view cause) {
         effects.rewrite(context, table);
+        effects.scan(context, table); // the copy reads every row
         effects.find(rule_id,
                      blocking(what, table, LockMode::access_exclusive) +
                          fmt::format(" while {} rewrites the table and its indexes", cause),

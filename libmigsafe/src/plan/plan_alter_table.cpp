@@ -184,8 +184,12 @@ void plan_alter_table(const model::Statement& statement, Context& context, Effec
     const auto& alter = statement.as<model::AlterTable>();
     const std::string table = alter.table.qualified();
     const ActionScope scope{statement, table, context.is_new(table), alter.actions.size() == 1};
+    const auto words = words_of(statement.sql);
     for (const auto& action : alter.actions) {
-        effects.lock(context, table, table_lock(action));
+        // SET STATISTICS, CLUSTER ON and SET WITHOUT CLUSTER only take SUE.
+        const bool light = action.kind == ActionKind::other &&
+                           (has_word(words, "STATISTICS") || has_word(words, "CLUSTER"));
+        effects.lock(context, table, light ? LockMode::share_update_exclusive : table_lock(action));
         switch (action.kind) {
         case ActionKind::add_column:
             plan_add_column(scope, action, context, effects);

@@ -49,6 +49,8 @@ void plan_reindex(const model::Statement& statement, const Words& words, Context
         auto known = context.release.index_table.find(name);
         table = known == context.release.index_table.end() ? "" : known->second;
         effects.rewrite(context, name);
+        effects.lock(context, name,
+                     concurrently ? LockMode::share_update_exclusive : LockMode::access_exclusive);
     } else if (target != "TABLE") {
         return; // SCHEMA, DATABASE, SYSTEM: relations unknown statically
     }
@@ -233,6 +235,28 @@ void plan_lock(const Words& words, Context& context, Effects& effects)
     effects.lock(context, table, mode);
 }
 
+// COMMENT ON TABLE t / COLUMN t.c: ShareUpdateExclusiveLock on the table.
+void plan_comment(const Words& words, Context& context, Effects& effects)
+{
+    if (words.size() < 4 || (words[2].text != "TABLE" && words[2].text != "COLUMN")) {
+        return;
+    }
+    std::size_t at = 3;
+    if (words[2].text == "COLUMN") {
+        // schema.table.column or table.column: drop the column part
+        std::size_t end = find_word(words, "IS", at);
+        if (end >= at + 5) {
+            effects.lock(context, words[at].identifier + "." + words[at + 2].identifier,
+                         LockMode::share_update_exclusive);
+        } else if (end >= at + 3) {
+            effects.lock(context, "public." + words[at].identifier,
+                         LockMode::share_update_exclusive);
+        }
+        return;
+    }
+    effects.lock(context, relation_at(words, at), LockMode::share_update_exclusive);
+}
+
 } // namespace
 
 void plan_misc(const model::Statement& statement, Context& context, Effects& effects)
@@ -273,6 +297,8 @@ void plan_misc(const model::Statement& statement, Context& context, Effects& eff
     } else if (first == "CREATE") {
         effects.at_least(Phase::expand);
         plan_create_other(words, context, effects);
+    } else if (first == "COMMENT") {
+        plan_comment(words, context, effects);
     } else if (first == "LOCK") {
         plan_lock(words, context, effects);
     } else if (first == "ALTER" && words[1].text == "INDEX") {

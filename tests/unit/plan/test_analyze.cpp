@@ -275,3 +275,32 @@ TEST_CASE("plan::analyze_sql: SET NOT NULL on a nullable column the release adde
                                     "a.sql");
     CHECK(has(report.statements[2], "MS-COL-01"));
 }
+
+TEST_CASE("plan::analyze_sql: a view with the old name makes a table rename compatible")
+{
+    const std::string rename = k_timeout + "ALTER TABLE professionals RENAME TO practitioners;\n";
+    auto bare = plan::analyze_sql(rename, "a.sql");
+    CHECK(has(bare.statements[1], "MS-BRK-03"));
+    CHECK(bare.statements[1].findings[0].fix ==
+          "ALTER TABLE public.professionals RENAME TO practitioners;\nCREATE VIEW "
+          "public.professionals AS SELECT * FROM public.practitioners;  -- same transaction; "
+          "drop the view in a later release");
+    auto with_view = plan::analyze_sql(
+        rename + "CREATE VIEW professionals AS SELECT * FROM practitioners;", "a.sql");
+    CHECK_FALSE(has(with_view.statements[1], "MS-BRK-03"));
+}
+
+TEST_CASE("plan::analyze_sql: COMMENT ON and SET STATISTICS take ShareUpdateExclusiveLock")
+{
+    auto report = plan::analyze_sql("COMMENT ON TABLE app.t IS 'x';\n"
+                                    "COMMENT ON COLUMN t.c IS 'y';\n"
+                                    "ALTER TABLE t ALTER COLUMN c SET STATISTICS 500;",
+                                    "a.sql");
+    CHECK(report.statements[0].locks ==
+          std::vector<plan::Lock>{{"app.t", plan::LockMode::share_update_exclusive}});
+    CHECK(report.statements[1].locks ==
+          std::vector<plan::Lock>{{"public.t", plan::LockMode::share_update_exclusive}});
+    CHECK(report.statements[2].locks ==
+          std::vector<plan::Lock>{{"public.t", plan::LockMode::share_update_exclusive}});
+    CHECK(report.statements[2].findings.empty());
+}
