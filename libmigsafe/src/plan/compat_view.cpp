@@ -28,6 +28,14 @@ bool renames_table(const model::Statement& statement)
            });
 }
 
+void drop_rule(StatementPlan& statement, std::string_view rule)
+{
+    auto& findings = statement.findings;
+    findings.erase(std::remove_if(findings.begin(), findings.end(),
+                                  [&](const Finding& f) { return f.rule == rule; }),
+                   findings.end());
+}
+
 } // namespace
 
 void compatibility_views(const PlanInput& file, PlanReport& report, std::size_t first)
@@ -38,16 +46,16 @@ void compatibility_views(const PlanInput& file, PlanReport& report, std::size_t 
             continue;
         }
         const std::string old_name = statements[i].as<model::AlterTable>().table.qualified();
-        const bool has_view =
-            std::any_of(statements.begin() + static_cast<std::ptrdiff_t>(i) + 1, statements.end(),
-                        [&](const auto& later) { return created_view(later) == old_name; });
-        const bool same_transaction = file.transaction == Transaction::wrapped;
-        if (has_view && same_transaction) {
-            auto& findings = report.statements.at(first + i).findings;
-            findings.erase(std::remove_if(findings.begin(), findings.end(),
-                                          [](const Finding& f) { return f.rule == "MS-BRK-03"; }),
-                           findings.end());
+        const auto view =
+            std::find_if(statements.begin() + static_cast<std::ptrdiff_t>(i) + 1, statements.end(),
+                         [&](const auto& later) { return created_view(later) == old_name; });
+        if (view == statements.end() || file.transaction != Transaction::wrapped) {
+            continue;
         }
+        drop_rule(report.statements.at(first + i), "MS-BRK-03");
+        // The view belongs with the rename: it is the point of the transaction.
+        drop_rule(report.statements.at(first + static_cast<std::size_t>(view - statements.begin())),
+                  "MS-OPS-03");
     }
 }
 

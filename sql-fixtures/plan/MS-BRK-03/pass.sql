@@ -1,6 +1,6 @@
 -- name: MS-BRK-03 pass
--- description: renaming a table created in the same migration
+-- description: rename and keep the old name as a view in the same transaction
 -- group: breaking
 SET lock_timeout = '2s';
-CREATE TABLE practitioners_tmp (id bigint PRIMARY KEY);
-ALTER TABLE practitioners_tmp RENAME TO practitioners_new;
+ALTER TABLE professionals RENAME TO practitioners;
+CREATE VIEW professionals AS SELECT * FROM practitioners;
