@@ -62,3 +62,20 @@ TEST_CASE("plan::parse_lock_mode reads pg_locks names")
     CHECK(plan::blocks_writes(plan::LockMode::share));
     CHECK_FALSE(plan::blocks_writes(plan::LockMode::share_update_exclusive));
 }
+
+TEST_CASE("plan::diff names what differs between two plans")
+{
+    const auto left = plan::analyze_sql("CREATE INDEX t_c_idx ON t (c);", "a.sql");
+    CHECK(plan::diff(left, left).empty());
+    auto right = left;
+    right.statements[0].locks[0].mode = plan::LockMode::share_update_exclusive;
+    right.statements[0].scans.clear();
+    right.statements[0].findings.clear();
+    plan::settle_verdict(right);
+    CHECK(plan::diff(left, right) ==
+          std::vector<std::string>{
+              "a.sql:1: locks: [public.t ShareLock] -> [public.t ShareUpdateExclusiveLock]",
+              "a.sql:1: scans: [public.t] -> []",
+              "a.sql:1: findings: [MS-IDX-01, MS-OPS-01, MS-OPS-02] -> []",
+              "verdict: fail -> pass"});
+}

@@ -126,6 +126,12 @@ struct PlanReport {
     friend bool operator==(const PlanReport&, const PlanReport&) = default;
 };
 
+/// How two plans of the same statements differ (e.g. the static plan against a trace, or
+/// two versions of migsafe): one line per difference, `file:line: what: left -> right`,
+/// comparing locks, rewrites, scans, phase and the set of open rule ids. Statements are
+/// matched by position; a different count is one line. Empty when they agree.
+MIGSAFE_API std::vector<std::string> diff(const PlanReport& left, const PlanReport& right);
+
 /// Recomputes `counts` and `verdict` from the findings: fail when a finding at or above
 /// `report.fail_on` is not allowed.
 MIGSAFE_API void settle_verdict(PlanReport& report);
