@@ -15,6 +15,10 @@
 #include <migsafe/model/parser.hpp>
 #include <migsafe/model/statement.hpp>
 #include <migsafe/model/sum_file.hpp>
+#include <migsafe/plan/analyze.hpp>
+#include <migsafe/plan/render.hpp>
+#include <migsafe/plan/report.hpp>
+#include <migsafe/plan/rule.hpp>
 #include <migsafe/platform/assert.hpp>
 #include <migsafe/platform/cluster.hpp>
 #include <migsafe/platform/conninfo.hpp>

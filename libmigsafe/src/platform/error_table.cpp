@@ -56,6 +56,11 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
     {"sum-missing", input, k_unchanged, k_final, "the migration directory has no migsafe.sum",
      "run `migsafe sum DIR` and commit migsafe.sum with the migrations"},
 
+    // ---- plan engine
+    {"plan-report-malformed", input, k_unchanged, k_final,
+     "a plan report in JSON could not be read",
+     "pass a document written by `migsafe plan --format json` of the same schema_version"},
+
     // ---- platform: processes, clusters, connections
     {"amcheck-unavailable", environment, k_unchanged, k_final,
      "the amcheck extension, which pg_amcheck needs, is not installed in the database",

@@ -1,0 +1,153 @@
+// The planner's walk through a release: per statement, the kind's planner, then the rules
+// that need the file's state (transactions, timeouts, the previous statement), then the
+// directives.
+#include "plan/context.hpp"
+#include "plan/effects.hpp"
+
+#include <migsafe/model/parser.hpp>
+#include <migsafe/plan/analyze.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace migsafe::plan {
+namespace {
+
+using namespace detail;
+using model::StatementKind;
+
+Effects plan_one(const model::Statement& statement, Context& context)
+{
+    Effects effects;
+    switch (statement.kind) {
+    case StatementKind::create_index:
+        plan_create_index(statement, context, effects);
+        break;
+    case StatementKind::alter_table:
+        plan_alter_table(statement, context, effects);
+        break;
+    case StatementKind::create_table:
+        plan_create_table(statement, context, effects);
+        break;
+    case StatementKind::drop_index:
+    case StatementKind::drop_table:
+    case StatementKind::drop_other:
+        plan_drop(statement, context, effects);
+        break;
+    case StatementKind::insert:
+    case StatementKind::update:
+    case StatementKind::delete_rows:
+    case StatementKind::truncate:
+        plan_data(statement, context, effects);
+        break;
+    case StatementKind::set:
+    case StatementKind::transaction:
+        plan_session(statement, context, effects);
+        break;
+    case StatementKind::select:
+        break;
+    default:
+        plan_misc(statement, context, effects);
+        break;
+    }
+    if (context.options().design_lints == DesignLints::on) {
+        plan_design(statement, context, effects);
+    }
+    after_statement(statement, context, effects);
+    return effects;
+}
+
+void apply_allows(const PlanInput& file, StatementPlan& statement)
+{
+    for (auto& finding : statement.findings) {
+        auto allow = std::find_if(file.allows.begin(), file.allows.end(),
+                                  [&](const Allow& a) { return a.rule == finding.rule; });
+        if (allow != file.allows.end()) {
+            finding.allowed = true;
+            finding.allowed_reason = allow->reason;
+        }
+    }
+}
+
+// MS-OPS-09: foreign keys on tables the release created, with no index leading with the
+// referencing column anywhere in the release.
+void check_foreign_key_indexes(const ReleaseContext& release, PlanReport& report)
+{
+    for (const auto& fk : release.foreign_keys) {
+        auto indexed = release.index_leading.find(fk.table);
+        if (indexed != release.index_leading.end() &&
+            std::find(indexed->second.begin(), indexed->second.end(), fk.column) !=
+                indexed->second.end()) {
+            continue;
+        }
+        const Rule& rule = plan::rule("MS-OPS-09");
+        report.statements.at(fk.statement)
+            .findings.push_back(
+                {.rule = std::string(rule.id),
+                 .severity = rule.severity,
+                 .message = fmt::format("foreign key {}({}) has no index on its column: every "
+                                        "DELETE or key UPDATE on the referenced table scans {}",
+                                        fk.table, fk.column, fk.table),
+                 .fix = fmt::format("CREATE INDEX CONCURRENTLY {}_{}_idx ON {} ({});",
+                                    short_name(fk.table), fk.column, fk.table, fk.column)});
+    }
+}
+
+} // namespace
+
+PlanReport analyze(std::span<const PlanInput> files, const PlanOptions& options)
+{
+    ReleaseContext release{.options = &options};
+    PlanReport report{.pg_version = options.pg_version, .fail_on = options.fail_on};
+    std::vector<std::pair<std::size_t, std::size_t>> ranges; // per file: [first, last)
+    for (const auto& file : files) {
+        FileContext file_context{.file = file.file.string(),
+                                 .transaction = file.transaction,
+                                 .lock_timeout_ms = options.runner_lock_timeout_ms,
+                                 .statement_timeout_ms = options.runner_statement_timeout_ms,
+                                 .declared_phase = file.phase};
+        Context context{release, file_context};
+        const std::size_t first = report.statements.size();
+        for (const auto& statement : file.statements) {
+            release.statement_index = report.statements.size();
+            Effects effects = plan_one(statement, context);
+            StatementPlan plan{.file = statement.file.empty() ? file.file.string()
+                                                              : statement.file.string(),
+                               .line = statement.line,
+                               .column = statement.column,
+                               .sql = statement.sql,
+                               .kind = std::string(model::to_string(statement.kind)),
+                               .locks = std::move(effects.locks),
+                               .rewrites = std::move(effects.rewrites),
+                               .scans = std::move(effects.scans),
+                               .phase = effects.phase,
+                               .findings = std::move(effects.findings)};
+            if (file.phase && plan.phase != Phase::none) {
+                plan.phase = *file.phase;
+            }
+            report.statements.push_back(std::move(plan));
+        }
+        finish_file(context, report, first);
+        compatibility_views(file, report, first);
+        ranges.emplace_back(first, report.statements.size());
+    }
+    check_foreign_key_indexes(release, report);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        for (std::size_t s = ranges[i].first; s < ranges[i].second; ++s) {
+            apply_allows(files[i], report.statements[s]);
+        }
+    }
+    settle_verdict(report);
+    return report;
+}
+
+PlanReport analyze_sql(std::string_view sql, const std::filesystem::path& file,
+                       const PlanOptions& options)
+{
+    PlanInput input = read_plan_directives(sql, file);
+    input.statements = model::parse_sql(sql, file);
+    return analyze(std::span<const PlanInput>(&input, 1), options);
+}
+
+} // namespace migsafe::plan

@@ -1,0 +1,92 @@
+#pragma once
+
+// What the planner knows while it walks a release: objects the release created, columns
+// and constraints it defined, and the state of the current file and transaction.
+
+#include <migsafe/plan/analyze.hpp>
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace migsafe::plan::detail {
+
+/// A column the release defined (CREATE TABLE or ADD COLUMN).
+struct KnownColumn {
+    std::string type{};
+    bool not_null = false;
+    std::string added_in{}; ///< `file:line` when added by ADD COLUMN, empty for CREATE TABLE
+};
+
+/// A constraint the release defined.
+struct KnownConstraint {
+    model::Constraint::Kind kind = model::Constraint::Kind::check;
+    std::string referenced{};      ///< foreign keys: the referenced table, qualified
+    int transaction = -1;          ///< the transaction that added it NOT VALID (-1: validated)
+    std::string not_null_column{}; ///< CHECK (c IS NOT NULL): c
+};
+
+/// State of the whole release.
+struct ReleaseContext {
+    const PlanOptions* options = nullptr;
+    std::map<std::string, std::string> created{};     ///< relation -> file that created it
+    std::map<std::string, std::string> index_table{}; ///< index -> its table
+    std::set<std::string> partitioned{};              ///< partitioned tables
+    std::map<std::string, std::map<std::string, KnownColumn>> columns{}; ///< table -> columns
+    std::map<std::string, std::map<std::string, KnownConstraint>> constraints{};
+    std::map<std::string, std::vector<std::string>> index_leading{}; ///< table -> first columns
+    /// (table, column) pairs with a validated CHECK (c IS NOT NULL).
+    std::set<std::pair<std::string, std::string>> checked_not_null{};
+    std::map<std::string, std::vector<std::string>> index_columns{}; ///< index -> columns
+    /// Foreign keys on tables the release created, checked for an index at the end.
+    struct PendingForeignKey {
+        std::size_t statement = 0; ///< index in the report
+        std::string table;
+        std::string column;
+    };
+    std::vector<PendingForeignKey> foreign_keys{};
+    std::size_t statement_index = 0; ///< the statement being planned, in the report
+};
+
+/// State of the file being planned.
+struct FileContext {
+    std::string file{};
+    Transaction transaction = Transaction::wrapped;
+    int transaction_id = 0;      ///< changes at every COMMIT (and statement, in autocommit)
+    bool explicit_block = false; ///< inside BEGIN ... COMMIT
+    std::optional<int> lock_timeout_ms{};                  ///< set and non-zero
+    std::optional<int> statement_timeout_ms{};             ///< set and non-zero
+    std::optional<std::string> holding_access_exclusive{}; ///< relation, in this transaction
+    std::optional<Phase> declared_phase{};                 ///< `-- migsafe:phase`
+    std::vector<std::string> new_enum_values{}; ///< `'value'` literals added in this transaction
+    bool timezone_utc = false;                  ///< SET timezone to UTC seen
+    std::string last_altered{}; ///< the table of the previous statement if it was an ALTER
+};
+
+/// Everything a statement's planner can read and update.
+struct Context {
+    ReleaseContext& release;
+    FileContext& file;
+
+    /// True when `relation` was created earlier in the release: locking it blocks nobody.
+    bool is_new(const std::string& relation) const { return release.created.contains(relation); }
+
+    /// True when `relation` was created earlier in this file (a trace would not see it).
+    bool created_in_file(const std::string& relation) const
+    {
+        auto it = release.created.find(relation);
+        return it != release.created.end() && it->second == file.file;
+    }
+
+    /// True when inside a transaction shared with the following statements.
+    bool in_transaction() const
+    {
+        return file.transaction == Transaction::wrapped || file.explicit_block;
+    }
+
+    const PlanOptions& options() const { return *release.options; }
+};
+
+} // namespace migsafe::plan::detail

@@ -1,0 +1,76 @@
+// Recording effects: one lock per relation (the strongest), no duplicates.
+#include "plan/effects.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace migsafe::plan::detail {
+namespace {
+
+void add_unique(std::vector<std::string>& list, const std::string& relation)
+{
+    if (std::find(list.begin(), list.end(), relation) == list.end()) {
+        list.push_back(relation);
+    }
+}
+
+} // namespace
+
+void Effects::lock(const Context& context, const std::string& relation, LockMode mode)
+{
+    if (context.created_in_file(relation)) {
+        return;
+    }
+    auto it = std::find_if(locks.begin(), locks.end(),
+                           [&](const Lock& l) { return l.relation == relation; });
+    if (it == locks.end()) {
+        locks.push_back({relation, mode});
+    } else {
+        it->mode = std::max(it->mode, mode);
+    }
+}
+
+void Effects::rewrite(const Context& context, const std::string& relation)
+{
+    if (!context.created_in_file(relation)) {
+        add_unique(rewrites, relation);
+    }
+}
+
+void Effects::scan(const Context& context, const std::string& relation)
+{
+    if (!context.created_in_file(relation)) {
+        add_unique(scans, relation);
+    }
+}
+
+void Effects::find(std::string_view rule_id, std::string message, std::string fix)
+{
+    findings.push_back({.rule = std::string(rule_id),
+                        .severity = rule(rule_id).severity,
+                        .message = std::move(message),
+                        .fix = std::move(fix)});
+}
+
+void Effects::at_least(Phase next)
+{
+    auto rank = [](Phase p) { return p == Phase::none ? -1 : static_cast<int>(p); };
+    if (rank(next) > rank(phase)) {
+        phase = next;
+    }
+}
+
+std::string blocking(std::string_view what, const std::string& relation, LockMode mode)
+{
+    return fmt::format("{} takes {} on {}: blocks {}", what, to_string(mode), relation,
+                       blocked_traffic(mode));
+}
+
+std::string short_name(const std::string& qualified)
+{
+    auto dot = qualified.rfind('.');
+    return dot == std::string::npos ? qualified : qualified.substr(dot + 1);
+}
+
+} // namespace migsafe::plan::detail

@@ -1,0 +1,72 @@
+#pragma once
+
+// What one statement does, as the per-kind planners find it, before the cross-statement
+// rules (analyze.cpp) and the directives are applied.
+
+#include "plan/context.hpp"
+
+#include <migsafe/model/statement.hpp>
+#include <migsafe/plan/report.hpp>
+
+#include <string>
+#include <vector>
+
+namespace migsafe::plan::detail {
+
+/// Locks, rewrites, scans, phase and findings of one statement.
+struct Effects {
+    std::vector<Lock> locks{};
+    std::vector<std::string> rewrites{};
+    std::vector<std::string> scans{};
+    Phase phase = Phase::none;
+    std::vector<Finding> findings{};
+
+    /// Records `mode` on `relation` unless the relation was created earlier in this file
+    /// (nobody else can see it); keeps the strongest mode per relation.
+    void lock(const Context& context, const std::string& relation, LockMode mode);
+    /// Records a rewrite of `relation` (not of relations created in this file).
+    void rewrite(const Context& context, const std::string& relation);
+    /// Records a full scan of `relation` (not of relations created in this file).
+    void scan(const Context& context, const std::string& relation);
+    /// Adds a finding of `rule_id` at the rule's default severity.
+    void find(std::string_view rule_id, std::string message, std::string fix = {});
+    /// Moves the phase forward: none < expand < backfill < contract.
+    void at_least(Phase next);
+};
+
+/// `"<what> takes <mode> on <relation>: blocks <traffic>"`.
+std::string blocking(std::string_view what, const std::string& relation, LockMode mode);
+
+/// The name part of a qualified `schema.name`.
+std::string short_name(const std::string& qualified);
+
+/// CREATE INDEX.
+void plan_create_index(const model::Statement& statement, Context& context, Effects& effects);
+/// ALTER TABLE (all actions, including renames).
+void plan_alter_table(const model::Statement& statement, Context& context, Effects& effects);
+/// CREATE TABLE.
+void plan_create_table(const model::Statement& statement, Context& context, Effects& effects);
+/// DROP INDEX, DROP TABLE, DROP of other objects, TRUNCATE.
+void plan_drop(const model::Statement& statement, Context& context, Effects& effects);
+/// UPDATE, DELETE, INSERT.
+void plan_data(const model::Statement& statement, Context& context, Effects& effects);
+/// Kinds the model does not type: REINDEX, CLUSTER, VACUUM, REFRESH, ALTER DOMAIN/TYPE,
+/// ALTER SCHEMA, CREATE POLICY, triggers, views...
+void plan_misc(const model::Statement& statement, Context& context, Effects& effects);
+/// SET (timeouts, timezone) and BEGIN/COMMIT/ROLLBACK (MS-OPS-07).
+void plan_session(const model::Statement& statement, Context& context, Effects& effects);
+/// The rules that need the file's state: MS-OPS-01, -02, -03, -05, -06; then updates the
+/// transaction state (the AccessExclusiveLock held, autocommit boundaries).
+void after_statement(const model::Statement& statement, Context& context, Effects& effects);
+/// End of a file: an explicit transaction left open (MS-OPS-07). `first` is the index of
+/// the file's first statement in `report`.
+void finish_file(Context& context, PlanReport& report, std::size_t first);
+
+/// Drops MS-BRK-03 for a table renamed in a transactional file that then creates a view
+/// with the old name. `first` is the index of the file's first statement in `report`.
+void compatibility_views(const PlanInput& file, PlanReport& report, std::size_t first);
+
+/// MS-DES lints (only with DesignLints::on).
+void plan_design(const model::Statement& statement, Context& context, Effects& effects);
+
+} // namespace migsafe::plan::detail

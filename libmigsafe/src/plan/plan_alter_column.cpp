@@ -1,0 +1,138 @@
+// ALTER COLUMN: TYPE (rewrite or not), SET/DROP NOT NULL, SET/DROP DEFAULT.
+#include "plan/alter_actions.hpp"
+#include "plan/type_change.hpp"
+
+#include <fmt/format.h>
+
+namespace migsafe::plan::detail {
+namespace {
+
+using ActionKind = model::AlterTableAction::Kind;
+
+const KnownColumn* known_column(const std::string& table, const std::string& column,
+                                const Context& context)
+{
+    auto table_it = context.release.columns.find(table);
+    if (table_it == context.release.columns.end()) {
+        return nullptr;
+    }
+    auto it = table_it->second.find(column);
+    return it == table_it->second.end() ? nullptr : &it->second;
+}
+
+void plan_type(const ActionScope& scope, const model::AlterTableAction& action, Context& context,
+               Effects& effects)
+{
+    const KnownColumn* known = known_column(scope.table, action.column, context);
+    const std::string from = known != nullptr ? known->type : "";
+    const std::string what =
+        fmt::format("ALTER COLUMN {}.{} TYPE {}", scope.table, action.column, action.new_type);
+    const bool safe = !action.has_using &&
+                      binary_coercible(from, action.new_type,
+                                       {context.options().pg_version, context.file.timezone_utc});
+    if (known != nullptr) {
+        context.release.columns[scope.table][action.column].type = action.new_type;
+    }
+    if (scope.table_is_new) {
+        return;
+    }
+    if (safe) {
+        effects.at_least(Phase::expand);
+        effects.find("MS-COL-08",
+                     blocking(what, scope.table, LockMode::access_exclusive) +
+                         fmt::format(" briefly; no rewrite{}",
+                                     from.empty() ? " (assuming the column is varchar or "
+                                                    "text; --db checks the real type)"
+                                                  : " from " + from),
+                     "SET lock_timeout = '2s';");
+        return;
+    }
+    effects.at_least(Phase::contract);
+    effects.rewrite(context, scope.table);
+    effects.scan(context, scope.table);
+    effects.find("MS-COL-07",
+                 blocking(what, scope.table, LockMode::access_exclusive) +
+                     " while the table is rewritten and every index rebuilt",
+                 fmt::format("ALTER TABLE {0} ADD COLUMN {1}_new {2};\n-- keep {1}_new in "
+                             "sync with a trigger, backfill in batches, then swap the names "
+                             "in one short transaction and drop {1} in a later release",
+                             scope.table, action.column, action.new_type));
+}
+
+void plan_set_not_null(const ActionScope& scope, const model::AlterTableAction& action,
+                       Context& context, Effects& effects)
+{
+    effects.at_least(Phase::contract);
+    const KnownColumn* known = known_column(scope.table, action.column, context);
+    const bool checked = context.options().pg_version >= 12 &&
+                         context.release.checked_not_null.contains({scope.table, action.column});
+    const bool already_not_null = known != nullptr && known->not_null;
+    if (known != nullptr) {
+        context.release.columns[scope.table][action.column].not_null = true;
+    }
+    if (scope.table_is_new || checked || already_not_null) {
+        return;
+    }
+    effects.scan(context, scope.table);
+    const std::string name = fmt::format("{}_{}_not_null", short_name(scope.table), action.column);
+    const std::string fix =
+        context.options().pg_version >= 12
+            ? fmt::format("ALTER TABLE {0} ADD CONSTRAINT {1} CHECK ({2} IS NOT NULL) NOT "
+                          "VALID;\n-- in a later migration (a separate transaction):\nALTER "
+                          "TABLE {0} VALIDATE CONSTRAINT {1};\nALTER TABLE {0} ALTER COLUMN {2} "
+                          "SET NOT NULL;\nALTER TABLE {0} DROP CONSTRAINT {1};",
+                          scope.table, name, action.column)
+            : fmt::format("-- PostgreSQL {} has no scan-free SET NOT NULL: keep a CHECK ({} IS "
+                          "NOT NULL) NOT VALID + VALIDATE instead, or upgrade to 12+",
+                          context.options().pg_version, action.column);
+    effects.find("MS-COL-01",
+                 blocking(fmt::format("SET NOT NULL on {}.{}", scope.table, action.column),
+                          scope.table, LockMode::access_exclusive) +
+                     " while the whole table is scanned for NULLs",
+                 fix);
+}
+
+} // namespace
+
+void plan_alter_column(const ActionScope& scope, const model::AlterTableAction& action,
+                       Context& context, Effects& effects)
+{
+    const KnownColumn* known = known_column(scope.table, action.column, context);
+    const bool column_is_new = known != nullptr && !known->added_in.empty();
+    switch (action.kind) {
+    case ActionKind::alter_column_type:
+        plan_type(scope, action, context, effects);
+        return;
+    case ActionKind::set_not_null:
+        plan_set_not_null(scope, action, context, effects);
+        return;
+    case ActionKind::drop_not_null:
+        effects.at_least(Phase::expand);
+        if (known != nullptr) {
+            context.release.columns[scope.table][action.column].not_null = false;
+        }
+        if (!scope.table_is_new && !column_is_new) {
+            effects.find("MS-COL-10",
+                         fmt::format("DROP NOT NULL on {}.{}: readers that assume it is never "
+                                     "NULL may break",
+                                     scope.table, action.column),
+                         "-- deploy readers that handle NULL first");
+        }
+        return;
+    case ActionKind::set_default:
+        effects.at_least(Phase::expand);
+        if (!scope.table_is_new && !column_is_new) {
+            effects.find("MS-COL-11",
+                         fmt::format("SET DEFAULT on {}.{}: application versions with a cached "
+                                     "schema keep writing the old default",
+                                     scope.table, action.column),
+                         "-- deploy the application change first");
+        }
+        return;
+    default:
+        effects.at_least(Phase::expand);
+        return;
+    }
+}
+
+} // namespace migsafe::plan::detail

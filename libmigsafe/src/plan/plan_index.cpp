@@ -1,0 +1,108 @@
+// CREATE INDEX: ShareLock and a scan, or ShareUpdateExclusiveLock with CONCURRENTLY.
+#include "plan/effects.hpp"
+#include "plan/sql_text.hpp"
+
+#include <fmt/format.h>
+
+namespace migsafe::plan::detail {
+namespace {
+
+constexpr std::string_view k_alone = "\n-- alone in a migration marked -- migsafe:no-transaction";
+
+void remember(const model::CreateIndex& index, const std::string& table, Context& context)
+{
+    if (!index.name.empty()) {
+        const std::string name = index.table.schema + "." + index.name;
+        context.release.created.emplace(name, context.file.file);
+        context.release.index_table[name] = table;
+        context.release.index_columns[name] = index.columns;
+    }
+    if (!index.columns.empty() && !index.partial) {
+        context.release.index_leading[table].push_back(index.columns.front());
+    }
+}
+
+void plan_concurrently(const model::Statement& statement, const model::CreateIndex& index,
+                       const std::string& table, Context& context, Effects& effects)
+{
+    effects.lock(context, table, LockMode::share_update_exclusive);
+    effects.scan(context, table);
+    if (context.in_transaction()) {
+        effects.find("MS-IDX-04",
+                     fmt::format("CREATE INDEX CONCURRENTLY on {} cannot run inside a "
+                                 "transaction block: the migration will fail",
+                                 table),
+                     std::string(statement.sql) + ";" + std::string(k_alone));
+    }
+    if (context.release.partitioned.contains(table)) {
+        effects.find("MS-IDX-07",
+                     fmt::format("CREATE INDEX CONCURRENTLY is refused on the partitioned "
+                                 "table {}",
+                                 table),
+                     fmt::format("CREATE INDEX {} ON ONLY {} (...);\n-- then CREATE INDEX "
+                                 "CONCURRENTLY on each partition and ALTER INDEX ... ATTACH "
+                                 "PARTITION",
+                                 index.name, table));
+    }
+    if (index.name.empty() || index.if_not_exists) {
+        effects.find("MS-IDX-05",
+                     fmt::format("CREATE INDEX CONCURRENTLY on {} {}: a failed build leaves an "
+                                 "INVALID index that a retry does not notice",
+                                 table, index.name.empty() ? "without a name" : "IF NOT EXISTS"),
+                     "name the index, drop IF NOT EXISTS, and after a failure check "
+                     "pg_index.indisvalid and DROP INDEX CONCURRENTLY the invalid index");
+    }
+    const auto& timeout = context.file.lock_timeout_ms;
+    if (timeout && *timeout <= context.options().short_lock_timeout_ms) {
+        effects.find("MS-IDX-06",
+                     fmt::format("CREATE INDEX CONCURRENTLY on {} runs with lock_timeout {}ms: "
+                                 "it waits for every older transaction and may be cancelled, "
+                                 "leaving an INVALID index",
+                                 table, *timeout),
+                     "SET lock_timeout = '0';  -- or a generous value, for this migration only");
+    }
+}
+
+} // namespace
+
+void plan_create_index(const model::Statement& statement, Context& context, Effects& effects)
+{
+    const auto& index = statement.as<model::CreateIndex>();
+    const std::string table = index.table.qualified();
+    const bool is_new = context.is_new(table);
+    effects.at_least(Phase::expand);
+    if (index.concurrently) {
+        plan_concurrently(statement, index, table, context, effects);
+    } else {
+        effects.lock(context, table, LockMode::share);
+        effects.scan(context, table);
+        const bool only = has_word(words_of(statement.sql), "ONLY");
+        if (context.release.partitioned.contains(table) && !only && !is_new) {
+            effects.find("MS-IDX-07",
+                         blocking("CREATE INDEX on the partitioned table", table, LockMode::share) +
+                             " on the parent and every partition while each is indexed",
+                         fmt::format("CREATE INDEX {} ON ONLY {} (...);\n-- then CREATE INDEX "
+                                     "CONCURRENTLY on each partition and ALTER INDEX {} ATTACH "
+                                     "PARTITION <partition_index>",
+                                     index.name, table, index.name));
+        } else if (!is_new) {
+            effects.find("MS-IDX-01",
+                         blocking("CREATE INDEX", table, LockMode::share) +
+                             " while the table is scanned and sorted",
+                         insert_after(statement.sql, "INDEX", " CONCURRENTLY") + ";" +
+                             std::string(k_alone));
+        }
+    }
+    if (index.unique && !is_new) {
+        effects.find("MS-IDX-08",
+                     fmt::format("CREATE UNIQUE INDEX on {} fails if existing rows have "
+                                 "duplicates",
+                                 table),
+                     fmt::format("-- check first:\nSELECT {0}, count(*) FROM {1} GROUP BY {0} "
+                                 "HAVING count(*) > 1;",
+                                 fmt::join(index.columns, ", "), table));
+    }
+    remember(index, table, context);
+}
+
+} // namespace migsafe::plan::detail

@@ -1,0 +1,5 @@
+-- name: MS-BRK-02 pass
+-- description: add the new column instead
+-- group: breaking
+SET lock_timeout = '2s';
+ALTER TABLE professionals ADD COLUMN town text;

@@ -1,0 +1,5 @@
+-- name: MS-BRK-05 fail
+-- description: DROP SCHEMA CASCADE drops everything inside
+-- group: breaking
+SET lock_timeout = '2s';
+DROP SCHEMA legacy CASCADE;

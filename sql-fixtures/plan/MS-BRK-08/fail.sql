@@ -1,0 +1,4 @@
+-- name: MS-BRK-08 fail
+-- description: renaming a schema breaks every query that names it
+-- group: breaking
+ALTER SCHEMA legacy RENAME TO archive;

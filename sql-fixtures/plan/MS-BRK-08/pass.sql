@@ -1,0 +1,4 @@
+-- name: MS-BRK-08 pass
+-- description: creating the new schema beside the old one
+-- group: breaking
+CREATE SCHEMA archive;

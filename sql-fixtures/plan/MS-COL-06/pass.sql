@@ -1,0 +1,5 @@
+-- name: MS-COL-06 pass
+-- description: a plain nullable column
+-- group: columns
+SET lock_timeout = '2s';
+ALTER TABLE reviews ADD COLUMN position bigint;

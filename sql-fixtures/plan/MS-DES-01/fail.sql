@@ -1,0 +1,5 @@
+-- name: MS-DES-01 fail
+-- description: a 32-bit key
+-- group: design
+-- design-lints: on
+CREATE TABLE tags (id integer PRIMARY KEY, name text);

@@ -1,0 +1,5 @@
+-- name: MS-DES-01 pass
+-- description: a bigint key
+-- group: design
+-- design-lints: on
+CREATE TABLE tags (id bigint PRIMARY KEY, name text);

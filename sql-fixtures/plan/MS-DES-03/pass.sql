@@ -1,0 +1,5 @@
+-- name: MS-DES-03 pass
+-- description: text
+-- group: design
+-- design-lints: on
+CREATE TABLE tags (id bigint PRIMARY KEY, name text);

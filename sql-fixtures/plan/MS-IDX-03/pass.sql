@@ -1,0 +1,6 @@
+-- name: MS-IDX-03 pass
+-- description: REINDEX CONCURRENTLY in a non-transactional migration
+-- group: indexes
+-- migsafe:no-transaction
+SET lock_timeout = '2s';
+REINDEX TABLE CONCURRENTLY appointments;

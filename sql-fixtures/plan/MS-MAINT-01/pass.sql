@@ -1,0 +1,6 @@
+-- name: MS-MAINT-01 pass
+-- description: a plain VACUUM (ANALYZE) outside a transaction
+-- group: maintenance
+-- migsafe:no-transaction
+SET lock_timeout = '2s';
+VACUUM (ANALYZE) appointments;

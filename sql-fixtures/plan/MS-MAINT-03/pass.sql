@@ -1,0 +1,5 @@
+-- name: MS-MAINT-03 pass
+-- description: a storage parameter change (no rewrite)
+-- group: maintenance
+SET lock_timeout = '2s';
+ALTER TABLE audit_log SET (fillfactor = 90);

@@ -1,0 +1,320 @@
+// Focused tests of the planner's context: what earlier statements, the file's
+// directives and the PostgreSQL version change.
+#include <migsafe/model/parser.hpp>
+#include <migsafe/plan/analyze.hpp>
+#include <migsafe/platform/error.hpp>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace plan = migsafe::plan;
+
+namespace {
+
+plan::PlanInput input(const std::string& sql, const std::string& file)
+{
+    auto in = plan::read_plan_directives(sql, file);
+    in.statements = migsafe::model::parse_sql(sql, file);
+    return in;
+}
+
+std::vector<std::string> rules_of(const plan::StatementPlan& statement)
+{
+    std::vector<std::string> rules;
+    for (const auto& finding : statement.findings) {
+        rules.push_back(finding.rule);
+    }
+    return rules;
+}
+
+bool has(const plan::StatementPlan& statement, const std::string& rule)
+{
+    auto rules = rules_of(statement);
+    return std::find(rules.begin(), rules.end(), rule) != rules.end();
+}
+
+const std::string k_timeout = "SET lock_timeout = '2s';\n";
+
+} // namespace
+
+TEST_CASE("plan::analyze_sql exempts a table created earlier in the same file")
+{
+    auto report = plan::analyze_sql(k_timeout + "CREATE TABLE t (id bigint, c text);\n"
+                                                "CREATE INDEX t_c_idx ON t (c);\n"
+                                                "ALTER TABLE t ADD CONSTRAINT t_c_key UNIQUE (c);",
+                                    "0001.sql");
+    REQUIRE(report.statements.size() == 4);
+    CHECK(report.statements[2].findings.empty());
+    CHECK(report.statements[2].locks.empty()); // nobody else can see t yet
+    CHECK(report.statements[3].findings.empty());
+    CHECK(report.verdict == plan::Verdict::pass);
+}
+
+TEST_CASE("plan::analyze exempts a table created by an earlier file of the release")
+{
+    std::vector<plan::PlanInput> files{
+        input(k_timeout + "CREATE TABLE t (id bigint, c text);", "0001.sql"),
+        input(k_timeout + "CREATE INDEX t_c_idx ON t (c);", "0002.sql")};
+    auto report = plan::analyze(files);
+    REQUIRE(report.statements.size() == 4);
+    const auto& index = report.statements[3];
+    CHECK(index.file == "0002.sql");
+    CHECK(index.findings.empty());
+    // The lock is real once 0001 has committed, but it blocks nobody who matters.
+    REQUIRE(index.locks.size() == 1);
+    CHECK(index.locks[0] == plan::Lock{"public.t", plan::LockMode::share});
+}
+
+TEST_CASE("plan::analyze_sql flags CONCURRENTLY in a transactional file only")
+{
+    const std::string cic = "CREATE INDEX CONCURRENTLY t_c_idx ON t (c);";
+    auto wrapped = plan::analyze_sql(cic, "0001.sql");
+    CHECK(has(wrapped.statements[0], "MS-IDX-04"));
+    CHECK(wrapped.verdict == plan::Verdict::fail);
+    auto alone = plan::analyze_sql("-- migsafe:no-transaction\n" + cic, "0001.sql");
+    CHECK_FALSE(has(alone.statements[0], "MS-IDX-04"));
+    CHECK(alone.verdict == plan::Verdict::pass);
+    CHECK(alone.statements[0].locks[0].mode == plan::LockMode::share_update_exclusive);
+}
+
+TEST_CASE("plan::analyze_sql tracks lock_timeout through the file")
+{
+    auto report = plan::analyze_sql("ALTER TABLE t ADD COLUMN a text;\n"
+                                    "SET lock_timeout = '2s';\n"
+                                    "COMMIT;\n"
+                                    "ALTER TABLE t ADD COLUMN b text;\n"
+                                    "SET lock_timeout = 0;\n"
+                                    "ALTER TABLE t ADD COLUMN c text;\n"
+                                    "SET lock_timeout = 500;\n"
+                                    "ALTER TABLE t ADD COLUMN d text;\n"
+                                    "RESET lock_timeout;\n"
+                                    "ALTER TABLE t ADD COLUMN e text;",
+                                    "0001.sql");
+    REQUIRE(report.statements.size() == 10);
+    CHECK(has(report.statements[0], "MS-OPS-01"));
+    CHECK_FALSE(has(report.statements[3], "MS-OPS-01"));
+    CHECK(has(report.statements[5], "MS-OPS-01"));
+    CHECK_FALSE(has(report.statements[7], "MS-OPS-01"));
+    CHECK(has(report.statements[9], "MS-OPS-01"));
+    const auto& message = report.statements[0].findings[0].message;
+    CHECK(message.find("AccessExclusiveLock on public.t") != std::string::npos);
+    CHECK(message.find("reads and writes blocked") != std::string::npos);
+    CHECK(report.statements[0].findings[0].fix == "SET lock_timeout = '2s';");
+    // COMMIT in a transactional file is itself a finding.
+    CHECK(has(report.statements[2], "MS-OPS-07"));
+}
+
+TEST_CASE("plan::analyze_sql: a constant default rewrites before PostgreSQL 11 only")
+{
+    const std::string sql = k_timeout + "ALTER TABLE t ADD COLUMN active boolean DEFAULT true;";
+    auto pg10 = plan::analyze_sql(sql, "0001.sql", {.pg_version = 10});
+    CHECK(has(pg10.statements[1], "MS-COL-04"));
+    CHECK(pg10.statements[1].rewrites == std::vector<std::string>{"public.t"});
+    CHECK(pg10.pg_version == 10);
+    auto pg11 = plan::analyze_sql(sql, "0001.sql", {.pg_version = 11});
+    CHECK(pg11.statements[1].findings.empty());
+    CHECK(pg11.statements[1].rewrites.empty());
+}
+
+TEST_CASE("plan::analyze_sql: a volatile default rewrites on every version")
+{
+    auto report = plan::analyze_sql(
+        k_timeout + "ALTER TABLE t ADD COLUMN u uuid DEFAULT gen_random_uuid();", "0001.sql");
+    CHECK(has(report.statements[1], "MS-COL-03"));
+    CHECK(report.statements[1].rewrites == std::vector<std::string>{"public.t"});
+}
+
+TEST_CASE("plan::analyze_sql: SET NOT NULL after a validated CHECK skips the scan from 12")
+{
+    const std::string sql = "-- migsafe:no-transaction\n" + k_timeout +
+                            "ALTER TABLE t ADD CONSTRAINT t_c_nn CHECK (c IS NOT NULL) NOT VALID;\n"
+                            "ALTER TABLE t VALIDATE CONSTRAINT t_c_nn;\n"
+                            "ALTER TABLE t ALTER COLUMN c SET NOT NULL;";
+    auto pg12 = plan::analyze_sql(sql, "0001.sql", {.pg_version = 12});
+    REQUIRE(pg12.statements.size() == 4);
+    CHECK_FALSE(has(pg12.statements[3], "MS-COL-01"));
+    CHECK(pg12.statements[3].scans.empty());
+    CHECK_FALSE(has(pg12.statements[2], "MS-CON-09")); // separate transactions
+    auto pg11 = plan::analyze_sql(sql, "0001.sql", {.pg_version = 11});
+    CHECK(has(pg11.statements[3], "MS-COL-01"));
+    CHECK(pg11.statements[3].scans == std::vector<std::string>{"public.t"});
+}
+
+TEST_CASE("plan::analyze_sql: SET NOT NULL proposes the CHECK route as concrete SQL")
+{
+    auto report =
+        plan::analyze_sql(k_timeout + "ALTER TABLE app.t ALTER COLUMN c SET NOT NULL;", "x.sql");
+    const auto& finding = report.statements[1].findings.at(0);
+    CHECK(finding.rule == "MS-COL-01");
+    CHECK(finding.fix == "ALTER TABLE app.t ADD CONSTRAINT t_c_not_null CHECK (c IS NOT NULL) NOT "
+                         "VALID;\n-- in a later migration (a separate transaction):\nALTER TABLE "
+                         "app.t VALIDATE CONSTRAINT t_c_not_null;\nALTER TABLE app.t ALTER COLUMN "
+                         "c SET NOT NULL;\nALTER TABLE app.t DROP CONSTRAINT t_c_not_null;");
+}
+
+TEST_CASE("plan::analyze_sql: timestamp to timestamptz is rewrite-free only under UTC")
+{
+    const std::string define = k_timeout + "ALTER TABLE t ADD COLUMN at timestamp;\nCOMMIT;\n";
+    const std::string change = "ALTER TABLE t ALTER COLUMN at TYPE timestamptz;";
+    auto local = plan::analyze_sql("-- migsafe:no-transaction\n" + define + change, "a.sql");
+    CHECK(has(local.statements.back(), "MS-COL-07"));
+    auto utc = plan::analyze_sql(
+        "-- migsafe:no-transaction\n" + define + "SET timezone = 'UTC';\n" + change, "a.sql");
+    CHECK(has(utc.statements.back(), "MS-COL-08"));
+    CHECK(utc.statements.back().rewrites.empty());
+}
+
+TEST_CASE("plan::analyze_sql flags work after an AccessExclusiveLock in the same transaction")
+{
+    auto report = plan::analyze_sql(k_timeout + "ALTER TABLE t ADD COLUMN a text;\n"
+                                                "UPDATE t SET a = 'x' WHERE id < 10;",
+                                    "0001.sql");
+    CHECK(has(report.statements[2], "MS-OPS-03"));
+    CHECK(report.statements[2].phase == plan::Phase::backfill);
+}
+
+TEST_CASE("plan::analyze_sql keeps allowed findings, marked, out of the verdict")
+{
+    auto report = plan::analyze_sql("-- migsafe:allow MS-IDX-01 the table has 40 rows\n" +
+                                        k_timeout + "CREATE INDEX t_c_idx ON t (c);",
+                                    "0001.sql");
+    const auto& finding = report.statements[1].findings.at(0);
+    CHECK(finding.rule == "MS-IDX-01");
+    CHECK(finding.allowed);
+    CHECK(finding.allowed_reason == "the table has 40 rows");
+    CHECK(report.verdict == plan::Verdict::pass);
+    CHECK(report.counts.allowed == 1);
+    CHECK(report.counts.errors == 0);
+}
+
+TEST_CASE("plan::read_plan_directives refuses an allow of an unknown rule")
+{
+    try {
+        plan::read_plan_directives("-- migsafe:allow MS-IDX-10 why not\nSELECT 1;", "0001.sql");
+        FAIL("no throw");
+    } catch (const migsafe::Error& e) {
+        CHECK(e.code() == "directive-malformed");
+        CHECK(e.message() == "`-- migsafe:allow` names the unknown rule MS-IDX-10");
+        CHECK(e.hint() == "did you mean MS-IDX-01? The rules are listed in docs/rules/");
+        CHECK(e.context().line == 1);
+    }
+}
+
+TEST_CASE("plan::PlanOptions::fail_on warning fails on a warning")
+{
+    const std::string sql = "ALTER TABLE t ADD COLUMN a text;"; // MS-OPS-01 only
+    CHECK(plan::analyze_sql(sql, "a.sql").verdict == plan::Verdict::pass);
+    auto strict = plan::analyze_sql(sql, "a.sql", {.fail_on = plan::Severity::warning});
+    CHECK(strict.verdict == plan::Verdict::fail);
+    CHECK(strict.counts.warnings == 1);
+}
+
+TEST_CASE("plan::analyze fails a contract step in the release of its expand")
+{
+    std::vector<plan::PlanInput> files{
+        input(k_timeout + "ALTER TABLE t ADD COLUMN nickname text;", "0001_add.sql"),
+        input("-- migsafe:phase contract\n" + k_timeout + "ALTER TABLE t DROP COLUMN nickname;",
+              "0002_drop.sql")};
+    auto report = plan::analyze(files);
+    const auto& drop = report.statements.back();
+    CHECK(drop.phase == plan::Phase::contract);
+    REQUIRE(has(drop, "MS-BRK-01"));
+    CHECK(drop.findings[0].severity == plan::Severity::error);
+    CHECK(drop.findings[0].message.find("added by 0001_add.sql:2 in the same release") !=
+          std::string::npos);
+    CHECK(report.verdict == plan::Verdict::fail);
+    // Alone, the declared contract step passes.
+    auto alone = plan::analyze(std::vector<plan::PlanInput>{files[1]});
+    CHECK(alone.verdict == plan::Verdict::pass);
+}
+
+TEST_CASE("plan::analyze_sql gives each statement a phase; the directive overrides")
+{
+    auto report = plan::analyze_sql(k_timeout + "ALTER TABLE t ADD COLUMN a text;\n"
+                                                "ALTER TABLE t DROP COLUMN b;",
+                                    "a.sql");
+    CHECK(report.statements[0].phase == plan::Phase::none);
+    CHECK(report.statements[1].phase == plan::Phase::expand);
+    CHECK(report.statements[2].phase == plan::Phase::contract);
+    auto declared =
+        plan::analyze_sql("-- migsafe:phase backfill\nUPDATE t SET a = 1 WHERE id = 1;", "b.sql");
+    CHECK(declared.statements[0].phase == plan::Phase::backfill);
+}
+
+TEST_CASE("plan::analyze_sql: a foreign key locks and scans both tables")
+{
+    auto report = plan::analyze_sql(k_timeout + "ALTER TABLE a ADD CONSTRAINT a_b_fkey FOREIGN KEY "
+                                                "(b_id) REFERENCES b (id);",
+                                    "a.sql");
+    const auto& fk = report.statements[1];
+    CHECK(fk.locks == std::vector<plan::Lock>{{"public.a", plan::LockMode::share_row_exclusive},
+                                              {"public.b", plan::LockMode::share_row_exclusive}});
+    CHECK(fk.scans == std::vector<std::string>{"public.a", "public.b"});
+    CHECK(fk.findings.at(0).fix ==
+          "ALTER TABLE public.a ADD CONSTRAINT a_b_fkey FOREIGN KEY (b_id) REFERENCES b (id) NOT "
+          "VALID;\n-- in a later migration (a separate transaction):\nALTER TABLE public.a "
+          "VALIDATE CONSTRAINT a_b_fkey;");
+}
+
+TEST_CASE("plan::PlanOptions::runner_lock_timeout_ms counts as a SET lock_timeout")
+{
+    const std::string sql = "ALTER TABLE t ADD COLUMN a text;";
+    auto runner = plan::analyze_sql(sql, "a.sql", {.runner_lock_timeout_ms = 2000});
+    CHECK(runner.statements[0].findings.empty());
+}
+
+TEST_CASE("plan::analyze_sql: SET NOT NULL on a nullable column the release added scans")
+{
+    auto report = plan::analyze_sql("-- migsafe:no-transaction\n" + k_timeout +
+                                        "ALTER TABLE t ADD COLUMN a text;\n"
+                                        "ALTER TABLE t ALTER COLUMN a SET NOT NULL;",
+                                    "a.sql");
+    CHECK(has(report.statements[2], "MS-COL-01"));
+}
+
+TEST_CASE("plan::analyze_sql: a view with the old name makes a table rename compatible")
+{
+    const std::string rename = k_timeout + "ALTER TABLE professionals RENAME TO practitioners;\n";
+    auto bare = plan::analyze_sql(rename, "a.sql");
+    CHECK(has(bare.statements[1], "MS-BRK-03"));
+    CHECK(bare.statements[1].findings[0].fix ==
+          "ALTER TABLE public.professionals RENAME TO practitioners;\nCREATE VIEW "
+          "public.professionals AS SELECT * FROM public.practitioners;  -- same transaction; "
+          "drop the view in a later release");
+    auto with_view = plan::analyze_sql(
+        rename + "CREATE VIEW professionals AS SELECT * FROM practitioners;", "a.sql");
+    CHECK_FALSE(has(with_view.statements[1], "MS-BRK-03"));
+}
+
+TEST_CASE("plan::analyze_sql: COMMENT ON and SET STATISTICS take ShareUpdateExclusiveLock")
+{
+    auto report = plan::analyze_sql("COMMENT ON TABLE app.t IS 'x';\n"
+                                    "COMMENT ON COLUMN t.c IS 'y';\n"
+                                    "ALTER TABLE t ALTER COLUMN c SET STATISTICS 500;",
+                                    "a.sql");
+    CHECK(report.statements[0].locks ==
+          std::vector<plan::Lock>{{"app.t", plan::LockMode::share_update_exclusive}});
+    CHECK(report.statements[1].locks ==
+          std::vector<plan::Lock>{{"public.t", plan::LockMode::share_update_exclusive}});
+    CHECK(report.statements[2].locks ==
+          std::vector<plan::Lock>{{"public.t", plan::LockMode::share_update_exclusive}});
+    CHECK(report.statements[2].findings.empty());
+}
+
+TEST_CASE("plan::analyze_sql: a new enum value used in the same transaction fails")
+{
+    const std::string add = "ALTER TYPE status ADD VALUE 'no_show' AFTER 'cancelled';\n";
+    const std::string use = "UPDATE appointments SET status = 'no_show' WHERE id = 7;";
+    auto same = plan::analyze_sql(add + use, "a.sql");
+    REQUIRE(has(same.statements[1], "MS-BRK-07"));
+    CHECK(same.statements[1].findings[0].severity == plan::Severity::error);
+    CHECK(same.statements[1].findings[0].message ==
+          "uses the enum value 'no_show' added in the same transaction: PostgreSQL fails with "
+          "\"unsafe use of new value\"");
+    auto separate = plan::analyze_sql("-- migsafe:no-transaction\n" + add + use, "a.sql");
+    CHECK_FALSE(has(separate.statements[1], "MS-BRK-07"));
+}
