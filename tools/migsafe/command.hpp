@@ -48,5 +48,6 @@ std::string resolve_conninfo(const std::string& db_option);
 void register_sum(CLI::App& app, Selected& selected);
 void register_demo(CLI::App& app, Selected& selected);
 void register_verify(CLI::App& app, Selected& selected);
+void register_plan(CLI::App& app, Selected& selected);
 
 } // namespace migsafe::cli

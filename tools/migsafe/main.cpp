@@ -79,6 +79,7 @@ int main(int argc, char** argv)
     app.add_option("--log-file", global.log_file, "Also append the log to this file");
 
     migsafe::cli::Selected selected;
+    migsafe::cli::register_plan(app, selected);
     migsafe::cli::register_sum(app, selected);
     migsafe::cli::register_demo(app, selected);
     migsafe::cli::register_verify(app, selected);

@@ -38,7 +38,7 @@ std::string_view next_word(std::string_view& text)
     return word;
 }
 
-// MS-<LETTERS>-<two or more digits>, e.g. MS-LOCK-01.
+// MS-<LETTERS>-<two or more digits>, e.g. MS-COL-01.
 bool is_rule_id(std::string_view id)
 {
     if (!id.starts_with("MS-")) {
@@ -120,7 +120,7 @@ private:
     {
         const auto rule = next_word(args);
         if (!is_rule_id(rule)) {
-            malformed("`migsafe:allow` needs a rule id like MS-LOCK-01, not `" + std::string(rule) +
+            malformed("`migsafe:allow` needs a rule id like MS-COL-01, not `" + std::string(rule) +
                           "`",
                       "write `-- migsafe:allow RULE-ID reason`");
         }

@@ -70,7 +70,9 @@ PlanInput read_plan_directives(std::string_view sql, const std::filesystem::path
     return plan_input(model::parse_directives(sql, file), file);
 }
 
-PlanReport analyze(const model::MigrationSet& set, const PlanOptions& options)
+namespace {
+
+std::vector<PlanInput> inputs_of(const model::MigrationSet& set)
 {
     std::vector<PlanInput> inputs;
     inputs.reserve(set.migrations.size());
@@ -83,7 +85,39 @@ PlanReport analyze(const model::MigrationSet& set, const PlanOptions& options)
         }
         inputs.push_back(std::move(input));
     }
-    return analyze(inputs, options);
+    return inputs;
+}
+
+} // namespace
+
+PlanReport analyze(const model::MigrationSet& set, const PlanOptions& options)
+{
+    return analyze(inputs_of(set), options);
+}
+
+PlanReport analyze_releases(const model::MigrationSet& set,
+                            std::optional<std::uint64_t> release_from, const PlanOptions& options)
+{
+    auto inputs = inputs_of(set);
+    std::span<const PlanInput> all(inputs);
+    PlanReport merged = analyze(std::span<const PlanInput>{}, options);
+    auto add = [&merged, &options](std::span<const PlanInput> release) {
+        auto report = analyze(release, options);
+        merged.statements.insert(merged.statements.end(), report.statements.begin(),
+                                 report.statements.end());
+    };
+    std::size_t i = 0;
+    for (; i < set.migrations.size(); ++i) {
+        if (release_from && set.migrations[i].version >= *release_from) {
+            break;
+        }
+        add(all.subspan(i, 1));
+    }
+    if (i < set.migrations.size()) {
+        add(all.subspan(i));
+    }
+    settle_verdict(merged);
+    return merged;
 }
 
 } // namespace migsafe::plan

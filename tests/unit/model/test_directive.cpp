@@ -30,7 +30,7 @@ TEST_CASE("migsafe::model::parse_directives reads every directive")
                          "--migsafe:phase backfill\n"
                          "-- migsafe:no-transaction\n"
                          "/* a block\n   -- migsafe:phase contract\n*/\n"
-                         "-- migsafe:allow MS-LOCK-01 small table, brief lock\n"
+                         "-- migsafe:allow MS-COL-01 small table, brief lock\n"
                          "-- migsafe:allow MS-REWRITE-12 empty table\n"
                          "-- migsafe:backfill key=id batch=500 pause=50ms\n"
                          "\n"
@@ -39,7 +39,7 @@ TEST_CASE("migsafe::model::parse_directives reads every directive")
     CHECK(directives.phase == Phase::backfill);
     CHECK(directives.transactional == Transactional::no);
     REQUIRE(directives.allowed.size() == 2);
-    CHECK(directives.allowed[0] == AllowedFinding{"MS-LOCK-01", "small table, brief lock", 7});
+    CHECK(directives.allowed[0] == AllowedFinding{"MS-COL-01", "small table, brief lock", 7});
     CHECK(directives.allowed[1].rule_id == "MS-REWRITE-12");
     REQUIRE(directives.backfill.has_value());
     CHECK(*directives.backfill == BackfillSettings{"id", 500, 50ms, 9});
@@ -79,11 +79,11 @@ TEST_CASE("migsafe::model::parse_directives: malformed directives name file:line
     CHECK(error_of("-- migsafe:phase expand\n-- migsafe:phase contract\n") ==
           "directive-malformed|m/0003_x.sql:2: `migsafe:phase` is given twice|see "
           "docs/migrations.md for the directive syntax");
-    CHECK(error_of("-- x\n-- migsafe:allow MS-LOCK-01\n") ==
-          "directive-malformed|m/0003_x.sql:2: `migsafe:allow MS-LOCK-01` needs a reason|say why "
-          "the finding is acceptable: `-- migsafe:allow MS-LOCK-01 reason`");
+    CHECK(error_of("-- x\n-- migsafe:allow MS-COL-01\n") ==
+          "directive-malformed|m/0003_x.sql:2: `migsafe:allow MS-COL-01` needs a reason|say why "
+          "the finding is acceptable: `-- migsafe:allow MS-COL-01 reason`");
     CHECK(error_of("-- migsafe:allow lock-01 because\n") ==
-          "directive-malformed|m/0003_x.sql:1: `migsafe:allow` needs a rule id like MS-LOCK-01, "
+          "directive-malformed|m/0003_x.sql:1: `migsafe:allow` needs a rule id like MS-COL-01, "
           "not `lock-01`|write `-- migsafe:allow RULE-ID reason`");
     CHECK(error_of("-- migsafe:no-transaction please\n") ==
           "directive-malformed|m/0003_x.sql:1: `migsafe:no-transaction` takes no argument|see "

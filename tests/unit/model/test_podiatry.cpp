@@ -42,7 +42,7 @@ TEST_CASE("migsafe::model podiatry: thirteen migrations with their directives")
     const auto& contract = set.find(12)->up.directives;
     CHECK(contract.phase == Phase::contract);
     REQUIRE(contract.allowed.size() == 1);
-    CHECK(contract.allowed[0].rule_id == "MS-LOCK-01");
+    CHECK(contract.allowed[0].rule_id == "MS-COL-01");
     CHECK(contract.allowed[0].line == 3);
     CHECK(set.find(7)->up.directives == Directives{});
 }

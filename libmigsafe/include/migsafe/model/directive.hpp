@@ -23,9 +23,9 @@ MIGSAFE_API std::string_view to_string(Phase phase) noexcept;
 /// Whether a migration runs inside one transaction (`-- migsafe:no-transaction` says no).
 enum class Transactional { yes, no };
 
-/// `-- migsafe:allow MS-LOCK-01 reason...`: a finding accepted on purpose, with why.
+/// `-- migsafe:allow MS-COL-01 reason...`: a finding accepted on purpose, with why.
 struct AllowedFinding {
-    std::string rule_id; ///< e.g. `MS-LOCK-01`
+    std::string rule_id; ///< e.g. `MS-COL-01`
     std::string reason;  ///< free text, never empty
     int line = 0;        ///< 1-based line of the directive
 

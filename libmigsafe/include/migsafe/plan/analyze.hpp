@@ -10,6 +10,7 @@
 #include <migsafe/plan/report.hpp>
 #include <migsafe/plan/rule.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <span>
@@ -79,6 +80,17 @@ MIGSAFE_API PlanReport analyze(std::span<const PlanInput> files, const PlanOptio
 /// version order; statements are located by the files' paths relative to the set.
 /// Throws `directive-malformed` for an allow of an unknown rule.
 MIGSAFE_API PlanReport analyze(const model::MigrationSet& set, const PlanOptions& options = {});
+
+/// Plans a migration set the way it is deployed: every migration before `release_from`
+/// is a release of its own (it ran alone, so what it created is an existing, possibly
+/// large table for the migrations after it), and the migrations from `release_from` on are
+/// one release, deployed together (new objects among them are exempt, and a contract step
+/// that depends on an expand of the same release fails the verdict). Without
+/// `release_from` every migration is its own release. Throws what `analyze` throws.
+/// Cost: linear in the statements.
+MIGSAFE_API PlanReport analyze_releases(const model::MigrationSet& set,
+                                        std::optional<std::uint64_t> release_from,
+                                        const PlanOptions& options = {});
 
 /// Plans one SQL file: parses `sql` (model::parse_sql), reads its directives and
 /// analyses it. Throws `sql-syntax` and `directive-malformed`.

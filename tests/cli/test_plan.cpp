@@ -1,0 +1,125 @@
+#include "cli_runner.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+using migsafe::test::run_cli;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path k_fixtures = MIGSAFE_FIXTURES_DIR;
+
+std::string fixture(const std::string& rule, const std::string& which)
+{
+    return (k_fixtures / "plan" / rule / (which + ".sql")).string();
+}
+
+} // namespace
+
+TEST_CASE("migsafe plan fails the blocking index (exit 1) and passes CONCURRENTLY (exit 0)")
+{
+    auto blocking = run_cli({"plan", "--json", fixture("MS-IDX-01", "fail")});
+    CHECK(blocking.exit_code == 1);
+    auto doc = nlohmann::json::parse(blocking.out);
+    CHECK(doc["status"] == "fail");
+    const auto& statement = doc["report"]["statements"][1];
+    CHECK(statement["kind"] == "create_index");
+    CHECK(statement["locks"][0]["relation"] == "public.professionals");
+    CHECK(statement["locks"][0]["mode"] == "ShareLock");
+    CHECK(statement["scans"][0] == "public.professionals");
+    bool found = false;
+    for (const auto& finding : statement["findings"]) {
+        found =
+            found || (finding["rule"] == "MS-IDX-01" && finding["severity"] == "error" &&
+                      finding["fix"].get<std::string>().find("CONCURRENTLY") != std::string::npos);
+    }
+    CHECK(found);
+
+    auto safe = run_cli({"plan", fixture("MS-IDX-01", "pass")});
+    CHECK(safe.exit_code == 0);
+    CHECK(safe.out.find("verdict: pass") != std::string::npos);
+}
+
+TEST_CASE("migsafe plan --pg-version changes the verdict of ADD COLUMN with a default")
+{
+    auto rules_for = [](const std::string& version) {
+        auto result =
+            run_cli({"plan", "--json", "--pg-version", version, fixture("MS-COL-04", "fail")});
+        std::vector<std::string> rules;
+        auto doc = nlohmann::json::parse(result.out);
+        for (const auto& s : doc["report"]["statements"]) {
+            for (const auto& f : s["findings"]) {
+                rules.push_back(f["rule"]);
+            }
+        }
+        return rules;
+    };
+    auto has = [](const std::vector<std::string>& rules, const std::string& rule) {
+        return std::find(rules.begin(), rules.end(), rule) != rules.end();
+    };
+    CHECK(has(rules_for("10"), "MS-COL-04"));
+    CHECK_FALSE(has(rules_for("15"), "MS-COL-04"));
+}
+
+TEST_CASE("migsafe plan --format sarif and github print findings with file and line")
+{
+    auto sarif = run_cli({"plan", "--format", "sarif", fixture("MS-IDX-01", "fail")});
+    CHECK(sarif.exit_code == 1);
+    auto doc = nlohmann::json::parse(sarif.out);
+    CHECK(doc["version"] == "2.1.0");
+    const auto& result = doc["runs"][0]["results"][0];
+    CHECK(result["ruleId"] == "MS-IDX-01");
+    CHECK(result["locations"][0]["physicalLocation"]["region"]["startLine"] == 5);
+
+    auto github = run_cli({"plan", "--format", "github", fixture("MS-IDX-01", "fail")});
+    CHECK(github.exit_code == 1);
+    CHECK(github.out.find("::error file=") != std::string::npos);
+    CHECK(github.out.find(",line=5,") != std::string::npos);
+}
+
+TEST_CASE("migsafe plan on the podiatry set plans every statement, release by release")
+{
+    auto result = run_cli({"plan", "--json", (k_fixtures / "podiatry").string()});
+    CHECK(result.exit_code == 1); // the fixtures hold risky changes on purpose
+    auto doc = nlohmann::json::parse(result.out);
+    const auto& statements = doc["report"]["statements"];
+    REQUIRE(statements.size() == 18);
+    // 0007 indexes a table created by 0004, an earlier release: it is a blocking index.
+    bool index_flagged = false;
+    for (const auto& s : statements) {
+        if (s["file"] == "0007_index_reviews_professional.sql") {
+            for (const auto& f : s["findings"]) {
+                index_flagged = index_flagged || f["rule"] == "MS-IDX-01";
+            }
+        }
+    }
+    CHECK(index_flagged);
+    // Planned as one release, the table is new in that release and the index is exempt.
+    auto together =
+        run_cli({"plan", "--json", "--release-from", "1", (k_fixtures / "podiatry").string()});
+    CHECK(together.out.find("\"MS-IDX-01\"") == std::string::npos);
+}
+
+TEST_CASE("migsafe plan refuses bad input with exit 2 and the location")
+{
+    auto syntax = run_cli({"plan", (k_fixtures / "bad" / "syntax-error").string()});
+    CHECK(syntax.exit_code == 2);
+    CHECK(syntax.err.find("0002_add_phone.sql:5:") != std::string::npos);
+
+    auto edited = run_cli({"plan", (k_fixtures / "bad" / "edited-after-sum").string()});
+    CHECK(edited.exit_code == 2);
+    CHECK(edited.err.find("[sum-mismatch]") != std::string::npos);
+
+    auto missing = run_cli({"plan", "/nonexistent.sql"});
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.err.find("/nonexistent.sql") != std::string::npos);
+
+    auto bad_format = run_cli({"plan", "--format", "xml", fixture("MS-IDX-01", "fail")});
+    CHECK(bad_format.exit_code == 2);
+}

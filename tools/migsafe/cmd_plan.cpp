@@ -1,0 +1,128 @@
+// migsafe plan [PATH...]: the static plan of a migration set or of SQL files.
+#include "command.hpp"
+
+#include <migsafe/model/migration_set.hpp>
+#include <migsafe/model/parser.hpp>
+#include <migsafe/model/sum_file.hpp>
+#include <migsafe/plan/analyze.hpp>
+#include <migsafe/plan/render.hpp>
+#include <migsafe/platform/error.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+namespace migsafe::cli {
+namespace {
+
+struct PlanArgs {
+    std::vector<std::string> paths;
+    int pg_version = 15;
+    std::string format = "text";
+    std::string fail_on = "error";
+    bool design_lints = false;
+    std::optional<std::uint64_t> release_from;
+    bool json = false;
+};
+
+std::string read_file(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw Error("input-not-found", "cannot read " + path.string(), {.file = path.string()},
+                    "pass a migration directory or .sql files that exist");
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+/// One directory (a migration set, checked against its migsafe.sum when it has one, planned
+/// release by release), or SQL files planned in the order given, as one release.
+plan::PlanReport analyze_paths(const std::vector<std::string>& paths,
+                               std::optional<std::uint64_t> release_from,
+                               const plan::PlanOptions& options)
+{
+    std::vector<std::string> given = paths.empty() ? std::vector<std::string>{"migrations"} : paths;
+    if (given.size() == 1 && std::filesystem::is_directory(given.front())) {
+        auto set = model::load_migration_set(given.front());
+        if (std::filesystem::exists(set.directory / model::k_sum_file_name)) {
+            model::require_sum_file(set);
+        }
+        return plan::analyze_releases(set, release_from, options);
+    }
+    std::vector<plan::PlanInput> inputs;
+    for (const auto& path : given) {
+        if (std::filesystem::is_directory(path)) {
+            throw Error("usage-invalid-option",
+                        "plan takes one migration directory or .sql files, not both: " + path,
+                        {.object = path});
+        }
+        auto text = read_file(path);
+        auto input = plan::read_plan_directives(text, path);
+        input.statements = model::parse_sql(text, path);
+        inputs.push_back(std::move(input));
+    }
+    return plan::analyze(inputs, options);
+}
+
+Outcome run_plan(const PlanArgs& args)
+{
+    auto format = plan::parse_format(args.json ? "json" : args.format);
+    plan::PlanOptions options{
+        .pg_version = args.pg_version,
+        .fail_on = args.fail_on == "warning" ? plan::Severity::warning : plan::Severity::error,
+        .design_lints = args.design_lints ? plan::DesignLints::on : plan::DesignLints::off};
+    auto report = analyze_paths(args.paths, args.release_from, options);
+    Outcome outcome;
+    outcome.exit_code = report.verdict == plan::Verdict::fail ? 1 : 0;
+    if (*format == plan::Format::json) {
+        outcome.report = nlohmann::json::parse(report.to_json());
+    } else {
+        auto colour = use_color(stdout) ? plan::Colour::on : plan::Colour::off;
+        outcome.text = plan::render(report, *format, colour);
+    }
+    return outcome;
+}
+
+} // namespace
+
+void register_plan(CLI::App& app, Selected& selected)
+{
+    auto args = std::make_shared<PlanArgs>();
+    auto* sub = app.add_subcommand(
+        "plan", "What each migration statement will do to a live table: locks, rewrites, "
+                "scans, phase, findings and a verdict");
+    sub->add_option("PATH", args->paths,
+                    "A migration directory (default: ./migrations) or .sql files, planned "
+                    "as one release");
+    sub->add_option("--pg-version", args->pg_version,
+                    "The PostgreSQL major version to plan for (default: 15)")
+        ->check(CLI::Range(10, 18));
+    sub->add_option("--format", args->format, "Output: text (default), json, sarif or github")
+        ->check(CLI::IsMember({"text", "json", "sarif", "github"}));
+    sub->add_option("--fail-on", args->fail_on,
+                    "Lowest severity of an unallowed finding that fails the verdict: error "
+                    "(default) or warning")
+        ->check(CLI::IsMember({"error", "warning"}));
+    sub->add_option("--release-from", args->release_from,
+                    "The migrations from this version on are deployed together as one release "
+                    "(default: each migration is its own release)");
+    sub->add_flag("--design-lints", args->design_lints,
+                  "Also run the opt-in schema-design lints (MS-DES)");
+    sub->add_flag("--json", args->json, "Same as --format json");
+    sub->footer("Examples:\n"
+                "  migsafe plan db/migrations\n"
+                "  migsafe plan --format github db/migrations     # annotations in a PR\n"
+                "  migsafe plan --pg-version 11 0042_add_column.sql");
+    sub->callback([&selected, args] {
+        bool json = args->json || args->format == "json";
+        selected = {.name = "plan",
+                    .format = json ? OutputFormat::json : OutputFormat::text,
+                    .body = [args] { return run_plan(*args); }};
+    });
+}
+
+} // namespace migsafe::cli
