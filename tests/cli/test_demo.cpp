@@ -89,27 +89,42 @@ TEST_CASE("migsafe demo --keep keeps the cluster directory and says where")
 TEST_CASE("migsafe demo interrupted by SIGTERM stops the server, removes it and exits 143")
 {
     migsafe::test::require_local_postgres();
-    ScratchTmp tmp("sigterm");
-    // A slow seed keeps the demo busy after the server is up.
-    auto fixtures = tmp.dir / "set";
-    fs::create_directories(fixtures);
-    {
+    // Interrupted at two moments: while initdb runs (a child process writing into the
+    // directory), and while a migration runs on the started server.
+    for (std::string moment : {"initdb", "migration"}) {
+        CAPTURE(moment);
+        ScratchTmp tmp("sigterm");
+        auto fixtures = tmp.dir / "set";
+        fs::create_directories(fixtures);
         std::ofstream(fixtures / "0001_sleep.sql") << "SELECT pg_sleep(30);\n";
-    }
-    REQUIRE(run_cli({"sum", fixtures.string()}).exit_code == 0);
-    int pid = migsafe::test::spawn_cli({"demo", "--fixtures", fixtures.string()},
-                                       {{"TMPDIR", tmp.dir.string()}});
-    // Wait until the server runs (its pid file exists), then interrupt.
-    bool running = false;
-    for (int i = 0; i < 300 && !running; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        for (const auto& entry : fs::directory_iterator(tmp.dir)) {
-            running = running || fs::exists(entry.path() / "data" / "postmaster.pid");
+        REQUIRE(run_cli({"sum", fixtures.string()}).exit_code == 0);
+        int pid = migsafe::test::spawn_cli({"demo", "--fixtures", fixtures.string()},
+                                           {{"TMPDIR", tmp.dir.string()}});
+        auto reached = [&] {
+            for (const auto& entry : fs::directory_iterator(tmp.dir)) {
+                if (entry.path().filename().string().rfind("migsafe-cluster-", 0) != 0) {
+                    continue;
+                }
+                if (moment == "initdb") {
+                    return fs::exists(entry.path() / "data" / "PG_VERSION");
+                }
+                std::ifstream log(entry.path() / "server.log");
+                std::string text((std::istreambuf_iterator<char>(log)), {});
+                return text.find("ready to accept connections") != std::string::npos;
+            }
+            return false;
+        };
+        bool ready = false;
+        for (int i = 0; i < 600 && !ready; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            ready = reached();
         }
+        REQUIRE(ready);
+        if (moment == "migration") {
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        }
+        ::kill(pid, SIGTERM);
+        CHECK(migsafe::test::wait_cli(pid) == 143);
+        CHECK(tmp.entries() == 1); // only the fixture set is left
     }
-    REQUIRE(running);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    ::kill(pid, SIGTERM);
-    CHECK(migsafe::test::wait_cli(pid) == 143);
-    CHECK(tmp.entries() == 1); // only the fixture set is left
 }

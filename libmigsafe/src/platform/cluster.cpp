@@ -119,6 +119,15 @@ std::string conninfo_value(std::string_view value)
     return out + "'";
 }
 
+/// A failed start keeps the directory for its server log, except when the failure is the
+/// interrupt itself (the watcher stopped the server under pg_ctl): then it is removed.
+void keep_unless_interrupted(EphemeralCluster& cluster)
+{
+    if (!interrupt::requested()) {
+        cluster.keep();
+    }
+}
+
 bool keep_from_environment()
 {
     const char* value = std::getenv("MIGSAFE_KEEP_CLUSTER");
@@ -210,7 +219,9 @@ EphemeralCluster EphemeralCluster::start(ClusterOptions options)
                              .on_failure = OnFailure::return_result});
             }
             if (s.keep == Keep::no) {
+                // A second pass catches files a dying server wrote during the first.
                 std::error_code ec;
+                std::filesystem::remove_all(s.base, ec);
                 std::filesystem::remove_all(s.base, ec);
             }
         });
@@ -220,7 +231,7 @@ EphemeralCluster EphemeralCluster::start(ClusterOptions options)
     try {
         s.make_data_dir(options.initdb_cache, cluster.data_dir());
     } catch (const Error& e) {
-        cluster.keep();
+        keep_unless_interrupted(cluster);
         throw Error("cluster-start-failed",
                     fmt::format("initdb failed in {} (kept): {}", s.base.string(), e.message()));
     }
@@ -245,7 +256,7 @@ EphemeralCluster EphemeralCluster::start(ClusterOptions options)
              .run_as_user = s.os_user});
     } catch (const Error& e) {
         s.running = std::filesystem::exists(cluster.data_dir() / "postmaster.pid");
-        cluster.keep();
+        keep_unless_interrupted(cluster);
         throw Error("cluster-start-failed",
                     fmt::format("the server did not start, see {} (kept): {}\n{}",
                                 cluster.log_path().string(), e.message(),

@@ -34,6 +34,7 @@ Registry& registry()
 
 std::atomic<bool> g_requested{false};
 std::atomic<int> g_pipe_write{-1};
+std::atomic<std::thread::id> g_watcher{};
 
 extern "C" void on_signal(int signal_number)
 {
@@ -69,6 +70,7 @@ int run_all()
 
 void watch(int read_fd)
 {
+    g_watcher.store(std::this_thread::get_id());
     unsigned char byte = 0;
     while (true) {
         auto n = ::read(read_fd, &byte, 1);
@@ -141,9 +143,10 @@ void Cleanup::release() noexcept
     if (m_id == 0) {
         return;
     }
-    if (g_requested.load()) {
+    if (g_requested.load() && std::this_thread::get_id() != g_watcher.load()) {
         // Interrupted: the watcher thread owns the cleanup now and ends the process. An
         // owner that unwinds meanwhile (its server just died under it) must not race it.
+        // The watcher itself releases the cleanups of what its actions run (pg_ctl stop).
         while (true) {
             ::pause();
         }

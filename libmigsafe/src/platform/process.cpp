@@ -6,6 +6,7 @@
 
 #include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/interrupt.hpp>
 #include <migsafe/platform/process.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -259,6 +260,14 @@ ProcessResult run_process(const ProcessSpec& spec)
     } catch (const bp::process_error& e) {
         throw Error("process-failed", fmt::format("could not start {}: {}", name, e.what()));
     }
+    // The child has its own process group, so a Ctrl-C at the terminal does not reach it:
+    // on SIGINT/SIGTERM the interrupt watcher kills it (before the cleanups registered
+    // earlier run, e.g. removing the directory it writes into).
+    interrupt::Cleanup on_interrupt(fmt::format("killing {} (pid {})", name, child.id()),
+                                    [pid = child.id()] {
+                                        ::kill(-pid, SIGKILL);
+                                        ::kill(pid, SIGKILL);
+                                    });
     out.start();
     err.start();
     bool timed_out = false;
