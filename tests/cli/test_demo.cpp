@@ -53,6 +53,17 @@ TEST_CASE("migsafe demo applies the podiatry set on an ephemeral cluster and rem
     CHECK(report["migrations"][0]["statements"][0]["kind"] == "create_table");
     CHECK(report["migrations"][0]["statements"][0]["line"].get<int>() >= 1);
     CHECK(report["cluster_dir"].is_null());
+    // The static plan of the fixtures: they hold risky changes on purpose.
+    CHECK(report["plan_verdict"] == "fail");
+    bool blocking_index = false;
+    for (const auto& m : report["migrations"]) {
+        for (const auto& s : m["statements"]) {
+            for (const auto& f : s["findings"]) {
+                blocking_index = blocking_index || f == "MS-IDX-01 error";
+            }
+        }
+    }
+    CHECK(blocking_index);
     // verify before and after the seed: every table went from 0 rows to some.
     REQUIRE(report["tables"].size() >= 4);
     for (const auto& table : report["tables"]) {

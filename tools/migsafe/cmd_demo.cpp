@@ -4,6 +4,7 @@
 #include <migsafe/workflow/demo.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <filesystem>
 
@@ -31,11 +32,13 @@ std::string render_text(const workflow::DemoReport& report, bool color)
     std::string out = fmt::format("{} ephemeral PostgreSQL {}.{} started in {:.0f} ms\n",
                                   paint("cluster", "1", color), report.server_version / 10000,
                                   report.server_version % 100, report.cluster_start_ms);
-    out += fmt::format("{} {} ({} migrations, migsafe.sum matches)\n\n", paint("set", "1", color),
+    out += fmt::format("{} {} ({} migrations, migsafe.sum matches)\n", paint("set", "1", color),
                        report.fixtures, report.migrations.size());
+    out += fmt::format("{} verdict {} ({}); `migsafe plan` shows each finding and its fix\n\n",
+                       paint("plan", "1", color), report.plan_verdict, report.plan_summary);
     std::size_t statements = 0;
     for (const auto& m : report.migrations) {
-        std::string tags = m.phase ? "phase " + *m.phase : "phase (from plan)";
+        std::string tags = m.phase ? "phase " + *m.phase : "phase from the plan";
         if (!m.transactional) {
             tags += ", no-transaction";
         }
@@ -48,6 +51,9 @@ std::string render_text(const workflow::DemoReport& report, bool color)
         for (const auto& s : m.statements) {
             out += fmt::format("    {}:{}:{}  {:<16} {}\n", s.file, s.line, s.column, s.kind,
                                s.summary);
+            out += fmt::format("        plan: {}, {}{}{}\n", s.phase,
+                               s.lock.empty() ? "no lock" : s.lock, s.findings.empty() ? "" : "; ",
+                               fmt::format("{}", fmt::join(s.findings, ", ")));
         }
         statements += m.statements.size();
     }

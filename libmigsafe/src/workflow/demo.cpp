@@ -4,11 +4,13 @@
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/model/sum_file.hpp>
+#include <migsafe/plan/analyze.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/session.hpp>
 #include <migsafe/platform/transaction.hpp>
 #include <migsafe/workflow/demo.hpp>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -54,9 +56,32 @@ DemoMigration describe(const model::Migration& migration)
                                   .file = migration.up.relative_path,
                                   .line = statement.line,
                                   .column = statement.column,
-                                  .summary = summarize(statement.sql)});
+                                  .summary = summarize(statement.sql),
+                                  .phase = {},
+                                  .lock = {},
+                                  .findings = {}});
     }
     return out;
+}
+
+/// Adds what the static plan says of a statement.
+void annotate(DemoStatement& shown, const plan::StatementPlan& planned)
+{
+    shown.phase = std::string(plan::to_string(planned.phase));
+    const plan::Lock* strongest = nullptr;
+    for (const auto& lock : planned.locks) {
+        if (strongest == nullptr || lock.mode > strongest->mode) {
+            strongest = &lock;
+        }
+    }
+    if (strongest != nullptr) {
+        shown.lock = fmt::format("{} on {}", plan::to_string(strongest->mode), strongest->relation);
+    }
+    for (const auto& finding : planned.findings) {
+        shown.findings.push_back(
+            fmt::format("{} {}", finding.rule,
+                        finding.allowed ? "allowed" : plan::to_string(finding.severity)));
+    }
 }
 
 /// Applies one migration: in one transaction, or statement by statement for a
@@ -97,6 +122,12 @@ DemoReport run_demo(const DemoOptions& options)
     model::require_sum_file(set);
     report.sum_file_matches = true;
     report.fixtures = set.directory.string();
+    auto plan = plan::analyze_releases(set, std::nullopt);
+    report.plan_verdict = std::string(plan::to_string(plan.verdict));
+    report.plan_summary =
+        fmt::format("{} errors, {} warnings, {} infos, {} allowed", plan.counts.errors,
+                    plan.counts.warnings, plan.counts.infos, plan.counts.allowed);
+    std::size_t planned = 0;
 
     auto cluster = platform::EphemeralCluster::start({.keep = options.keep});
     report.cluster_start_ms = static_cast<double>(cluster.start_duration().count());
@@ -108,6 +139,11 @@ DemoReport run_demo(const DemoOptions& options)
 
     for (const auto& migration : set.migrations) {
         auto shown = describe(migration);
+        for (auto& statement : shown.statements) {
+            if (planned < plan.statements.size()) {
+                annotate(statement, plan.statements[planned++]);
+            }
+        }
         const auto applying = Clock::now();
         try {
             apply(session, migration);
@@ -160,7 +196,10 @@ std::string to_json(const DemoReport& report)
                                   {"file", s.file},
                                   {"line", s.line},
                                   {"column", s.column},
-                                  {"summary", s.summary}});
+                                  {"summary", s.summary},
+                                  {"phase", s.phase},
+                                  {"lock", s.lock},
+                                  {"findings", s.findings}});
         }
         migrations.push_back({{"version", m.version},
                               {"name", m.name},
@@ -185,6 +224,8 @@ std::string to_json(const DemoReport& report)
          report.cluster_dir.empty() ? nlohmann::json() : nlohmann::json(report.cluster_dir)},
         {"fixtures", report.fixtures},
         {"sum_file_matches", report.sum_file_matches},
+        {"plan_verdict", report.plan_verdict},
+        {"plan_summary", report.plan_summary},
         {"migrations", migrations},
         {"seed", report.seed.empty() ? nlohmann::json() : nlohmann::json(report.seed)},
         {"tables", tables},

@@ -33,6 +33,12 @@ struct DemoStatement {
     int line = 0;        ///< 1-based
     int column = 0;      ///< 1-based
     std::string summary; ///< the statement's first line, shortened
+    /// From the static plan: the phase, the strongest lock (`AccessExclusiveLock on
+    /// public.t`, or empty) and the rule ids of its findings (`MS-IDX-01 error`,
+    /// `MS-COL-01 allowed`).
+    std::string phase;
+    std::string lock;
+    std::vector<std::string> findings;
 };
 
 /// One migration as the demo shows it.
@@ -62,6 +68,8 @@ struct DemoReport {
     std::string cluster_dir;       ///< set when the directory was kept
     std::string fixtures;          ///< the set's directory
     bool sum_file_matches = false; ///< migsafe.sum agrees with the set
+    std::string plan_verdict;      ///< `pass` or `fail`: the static plan of the set
+    std::string plan_summary;      ///< e.g. `4 errors, 14 warnings, 10 infos, 1 allowed`
     std::vector<DemoMigration> migrations;
     std::string seed; ///< the seed file loaded, when one was given
     /// `migsafe verify` after the migrations and after the seed: one line per table with
