@@ -90,7 +90,8 @@ Outcome run_demo(const DemoArgs& args)
         .keep = args.keep ? platform::Keep::yes : platform::Keep::no};
     auto report = workflow::run_demo(options);
     return {.exit_code = 0,
-            .report = nlohmann::json::parse(workflow::to_json(report)),
+            .report = nullptr,
+            .report_json = workflow::to_json(report),
             .text = render_text(report, use_color(stdout))};
 }
 

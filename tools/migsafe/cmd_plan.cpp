@@ -79,7 +79,7 @@ Outcome run_plan(const PlanArgs& args)
     Outcome outcome;
     outcome.exit_code = report.verdict == plan::Verdict::fail ? 1 : 0;
     if (*format == plan::Format::json) {
-        outcome.report = nlohmann::json::parse(report.to_json());
+        outcome.report_json = report.to_json();
     } else {
         auto colour = use_color(stdout) ? plan::Colour::on : plan::Colour::off;
         outcome.text = plan::render(report, *format, colour);

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <string_view>
 
 namespace migsafe::cli {
 namespace {
@@ -58,7 +59,7 @@ nlohmann::json error_json(const Error& e)
 }
 
 void print_json(const Selected& selected, int exit_code, const nlohmann::json& report,
-                const nlohmann::json& error)
+                const nlohmann::json& error, const std::string& report_json = {})
 {
     nlohmann::json doc{{"schema_version", k_json_schema_version},
                        {"command", selected.name},
@@ -66,7 +67,23 @@ void print_json(const Selected& selected, int exit_code, const nlohmann::json& r
                        {"exit_code", exit_code},
                        {"report", report},
                        {"error", error}};
-    std::cout << doc.dump(2) << '\n';
+    std::string text = doc.dump(2);
+    if (!report_json.empty()) {
+        // Splice the library's text in place of the top-level placeholder (keys are
+        // unique at the top level, and this one is printed as `null`).
+        const std::string placeholder = "\n  \"report\": null";
+        auto at = text.find(placeholder);
+        if (at != std::string::npos) {
+            // Not re-indented: the nesting is already readable, and a second pass over
+            // a large plan costs as much as rendering it.
+            std::string_view body = report_json;
+            while (!body.empty() && body.back() == '\n') {
+                body.remove_suffix(1);
+            }
+            text.replace(at, placeholder.size(), "\n  \"report\": " + std::string(body));
+        }
+    }
+    std::cout << text << '\n';
 }
 
 void print_error(const Error& e)
@@ -89,7 +106,9 @@ int run_command(const Selected& selected)
     try {
         Outcome outcome = selected.body();
         if (selected.format == OutputFormat::json) {
-            print_json(selected, outcome.exit_code, outcome.report, nullptr);
+            print_json(selected, outcome.exit_code,
+                       outcome.report_json.empty() ? outcome.report : nlohmann::json(), nullptr,
+                       outcome.report_json);
         } else {
             std::cout << outcome.text;
             std::cout.flush();

@@ -14,7 +14,10 @@ namespace migsafe::cli {
 struct Outcome {
     int exit_code = 0;     ///< 0 pass, 1 verdict fail (errors are thrown instead)
     nlohmann::json report; ///< the report, for --json
-    std::string text;      ///< the human rendering, for stdout
+    /// The report already rendered as JSON text by the library (used instead of `report`
+    /// when set: large plans are not parsed again just to be printed).
+    std::string report_json;
+    std::string text; ///< the human rendering, for stdout
 };
 
 enum class OutputFormat { text, json };

@@ -111,7 +111,8 @@ std::string PlanReport::to_json() const
                   {"warnings", counts.warnings},
                   {"infos", counts.infos},
                   {"allowed", counts.allowed}}},
-                {"statements", statements_json}};
+                {"statements", nullptr}};
+    out["statements"] = std::move(statements_json); // an initializer list would copy it
     return out.dump(2) + "\n";
 }
 
