@@ -44,4 +44,8 @@ std::string paint(const std::string& text, const char* code, bool enabled);
 /// The connection string: `--db`, else DATABASE_URL, else empty (libpq then reads PG*).
 std::string resolve_conninfo(const std::string& db_option);
 
+/// Registers each subcommand on `app`; its callback fills `selected`.
+void register_sum(CLI::App& app, Selected& selected);
+void register_demo(CLI::App& app, Selected& selected);
+
 } // namespace migsafe::cli

@@ -4,6 +4,7 @@
 #include "command.hpp"
 
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/interrupt.hpp>
 #include <migsafe/platform/log.hpp>
 #include <migsafe/version.hpp>
 
@@ -55,6 +56,8 @@ void configure_logging(const GlobalOptions& options)
 
 int main(int argc, char** argv)
 {
+    // SIGINT/SIGTERM: stop ephemeral clusters and remove their directories, then 130/143.
+    migsafe::interrupt::install();
     CLI::App app{"migsafe: safe PostgreSQL schema migrations and backups.\n"
                  "Plans migrations with the real PostgreSQL parser, applies them without blocking "
                  "traffic, snapshots, verifies and restores.",
@@ -76,11 +79,19 @@ int main(int argc, char** argv)
     app.add_option("--log-file", global.log_file, "Also append the log to this file");
 
     migsafe::cli::Selected selected;
-    // subcommands registered below
+    migsafe::cli::register_sum(app, selected);
+    migsafe::cli::register_demo(app, selected);
 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
+        // CLI11 reports a misspelt subcommand or option as "a subcommand is required":
+        // name what it did not understand instead.
+        if (auto rest = app.remaining(); !rest.empty() && e.get_exit_code() != 0) {
+            std::cerr << "migsafe: error: unknown subcommand or option '" << rest.front()
+                      << "' [usage-invalid-option]\nmigsafe: hint: run migsafe --help\n";
+            return 2;
+        }
         int code = app.exit(e);
         // CLI11 uses 100-127 for parse errors; our contract says 2 for any usage error.
         return code == 0 ? 0 : 2;

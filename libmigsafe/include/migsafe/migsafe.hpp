@@ -14,10 +14,14 @@
 #include <migsafe/plan/report.hpp>
 #include <migsafe/plan/rule.hpp>
 #include <migsafe/platform/assert.hpp>
+#include <migsafe/platform/cluster.hpp>
 #include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/duration.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/hash.hpp>
 #include <migsafe/platform/interrupt.hpp>
 #include <migsafe/platform/log.hpp>
+#include <migsafe/platform/pg_binaries.hpp>
+#include <migsafe/platform/process.hpp>
+#include <migsafe/platform/session.hpp>
 #include <migsafe/version.hpp>

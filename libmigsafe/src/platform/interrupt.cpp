@@ -141,6 +141,13 @@ void Cleanup::release() noexcept
     if (m_id == 0) {
         return;
     }
+    if (g_requested.load()) {
+        // Interrupted: the watcher thread owns the cleanup now and ends the process. An
+        // owner that unwinds meanwhile (its server just died under it) must not race it.
+        while (true) {
+            ::pause();
+        }
+    }
     std::lock_guard lock(registry().mutex);
     registry().actions.erase(m_id);
     m_id = 0;

@@ -31,7 +31,8 @@ public:
     Cleanup(const Cleanup&) = delete;
     Cleanup& operator=(const Cleanup&) = delete;
 
-    /// Unregisters the action without running it.
+    /// Unregisters the action without running it. After an interrupt it never returns:
+    /// the watcher runs the action and ends the process.
     void release() noexcept;
 
 private:

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <migsafe/export.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace migsafe::platform {
+
+/// One value of a row or a parameter: nullopt is SQL NULL; text format otherwise.
+using Value = std::optional<std::string>;
+/// Query parameters, sent apart from the SQL text as `$1`, `$2`, ...
+using Params = std::vector<Value>;
+
+/// The rows a query returned, in text format.
+struct QueryResult {
+    std::vector<std::string> columns{};     ///< column names, in order
+    std::vector<std::vector<Value>> rows{}; ///< one vector per row, one value per column
+    long affected = 0;                      ///< rows inserted, updated or deleted (else 0)
+};
+
+/// How to connect.
+struct SessionOptions {
+    /// Sent as `application_name` (shows in pg_stat_activity), overriding the conninfo's.
+    std::string application_name{"migsafe"};
+    /// Connect to this database instead of the conninfo's (empty: keep it).
+    std::string dbname{};
+    /// Give up connecting after this long (libpq's `connect_timeout`, whole seconds).
+    std::chrono::seconds connect_timeout{10};
+};
+
+/// A database session (one libpq connection). Not thread-safe; move-only. Every failure
+/// throws `migsafe::Error` with the SQLSTATE in its context:
+/// - `db-lock-timeout` (55P03), `db-statement-timeout` (57014),
+///   `db-serialization-failure` (40001), `db-deadlock` (40P01),
+/// - `db-connection-lost` when the connection broke (class 08, 57P01-57P03, or libpq's
+///   connection status),
+/// - `db-query-failed` for anything else, with the server's message, detail and hint.
+/// Passwords never appear in messages or logs.
+class MIGSAFE_API Session {
+public:
+    /// Opens a connection from a libpq conninfo or URL. Throws `db-conninfo-invalid` (it
+    /// does not parse) or `db-connect-failed` (the message shows the conninfo with the
+    /// password masked). Cost: one connection round trip.
+    static Session connect(std::string_view conninfo, const SessionOptions& options = {});
+
+    Session(Session&& other) noexcept;
+    Session& operator=(Session&& other) noexcept;
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+    ~Session();
+
+    /// Runs `sql` through the simple query protocol: it may hold several statements, but
+    /// no parameters. Returns the last statement's affected row count.
+    long exec(std::string_view sql);
+    /// Runs one statement with `params` bound to `$1`, `$2`, ... (never pasted into the
+    /// SQL). Returns the affected row count.
+    long exec_params(std::string_view sql, const Params& params);
+    /// Runs one statement with `params` and returns its rows.
+    QueryResult query(std::string_view sql, const Params& params = {});
+    /// The first column of the first row, or nullopt when there is no row or it is NULL.
+    Value query_value(std::string_view sql, const Params& params = {});
+
+    /// The server version as libpq reports it, e.g. 150018 for 15.18.
+    int server_version() const;
+    /// The server process id of this session (for pg_terminate_backend, pg_locks).
+    int backend_pid() const;
+    /// The conninfo this session was opened with, password masked.
+    const std::string& redacted_conninfo() const;
+
+private:
+    struct State;
+    explicit Session(std::unique_ptr<State> state);
+    std::unique_ptr<State> m_state;
+};
+
+/// `name` as a SQL identifier, in double quotes with inner quotes doubled
+/// (`my "t"` -> `"my ""t"""`). Pure; no connection needed.
+MIGSAFE_API std::string quote_ident(std::string_view name);
+
+/// `text` as a SQL string literal: single quotes doubled, and the `E'...'` form with
+/// doubled backslashes when it holds a backslash (safe whatever
+/// `standard_conforming_strings` says). Pure; no connection needed.
+MIGSAFE_API std::string quote_literal(std::string_view text);
+
+/// `conninfo` (key=value or URL) with its dbname replaced by `dbname`, as key=value pairs.
+/// Throws `db-conninfo-invalid`.
+MIGSAFE_API std::string conninfo_with_dbname(std::string_view conninfo, std::string_view dbname);
+
+} // namespace migsafe::platform

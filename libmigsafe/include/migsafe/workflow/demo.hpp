@@ -1,0 +1,71 @@
+#pragma once
+
+#include <migsafe/export.hpp>
+#include <migsafe/platform/cluster.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+/// `migsafe demo`: migsafe's main job end to end on the embedded default. Each capability
+/// extends this workflow as it lands; today it starts an ephemeral cluster, reads and
+/// parses a migration set, checks its sum file and applies it, one transaction per
+/// migration unless the file says `-- migsafe:no-transaction`.
+namespace migsafe::workflow {
+
+/// Options of `run_demo`.
+struct DemoOptions {
+    /// The migration set (e.g. `sql-fixtures/podiatry`).
+    std::filesystem::path fixtures{};
+    /// SQL run after the migrations to load rows (e.g. `sql-fixtures/podiatry-seed.sql`);
+    /// empty: none.
+    std::filesystem::path seed{};
+    /// Keep the cluster's directory and server log.
+    platform::Keep keep = platform::Keep::no;
+};
+
+/// One statement as the demo shows it.
+struct DemoStatement {
+    std::string kind;    ///< `create_table`, `alter_table`, ... (model::to_string)
+    std::string file;    ///< relative to the set's directory
+    int line = 0;        ///< 1-based
+    int column = 0;      ///< 1-based
+    std::string summary; ///< the statement's first line, shortened
+};
+
+/// One migration as the demo shows it.
+struct DemoMigration {
+    std::uint64_t version = 0;
+    std::string name;
+    std::string layout;
+    std::optional<std::string> phase; ///< from `-- migsafe:phase`, when given
+    bool transactional = true;        ///< false for `-- migsafe:no-transaction`
+    std::vector<std::string> allowed; ///< rule ids allowed by `-- migsafe:allow`
+    std::vector<DemoStatement> statements;
+    double apply_ms = 0; ///< time to apply it on the ephemeral cluster
+};
+
+/// What the demo did.
+struct DemoReport {
+    int server_version = 0;        ///< e.g. 150018
+    double cluster_start_ms = 0;   ///< initdb + start
+    std::string cluster_dir;       ///< set when the directory was kept
+    std::string fixtures;          ///< the set's directory
+    bool sum_file_matches = false; ///< migsafe.sum agrees with the set
+    std::vector<DemoMigration> migrations;
+    std::string seed; ///< the seed file loaded, when one was given
+    double total_ms = 0;
+};
+
+/// Runs the demo. Throws the errors of `EphemeralCluster::start` (`binary-not-found`,
+/// `cluster-start-failed`), of `load_migration_set` and `require_sum_file`, and the
+/// session's errors when a migration fails to apply (the cluster is removed either way,
+/// unless kept). Cost: about two seconds on the podiatry fixtures.
+MIGSAFE_API DemoReport run_demo(const DemoOptions& options);
+
+/// The report as a JSON object (docs/json.md, "demo").
+MIGSAFE_API std::string to_json(const DemoReport& report);
+
+} // namespace migsafe::workflow

@@ -1,0 +1,333 @@
+// Sessions over raw libpq: its result fields give the SQLSTATE, detail and hint directly,
+// which libpqxx 6.4 folds into one message (pitfalls #8).
+#include "platform/logging.hpp"
+
+#include <migsafe/platform/conninfo.hpp>
+#include <migsafe/platform/error.hpp>
+#include <migsafe/platform/session.hpp>
+
+#include <memory>
+
+#include <libpq-fe.h>
+
+namespace migsafe::platform {
+namespace {
+
+using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+/// libpq messages end with a newline and may span lines: make them one line.
+std::string one_line(std::string_view text)
+{
+    std::string out;
+    for (char c : text) {
+        if (c == '\n' || c == '\t') {
+            if (!out.empty() && out.back() != ' ') {
+                out += ' ';
+            }
+        } else {
+            out += c;
+        }
+    }
+    while (!out.empty() && out.back() == ' ') {
+        out.pop_back();
+    }
+    return out;
+}
+
+void log_notice(void* /*unused*/, const char* message)
+{
+    detail::log_debug("server notice: {}", one_line(message));
+}
+
+std::string field(const PGresult* result, int code)
+{
+    const char* value = result == nullptr ? nullptr : PQresultErrorField(result, code);
+    return value == nullptr ? std::string() : std::string(value);
+}
+
+bool means_connection_lost(std::string_view sqlstate)
+{
+    return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
+           sqlstate == "57P03";
+}
+
+std::string_view code_for(std::string_view sqlstate)
+{
+    if (sqlstate == "55P03") {
+        return "db-lock-timeout";
+    }
+    if (sqlstate == "57014") {
+        return "db-statement-timeout";
+    }
+    if (sqlstate == "40001") {
+        return "db-serialization-failure";
+    }
+    if (sqlstate == "40P01") {
+        return "db-deadlock";
+    }
+    return "db-query-failed";
+}
+
+std::vector<const char*> param_pointers(const Params& params)
+{
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& param : params) {
+        values.push_back(param ? param->c_str() : nullptr);
+    }
+    return values;
+}
+
+long affected_rows(PGresult* result)
+{
+    const char* text = PQcmdTuples(result);
+    return text == nullptr || *text == '\0' ? 0 : std::strtol(text, nullptr, 10);
+}
+
+std::string conninfo_error(char* message)
+{
+    std::string text = message == nullptr ? "invalid connection string" : one_line(message);
+    PQfreemem(message);
+    return text;
+}
+
+} // namespace
+
+struct Session::State {
+    PGconn* conn = nullptr;
+    std::string conninfo;          ///< as given, for masking echoes of its password
+    std::string redacted_conninfo; ///< for messages
+
+    ~State() { PQfinish(conn); }
+
+    [[noreturn]] void fail(const PGresult* result) const
+    {
+        std::string sqlstate = field(result, PG_DIAG_SQLSTATE);
+        std::string primary = field(result, PG_DIAG_MESSAGE_PRIMARY);
+        if (primary.empty()) {
+            primary = one_line(PQerrorMessage(conn));
+        }
+        std::string detail_text = field(result, PG_DIAG_MESSAGE_DETAIL);
+        std::string message = detail_text.empty()
+                                  ? primary
+                                  : fmt::format("{} (detail: {})", primary, one_line(detail_text));
+        message = redact_secret_in(message, conninfo);
+        ErrorContext context{.sqlstate = sqlstate};
+        if (PQstatus(conn) == CONNECTION_BAD || means_connection_lost(sqlstate)) {
+            throw Error("db-connection-lost",
+                        fmt::format("lost the connection to {}: {}", redacted_conninfo, message),
+                        context);
+        }
+        throw Error(code_for(sqlstate), message, context, field(result, PG_DIAG_MESSAGE_HINT));
+    }
+
+    /// Ends a COPY the caller did not expect, leaving the connection usable.
+    void abandon_copy(ExecStatusType status) const
+    {
+        if (status == PGRES_COPY_IN) {
+            PQputCopyEnd(conn, "not supported by migsafe");
+        } else {
+            char* buffer = nullptr;
+            while (PQgetCopyData(conn, &buffer, 0) > 0) {
+                PQfreemem(buffer);
+            }
+        }
+        while (PGresult* rest = PQgetResult(conn)) {
+            PQclear(rest);
+        }
+    }
+
+    ResultPtr check(PGresult* raw) const
+    {
+        ResultPtr result(raw, &PQclear);
+        auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ||
+            status == PGRES_EMPTY_QUERY) {
+            return result;
+        }
+        if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
+            abandon_copy(status);
+            throw Error("db-query-failed",
+                        "COPY FROM STDIN and COPY TO STDOUT cannot run through Session::exec or "
+                        "query");
+        }
+        fail(result.get());
+    }
+
+    ResultPtr run(std::string_view sql, const Params& params) const
+    {
+        detail::log_debug("sql: {} ({} parameters)", sql, params.size());
+        auto values = param_pointers(params);
+        return check(PQexecParams(conn, std::string(sql).c_str(), static_cast<int>(values.size()),
+                                  nullptr, values.data(), nullptr, nullptr, 0));
+    }
+};
+
+Session::Session(std::unique_ptr<State> state)
+    : m_state(std::move(state))
+{
+}
+Session::Session(Session&& other) noexcept = default;
+Session& Session::operator=(Session&& other) noexcept = default;
+Session::~Session() = default;
+
+Session Session::connect(std::string_view conninfo, const SessionOptions& options)
+{
+    auto state = std::make_unique<State>();
+    state->conninfo = conninfo;
+    state->redacted_conninfo = redact_conninfo(conninfo);
+    char* parse_error = nullptr;
+    PQconninfoOption* parsed = PQconninfoParse(state->conninfo.c_str(), &parse_error);
+    if (parsed == nullptr) {
+        throw Error("db-conninfo-invalid",
+                    fmt::format("invalid connection string {}: {}", state->redacted_conninfo,
+                                redact_secret_in(conninfo_error(parse_error), conninfo)));
+    }
+    PQconninfoFree(parsed);
+
+    // Later keywords override earlier ones, including those inside the expanded conninfo.
+    const std::string timeout = std::to_string(options.connect_timeout.count());
+    std::vector<const char*> keys{"connect_timeout", "dbname", "application_name"};
+    std::vector<const char*> values{timeout.c_str(), state->conninfo.c_str(),
+                                    options.application_name.c_str()};
+    if (!options.dbname.empty()) {
+        keys.push_back("dbname");
+        values.push_back(options.dbname.c_str());
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+    state->conn = PQconnectdbParams(keys.data(), values.data(), 1);
+    if (state->conn == nullptr || PQstatus(state->conn) != CONNECTION_OK) {
+        std::string reason =
+            state->conn == nullptr ? "out of memory" : one_line(PQerrorMessage(state->conn));
+        throw Error("db-connect-failed",
+                    fmt::format("could not connect to {}: {}", state->redacted_conninfo,
+                                redact_secret_in(reason, conninfo)),
+                    {.object = state->redacted_conninfo});
+    }
+    PQsetNoticeProcessor(state->conn, &log_notice, nullptr);
+    detail::log_debug("connected to {} (server {}, pid {})", state->redacted_conninfo,
+                      PQserverVersion(state->conn), PQbackendPID(state->conn));
+    return Session(std::move(state));
+}
+
+long Session::exec(std::string_view sql)
+{
+    detail::log_debug("sql: {}", sql);
+    auto result = m_state->check(PQexec(m_state->conn, std::string(sql).c_str()));
+    return affected_rows(result.get());
+}
+
+long Session::exec_params(std::string_view sql, const Params& params)
+{
+    return affected_rows(m_state->run(sql, params).get());
+}
+
+QueryResult Session::query(std::string_view sql, const Params& params)
+{
+    auto result = m_state->run(sql, params);
+    QueryResult out;
+    const int columns = PQnfields(result.get());
+    const int rows = PQntuples(result.get());
+    for (int c = 0; c < columns; ++c) {
+        out.columns.emplace_back(PQfname(result.get(), c));
+    }
+    out.rows.reserve(static_cast<std::size_t>(rows));
+    for (int r = 0; r < rows; ++r) {
+        auto& row = out.rows.emplace_back();
+        row.reserve(static_cast<std::size_t>(columns));
+        for (int c = 0; c < columns; ++c) {
+            if (PQgetisnull(result.get(), r, c) != 0) {
+                row.emplace_back(std::nullopt);
+            } else {
+                row.emplace_back(
+                    std::string(PQgetvalue(result.get(), r, c),
+                                static_cast<std::size_t>(PQgetlength(result.get(), r, c))));
+            }
+        }
+    }
+    out.affected = affected_rows(result.get());
+    return out;
+}
+
+Value Session::query_value(std::string_view sql, const Params& params)
+{
+    auto result = query(sql, params);
+    if (result.rows.empty() || result.rows.front().empty()) {
+        return std::nullopt;
+    }
+    return result.rows.front().front();
+}
+
+int Session::server_version() const
+{
+    return PQserverVersion(m_state->conn);
+}
+
+int Session::backend_pid() const
+{
+    return PQbackendPID(m_state->conn);
+}
+
+const std::string& Session::redacted_conninfo() const
+{
+    return m_state->redacted_conninfo;
+}
+
+std::string quote_ident(std::string_view name)
+{
+    std::string out = "\"";
+    for (char c : name) {
+        out += c;
+        if (c == '"') {
+            out += '"';
+        }
+    }
+    return out + "\"";
+}
+
+std::string quote_literal(std::string_view text)
+{
+    const bool backslash = text.find('\\') != std::string_view::npos;
+    std::string out = backslash ? "E'" : "'";
+    for (char c : text) {
+        out += c;
+        if (c == '\'' || (backslash && c == '\\')) {
+            out += c;
+        }
+    }
+    return out + "'";
+}
+
+std::string conninfo_with_dbname(std::string_view conninfo, std::string_view dbname)
+{
+    char* parse_error = nullptr;
+    const std::string text(conninfo);
+    PQconninfoOption* options = PQconninfoParse(text.c_str(), &parse_error);
+    if (options == nullptr) {
+        throw Error("db-conninfo-invalid",
+                    fmt::format("invalid connection string {}: {}", redact_conninfo(conninfo),
+                                redact_secret_in(conninfo_error(parse_error), conninfo)));
+    }
+    auto quoted = [](std::string_view value) {
+        std::string out = "'";
+        for (char c : value) {
+            if (c == '\'' || c == '\\') {
+                out += '\\';
+            }
+            out += c;
+        }
+        return out + "'";
+    };
+    std::string out;
+    for (auto* option = options; option->keyword != nullptr; ++option) {
+        if (option->val == nullptr || std::string_view(option->keyword) == "dbname") {
+            continue;
+        }
+        out += fmt::format("{}={} ", option->keyword, quoted(option->val));
+    }
+    PQconninfoFree(options);
+    return out + fmt::format("dbname={}", quoted(dbname));
+}
+
+} // namespace migsafe::platform

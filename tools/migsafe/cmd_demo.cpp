@@ -1,0 +1,101 @@
+// migsafe demo: the whole flow on an ephemeral cluster and the podiatry fixtures.
+#include "command.hpp"
+
+#include <migsafe/workflow/demo.hpp>
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+namespace migsafe::cli {
+namespace {
+
+struct DemoArgs {
+    std::string fixtures;
+    bool keep = false;
+    bool json = false;
+};
+
+/// The podiatry fixtures of this source tree, else of the installed tree.
+std::filesystem::path default_fixtures()
+{
+    std::filesystem::path source = std::filesystem::path(MIGSAFE_SOURCE_DIR) / "sql-fixtures";
+    if (std::filesystem::exists(source / "podiatry")) {
+        return source;
+    }
+    return std::filesystem::path(MIGSAFE_INSTALL_DATADIR) / "migsafe" / "sql-fixtures";
+}
+
+std::string render_text(const workflow::DemoReport& report, bool color)
+{
+    std::string out = fmt::format("{} ephemeral PostgreSQL {}.{} started in {:.0f} ms\n",
+                                  paint("cluster", "1", color), report.server_version / 10000,
+                                  report.server_version % 100, report.cluster_start_ms);
+    out += fmt::format("{} {} ({} migrations, migsafe.sum matches)\n\n", paint("set", "1", color),
+                       report.fixtures, report.migrations.size());
+    std::size_t statements = 0;
+    for (const auto& m : report.migrations) {
+        std::string tags = m.phase ? "phase " + *m.phase : "phase (from plan)";
+        if (!m.transactional) {
+            tags += ", no-transaction";
+        }
+        for (const auto& rule : m.allowed) {
+            tags += ", allows " + rule;
+        }
+        out += fmt::format("{} {}  [{}]  applied in {:.1f} ms\n",
+                           paint(fmt::format("{:04}", m.version), "1;36", color), m.name, tags,
+                           m.apply_ms);
+        for (const auto& s : m.statements) {
+            out += fmt::format("    {}:{}:{}  {:<16} {}\n", s.file, s.line, s.column, s.kind,
+                               s.summary);
+        }
+        statements += m.statements.size();
+    }
+    out += fmt::format("\n{} statements in {} migrations applied", statements,
+                       report.migrations.size());
+    if (!report.seed.empty()) {
+        out += fmt::format(", then the seed {}", report.seed);
+    }
+    out += fmt::format("; {:.0f} ms in all\n", report.total_ms);
+    out += report.cluster_dir.empty()
+               ? std::string("the cluster is stopped and its directory removed\n")
+               : fmt::format("the cluster is stopped; kept its directory {}\n", report.cluster_dir);
+    return out;
+}
+
+Outcome run_demo(const DemoArgs& args)
+{
+    std::filesystem::path root = args.fixtures.empty() ? default_fixtures() : "";
+    workflow::DemoOptions options{
+        .fixtures =
+            args.fixtures.empty() ? root / "podiatry" : std::filesystem::path(args.fixtures),
+        .seed = args.fixtures.empty() ? root / "podiatry-seed.sql" : std::filesystem::path(),
+        .keep = args.keep ? platform::Keep::yes : platform::Keep::no};
+    auto report = workflow::run_demo(options);
+    return {.exit_code = 0,
+            .report = nlohmann::json::parse(workflow::to_json(report)),
+            .text = render_text(report, use_color(stdout))};
+}
+
+} // namespace
+
+void register_demo(CLI::App& app, Selected& selected)
+{
+    auto args = std::make_shared<DemoArgs>();
+    auto* sub = app.add_subcommand(
+        "demo", "The whole flow on an ephemeral PostgreSQL cluster and the podiatry fixtures");
+    sub->add_option("--fixtures", args->fixtures,
+                    "The migration set to use (default: sql-fixtures/podiatry)");
+    sub->add_flag("--keep", args->keep, "Keep the cluster's directory and server log");
+    sub->add_flag("--json", args->json, "Print the report as one JSON document");
+    sub->footer("Examples:\n"
+                "  migsafe demo\n"
+                "  migsafe demo --keep --json > demo.json");
+    sub->callback([&selected, args] {
+        selected = {.name = "demo",
+                    .format = args->json ? OutputFormat::json : OutputFormat::text,
+                    .body = [args] { return run_demo(*args); }};
+    });
+}
+
+} // namespace migsafe::cli
