@@ -24,4 +24,5 @@
 #include <migsafe/platform/pg_binaries.hpp>
 #include <migsafe/platform/process.hpp>
 #include <migsafe/platform/session.hpp>
+#include <migsafe/trace/trace.hpp>
 #include <migsafe/version.hpp>

@@ -58,6 +58,12 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
      "a plan report in JSON could not be read",
      "pass a document written by `migsafe plan --format json` of the same schema_version"},
 
+    // ---- trace engine
+    {"trace-apply-failed", input, k_unchanged, k_final,
+     "a migration could not be applied to the trace's scratch database",
+     "fix the statement at the given file:line, or trace the set from a database where the "
+     "earlier migrations apply"},
+
     // ---- platform: processes, clusters, connections
     {"binary-not-found", environment, k_unchanged, k_retry,
      "a PostgreSQL program (initdb, pg_ctl, pg_dump, ...) was not found",
