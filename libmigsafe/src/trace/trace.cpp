@@ -23,12 +23,38 @@ namespace {
 namespace catalog = platform::catalog;
 constexpr std::string_view k_savepoint = "migsafe_trace";
 
-bool has_word(std::string_view sql, std::string_view word)
+std::string upper_case(std::string_view sql)
 {
     std::string upper(sql);
     std::transform(upper.begin(), upper.end(), upper.begin(),
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return upper.find(word) != std::string::npos;
+    return upper;
+}
+
+bool identifier_char(char c)
+{
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+// Where the CONCURRENTLY keyword starts in `sql`, when the statement is one of the forms
+// that cannot run in a transaction block (REFRESH MATERIALIZED VIEW CONCURRENTLY can).
+std::optional<std::size_t> concurrently_at(std::string_view sql)
+{
+    const std::string upper = upper_case(sql);
+    if (upper.rfind("REFRESH", 0) == 0) {
+        return std::nullopt;
+    }
+    constexpr std::string_view keyword = "CONCURRENTLY";
+    for (auto at = upper.find(keyword); at != std::string::npos;
+         at = upper.find(keyword, at + 1)) {
+        const auto end = at + keyword.size();
+        const bool starts = at == 0 || !identifier_char(upper[at - 1]);
+        const bool ends = end == upper.size() || !identifier_char(upper[end]);
+        if (starts && ends) {
+            return at;
+        }
+    }
+    return std::nullopt;
 }
 
 // Why a statement is not run inside the traced transaction; empty when it is.
@@ -38,13 +64,35 @@ std::string skip_reason(const model::Statement& statement)
     if (statement.kind == StatementKind::transaction) {
         return "transaction control: the trace runs the file in its own transaction";
     }
-    // REFRESH MATERIALIZED VIEW CONCURRENTLY is the one CONCURRENTLY form allowed in a
-    // transaction block.
-    const bool refresh = has_word(statement.sql.substr(0, 8), "REFRESH");
-    if (!refresh && has_word(statement.sql, "CONCURRENTLY")) {
-        return "CONCURRENTLY cannot run inside a transaction block";
+    if (statement.kind == StatementKind::vacuum && upper_case(statement.sql).rfind("VACUUM", 0) == 0) {
+        return "VACUUM cannot run inside a transaction block";
     }
-    return {};
+    if (!concurrently_at(statement.sql)) {
+        return {};
+    }
+    return "CONCURRENTLY cannot run inside a transaction block";
+}
+
+// A CONCURRENTLY statement is not observed, but its plain form runs (unobserved) so that
+// the statements after it find what it makes: the index a later USING INDEX names.
+void run_stand_in(platform::Session& session, const model::Statement& statement)
+{
+    const auto at = concurrently_at(statement.sql);
+    if (!at || statement.kind == model::StatementKind::transaction) {
+        return;
+    }
+    std::string plain = statement.sql;
+    plain.erase(*at, std::string_view("CONCURRENTLY").size());
+    catalog::savepoint(session, k_savepoint);
+    try {
+        session.exec(plain);
+        catalog::release_savepoint(session, k_savepoint);
+    } catch (const Error& error) {
+        migsafe::detail::log_debug("trace: the plain form of {} failed: {}", statement.sql,
+                                   error.message());
+        catalog::rollback_to_savepoint(session, k_savepoint);
+        catalog::release_savepoint(session, k_savepoint);
+    }
 }
 
 bool is_dml(model::StatementKind kind)
@@ -66,6 +114,7 @@ StatementTrace trace_statement(platform::Session& session, detail::Observer& obs
     if (auto reason = skip_reason(statement); !reason.empty()) {
         out.traced = false;
         out.reason = std::move(reason);
+        run_stand_in(session, statement);
         return out;
     }
     // On tiny scratch tables the planner reads everything sequentially; without seqscans
