@@ -60,7 +60,8 @@ struct FileContext {
     std::optional<int> statement_timeout_ms{};             ///< set and non-zero
     std::optional<std::string> holding_access_exclusive{}; ///< relation, in this transaction
     std::optional<Phase> declared_phase{};                 ///< `-- migsafe:phase`
-    bool timezone_utc = false;                             ///< SET timezone to UTC seen
+    std::vector<std::string> new_enum_values{}; ///< `'value'` literals added in this transaction
+    bool timezone_utc = false;                  ///< SET timezone to UTC seen
     std::string last_altered{}; ///< the table of the previous statement if it was an ALTER
 };
 

@@ -31,7 +31,7 @@ struct Effects {
     /// Adds a finding of `rule_id` at the rule's default severity.
     void find(std::string_view rule_id, std::string message, std::string fix = {});
     /// Moves the phase forward: none < expand < backfill < contract.
-    void at_least(Phase phase);
+    void at_least(Phase next);
 };
 
 /// `"<what> takes <mode> on <relation>: blocks <traffic>"`.

@@ -95,11 +95,10 @@ void inline_constraint_findings(const std::string& table, const model::ColumnDef
             effects.lock(context, parent, LockMode::share_row_exclusive);
             if (!context.is_new(parent)) {
                 effects.find("MS-CON-07",
-                             what + " REFERENCES " + parent +
-                                 fmt::format(" takes AccessExclusiveLock on {} and "
-                                             "ShareRowExclusiveLock on {}: blocks writes on {} "
-                                             "while it waits",
-                                             table, parent, parent),
+                             fmt::format("{} REFERENCES {} takes AccessExclusiveLock on {} and "
+                                         "ShareRowExclusiveLock on {}: blocks writes on {} "
+                                         "while it waits",
+                                         what, parent, table, parent, parent),
                              "SET lock_timeout = '2s';\n" + add_plain(table, column) +
                                  fmt::format("\nALTER TABLE {} ADD FOREIGN KEY ({}) "
                                              "REFERENCES {} NOT VALID;\n-- in a later "

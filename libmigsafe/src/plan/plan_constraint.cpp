@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace migsafe::plan::detail {
 namespace {
 
@@ -59,14 +61,11 @@ bool nullable_in_release(const std::string& table, const std::vector<std::string
     if (known == context.release.columns.end()) {
         return false;
     }
-    for (const auto& column : columns) {
+    return std::any_of(columns.begin(), columns.end(), [&](const std::string& column) {
         auto it = known->second.find(column);
-        if (it != known->second.end() && !it->second.not_null &&
-            !context.release.checked_not_null.contains({table, column})) {
-            return true;
-        }
-    }
-    return false;
+        return it != known->second.end() && !it->second.not_null &&
+               !context.release.checked_not_null.contains({table, column});
+    });
 }
 
 void plan_foreign_key(const ActionScope& scope, const model::Constraint& constraint,

@@ -82,7 +82,7 @@ void check_duplicates(const model::CreateTable& create, Effects& effects)
 
 } // namespace
 
-void plan_design(const model::Statement& statement, Context&, Effects& effects)
+void plan_design(const model::Statement& statement, Context& /*context*/, Effects& effects)
 {
     check_identifiers(statement, effects);
     if (statement.get_if<model::CreateTable>() != nullptr ||

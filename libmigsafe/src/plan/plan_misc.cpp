@@ -168,7 +168,18 @@ void plan_alter_type(const model::Statement& statement, const Words& words, Cont
                                  "block on PostgreSQL {}",
                                  context.options().pg_version),
                      statement.sql + std::string(k_alone));
-    } else if (add_value && !has_word(words, "BEFORE") && !has_word(words, "AFTER")) {
+    }
+    if (add_value && context.in_transaction()) {
+        // The new value's literal: the first quoted string after VALUE.
+        const auto value_at = words[find_word(words, "VALUE")].offset;
+        const auto open = statement.sql.find('\'', value_at);
+        const auto close = statement.sql.find('\'', open + 1);
+        if (open != std::string::npos && close != std::string::npos) {
+            context.file.new_enum_values.push_back(statement.sql.substr(open, close - open + 1));
+        }
+    }
+    if (add_value && !rename_value && !has_word(words, "BEFORE") && !has_word(words, "AFTER") &&
+        effects.findings.empty()) {
         effects.find("MS-BRK-07",
                      "ALTER TYPE ... ADD VALUE without BEFORE/AFTER: the value sorts last, "
                      "and it cannot be used in the same transaction",

@@ -13,6 +13,7 @@ std::string locks_text(std::vector<Lock> locks)
     std::sort(locks.begin(), locks.end(),
               [](const Lock& a, const Lock& b) { return a.relation < b.relation; });
     std::vector<std::string> parts;
+    parts.reserve(locks.size());
     for (const auto& lock : locks) {
         parts.push_back(lock.relation + " " + std::string(to_string(lock.mode)));
     }

@@ -39,7 +39,11 @@ std::string render_rule_markdown(const Rule& rule)
                        "The finding stays in the report, marked allowed, and no longer fails "
                        "the verdict.\n\n",
                        rule.id);
-    out += fmt::format("Examples: `sql-fixtures/plan/{}/` (fail.sql, pass.sql).\n", rule.id);
+    if (rule.detection == Detection::statically) {
+        out += fmt::format("Examples: `sql-fixtures/plan/{}/` (fail.sql, pass.sql).\n", rule.id);
+    } else {
+        out += "No static example: this rule needs the live catalog (`--db`).\n";
+    }
     return out;
 }
 

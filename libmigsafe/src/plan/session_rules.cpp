@@ -44,6 +44,7 @@ void end_transaction(FileContext& file)
 {
     ++file.transaction_id;
     file.holding_access_exclusive.reset();
+    file.new_enum_values.clear();
 }
 
 void transaction_control(const model::Statement& statement, Context& context, Effects& effects)
@@ -114,6 +115,19 @@ void after_statement(const model::Statement& statement, Context& context, Effect
                                  "prolongs the time every query on it waits",
                                  *file.holding_access_exclusive),
                      "-- move this statement to its own migration");
+    }
+    if (statement.kind != StatementKind::alter_type) {
+        for (const auto& value : file.new_enum_values) {
+            if (statement.sql.find(value) != std::string::npos) {
+                effects.find("MS-BRK-07",
+                             fmt::format("uses the enum value {} added in the same transaction: "
+                                         "PostgreSQL fails with \"unsafe use of new value\"",
+                                         value),
+                             "-- commit the ADD VALUE first: move this statement to a later "
+                             "migration");
+                effects.findings.back().severity = Severity::error;
+            }
+        }
     }
     const Lock* blocking_lock = nullptr;
     for (const auto& lock : effects.locks) {

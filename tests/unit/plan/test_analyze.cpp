@@ -304,3 +304,17 @@ TEST_CASE("plan::analyze_sql: COMMENT ON and SET STATISTICS take ShareUpdateExcl
           std::vector<plan::Lock>{{"public.t", plan::LockMode::share_update_exclusive}});
     CHECK(report.statements[2].findings.empty());
 }
+
+TEST_CASE("plan::analyze_sql: a new enum value used in the same transaction fails")
+{
+    const std::string add = "ALTER TYPE status ADD VALUE 'no_show' AFTER 'cancelled';\n";
+    const std::string use = "UPDATE appointments SET status = 'no_show' WHERE id = 7;";
+    auto same = plan::analyze_sql(add + use, "a.sql");
+    REQUIRE(has(same.statements[1], "MS-BRK-07"));
+    CHECK(same.statements[1].findings[0].severity == plan::Severity::error);
+    CHECK(same.statements[1].findings[0].message ==
+          "uses the enum value 'no_show' added in the same transaction: PostgreSQL fails with "
+          "\"unsafe use of new value\"");
+    auto separate = plan::analyze_sql("-- migsafe:no-transaction\n" + add + use, "a.sql");
+    CHECK_FALSE(has(separate.statements[1], "MS-BRK-07"));
+}
