@@ -75,11 +75,12 @@ std::string skip_reason(const model::Statement& statement)
 
 // A CONCURRENTLY statement is not observed, but its plain form runs (unobserved) so that
 // the statements after it find what it makes: the index a later USING INDEX names.
-void run_stand_in(platform::Session& session, const model::Statement& statement)
+// Returns the server's message when the plain form fails, else empty.
+std::string run_stand_in(platform::Session& session, const model::Statement& statement)
 {
     const auto at = concurrently_at(statement.sql);
     if (!at || statement.kind == model::StatementKind::transaction) {
-        return;
+        return {};
     }
     std::string plain = statement.sql;
     plain.erase(*at, std::string_view("CONCURRENTLY").size());
@@ -87,11 +88,11 @@ void run_stand_in(platform::Session& session, const model::Statement& statement)
     try {
         session.exec(plain);
         catalog::release_savepoint(session, k_savepoint);
+        return {};
     } catch (const Error& error) {
-        migsafe::detail::log_debug("trace: the plain form of {} failed: {}", statement.sql,
-                                   error.message());
         catalog::rollback_to_savepoint(session, k_savepoint);
         catalog::release_savepoint(session, k_savepoint);
+        return error.message();
     }
 }
 
@@ -114,7 +115,9 @@ StatementTrace trace_statement(platform::Session& session, detail::Observer& obs
     if (auto reason = skip_reason(statement); !reason.empty()) {
         out.traced = false;
         out.reason = std::move(reason);
-        run_stand_in(session, statement);
+        if (auto failed = run_stand_in(session, statement); !failed.empty()) {
+            out.reason += "; its plain form failed too: " + failed;
+        }
         return out;
     }
     // On tiny scratch tables the planner reads everything sequentially; without seqscans

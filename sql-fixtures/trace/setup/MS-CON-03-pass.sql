@@ -1,1 +1,1 @@
-DELETE FROM professionals WHERE id > 1;
+DELETE FROM professionals WHERE id <> (SELECT min(id) FROM professionals);

@@ -62,13 +62,6 @@ private:
     std::string m_name;
 };
 
-void run_if_exists(Session& session, const fs::path& path)
-{
-    if (fs::exists(path)) {
-        session.exec(migsafe::test::read_text(path));
-    }
-}
-
 struct Tally {
     int files = 0;
     int compared = 0;
@@ -76,24 +69,30 @@ struct Tally {
     std::vector<std::string> lines{};
 };
 
-void trace_fixture(Session& admin, const std::string& world, const fs::path& dir,
-                   const std::string& which, Tally& tally)
+// The setup files of one example; none for most.
+std::vector<fs::path> setups(const std::string& rule, const std::string& which)
+{
+    std::vector<fs::path> found;
+    for (const auto& name : {rule + ".sql", rule + "-" + which + ".sql"}) {
+        if (auto path = k_fixtures / "trace" / "setup" / name; fs::exists(path)) {
+            found.push_back(path);
+        }
+    }
+    return found;
+}
+
+void trace_fixture(const std::string& conninfo, const fs::path& dir, const std::string& which,
+                   Tally& tally)
 {
     const std::string rule = dir.filename().string();
     const std::string relative = "sql-fixtures/plan/" + rule + "/" + which + ".sql";
     const std::string sql = migsafe::test::read_text(dir / (which + ".sql"));
-    Scratch scratch(admin, world, fmt::format("migsafe_trace_{}", getpid()));
-    {
-        auto session = Session::connect(scratch.conninfo());
-        run_if_exists(session, k_fixtures / "trace" / "setup" / (rule + ".sql"));
-        run_if_exists(session, k_fixtures / "trace" / "setup" / (rule + "-" + which + ".sql"));
-    }
     plan::PlanOptions options; // the server's version (15), whatever the fixture targets
     if (header(sql, "design-lints") == "on") {
         options.design_lints = plan::DesignLints::on;
     }
     const std::vector inputs{migsafe::test::plan_input_of(sql, relative)};
-    const auto report = trace::trace(inputs, {.conninfo = scratch.conninfo(), .plan = options});
+    const auto report = trace::trace(inputs, {.conninfo = conninfo, .plan = options});
     ++tally.files;
     tally.compared += report.compared;
     tally.agreed += report.agreed;
@@ -116,8 +115,8 @@ TEST_CASE("trace::trace agrees with the static plan on the sql-fixtures/plan exa
     {
         auto session = world.connect();
         session.exec(migsafe::test::read_text(k_fixtures / "trace" / "world.sql"));
-        // An empty trace commits the generated rows into the world.
-        const auto filled = trace::trace(std::vector<plan::PlanInput>{},
+        // The trace of an empty file commits the generated rows into the world.
+        const auto filled = trace::trace(std::vector{plan::PlanInput{.file = "empty.sql"}},
                                          {.conninfo = world.conninfo()});
         CHECK(filled.statements.empty());
     }
@@ -129,12 +128,28 @@ TEST_CASE("trace::trace agrees with the static plan on the sql-fixtures/plan exa
         }
     }
     std::sort(dirs.begin(), dirs.end());
+    // A trace rolls back, so the examples without setup share one database; the others
+    // get a clone each.
+    const std::string name = fmt::format("migsafe_trace_{}", getpid());
+    Scratch shared(admin, world.name(), name + "_shared");
     Tally tally;
     for (const auto& dir : dirs) {
         for (const std::string which : {"fail", "pass"}) {
             CAPTURE(dir.filename().string());
             CAPTURE(which);
-            trace_fixture(admin, world.name(), dir, which, tally);
+            const auto files = setups(dir.filename().string(), which);
+            if (files.empty()) {
+                trace_fixture(shared.conninfo(), dir, which, tally);
+                continue;
+            }
+            Scratch own(admin, world.name(), name);
+            {
+                auto session = Session::connect(own.conninfo());
+                for (const auto& file : files) {
+                    session.exec(migsafe::test::read_text(file));
+                }
+            }
+            trace_fixture(own.conninfo(), dir, which, tally);
         }
     }
     std::string text = fmt::format("# {} files, {} statements traced, {} agree with the static "
