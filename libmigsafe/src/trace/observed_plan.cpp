@@ -15,10 +15,9 @@ bool named(const plan::StatementPlan& statement, const std::string& relation)
 
 bool held(const StatementTrace& trace, const plan::Lock& lock)
 {
-    return std::any_of(trace.held_before.begin(), trace.held_before.end(),
-                       [&](const ObservedLock& h) {
-                           return h.relation == lock.relation && h.mode == lock.mode;
-                       });
+    return std::any_of(
+        trace.held_before.begin(), trace.held_before.end(),
+        [&](const ObservedLock& h) { return h.relation == lock.relation && h.mode == lock.mode; });
 }
 
 // The strongest mode taken per relation; indexes and sequences only where the static

@@ -3,6 +3,7 @@
 #include "trace/observer.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace migsafe::trace::detail {
 
@@ -71,8 +72,8 @@ void Observer::after(StatementTrace& out)
 {
     const Snapshot now = take();
     // Names and kinds as they were before the statement (it may rename or drop them).
-    auto lock_of = [&](const std::pair<std::int64_t, std::string>& lock)
-        -> std::optional<ObservedLock> {
+    auto lock_of =
+        [&](const std::pair<std::int64_t, std::string>& lock) -> std::optional<ObservedLock> {
         const auto relation = m_before.relations.find(lock.first);
         const auto mode = plan::parse_lock_mode(lock.second);
         if (!m_existing.contains(lock.first) || relation == m_before.relations.end() || !mode) {
@@ -97,6 +98,7 @@ void Observer::after(StatementTrace& out)
     std::sort(out.locks.begin(), out.locks.end(), by_relation_then_mode);
     std::sort(out.held_before.begin(), out.held_before.end(), by_relation_then_mode);
 
+    std::vector<std::int64_t> scanned;
     for (const auto& [oid, relation] : m_before.relations) {
         if (!m_existing.contains(oid)) {
             continue;
@@ -110,8 +112,19 @@ void Observer::after(StatementTrace& out)
         }
         const auto scans_before = m_before.seq_scans.find(oid);
         const auto scans_after = now.seq_scans.find(oid);
-        const std::int64_t was = scans_before == m_before.seq_scans.end() ? 0 : scans_before->second;
+        const std::int64_t was =
+            scans_before == m_before.seq_scans.end() ? 0 : scans_before->second;
         if (scans_after != now.seq_scans.end() && scans_after->second > was) {
+            scanned.push_back(oid);
+        }
+    }
+    for (const auto oid : scanned) {
+        const auto& relation = m_before.relations.at(oid);
+        // After TRUNCATE the indexes are rebuilt over the new, empty heap: that counts as
+        // a sequential scan but reads nothing.
+        const bool rewritten = std::find(out.rewrites.begin(), out.rewrites.end(),
+                                         relation.qualified) != out.rewrites.end();
+        if (!rewritten || !catalog::relation_is_empty(m_session, oid)) {
             out.scans.push_back(relation.qualified);
         }
     }

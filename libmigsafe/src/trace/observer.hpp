@@ -2,10 +2,10 @@
 // Private: per-statement observation inside the traced transaction. Snapshot before the
 // statement (relations, own locks, scan counters), compare after.
 
+#include "platform/catalog/trace_queries.hpp"
+
 #include <migsafe/platform/session.hpp>
 #include <migsafe/trace/trace.hpp>
-
-#include "platform/catalog/trace_queries.hpp"
 
 #include <cstdint>
 #include <map>
@@ -19,7 +19,10 @@ namespace migsafe::trace::detail {
 /// `after()` around each statement.
 class Observer {
 public:
-    explicit Observer(platform::Session& session) : m_session(session) {}
+    explicit Observer(platform::Session& session)
+        : m_session(session)
+    {
+    }
 
     /// Records the relations that exist when the migration starts: only they are reported.
     void start();

@@ -1,7 +1,5 @@
 // The trace: scratch database, earlier migrations applied, each traced migration run in
 // a transaction statement by statement under observation, then rolled back.
-#include <migsafe/trace/trace.hpp>
-
 #include "platform/catalog/row_generator.hpp"
 #include "platform/catalog/trace_queries.hpp"
 #include "platform/logging.hpp"
@@ -10,6 +8,7 @@
 #include <migsafe/platform/cluster.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/session.hpp>
+#include <migsafe/trace/trace.hpp>
 
 #include <fmt/format.h>
 
@@ -45,8 +44,7 @@ std::optional<std::size_t> concurrently_at(std::string_view sql)
         return std::nullopt;
     }
     constexpr std::string_view keyword = "CONCURRENTLY";
-    for (auto at = upper.find(keyword); at != std::string::npos;
-         at = upper.find(keyword, at + 1)) {
+    for (auto at = upper.find(keyword); at != std::string::npos; at = upper.find(keyword, at + 1)) {
         const auto end = at + keyword.size();
         const bool starts = at == 0 || !identifier_char(upper[at - 1]);
         const bool ends = end == upper.size() || !identifier_char(upper[end]);
@@ -64,7 +62,8 @@ std::string skip_reason(const model::Statement& statement)
     if (statement.kind == StatementKind::transaction) {
         return "transaction control: the trace runs the file in its own transaction";
     }
-    if (statement.kind == StatementKind::vacuum && upper_case(statement.sql).rfind("VACUUM", 0) == 0) {
+    if (statement.kind == StatementKind::vacuum &&
+        upper_case(statement.sql).rfind("VACUUM", 0) == 0) {
         return "VACUUM cannot run inside a transaction block";
     }
     if (!concurrently_at(statement.sql)) {
@@ -108,10 +107,8 @@ bool is_dml(model::StatementKind kind)
 StatementTrace trace_statement(platform::Session& session, detail::Observer& observer,
                                const model::Statement& statement, const std::string& file)
 {
-    StatementTrace out{.file = file,
-                       .line = statement.line,
-                       .column = statement.column,
-                       .sql = statement.sql};
+    StatementTrace out{
+        .file = file, .line = statement.line, .column = statement.column, .sql = statement.sql};
     if (auto reason = skip_reason(statement); !reason.empty()) {
         out.traced = false;
         out.reason = std::move(reason);
@@ -182,11 +179,13 @@ void apply_file(platform::Session& session, const plan::PlanInput& input, const 
             if (wrapped) {
                 catalog::rollback(session);
             }
-            throw Error("trace-apply-failed",
-                        fmt::format("cannot apply to the trace's scratch database: {}",
-                                    error.message()),
-                        {.file = file, .line = statement.line, .column = statement.column,
-                         .sqlstate = error.context().sqlstate});
+            throw Error(
+                "trace-apply-failed",
+                fmt::format("cannot apply to the trace's scratch database: {}", error.message()),
+                {.file = file,
+                 .line = statement.line,
+                 .column = statement.column,
+                 .sqlstate = error.context().sqlstate});
         }
     }
     if (wrapped) {
@@ -251,8 +250,8 @@ TraceReport trace_on(platform::Session& session, std::span<const plan::PlanInput
 TraceReport trace(std::span<const plan::PlanInput> files, const TraceOptions& options)
 {
     if (!options.conninfo.empty()) {
-        auto session = platform::Session::connect(options.conninfo,
-                                                  {.application_name = "migsafe trace"});
+        auto session =
+            platform::Session::connect(options.conninfo, {.application_name = "migsafe trace"});
         return trace_on(session, files, options);
     }
     auto cluster = platform::EphemeralCluster::start();

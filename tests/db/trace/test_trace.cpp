@@ -18,8 +18,7 @@ using plan::LockMode;
 
 namespace {
 
-constexpr const char* k_schema =
-    "CREATE TABLE items (id int PRIMARY KEY, name text, price int)";
+constexpr const char* k_schema = "CREATE TABLE items (id int PRIMARY KEY, name text, price int)";
 
 // Traces `sql` (one file) on a fresh database holding `items` (empty: rows are generated).
 trace::TraceReport trace_sql(migsafe::test::TestDatabase& db, const std::string& sql)

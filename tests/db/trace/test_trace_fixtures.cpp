@@ -13,10 +13,11 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -46,7 +47,8 @@ std::string header(const std::string& sql, const std::string& key)
 class Scratch {
 public:
     Scratch(Session& admin, const std::string& world, const std::string& name)
-        : m_admin(admin), m_name(name)
+        : m_admin(admin)
+        , m_name(name)
     {
         m_admin.exec(fmt::format("DROP DATABASE IF EXISTS {}", quote_ident(m_name)));
         m_admin.exec(

@@ -35,7 +35,15 @@ struct TraceOptions {
 };
 
 /// The kind of a relation (pg_class.relkind).
-enum class RelationKind { table, partitioned_table, index, sequence, view, materialized_view, other };
+enum class RelationKind {
+    table,
+    partitioned_table,
+    index,
+    sequence,
+    view,
+    materialized_view,
+    other
+};
 
 /// One relation lock seen in pg_locks.
 struct ObservedLock {
@@ -66,7 +74,7 @@ struct StatementTrace {
 
 /// The result of `trace()`.
 struct TraceReport {
-    int server_version = 0;                  ///< e.g. 150018
+    int server_version = 0;                   ///< e.g. 150018
     std::vector<StatementTrace> statements{}; ///< the traced files' statements, in order
     /// The plan made without a database, for the same statements.
     plan::PlanReport static_plan{};

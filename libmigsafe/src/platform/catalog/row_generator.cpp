@@ -27,12 +27,12 @@ struct Column {
 
 std::vector<Table> ordinary_tables(Session& session)
 {
-    const auto result = session.query(
-        "SELECT c.oid::bigint, n.nspname, c.relname FROM pg_catalog.pg_class c "
-        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE c.relkind = 'r' AND c.relpersistence <> 't' "
-        "AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') "
-        "AND n.nspname NOT LIKE 'pg\\_%' ORDER BY c.oid");
+    const auto result =
+        session.query("SELECT c.oid::bigint, n.nspname, c.relname FROM pg_catalog.pg_class c "
+                      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                      "WHERE c.relkind = 'r' AND c.relpersistence <> 't' "
+                      "AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') "
+                      "AND n.nspname NOT LIKE 'pg\\_%' ORDER BY c.oid");
     std::vector<Table> tables;
     for (const auto& row : result.rows) {
         const std::string schema = row[1].value_or("");

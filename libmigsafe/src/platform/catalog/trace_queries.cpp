@@ -60,6 +60,12 @@ std::vector<ScanCounter> transaction_seq_scans(Session& session)
     return rows;
 }
 
+bool relation_is_empty(Session& session, std::int64_t oid)
+{
+    return session.query_value("SELECT pg_catalog.pg_relation_size($1::oid) = 0",
+                               {std::to_string(oid)}) == Value("t");
+}
+
 std::string current_setting(Session& session, std::string_view name)
 {
     return session.query_value("SELECT pg_catalog.current_setting($1)", {std::string(name)})

@@ -14,9 +14,9 @@ namespace migsafe::platform::catalog {
 /// A user relation (not in pg_catalog, information_schema, pg_toast or a temp schema).
 struct RelationRow {
     std::int64_t oid = 0;
-    std::string qualified{};     ///< `schema.name`, unquoted (as reports print it)
-    char kind = 'r';             ///< pg_class.relkind: r, p, i, I, S, v, m, f
-    std::int64_t filenode = 0;   ///< pg_class.relfilenode (0 for relations without storage)
+    std::string qualified{};   ///< `schema.name`, unquoted (as reports print it)
+    char kind = 'r';           ///< pg_class.relkind: r, p, i, I, S, v, m, f
+    std::int64_t filenode = 0; ///< pg_class.relfilenode (0 for relations without storage)
 };
 
 /// Every user relation of the current database. Cost: one scan of pg_class.
@@ -39,6 +39,10 @@ struct ScanCounter {
 
 /// pg_stat_xact_user_tables.seq_scan for every user table (this transaction's counts).
 std::vector<ScanCounter> transaction_seq_scans(Session& session);
+
+/// Whether the relation's main fork is empty (`pg_relation_size(oid) = 0`). Takes an
+/// AccessShareLock on it.
+bool relation_is_empty(Session& session, std::int64_t oid);
 
 /// `current_setting(name)`.
 std::string current_setting(Session& session, std::string_view name);
