@@ -254,7 +254,7 @@ TraceReport trace(std::span<const plan::PlanInput> files, const TraceOptions& op
             platform::Session::connect(options.conninfo, {.application_name = "migsafe trace"});
         return trace_on(session, files, options);
     }
-    auto cluster = platform::EphemeralCluster::start();
+    auto cluster = platform::EphemeralCluster::start(options.cluster);
     auto session =
         platform::Session::connect(cluster.conninfo(), {.application_name = "migsafe trace"});
     return trace_on(session, files, options);

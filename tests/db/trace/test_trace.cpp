@@ -2,13 +2,17 @@
 #include "db/trace/trace_helpers.hpp"
 #include "support/test_db.hpp"
 
+#include <migsafe/model/migration_set.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/trace/trace.hpp>
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <vector>
 
+namespace fs = std::filesystem;
 namespace plan = migsafe::plan;
 namespace trace = migsafe::trace;
 using migsafe::test::locked;
@@ -162,4 +166,44 @@ TEST_CASE("trace::trace throws trace-apply-failed when an earlier file does not 
         CHECK(error.context().line == 1);
         CHECK(error.context().sqlstate == "42P01");
     }
+}
+
+TEST_CASE("trace::trace of a migration set traces each migration after the earlier ones")
+{
+    migsafe::test::TestDatabase db;
+    const fs::path dir = fs::temp_directory_path() / ("migsafe-trace-set-" + db.name());
+    fs::create_directories(dir);
+    auto write = [&](const std::string& name, const std::string& sql) {
+        std::ofstream(dir / name) << sql;
+    };
+    write("0001_create_notes.sql", "CREATE TABLE notes (id bigint PRIMARY KEY, body text);\n");
+    write("0002_index_notes.sql", "CREATE INDEX notes_body_idx ON notes (body);\n");
+    write("0003_index_concurrently.sql",
+          "-- migsafe:no-transaction\nCREATE INDEX CONCURRENTLY notes_id_body_idx ON notes (id, "
+          "body);\n");
+    const auto set = migsafe::model::load_migration_set(dir);
+    const auto report = trace::trace(set, {.conninfo = db.conninfo()});
+    fs::remove_all(dir);
+    REQUIRE(report.statements.size() == 3);
+    CHECK(report.statements[0].file == "0001_create_notes.sql");
+    CHECK(report.statements[0].locks.empty()); // the table is new in its migration
+    CHECK(took(report.statements[1], "public.notes", LockMode::share)); // 0001 was applied
+    CHECK_FALSE(report.statements[2].traced);
+    CHECK(report.compared == 2);
+    CHECK(report.agreed == 2);
+    CHECK(report.disagreements.empty());
+}
+
+TEST_CASE("trace::trace without a conninfo runs on an ephemeral cluster")
+{
+    migsafe::test::require_local_postgres();
+    const std::vector inputs{
+        plan_input_of("CREATE TABLE notes (id int);", "0001_notes.sql"),
+        plan_input_of("ALTER TABLE notes ALTER COLUMN id TYPE bigint;", "0002_bigint.sql")};
+    const auto report =
+        trace::trace(inputs, {.cluster = migsafe::test::cluster_options(), .setup_files = 1});
+    REQUIRE(report.statements.size() == 1);
+    CHECK(took(report.statements[0], "public.notes", LockMode::access_exclusive));
+    CHECK(report.statements[0].rewrites == std::vector<std::string>{"public.notes"});
+    CHECK(report.disagreements.empty());
 }

@@ -11,6 +11,7 @@
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/plan/analyze.hpp>
 #include <migsafe/plan/report.hpp>
+#include <migsafe/platform/cluster.hpp>
 
 #include <cstddef>
 #include <span>
@@ -26,6 +27,8 @@ struct TraceOptions {
     /// are committed there and empty tables get generated rows; the traced migrations
     /// themselves are rolled back. Empty: a new ephemeral cluster, removed afterwards.
     std::string conninfo{};
+    /// How the ephemeral cluster is started when `conninfo` is empty.
+    platform::ClusterOptions cluster{};
     /// The first `setup_files` files are applied (committed) and not traced.
     std::size_t setup_files = 0;
     /// Rows generated in each empty table before a migration is traced.
