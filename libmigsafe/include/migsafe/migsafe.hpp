@@ -3,6 +3,7 @@
 /// Everything libmigsafe offers, in one include. Deploy tools that need one engine only
 /// can include its headers under <migsafe/AREA/...> instead.
 
+#include <migsafe/model/catalog_facts.hpp>
 #include <migsafe/model/directive.hpp>
 #include <migsafe/model/migration.hpp>
 #include <migsafe/model/migration_set.hpp>
