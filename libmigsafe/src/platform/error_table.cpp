@@ -63,6 +63,9 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
      "a migration could not be applied to the trace's scratch database",
      "fix the statement at the given file:line, or trace the set from a database where the "
      "earlier migrations apply"},
+    {"trace-report-malformed", input, k_unchanged, k_final,
+     "a trace report in JSON could not be read",
+     "pass a document written by migsafe's trace of the same schema_version"},
 
     // ---- platform: processes, clusters, connections
     {"binary-not-found", environment, k_unchanged, k_retry,

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace migsafe::trace {
@@ -88,7 +89,25 @@ struct TraceReport {
     std::vector<std::string> disagreements{};
     int compared = 0; ///< statements traced and compared
     int agreed = 0;   ///< of those, statements where static and traced agree
+
+    /// Version of the JSON form; bumped on any incompatible change.
+    static constexpr int k_schema_version = 1;
+
+    /// The JSON form (docs/trace.md): `schema_version`, `server_version`, `compared`,
+    /// `agreed`, `disagreements`, `statements` (each with `file`, `line`, `column`, `sql`,
+    /// `traced`, `reason`, `locks` and `held_before` [{relation, mode, kind}], `rewrites`,
+    /// `scans`), `static_plan` and `observed` (plan reports). Pretty-printed.
+    MIGSAFE_API std::string to_json() const;
+
+    /// Reads the JSON form back. Throws `trace-report-malformed` on a bad document or an
+    /// unknown schema_version.
+    MIGSAFE_API static TraceReport from_json(std::string_view json);
+
+    friend bool operator==(const TraceReport&, const TraceReport&) = default;
 };
+
+/// `table`, `partitioned_table`, `index`, `sequence`, `view`, `materialized_view`, `other`.
+MIGSAFE_API std::string_view to_string(RelationKind kind) noexcept;
 
 /// Traces `files` in order on the scratch database of `options`: files before
 /// `options.setup_files` are applied; each later file is traced (every statement in one
