@@ -9,6 +9,7 @@
 #include <migsafe/integrity/diff.hpp>
 #include <migsafe/integrity/report.hpp>
 #include <migsafe/integrity/verify.hpp>
+#include <migsafe/model/catalog_facts.hpp>
 #include <migsafe/model/directive.hpp>
 #include <migsafe/model/migration.hpp>
 #include <migsafe/model/migration_set.hpp>
@@ -32,5 +33,6 @@
 #include <migsafe/platform/process.hpp>
 #include <migsafe/platform/session.hpp>
 #include <migsafe/platform/transaction.hpp>
+#include <migsafe/trace/trace.hpp>
 #include <migsafe/version.hpp>
 #include <migsafe/workflow/demo.hpp>

@@ -99,7 +99,11 @@ void plan_unique(const ActionScope& scope, const model::Constraint& constraint, 
     if (!constraint.using_index.empty()) {
         const std::string index =
             scope.table.substr(0, scope.table.find('.')) + "." + constraint.using_index;
-        effects.lock(context, index, LockMode::share_update_exclusive);
+        // The index is renamed to the constraint's name (ShareUpdateExclusiveLock) only
+        // when the names differ; otherwise it is only read (trace: AccessShareLock).
+        const bool renamed = !constraint.name.empty() && constraint.name != constraint.using_index;
+        effects.lock(context, index,
+                     renamed ? LockMode::share_update_exclusive : LockMode::access_share);
         auto columns = context.release.index_columns.find(index);
         if (!unique && columns != context.release.index_columns.end() &&
             nullable_in_release(scope.table, columns->second, context) && !scope.table_is_new) {

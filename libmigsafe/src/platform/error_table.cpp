@@ -61,6 +61,15 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
      "a plan report in JSON could not be read",
      "pass a document written by `migsafe plan --format json` of the same schema_version"},
 
+    // ---- trace engine
+    {"trace-apply-failed", input, k_unchanged, k_final,
+     "a migration could not be applied to the trace's scratch database",
+     "fix the statement at the given file:line, or trace the set from a database where the "
+     "earlier migrations apply"},
+    {"trace-report-malformed", input, k_unchanged, k_final,
+     "a trace report in JSON could not be read",
+     "pass a document written by migsafe's trace of the same schema_version"},
+
     // ---- platform: processes, clusters, connections
     {"amcheck-unavailable", environment, k_unchanged, k_final,
      "the amcheck extension, which pg_amcheck needs, is not installed in the database",

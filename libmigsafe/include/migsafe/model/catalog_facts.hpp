@@ -1,0 +1,90 @@
+#pragma once
+
+/// Catalog facts: what a live database knows that SQL text does not (table sizes, column
+/// types, validated `CHECK (c IS NOT NULL)`, function volatility, foreign keys, indexes).
+/// The planner reads them with `--db` to sharpen its verdicts. Loading never writes.
+
+#include <migsafe/export.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace migsafe::model {
+
+/// One column of a table.
+struct ColumnFacts {
+    std::string name{};
+    std::string type{}; ///< as format_type() prints it: `integer`, `character varying(100)`
+    bool not_null = false;
+    /// A validated `CHECK (name IS NOT NULL)` exists: SET NOT NULL needs no scan (PG12+).
+    bool validated_not_null_check = false;
+    friend bool operator==(const ColumnFacts&, const ColumnFacts&) = default;
+};
+
+/// One index of a table.
+struct IndexFacts {
+    std::string name{};                 ///< schema-qualified
+    std::vector<std::string> columns{}; ///< key columns in order; empty entry for an expression
+    bool unique = false;
+    bool primary = false;
+    bool valid = true;    ///< pg_index.indisvalid (false after a failed CONCURRENTLY build)
+    bool partial = false; ///< has a WHERE clause
+    friend bool operator==(const IndexFacts&, const IndexFacts&) = default;
+};
+
+/// One table (ordinary, partitioned or materialized view).
+struct TableFacts {
+    std::string name{};     ///< schema-qualified, e.g. `public.professionals`
+    double rows = 0;        ///< pg_class.reltuples (an estimate; -1 when never analyzed)
+    std::int64_t pages = 0; ///< pg_class.relpages
+    std::int64_t bytes = 0; ///< pg_total_relation_size: heap, indexes and TOAST
+    char kind = 'r';        ///< pg_class.relkind: r, p or m
+    std::vector<ColumnFacts> columns{};
+    std::vector<IndexFacts> indexes{};
+
+    /// The column called `column_name`, or nullptr.
+    MIGSAFE_API const ColumnFacts* column(std::string_view column_name) const noexcept;
+    friend bool operator==(const TableFacts&, const TableFacts&) = default;
+};
+
+/// A foreign key.
+struct ForeignKeyFacts {
+    std::string name{};
+    std::string table{}; ///< the referencing table, schema-qualified
+    std::vector<std::string> columns{};
+    std::string referenced{}; ///< the referenced table, schema-qualified
+    std::vector<std::string> referenced_columns{};
+    bool validated = true;
+    friend bool operator==(const ForeignKeyFacts&, const ForeignKeyFacts&) = default;
+};
+
+/// How a function behaves (pg_proc.provolatile).
+enum class Volatility { immutable, stable, volatile_ };
+
+/// Everything loaded from one database.
+struct CatalogFacts {
+    int server_version = 0;                     ///< e.g. 150018
+    std::map<std::string, TableFacts> tables{}; ///< by schema-qualified name
+    std::vector<ForeignKeyFacts> foreign_keys{};
+    /// By `schema.name` (pg_catalog included); with overloads, the most volatile.
+    std::map<std::string, Volatility> functions{};
+
+    /// The table called `qualified`, or nullptr.
+    MIGSAFE_API const TableFacts* table(std::string_view qualified) const noexcept;
+    /// The function `schema.name` (`now` looks in pg_catalog), or nullopt.
+    MIGSAFE_API std::optional<Volatility> volatility(std::string_view name) const;
+    /// Foreign keys whose referencing or referenced table is `qualified`.
+    MIGSAFE_API std::vector<ForeignKeyFacts> foreign_keys_of(std::string_view qualified) const;
+    friend bool operator==(const CatalogFacts&, const CatalogFacts&) = default;
+};
+
+/// Reads the facts of every user table of the database at `conninfo` (read-only queries
+/// in one read-only transaction). Throws `db-conninfo-invalid`, `db-connect-failed` and
+/// the other `db-*` errors of platform::Session. Cost: six catalog queries.
+MIGSAFE_API CatalogFacts load_catalog_facts(std::string_view conninfo);
+
+} // namespace migsafe::model

@@ -1,0 +1,155 @@
+// Assembles model::CatalogFacts from the catalog rows (platform/catalog).
+#include "platform/catalog/catalog_facts_queries.hpp"
+
+#include <migsafe/model/catalog_facts.hpp>
+#include <migsafe/platform/session.hpp>
+
+#include <algorithm>
+#include <regex>
+
+namespace migsafe::model {
+namespace {
+
+namespace catalog = platform::catalog;
+
+Volatility to_volatility(char provolatile)
+{
+    switch (provolatile) {
+    case 'i':
+        return Volatility::immutable;
+    case 's':
+        return Volatility::stable;
+    default:
+        return Volatility::volatile_;
+    }
+}
+
+// The column of `CHECK ((c IS NOT NULL))` (pg_get_constraintdef's form), else empty.
+std::string not_null_check_column(const std::string& definition)
+{
+    static const std::regex k_form(R"re(^CHECK \(\(("(?:[^"]|"")+"|[^ ()]+) IS NOT NULL\)\)$)re");
+    std::smatch match;
+    if (!std::regex_match(definition, match, k_form)) {
+        return {};
+    }
+    std::string column = match[1].str();
+    if (column.size() >= 2 && column.front() == '"') {
+        std::string unquoted;
+        for (std::size_t i = 1; i + 1 < column.size(); ++i) {
+            unquoted += column[i];
+            if (column[i] == '"') {
+                ++i; // "" stands for one quote
+            }
+        }
+        column = unquoted;
+    }
+    return column;
+}
+
+} // namespace
+
+const ColumnFacts* TableFacts::column(std::string_view column_name) const noexcept
+{
+    const auto at = std::find_if(columns.begin(), columns.end(),
+                                 [&](const ColumnFacts& c) { return c.name == column_name; });
+    return at == columns.end() ? nullptr : &*at;
+}
+
+const TableFacts* CatalogFacts::table(std::string_view qualified) const noexcept
+{
+    const auto at = tables.find(std::string(qualified));
+    return at == tables.end() ? nullptr : &at->second;
+}
+
+std::optional<Volatility> CatalogFacts::volatility(std::string_view name) const
+{
+    std::string key(name);
+    if (key.find('.') == std::string::npos) {
+        key = "pg_catalog." + key;
+    }
+    const auto at = functions.find(key);
+    if (at == functions.end()) {
+        return std::nullopt;
+    }
+    return at->second;
+}
+
+std::vector<ForeignKeyFacts> CatalogFacts::foreign_keys_of(std::string_view qualified) const
+{
+    std::vector<ForeignKeyFacts> found;
+    for (const auto& key : foreign_keys) {
+        if (key.table == qualified || key.referenced == qualified) {
+            found.push_back(key);
+        }
+    }
+    return found;
+}
+
+CatalogFacts load_catalog_facts(std::string_view conninfo)
+{
+    auto session = platform::Session::connect(conninfo, {.application_name = "migsafe plan"});
+    CatalogFacts facts;
+    facts.server_version = session.server_version();
+    catalog::begin_read_only(session);
+    std::map<std::string, TableFacts*> by_oid;
+    for (const auto& row : catalog::user_tables(session)) {
+        auto& table = facts.tables[row.qualified];
+        table = {.name = row.qualified,
+                 .rows = row.reltuples,
+                 .pages = row.relpages,
+                 .bytes = row.total_bytes,
+                 .kind = row.kind};
+        by_oid[row.oid] = &table;
+    }
+    for (const auto& row : catalog::user_columns(session)) {
+        if (auto at = by_oid.find(row.table_oid); at != by_oid.end()) {
+            at->second->columns.push_back(
+                {.name = row.name, .type = row.type, .not_null = row.not_null});
+        }
+    }
+    for (const auto& row : catalog::validated_checks(session)) {
+        const auto at = by_oid.find(row.table_oid);
+        const std::string name = not_null_check_column(row.definition);
+        if (at == by_oid.end() || name.empty()) {
+            continue;
+        }
+        for (auto& column : at->second->columns) {
+            if (column.name == name) {
+                column.validated_not_null_check = true;
+            }
+        }
+    }
+    for (const auto& row : catalog::user_indexes(session)) {
+        if (auto at = by_oid.find(row.table_oid); at != by_oid.end()) {
+            at->second->indexes.push_back({.name = row.qualified,
+                                           .columns = row.columns,
+                                           .unique = row.unique,
+                                           .primary = row.primary,
+                                           .valid = row.valid,
+                                           .partial = row.partial});
+        }
+    }
+    for (auto& [name, table] : facts.tables) {
+        std::sort(table.indexes.begin(), table.indexes.end(),
+                  [](const IndexFacts& a, const IndexFacts& b) { return a.name < b.name; });
+    }
+    for (auto& row : catalog::foreign_keys(session)) {
+        facts.foreign_keys.push_back({.name = std::move(row.name),
+                                      .table = std::move(row.table),
+                                      .columns = std::move(row.columns),
+                                      .referenced = std::move(row.referenced),
+                                      .referenced_columns = std::move(row.referenced_columns),
+                                      .validated = row.validated});
+    }
+    for (const auto& row : catalog::functions(session)) {
+        const auto volatility = to_volatility(row.volatility);
+        auto [at, inserted] = facts.functions.emplace(row.qualified, volatility);
+        if (!inserted && volatility > at->second) {
+            at->second = volatility;
+        }
+    }
+    catalog::end_read_only(session);
+    return facts;
+}
+
+} // namespace migsafe::model

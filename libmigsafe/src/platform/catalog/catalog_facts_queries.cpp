@@ -1,0 +1,187 @@
+// SQL of model::load_catalog_facts: sizes, columns, checks, indexes, foreign keys and
+// functions of the user schemas. Lists of names come back joined by the unit separator.
+#include "platform/catalog/catalog_facts_queries.hpp"
+
+#include <string>
+
+namespace migsafe::platform::catalog {
+namespace {
+
+constexpr char k_separator = '\x1f';
+
+// The relations of user schemas.
+constexpr const char* k_user_schema =
+    "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') "
+    "AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'";
+
+std::vector<std::string> split(const Value& value)
+{
+    std::vector<std::string> parts;
+    if (!value) {
+        return parts;
+    }
+    std::string part;
+    for (const char c : *value) {
+        if (c == k_separator) {
+            parts.push_back(part);
+            part.clear();
+        } else {
+            part += c;
+        }
+    }
+    parts.push_back(part);
+    return parts;
+}
+
+bool is_true(const Value& value)
+{
+    return value == Value("t");
+}
+
+std::string text(const Value& value)
+{
+    return value.value_or("");
+}
+
+} // namespace
+
+std::vector<TableRow> user_tables(Session& session)
+{
+    const auto result = session.query(
+        std::string("SELECT c.oid::bigint, n.nspname || '.' || c.relname, c.relkind::text, "
+                    "c.reltuples, c.relpages, pg_catalog.pg_total_relation_size(c.oid) "
+                    "FROM pg_catalog.pg_class c "
+                    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.relkind IN ('r', 'p', 'm') AND ") +
+        k_user_schema);
+    std::vector<TableRow> rows;
+    for (const auto& row : result.rows) {
+        rows.push_back({.oid = text(row[0]),
+                        .qualified = text(row[1]),
+                        .kind = text(row[2]).empty() ? 'r' : text(row[2]).front(),
+                        .reltuples = std::stod(row[3].value_or("0")),
+                        .relpages = std::stoll(row[4].value_or("0")),
+                        .total_bytes = std::stoll(row[5].value_or("0"))});
+    }
+    return rows;
+}
+
+std::vector<ColumnRow> user_columns(Session& session)
+{
+    const auto result =
+        session.query(std::string("SELECT a.attrelid::bigint, a.attname, "
+                                  "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull "
+                                  "FROM pg_catalog.pg_attribute a "
+                                  "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+                                  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                                  "WHERE a.attnum > 0 AND NOT a.attisdropped "
+                                  "AND c.relkind IN ('r', 'p', 'm') AND ") +
+                      k_user_schema + " ORDER BY a.attrelid, a.attnum");
+    std::vector<ColumnRow> rows;
+    for (const auto& row : result.rows) {
+        rows.push_back({.table_oid = text(row[0]),
+                        .name = text(row[1]),
+                        .type = text(row[2]),
+                        .not_null = is_true(row[3])});
+    }
+    return rows;
+}
+
+std::vector<CheckRow> validated_checks(Session& session)
+{
+    const auto result =
+        session.query("SELECT k.conrelid::bigint, pg_catalog.pg_get_constraintdef(k.oid) "
+                      "FROM pg_catalog.pg_constraint k WHERE k.contype = 'c' AND k.convalidated "
+                      "AND k.conrelid <> 0");
+    std::vector<CheckRow> rows;
+    for (const auto& row : result.rows) {
+        rows.push_back({.table_oid = text(row[0]), .definition = text(row[1])});
+    }
+    return rows;
+}
+
+std::vector<IndexRow> user_indexes(Session& session)
+{
+    const auto result = session.query(
+        std::string(
+            "SELECT i.indrelid::bigint, n.nspname || '.' || c.relname, "
+            "(SELECT pg_catalog.string_agg(COALESCE(a.attname, ''), chr(31) ORDER BY k.ord) "
+            " FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) "
+            " LEFT JOIN pg_catalog.pg_attribute a "
+            " ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum > 0 "
+            " WHERE k.ord <= i.indnkeyatts), "
+            "i.indisunique, i.indisprimary, i.indisvalid, i.indpred IS NOT NULL "
+            "FROM pg_catalog.pg_index i "
+            "JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE ") +
+        k_user_schema);
+    std::vector<IndexRow> rows;
+    for (const auto& row : result.rows) {
+        rows.push_back({.table_oid = text(row[0]),
+                        .qualified = text(row[1]),
+                        .columns = split(row[2]),
+                        .unique = is_true(row[3]),
+                        .primary = is_true(row[4]),
+                        .valid = is_true(row[5]),
+                        .partial = is_true(row[6])});
+    }
+    return rows;
+}
+
+std::vector<ForeignKeyRow> foreign_keys(Session& session)
+{
+    const auto result = session.query(
+        "SELECT k.conname, cn.nspname || '.' || c.relname, "
+        "(SELECT pg_catalog.string_agg(a.attname, chr(31) ORDER BY u.ord) "
+        " FROM unnest(k.conkey) WITH ORDINALITY AS u(attnum, ord) "
+        " JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum), "
+        "fn.nspname || '.' || f.relname, "
+        "(SELECT pg_catalog.string_agg(a.attname, chr(31) ORDER BY u.ord) "
+        " FROM unnest(k.confkey) WITH ORDINALITY AS u(attnum, ord) "
+        " JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum), "
+        "k.convalidated "
+        "FROM pg_catalog.pg_constraint k "
+        "JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
+        "JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace "
+        "JOIN pg_catalog.pg_class f ON f.oid = k.confrelid "
+        "JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace "
+        "WHERE k.contype = 'f' ORDER BY 2, 1");
+    std::vector<ForeignKeyRow> rows;
+    for (const auto& row : result.rows) {
+        rows.push_back({.name = text(row[0]),
+                        .table = text(row[1]),
+                        .columns = split(row[2]),
+                        .referenced = text(row[3]),
+                        .referenced_columns = split(row[4]),
+                        .validated = is_true(row[5])});
+    }
+    return rows;
+}
+
+std::vector<FunctionRow> functions(Session& session)
+{
+    const auto result = session.query(
+        "SELECT n.nspname || '.' || p.proname, p.provolatile::text FROM pg_catalog.pg_proc p "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname <> 'information_schema'");
+    std::vector<FunctionRow> rows;
+    rows.reserve(result.rows.size());
+    for (const auto& row : result.rows) {
+        const std::string volatility = text(row[1]);
+        rows.push_back(
+            {.qualified = text(row[0]), .volatility = volatility.empty() ? 'v' : volatility[0]});
+    }
+    return rows;
+}
+
+void begin_read_only(Session& session)
+{
+    session.exec("BEGIN READ ONLY");
+}
+
+void end_read_only(Session& session)
+{
+    session.exec("ROLLBACK");
+}
+
+} // namespace migsafe::platform::catalog

@@ -1,0 +1,121 @@
+// SQL of the trace engine: relation snapshots, own locks, scan counters, transactions.
+#include "platform/catalog/trace_queries.hpp"
+
+#include <string>
+
+namespace migsafe::platform::catalog {
+namespace {
+
+std::int64_t to_int(const Value& value)
+{
+    return value ? std::stoll(*value) : 0;
+}
+
+} // namespace
+
+std::vector<RelationRow> user_relations(Session& session)
+{
+    const auto result = session.query(
+        "SELECT c.oid::bigint, n.nspname, c.relname, c.relkind::text, c.relfilenode::bigint "
+        "FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') "
+        "AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%' "
+        "AND c.relpersistence <> 't'");
+    std::vector<RelationRow> rows;
+    rows.reserve(result.rows.size());
+    for (const auto& row : result.rows) {
+        rows.push_back({.oid = to_int(row[0]),
+                        .qualified = row[1].value_or("") + "." + row[2].value_or(""),
+                        .kind = row[3] && !row[3]->empty() ? row[3]->front() : 'r',
+                        .filenode = to_int(row[4])});
+    }
+    return rows;
+}
+
+std::vector<LockRow> own_relation_locks(Session& session)
+{
+    const auto result = session.query(
+        "SELECT l.relation::bigint, l.mode FROM pg_catalog.pg_locks l "
+        "WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted "
+        "AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d "
+        "WHERE d.datname = pg_catalog.current_database())");
+    std::vector<LockRow> rows;
+    rows.reserve(result.rows.size());
+    for (const auto& row : result.rows) {
+        rows.push_back({.relation = to_int(row[0]), .mode = row[1].value_or("")});
+    }
+    return rows;
+}
+
+std::vector<ScanCounter> transaction_seq_scans(Session& session)
+{
+    const auto result = session.query(
+        "SELECT s.relid::bigint, s.seq_scan FROM pg_catalog.pg_stat_xact_user_tables s");
+    std::vector<ScanCounter> rows;
+    rows.reserve(result.rows.size());
+    for (const auto& row : result.rows) {
+        rows.push_back({.relation = to_int(row[0]), .seq_scans = to_int(row[1])});
+    }
+    return rows;
+}
+
+bool relation_is_empty(Session& session, std::int64_t oid)
+{
+    return session.query_value("SELECT pg_catalog.pg_relation_size($1::oid) = 0",
+                               {std::to_string(oid)}) == Value("t");
+}
+
+std::string current_setting(Session& session, std::string_view name)
+{
+    return session.query_value("SELECT pg_catalog.current_setting($1)", {std::string(name)})
+        .value_or("");
+}
+
+void set_local(Session& session, std::string_view name, std::string_view value)
+{
+    session.query_value("SELECT pg_catalog.set_config($1, $2, true)",
+                        {std::string(name), std::string(value)});
+}
+
+void begin(Session& session)
+{
+    session.exec("BEGIN");
+}
+
+void commit(Session& session)
+{
+    session.exec("COMMIT");
+}
+
+void rollback(Session& session)
+{
+    session.exec("ROLLBACK");
+}
+
+void savepoint(Session& session, std::string_view name)
+{
+    session.exec("SAVEPOINT " + quote_ident(name));
+}
+
+void release_savepoint(Session& session, std::string_view name)
+{
+    session.exec("RELEASE SAVEPOINT " + quote_ident(name));
+}
+
+void rollback_to_savepoint(Session& session, std::string_view name)
+{
+    session.exec("ROLLBACK TO SAVEPOINT " + quote_ident(name));
+}
+
+void create_database(Session& session, std::string_view name)
+{
+    session.exec("CREATE DATABASE " + quote_ident(name));
+}
+
+void drop_database(Session& session, std::string_view name)
+{
+    session.exec("DROP DATABASE IF EXISTS " + quote_ident(name));
+}
+
+} // namespace migsafe::platform::catalog

@@ -1,0 +1,131 @@
+// TraceReport <-> JSON (docs/trace.md documents the keys).
+#include <migsafe/platform/error.hpp>
+#include <migsafe/trace/trace.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace migsafe::trace {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr std::array k_kinds = {
+    std::pair{RelationKind::table, std::string_view("table")},
+    std::pair{RelationKind::partitioned_table, std::string_view("partitioned_table")},
+    std::pair{RelationKind::index, std::string_view("index")},
+    std::pair{RelationKind::sequence, std::string_view("sequence")},
+    std::pair{RelationKind::view, std::string_view("view")},
+    std::pair{RelationKind::materialized_view, std::string_view("materialized_view")},
+    std::pair{RelationKind::other, std::string_view("other")},
+};
+
+Json locks_json(const std::vector<ObservedLock>& locks)
+{
+    Json out = Json::array();
+    for (const auto& lock : locks) {
+        out.push_back({{"relation", lock.relation},
+                       {"mode", plan::to_string(lock.mode)},
+                       {"kind", to_string(lock.kind)}});
+    }
+    return out;
+}
+
+[[noreturn]] void malformed(const std::string& why)
+{
+    throw Error("trace-report-malformed", "the trace report is not valid: " + why);
+}
+
+std::vector<ObservedLock> locks_from(const Json& json)
+{
+    std::vector<ObservedLock> locks;
+    for (const auto& item : json) {
+        const auto mode = plan::parse_lock_mode(item.at("mode").get<std::string>());
+        const auto kind = item.at("kind").get<std::string>();
+        const auto known = std::find_if(k_kinds.begin(), k_kinds.end(),
+                                        [&](const auto& entry) { return entry.second == kind; });
+        if (!mode || known == k_kinds.end()) {
+            malformed("unknown lock mode or relation kind");
+        }
+        locks.push_back({.relation = item.at("relation").get<std::string>(),
+                         .mode = *mode,
+                         .kind = known->first});
+    }
+    return locks;
+}
+
+} // namespace
+
+std::string_view to_string(RelationKind kind) noexcept
+{
+    for (const auto& [value, name] : k_kinds) {
+        if (value == kind) {
+            return name;
+        }
+    }
+    return "other";
+}
+
+std::string TraceReport::to_json() const
+{
+    Json statements_json = Json::array();
+    for (const auto& statement : statements) {
+        statements_json.push_back({{"file", statement.file},
+                                   {"line", statement.line},
+                                   {"column", statement.column},
+                                   {"sql", statement.sql},
+                                   {"traced", statement.traced},
+                                   {"reason", statement.reason},
+                                   {"locks", locks_json(statement.locks)},
+                                   {"held_before", locks_json(statement.held_before)},
+                                   {"rewrites", statement.rewrites},
+                                   {"scans", statement.scans}});
+    }
+    const Json out = {{"schema_version", k_schema_version},
+                      {"server_version", server_version},
+                      {"compared", compared},
+                      {"agreed", agreed},
+                      {"disagreements", disagreements},
+                      {"statements", statements_json},
+                      {"static_plan", Json::parse(static_plan.to_json())},
+                      {"observed", Json::parse(observed.to_json())}};
+    return out.dump(2);
+}
+
+TraceReport TraceReport::from_json(std::string_view json)
+{
+    try {
+        const Json doc = Json::parse(json);
+        if (doc.at("schema_version").get<int>() != k_schema_version) {
+            malformed("unknown schema_version " + doc.at("schema_version").dump());
+        }
+        TraceReport report;
+        report.server_version = doc.at("server_version").get<int>();
+        report.compared = doc.at("compared").get<int>();
+        report.agreed = doc.at("agreed").get<int>();
+        report.disagreements = doc.at("disagreements").get<std::vector<std::string>>();
+        for (const auto& item : doc.at("statements")) {
+            report.statements.push_back(
+                {.file = item.at("file").get<std::string>(),
+                 .line = item.at("line").get<int>(),
+                 .column = item.at("column").get<int>(),
+                 .sql = item.at("sql").get<std::string>(),
+                 .traced = item.at("traced").get<bool>(),
+                 .reason = item.at("reason").get<std::string>(),
+                 .locks = locks_from(item.at("locks")),
+                 .held_before = locks_from(item.at("held_before")),
+                 .rewrites = item.at("rewrites").get<std::vector<std::string>>(),
+                 .scans = item.at("scans").get<std::vector<std::string>>()});
+        }
+        report.static_plan = plan::PlanReport::from_json(doc.at("static_plan").dump());
+        report.observed = plan::PlanReport::from_json(doc.at("observed").dump());
+        return report;
+    } catch (const nlohmann::json::exception& error) {
+        malformed(error.what());
+    }
+}
+
+} // namespace migsafe::trace

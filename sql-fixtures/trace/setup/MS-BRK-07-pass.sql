@@ -1,0 +1,1 @@
+ALTER TYPE appointment_status ADD VALUE 'cancelled' AFTER 'canceled';

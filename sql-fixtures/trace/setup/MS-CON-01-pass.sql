@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX professionals_email_key ON professionals (email);

@@ -1,0 +1,1 @@
+DELETE FROM professionals WHERE id <> (SELECT min(id) FROM professionals);

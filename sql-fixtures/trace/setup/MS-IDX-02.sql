@@ -1,0 +1,1 @@
+CREATE INDEX professionals_city_idx ON professionals (city);

@@ -1,0 +1,2 @@
+DELETE FROM visits_2027;
+INSERT INTO visits_2027 VALUES (1, '2027-02-01'), (2, '2027-03-01'), (3, '2027-04-01');
