@@ -1,4 +1,5 @@
 #include "cli_runner.hpp"
+#include "support/test_db.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -122,4 +123,19 @@ TEST_CASE("migsafe plan refuses bad input with exit 2 and the location")
 
     auto bad_format = run_cli({"plan", "--format", "xml", fixture("MS-IDX-01", "fail")});
     CHECK(bad_format.exit_code == 2);
+}
+
+TEST_CASE("migsafe plan --trace runs the migrations on PostgreSQL and compares")
+{
+    migsafe::test::require_local_postgres();
+    auto with_setup = run_cli({"plan", "--trace", "--json", (k_fixtures / "podiatry").string()});
+    CAPTURE(with_setup.err);
+    REQUIRE(with_setup.exit_code == 1);
+    auto doc = nlohmann::json::parse(with_setup.out);
+    const auto& trace = doc["report"]["trace"];
+    CHECK(trace["server_version"].get<int>() >= 150000);
+    CHECK(trace["compared"].get<int>() >= 15);
+    CHECK(trace["agreed"].get<int>() >= trace["compared"].get<int>() - 5);
+    REQUIRE(trace["not_traced"].size() == 1); // the CREATE INDEX CONCURRENTLY of 0011
+    CHECK(trace["not_traced"][0]["file"] == "0011_index_appointments_starts_at.sql");
 }

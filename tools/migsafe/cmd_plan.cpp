@@ -7,6 +7,9 @@
 #include <migsafe/plan/analyze.hpp>
 #include <migsafe/plan/render.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/trace/trace.hpp>
+
+#include <fmt/format.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -23,6 +26,7 @@ struct PlanArgs {
     std::string format = "text";
     std::string fail_on = "error";
     bool design_lints = false;
+    bool trace = false;
     std::optional<std::uint64_t> release_from;
     bool json = false;
 };
@@ -39,21 +43,24 @@ std::string read_file(const std::filesystem::path& path)
     return text.str();
 }
 
-/// One directory (a migration set, checked against its migsafe.sum when it has one, planned
-/// release by release), or SQL files planned in the order given, as one release.
-plan::PlanReport analyze_paths(const std::vector<std::string>& paths,
-                               std::optional<std::uint64_t> release_from,
-                               const plan::PlanOptions& options)
+/// What `plan` reads: one migration directory, or SQL files in the order given.
+struct PlanSource {
+    std::optional<model::MigrationSet> set;
+    std::vector<plan::PlanInput> files;
+};
+
+/// A directory is checked against its migsafe.sum when it has one.
+PlanSource read_source(const std::vector<std::string>& paths)
 {
     std::vector<std::string> given = paths.empty() ? std::vector<std::string>{"migrations"} : paths;
+    PlanSource source;
     if (given.size() == 1 && std::filesystem::is_directory(given.front())) {
-        auto set = model::load_migration_set(given.front());
-        if (std::filesystem::exists(set.directory / model::k_sum_file_name)) {
-            model::require_sum_file(set);
+        source.set = model::load_migration_set(given.front());
+        if (std::filesystem::exists(source.set->directory / model::k_sum_file_name)) {
+            model::require_sum_file(*source.set);
         }
-        return plan::analyze_releases(set, release_from, options);
+        return source;
     }
-    std::vector<plan::PlanInput> inputs;
     for (const auto& path : given) {
         if (std::filesystem::is_directory(path)) {
             throw Error("usage-invalid-option",
@@ -63,9 +70,51 @@ plan::PlanReport analyze_paths(const std::vector<std::string>& paths,
         auto text = read_file(path);
         auto input = plan::read_plan_directives(text, path);
         input.statements = model::parse_sql(text, path);
-        inputs.push_back(std::move(input));
+        source.files.push_back(std::move(input));
     }
-    return plan::analyze(inputs, options);
+    return source;
+}
+
+/// A set is planned release by release; SQL files as one release.
+plan::PlanReport analyze_source(const PlanSource& source, std::optional<std::uint64_t> release_from,
+                                const plan::PlanOptions& options)
+{
+    if (source.set) {
+        return plan::analyze_releases(*source.set, release_from, options);
+    }
+    return plan::analyze(source.files, options);
+}
+
+nlohmann::json trace_json(const trace::TraceReport& traced)
+{
+    nlohmann::json not_traced = nlohmann::json::array();
+    for (const auto& s : traced.statements) {
+        if (!s.traced) {
+            not_traced.push_back({{"file", s.file}, {"line", s.line}, {"reason", s.reason}});
+        }
+    }
+    return {{"server_version", traced.server_version},
+            {"compared", traced.compared},
+            {"agreed", traced.agreed},
+            {"disagreements", traced.disagreements},
+            {"not_traced", not_traced}};
+}
+
+std::string trace_text(const trace::TraceReport& traced)
+{
+    std::string text = fmt::format(
+        "\ntrace: {} statements run on PostgreSQL {} and rolled back; {} agree with the static "
+        "plan\n",
+        traced.compared, traced.server_version / 10000, traced.agreed);
+    for (const auto& line : traced.disagreements) {
+        text += "  disagrees: " + line + "\n";
+    }
+    for (const auto& s : traced.statements) {
+        if (!s.traced) {
+            text += fmt::format("  not traced: {}:{}: {}\n", s.file, s.line, s.reason);
+        }
+    }
+    return text;
 }
 
 Outcome run_plan(const PlanArgs& args)
@@ -75,14 +124,28 @@ Outcome run_plan(const PlanArgs& args)
         .pg_version = args.pg_version,
         .fail_on = args.fail_on == "warning" ? plan::Severity::warning : plan::Severity::error,
         .design_lints = args.design_lints ? plan::DesignLints::on : plan::DesignLints::off};
-    auto report = analyze_paths(args.paths, args.release_from, options);
+    auto source = read_source(args.paths);
+    auto report = analyze_source(source, args.release_from, options);
+    std::optional<trace::TraceReport> traced;
+    if (args.trace) {
+        traced = source.set ? trace::trace(*source.set, {.plan = options})
+                            : trace::trace(source.files, {.plan = options});
+    }
     Outcome outcome;
     outcome.exit_code = report.verdict == plan::Verdict::fail ? 1 : 0;
     if (*format == plan::Format::json) {
-        outcome.report_json = report.to_json();
+        if (traced) {
+            outcome.report = nlohmann::json::parse(report.to_json());
+            outcome.report["trace"] = trace_json(*traced);
+        } else {
+            outcome.report_json = report.to_json();
+        }
     } else {
         auto colour = use_color(stdout) ? plan::Colour::on : plan::Colour::off;
         outcome.text = plan::render(report, *format, colour);
+        if (traced && *format == plan::Format::text) {
+            outcome.text += trace_text(*traced);
+        }
     }
     return outcome;
 }
@@ -110,13 +173,18 @@ void register_plan(CLI::App& app, Selected& selected)
     sub->add_option("--release-from", args->release_from,
                     "The migrations from this version on are deployed together as one release "
                     "(default: each migration is its own release)");
+    sub->add_flag("--trace", args->trace,
+                  "Also run each migration on a scratch copy (an ephemeral cluster, earlier "
+                  "migrations applied), read the locks, rewrites and scans PostgreSQL really "
+                  "did, roll back, and report where they disagree with the static plan");
     sub->add_flag("--design-lints", args->design_lints,
                   "Also run the opt-in schema-design lints (MS-DES)");
     sub->add_flag("--json", args->json, "Same as --format json");
     sub->footer("Examples:\n"
                 "  migsafe plan db/migrations\n"
                 "  migsafe plan --format github db/migrations     # annotations in a PR\n"
-                "  migsafe plan --pg-version 11 0042_add_column.sql");
+                "  migsafe plan --pg-version 11 0042_add_column.sql\n"
+                "  migsafe plan --trace db/migrations             # check the plan on PostgreSQL");
     sub->callback([&selected, args] {
         bool json = args->json || args->format == "json";
         selected = {.name = "plan",
