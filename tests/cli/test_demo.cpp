@@ -55,6 +55,8 @@ TEST_CASE("migsafe demo applies the podiatry set on an ephemeral cluster and rem
     CHECK(report["cluster_dir"].is_null());
     // The static plan of the fixtures: they hold risky changes on purpose.
     CHECK(report["plan_verdict"] == "fail");
+    CHECK(report["trace_compared"].get<int>() >= 15);
+    CHECK(report["trace_agreed"].get<int>() > 0);
     bool blocking_index = false;
     for (const auto& m : report["migrations"]) {
         for (const auto& s : m["statements"]) {

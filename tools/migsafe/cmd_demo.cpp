@@ -34,8 +34,11 @@ std::string render_text(const workflow::DemoReport& report, bool color)
                                   report.server_version % 100, report.cluster_start_ms);
     out += fmt::format("{} {} ({} migrations, migsafe.sum matches)\n", paint("set", "1", color),
                        report.fixtures, report.migrations.size());
-    out += fmt::format("{} verdict {} ({}); `migsafe plan` shows each finding and its fix\n\n",
+    out += fmt::format("{} verdict {} ({}); `migsafe plan` shows each finding and its fix\n",
                        paint("plan", "1", color), report.plan_verdict, report.plan_summary);
+    out += fmt::format("{} {} statements run on a scratch cluster and rolled back: {} agree "
+                       "with the static plan; `migsafe plan --trace` lists the rest\n\n",
+                       paint("trace", "1", color), report.trace_compared, report.trace_agreed);
     std::size_t statements = 0;
     for (const auto& m : report.migrations) {
         std::string tags = m.phase ? "phase " + *m.phase : "phase from the plan";

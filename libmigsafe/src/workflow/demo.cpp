@@ -8,6 +8,7 @@
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/session.hpp>
 #include <migsafe/platform/transaction.hpp>
+#include <migsafe/trace/trace.hpp>
 #include <migsafe/workflow/demo.hpp>
 
 #include <fmt/format.h>
@@ -128,6 +129,10 @@ DemoReport run_demo(const DemoOptions& options)
         fmt::format("{} errors, {} warnings, {} infos, {} allowed", plan.counts.errors,
                     plan.counts.warnings, plan.counts.infos, plan.counts.allowed);
     std::size_t planned = 0;
+    auto traced = trace::trace(set); // on a scratch cluster of its own, always removed
+    report.trace_compared = traced.compared;
+    report.trace_agreed = traced.agreed;
+    report.trace_disagreements = traced.disagreements;
 
     auto cluster = platform::EphemeralCluster::start({.keep = options.keep});
     report.cluster_start_ms = static_cast<double>(cluster.start_duration().count());
@@ -226,6 +231,9 @@ std::string to_json(const DemoReport& report)
         {"sum_file_matches", report.sum_file_matches},
         {"plan_verdict", report.plan_verdict},
         {"plan_summary", report.plan_summary},
+        {"trace_compared", report.trace_compared},
+        {"trace_agreed", report.trace_agreed},
+        {"trace_disagreements", report.trace_disagreements},
         {"migrations", migrations},
         {"seed", report.seed.empty() ? nlohmann::json() : nlohmann::json(report.seed)},
         {"tables", tables},

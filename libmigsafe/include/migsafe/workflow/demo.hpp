@@ -70,6 +70,12 @@ struct DemoReport {
     bool sum_file_matches = false; ///< migsafe.sum agrees with the set
     std::string plan_verdict;      ///< `pass` or `fail`: the static plan of the set
     std::string plan_summary;      ///< e.g. `4 errors, 14 warnings, 10 infos, 1 allowed`
+    /// The trace of the set on its own ephemeral cluster (`migsafe plan --trace`):
+    /// statements run and compared with the static plan, those that agree, and each
+    /// disagreement.
+    int trace_compared = 0;
+    int trace_agreed = 0;
+    std::vector<std::string> trace_disagreements;
     std::vector<DemoMigration> migrations;
     std::string seed; ///< the seed file loaded, when one was given
     /// `migsafe verify` after the migrations and after the seed: one line per table with
