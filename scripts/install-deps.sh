@@ -18,6 +18,8 @@ packages=(
   postgresql-15 postgresql-client-15
   # command-line peers used by tests (xxhsum checks our hashes, zstd our archives)
   zstd xxhash
+  # the SARIF output of `migsafe plan` is validated against the SARIF 2.1.0 schema
+  python3-jsonschema
 )
 
 sudo=""

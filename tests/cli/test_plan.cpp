@@ -4,8 +4,12 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -138,4 +142,31 @@ TEST_CASE("migsafe plan --trace runs the migrations on PostgreSQL and compares")
     CHECK(trace["agreed"].get<int>() >= trace["compared"].get<int>() - 5);
     REQUIRE(trace["not_traced"].size() == 1); // the CREATE INDEX CONCURRENTLY of 0011
     CHECK(trace["not_traced"][0]["file"] == "0011_index_appointments_starts_at.sql");
+}
+
+TEST_CASE("migsafe plan --format sarif validates against the SARIF 2.1.0 schema")
+{
+    auto sarif = run_cli({"plan", "--format", "sarif", (k_fixtures / "podiatry").string()});
+    REQUIRE(sarif.exit_code == 1);
+    auto path =
+        fs::temp_directory_path() / ("migsafe-cli-sarif-" + std::to_string(::getpid()) + ".json");
+    std::ofstream(path) << sarif.out;
+    // Debian's python3 (not a pyenv one earlier in PATH) has python3-jsonschema.
+    std::string command = "/usr/bin/python3 -c 'import json, sys, jsonschema; "
+                          "jsonschema.validate(json.load(open(sys.argv[1])), "
+                          "json.load(open(sys.argv[2])))' '" +
+                          path.string() + "' '" + MIGSAFE_SOURCE_DIR +
+                          "/tests/schemas/sarif-2.1.0-rtm.5.json' 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string output;
+    char buffer[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
+        output.append(buffer, n);
+    }
+    int status = ::pclose(pipe);
+    CAPTURE(output);
+    CHECK(status == 0);
+    fs::remove(path);
 }
