@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 using migsafe::test::run_cli;
 
@@ -100,10 +101,11 @@ TEST_CASE("migsafe --help lists exactly the global options and subcommands of do
     REQUIRE(sections.count("Global options") == 1);
     CHECK(help_names(help.out, "Options") == doc_names(sections["Global options"]));
 
-    Names documented;
+    Names documented; // `## migsafe snapshot create` documents the subcommand `snapshot`
     for (const auto& [heading, text] : sections) {
         if (heading.rfind("migsafe ", 0) == 0) {
-            documented.insert(heading.substr(8));
+            auto words = heading.substr(8);
+            documented.insert(words.substr(0, words.find(' ')));
         }
     }
     CHECK(help_names(help.out, "Subcommands") == documented);
@@ -118,7 +120,13 @@ TEST_CASE("migsafe SUBCOMMAND --help lists exactly the options of its docs/cli.m
         }
         std::string name = heading.substr(8);
         CAPTURE(name);
-        auto help = run_cli({name, "--help"});
+        std::vector<std::string> args; // `snapshot create --help` for a nested subcommand
+        std::istringstream words(name);
+        for (std::string word; words >> word;) {
+            args.push_back(word);
+        }
+        args.emplace_back("--help");
+        auto help = run_cli(args);
         REQUIRE(help.exit_code == 0);
         auto from_help = help_names(help.out, "Options");
         from_help.erase("-h");
