@@ -168,7 +168,12 @@ TEST_CASE("migsafe plan --db reads the live catalog: a varchar widen passes, int
     auto fails = run_cli({"plan", "--json", "--db", db.conninfo(), bigint});
     CHECK(fails.exit_code == 1);
     doc = nlohmann::json::parse(fails.out);
-    const auto message = doc["report"]["statements"][0]["findings"][0]["message"].get<std::string>();
+    std::string message;
+    for (const auto& finding : doc["report"]["statements"][0]["findings"]) {
+        if (finding["rule"] == "MS-COL-07") {
+            message = finding["message"].get<std::string>();
+        }
+    }
     CHECK(message.find("[public.reviews: ~500 rows, ") != std::string::npos);
     fs::remove_all(dir);
 }
