@@ -200,6 +200,7 @@ void register_plan(CLI::App& app, Selected& selected)
                 "  migsafe plan db/migrations\n"
                 "  migsafe plan --format github db/migrations     # annotations in a PR\n"
                 "  migsafe plan --pg-version 11 0042_add_column.sql\n"
+                "  migsafe plan --db postgres:///app db/migrations  # with the live catalog\n"
                 "  migsafe plan --trace db/migrations             # check the plan on PostgreSQL");
     sub->callback([&selected, args] {
         bool json = args->json || args->format == "json";
