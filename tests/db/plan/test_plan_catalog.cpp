@@ -40,7 +40,8 @@ TEST_CASE("plan::analyze_sql with a catalog: a varchar widen needs no rewrite, i
           "rewrites")
 {
     migsafe::test::TestDatabase db;
-    db.connect().exec("CREATE TABLE reviews (id int, title varchar(50), score int);"
+    db.connect().exec("CREATE TABLE reviews (id int, title varchar(50), score int,"
+                      " amount numeric(10,2), at timestamp(3));"
                       "INSERT INTO reviews SELECT i, 't', i FROM generate_series(1, 2000) i;"
                       "ANALYZE reviews");
     const auto facts = model::load_catalog_facts(db.conninfo());
@@ -68,6 +69,23 @@ TEST_CASE("plan::analyze_sql with a catalog: a varchar widen needs no rewrite, i
     CHECK(bigint.statements[0].rewrites == std::vector<std::string>{"public.reviews"});
     CHECK(has_error(bigint.statements[0], "MS-COL-07"));
     CHECK(bigint.verdict == plan::Verdict::fail);
+
+    auto precision = plan::analyze_sql(
+        "ALTER TABLE reviews ALTER COLUMN amount TYPE numeric(12,2);", "0001.sql", options);
+    CHECK(precision.statements[0].rewrites.empty());
+    auto scale = plan::analyze_sql("ALTER TABLE reviews ALTER COLUMN amount TYPE numeric(12,3);",
+                                   "0001.sql", options);
+    CHECK(has_error(scale.statements[0], "MS-COL-07"));
+
+    // timestamp -> timestamptz is rewrite-free only under a UTC session timezone.
+    auto utc = plan::analyze_sql("SET timezone = 'UTC';\n"
+                                 "ALTER TABLE reviews ALTER COLUMN at TYPE timestamptz(3);",
+                                 "0001.sql", options);
+    REQUIRE(utc.statements.size() == 2);
+    CHECK(utc.statements[1].rewrites.empty());
+    auto local = plan::analyze_sql("ALTER TABLE reviews ALTER COLUMN at TYPE timestamptz(3);",
+                                   "0001.sql", options);
+    CHECK(has_error(local.statements[0], "MS-COL-07"));
 
     // Without the catalog the varchar widen cannot be proven (the column's type is unknown).
     auto offline =
