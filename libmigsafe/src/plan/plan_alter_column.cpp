@@ -33,6 +33,8 @@ void plan_type(const ActionScope& scope, const model::AlterTableAction& action, 
                                        {context.options().pg_version, context.file.timezone_utc});
     if (known != nullptr) {
         context.release.columns[scope.table][action.column].type = action.new_type;
+    } else if (live != nullptr) { // later statements see the new type, not the catalog's
+        context.release.columns[scope.table][action.column] = {action.new_type, live->not_null, ""};
     }
     if (scope.table_is_new) {
         return;
@@ -68,8 +70,8 @@ void plan_set_not_null(const ActionScope& scope, const model::AlterTableAction& 
     const bool checked = context.options().pg_version >= 12 &&
                          context.release.checked_not_null.contains({scope.table, action.column});
     const model::ColumnFacts* live = context.existing_column(scope.table, action.column);
-    const bool live_checked = known == nullptr && live != nullptr &&
-                              live->validated_not_null_check && context.options().pg_version >= 12;
+    const bool live_checked =
+        live != nullptr && live->validated_not_null_check && context.options().pg_version >= 12;
     const bool already_not_null =
         known != nullptr ? known->not_null : live != nullptr && live->not_null;
     if (known != nullptr) {

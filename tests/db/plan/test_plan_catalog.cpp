@@ -87,6 +87,14 @@ TEST_CASE("plan::analyze_sql with a catalog: a varchar widen needs no rewrite, i
                                    "0001.sql", options);
     CHECK(has_error(local.statements[0], "MS-COL-07"));
 
+    // A second change in the same release starts from the first one's type.
+    auto twice = plan::analyze_sql("ALTER TABLE reviews ALTER COLUMN title TYPE varchar(10);\n"
+                                   "ALTER TABLE reviews ALTER COLUMN title TYPE varchar(30);",
+                                   "0001.sql", options);
+    REQUIRE(twice.statements.size() == 2);
+    CHECK(has_error(twice.statements[0], "MS-COL-07"));
+    CHECK(twice.statements[1].rewrites.empty());
+
     // Without the catalog the varchar widen cannot be proven (the column's type is unknown).
     auto offline =
         plan::analyze_sql("ALTER TABLE reviews ALTER COLUMN title TYPE varchar(100);", "0001.sql");
