@@ -1,6 +1,7 @@
 // migsafe plan [PATH...]: the static plan of a migration set or of SQL files.
 #include "command.hpp"
 
+#include <migsafe/model/catalog_facts.hpp>
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/model/parser.hpp>
 #include <migsafe/model/sum_file.hpp>
@@ -22,7 +23,8 @@ namespace {
 
 struct PlanArgs {
     std::vector<std::string> paths;
-    int pg_version = 15;
+    std::optional<int> pg_version;
+    std::optional<std::string> db; ///< only an explicit --db reads a catalog (CI stays offline)
     std::string format = "text";
     std::string fail_on = "error";
     bool design_lints = false;
@@ -120,12 +122,20 @@ std::string trace_text(const trace::TraceReport& traced)
 Outcome run_plan(const PlanArgs& args)
 {
     auto format = plan::parse_format(args.json ? "json" : args.format);
+    std::optional<model::CatalogFacts> facts;
+    if (args.db) {
+        facts = model::load_catalog_facts(resolve_conninfo(*args.db));
+    }
+    const int live_version =
+        facts && facts->server_version > 0 ? facts->server_version / 10000 : 15;
     plan::PlanOptions options{
-        .pg_version = args.pg_version,
+        .pg_version = args.pg_version.value_or(live_version),
         .fail_on = args.fail_on == "warning" ? plan::Severity::warning : plan::Severity::error,
         .design_lints = args.design_lints ? plan::DesignLints::on : plan::DesignLints::off};
     auto source = read_source(args.paths);
+    options.catalog = facts ? &*facts : nullptr;
     auto report = analyze_source(source, args.release_from, options);
+    options.catalog = nullptr; // the trace compares with the plan of its own scratch copy
     std::optional<trace::TraceReport> traced;
     if (args.trace) {
         traced = source.set ? trace::trace(*source.set, {.plan = options})
@@ -162,8 +172,14 @@ void register_plan(CLI::App& app, Selected& selected)
                     "A migration directory (default: ./migrations) or .sql files, planned "
                     "as one release");
     sub->add_option("--pg-version", args->pg_version,
-                    "The PostgreSQL major version to plan for (default: 15)")
+                    "The PostgreSQL major version to plan for (default: the --db server's, "
+                    "else 15)")
         ->check(CLI::Range(10, 18));
+    sub->add_option("--db", args->db,
+                    "Read the live catalog of this database (connection string or URL; empty: "
+                    "DATABASE_URL, then the PG* variables) to sharpen the verdicts: real column "
+                    "types, validated NOT NULL checks, function volatility, table sizes. Only "
+                    "reads");
     sub->add_option("--format", args->format, "Output: text (default), json, sarif or github")
         ->check(CLI::IsMember({"text", "json", "sarif", "github"}));
     sub->add_option("--fail-on", args->fail_on,
@@ -184,6 +200,7 @@ void register_plan(CLI::App& app, Selected& selected)
                 "  migsafe plan db/migrations\n"
                 "  migsafe plan --format github db/migrations     # annotations in a PR\n"
                 "  migsafe plan --pg-version 11 0042_add_column.sql\n"
+                "  migsafe plan --db postgres:///app db/migrations  # with the live catalog\n"
                 "  migsafe plan --trace db/migrations             # check the plan on PostgreSQL");
     sub->callback([&selected, args] {
         bool json = args->json || args->format == "json";

@@ -199,6 +199,39 @@ DefaultKind classify_default(const Json& expr)
     return DefaultKind::other;
 }
 
+namespace {
+
+void collect_calls(const Json& node, std::vector<std::string>& names)
+{
+    if (node.is_object()) {
+        for (const auto& [key, value] : node.items()) {
+            if (key == "FuncCall" && value.is_object()) {
+                std::string name;
+                for (const auto& part : string_values(value.value("funcname", Json::array()))) {
+                    name += (name.empty() ? "" : ".") + part;
+                }
+                if (!name.empty()) {
+                    names.push_back(name);
+                }
+            }
+            collect_calls(value, names);
+        }
+    } else if (node.is_array()) {
+        for (const auto& item : node) {
+            collect_calls(item, names);
+        }
+    }
+}
+
+} // namespace
+
+std::vector<std::string> called_functions(const Json& expr)
+{
+    std::vector<std::string> names;
+    collect_calls(expr, names);
+    return names;
+}
+
 Constraint constraint_of(const Json& constraint)
 {
     static const std::array<std::pair<std::string_view, Constraint::Kind>, 6> k_kinds{{
@@ -250,6 +283,7 @@ ColumnDefinition column_of(const Json& column_def)
             column.not_null = true;
         } else if (type == "CONSTR_DEFAULT") {
             column.default_kind = classify_default(body.value("raw_expr", Json::object()));
+            column.default_functions = called_functions(body.value("raw_expr", Json::object()));
         } else if (type == "CONSTR_GENERATED") {
             column.generated = true;
         } else if (type == "CONSTR_IDENTITY") {

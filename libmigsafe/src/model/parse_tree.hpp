@@ -38,6 +38,9 @@ std::string type_display(const Json& type_name);
 /// How a default expression behaves (see DefaultKind).
 DefaultKind classify_default(const Json& expr);
 
+/// The functions an expression calls, schema-qualified when written so, in order.
+std::vector<std::string> called_functions(const Json& expr);
+
 /// A Constraint body as a migsafe constraint.
 Constraint constraint_of(const Json& constraint);
 

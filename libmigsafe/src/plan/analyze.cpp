@@ -55,6 +55,7 @@ Effects plan_one(const model::Statement& statement, Context& context)
         plan_design(statement, context, effects);
     }
     after_statement(statement, context, effects);
+    add_table_sizes(context, effects);
     return effects;
 }
 

@@ -87,6 +87,22 @@ struct Context {
     }
 
     const PlanOptions& options() const { return *release.options; }
+
+    /// The live catalog's facts on `relation` (`--db`), or nullptr without a catalog, for
+    /// a relation the catalog does not have, or for one the release created (still new).
+    const model::TableFacts* existing(const std::string& relation) const
+    {
+        const model::CatalogFacts* catalog = options().catalog;
+        return catalog == nullptr || is_new(relation) ? nullptr : catalog->table(relation);
+    }
+
+    /// The live catalog's facts on `relation`.`column`, or nullptr (see existing()).
+    const model::ColumnFacts* existing_column(const std::string& relation,
+                                              const std::string& column) const
+    {
+        const model::TableFacts* table = existing(relation);
+        return table == nullptr ? nullptr : table->column(column);
+    }
 };
 
 } // namespace migsafe::plan::detail

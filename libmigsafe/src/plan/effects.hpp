@@ -66,6 +66,12 @@ void finish_file(Context& context, PlanReport& report, std::size_t first);
 /// with the old name. `first` is the index of the file's first statement in `report`.
 void compatibility_views(const PlanInput& file, PlanReport& report, std::size_t first);
 
+/// With a catalog (`--db`): each finding that names an existing table the statement locks
+/// gets the table's estimated rows and size, and a rough lock duration when the statement
+/// rewrites or scans it; a warning becomes an error when that table is larger than
+/// PlanOptions::large_table_rows or large_table_bytes. Without a catalog, nothing.
+void add_table_sizes(const Context& context, Effects& effects);
+
 /// MS-DES lints (only with DesignLints::on).
 void plan_design(const model::Statement& statement, Context& context, Effects& effects);
 

@@ -18,10 +18,36 @@ std::string add_plain(const std::string& table, const model::ColumnDefinition& c
     return fmt::format("ALTER TABLE {} ADD COLUMN {} {};", table, column.name, column.type);
 }
 
+// The default's behaviour, sharpened by the live catalog (`--db`) when the text alone cannot
+// tell: the most volatile of the functions it calls, looked up as written, then in
+// pg_catalog and public (the default search_path). Unknown functions keep `other`.
+model::DefaultKind default_kind(const model::ColumnDefinition& column, const Context& context)
+{
+    const model::CatalogFacts* catalog = context.options().catalog;
+    if (catalog == nullptr || column.default_kind != model::DefaultKind::other ||
+        column.default_functions.empty()) {
+        return column.default_kind;
+    }
+    model::DefaultKind kind = model::DefaultKind::stable;
+    for (const auto& name : column.default_functions) {
+        auto volatility = catalog->volatility(name);
+        if (!volatility && name.find('.') == std::string::npos) {
+            volatility = catalog->volatility("public." + name);
+        }
+        if (!volatility) {
+            kind = model::DefaultKind::other;
+        } else if (*volatility == model::Volatility::volatile_) {
+            return model::DefaultKind::volatile_function;
+        }
+    }
+    return kind;
+}
+
 void rewrite_findings(const std::string& table, const model::ColumnDefinition& column,
                       Context& context, Effects& effects)
 {
     const std::string what = fmt::format("ADD COLUMN {}.{}", table, column.name);
+    const model::DefaultKind kind = default_kind(column, context);
     const std::string backfill =
         "\n-- then backfill existing rows in batches (-- migsafe:phase backfill)";
     auto rewrite = [&](std::string_view rule_id, std::string_view cause) {
@@ -36,13 +62,12 @@ void rewrite_findings(const std::string& table, const model::ColumnDefinition& c
         rewrite("MS-COL-05", "the STORED generated value");
     } else if (column.identity || is_serial(column.type)) {
         rewrite("MS-COL-06", "filling the new sequence");
-    } else if (column.default_kind == model::DefaultKind::volatile_function) {
+    } else if (kind == model::DefaultKind::volatile_function) {
         rewrite("MS-COL-03", "the volatile default");
-    } else if (column.default_kind != model::DefaultKind::none &&
-               context.options().pg_version < 11) {
+    } else if (kind != model::DefaultKind::none && context.options().pg_version < 11) {
         rewrite("MS-COL-04",
                 fmt::format("a default (PostgreSQL {})", context.options().pg_version));
-    } else if (column.default_kind == model::DefaultKind::other) {
+    } else if (kind == model::DefaultKind::other) {
         effects.find("MS-COL-03",
                      what + ": the default's volatility is unknown without --db; a volatile "
                             "default rewrites the table under AccessExclusiveLock",

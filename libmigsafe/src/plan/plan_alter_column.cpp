@@ -24,7 +24,8 @@ void plan_type(const ActionScope& scope, const model::AlterTableAction& action, 
                Effects& effects)
 {
     const KnownColumn* known = known_column(scope.table, action.column, context);
-    const std::string from = known != nullptr ? known->type : "";
+    const model::ColumnFacts* live = context.existing_column(scope.table, action.column);
+    const std::string from = known != nullptr ? known->type : live != nullptr ? live->type : "";
     const std::string what =
         fmt::format("ALTER COLUMN {}.{} TYPE {}", scope.table, action.column, action.new_type);
     const bool safe = !action.has_using &&
@@ -32,6 +33,8 @@ void plan_type(const ActionScope& scope, const model::AlterTableAction& action, 
                                        {context.options().pg_version, context.file.timezone_utc});
     if (known != nullptr) {
         context.release.columns[scope.table][action.column].type = action.new_type;
+    } else if (live != nullptr) { // later statements see the new type, not the catalog's
+        context.release.columns[scope.table][action.column] = {action.new_type, live->not_null, ""};
     }
     if (scope.table_is_new) {
         return;
@@ -66,12 +69,19 @@ void plan_set_not_null(const ActionScope& scope, const model::AlterTableAction& 
     const KnownColumn* known = known_column(scope.table, action.column, context);
     const bool checked = context.options().pg_version >= 12 &&
                          context.release.checked_not_null.contains({scope.table, action.column});
-    const bool already_not_null = known != nullptr && known->not_null;
+    const model::ColumnFacts* live = context.existing_column(scope.table, action.column);
+    const bool live_checked =
+        live != nullptr && live->validated_not_null_check && context.options().pg_version >= 12;
+    const bool already_not_null =
+        known != nullptr ? known->not_null : live != nullptr && live->not_null;
     if (known != nullptr) {
         context.release.columns[scope.table][action.column].not_null = true;
     }
     if (scope.table_is_new || checked || already_not_null) {
         return;
+    }
+    if (live_checked) {
+        return; // the live catalog's validated CHECK (c IS NOT NULL) proves it: no scan
     }
     effects.scan(context, scope.table);
     const std::string name = fmt::format("{}_{}_not_null", short_name(scope.table), action.column);

@@ -18,10 +18,21 @@ struct Type {
 Type split(std::string_view text)
 {
     Type type;
+    // The catalog's format_type() spelling: `timestamp(3) with time zone`.
+    bool with_zone = false;
+    for (std::string_view suffix : {" without time zone", " with time zone"}) {
+        if (text.ends_with(suffix)) {
+            with_zone = suffix == " with time zone";
+            text.remove_suffix(suffix.size());
+        }
+    }
     auto open = text.find('(');
     type.base = std::string(text.substr(0, open));
     if (type.base == "character varying") {
         type.base = "varchar";
+    }
+    if (with_zone && type.base == "timestamp") {
+        type.base = "timestamptz";
     }
     if (open == std::string_view::npos) {
         return type;

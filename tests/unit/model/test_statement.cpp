@@ -69,6 +69,14 @@ TEST_CASE("migsafe::model default expressions are classified by volatility")
     CHECK(to_string(DefaultKind::volatile_function) == "volatile");
 }
 
+TEST_CASE("migsafe::model default expressions list the functions they call")
+{
+    const auto statement =
+        parse_one("ALTER TABLE t ADD COLUMN c int DEFAULT coalesce(app.pick(1), lower('x'))");
+    CHECK(statement.as<AlterTable>().actions.at(0).column_definition->default_functions ==
+          std::vector<std::string>{"app.pick", "lower"});
+}
+
 TEST_CASE("migsafe::model ALTER TABLE actions")
 {
     const auto statement = parse_one(

@@ -95,6 +95,9 @@ struct ColumnDefinition {
     std::string type; ///< display text: `bigint`, `text`, `varchar(100)`, `integer[]`
     bool not_null = false;
     DefaultKind default_kind = DefaultKind::none;
+    /// The functions the default calls, as written (`f`, `app.f`); the planner asks the
+    /// catalog for their volatility with `--db`.
+    std::vector<std::string> default_functions{};
     bool generated = false;              ///< GENERATED ALWAYS AS (...) STORED
     bool identity = false;               ///< GENERATED ... AS IDENTITY
     std::vector<Constraint> constraints; ///< inline PRIMARY KEY, UNIQUE, REFERENCES, CHECK

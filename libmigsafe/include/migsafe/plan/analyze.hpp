@@ -4,6 +4,7 @@
 /// (locks, rewrites, scans, phase) and which rules it breaks, without a database.
 
 #include <migsafe/export.hpp>
+#include <migsafe/model/catalog_facts.hpp>
 #include <migsafe/model/directive.hpp>
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/model/statement.hpp>
@@ -37,6 +38,15 @@ struct PlanOptions {
     std::optional<int> runner_lock_timeout_ms{};
     /// The statement_timeout (ms) the runner sets before each file; nullopt for none.
     std::optional<int> runner_statement_timeout_ms{};
+    /// The live catalog (`migsafe plan --db`), borrowed: it must outlive the call. nullptr
+    /// plans from the SQL text alone. With facts, real column types, validated
+    /// `CHECK (c IS NOT NULL)`, NOT NULL and function volatility sharpen the verdicts, and
+    /// findings on existing tables state their size. Tables the release creates stay new.
+    const model::CatalogFacts* catalog = nullptr;
+    /// With a catalog: a warning whose statement rewrites or scans a table with more rows
+    /// than this (or more bytes than `large_table_bytes`) becomes an error.
+    double large_table_rows = 1'000'000;
+    std::int64_t large_table_bytes = std::int64_t{1} << 30; ///< 1 GiB
 };
 
 /// How migsafe runs a migration file.

@@ -1,0 +1,126 @@
+// With the live catalog (`--db`): findings on an existing table state its estimated rows,
+// size and, when the statement rewrites or scans it, a rough lock duration; a warning on
+// a large table that is rewritten or scanned becomes an error.
+#include "plan/effects.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdint>
+
+namespace migsafe::plan::detail {
+namespace {
+
+// Rough throughputs for the lock estimate: a rewrite copies the heap and rebuilds every
+// index; a scan reads the heap from disk. Orders of magnitude, not a promise.
+constexpr double k_rewrite_bytes_per_second = 50.0 * 1024 * 1024;
+constexpr double k_scan_bytes_per_second = 200.0 * 1024 * 1024;
+
+std::string rows_text(double rows)
+{
+    if (rows < 0) {
+        return "rows unknown (never analyzed)";
+    }
+    if (rows < 1000) {
+        return fmt::format("~{:.0f} rows", rows);
+    }
+    if (rows < 1e6) {
+        return fmt::format("~{:.1f}k rows", rows / 1e3);
+    }
+    if (rows < 1e9) {
+        return fmt::format("~{:.1f}M rows", rows / 1e6);
+    }
+    return fmt::format("~{:.1f}B rows", rows / 1e9);
+}
+
+std::string bytes_text(std::int64_t bytes)
+{
+    constexpr std::array<std::string_view, 4> k_units{"kB", "MB", "GB", "TB"};
+    if (bytes < 1024) {
+        return fmt::format("{} bytes", bytes);
+    }
+    double value = static_cast<double>(bytes) / 1024;
+    std::size_t unit = 0;
+    while (value >= 1024 && unit + 1 < k_units.size()) {
+        value /= 1024;
+        ++unit;
+    }
+    return value < 10 ? fmt::format("{:.1f} {}", value, k_units[unit])
+                      : fmt::format("{:.0f} {}", value, k_units[unit]);
+}
+
+std::string duration_text(double seconds)
+{
+    if (seconds < 1) {
+        return "under a second";
+    }
+    if (seconds < 120) {
+        return fmt::format("~{:.0f}s", seconds);
+    }
+    if (seconds < 7200) {
+        return fmt::format("~{:.0f} min", seconds / 60);
+    }
+    return fmt::format("~{:.1f} h", seconds / 3600);
+}
+
+// True when `message` names `relation` as a whole word (not `public.reviews_archive`).
+bool names(const std::string& message, const std::string& relation)
+{
+    for (auto at = message.find(relation); at != std::string::npos;
+         at = message.find(relation, at + 1)) {
+        const auto end = at + relation.size();
+        const bool word_end =
+            end == message.size() ||
+            !(std::isalnum(static_cast<unsigned char>(message[end])) != 0 || message[end] == '_');
+        if (word_end) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& relation)
+{
+    return std::find(list.begin(), list.end(), relation) != list.end();
+}
+
+} // namespace
+
+void add_table_sizes(const Context& context, Effects& effects)
+{
+    if (context.options().catalog == nullptr) {
+        return;
+    }
+    for (auto& finding : effects.findings) {
+        for (const auto& lock : effects.locks) {
+            const model::TableFacts* table = context.existing(lock.relation);
+            if (table == nullptr || !names(finding.message, lock.relation)) {
+                continue;
+            }
+            const bool rewritten = contains(effects.rewrites, lock.relation);
+            const bool scanned = contains(effects.scans, lock.relation);
+            finding.message += fmt::format(" [{}: {}, {}", table->name, rows_text(table->rows),
+                                           bytes_text(table->bytes));
+            if (rewritten || scanned) {
+                const double seconds =
+                    static_cast<double>(table->bytes) /
+                    (rewritten ? k_rewrite_bytes_per_second : k_scan_bytes_per_second);
+                finding.message +=
+                    fmt::format("; {} held {} while it {}", to_string(lock.mode),
+                                duration_text(seconds), rewritten ? "rewrites" : "scans");
+            }
+            finding.message += "]";
+            const bool large = table->rows > context.options().large_table_rows ||
+                               table->bytes > context.options().large_table_bytes;
+            if ((rewritten || scanned) && large && finding.severity == Severity::warning) {
+                finding.severity = Severity::error;
+                finding.message += " (error: a large table)";
+            }
+            break;
+        }
+    }
+}
+
+} // namespace migsafe::plan::detail
