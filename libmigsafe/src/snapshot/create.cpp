@@ -69,7 +69,7 @@ std::optional<CreateResult> fresh_snapshot(const std::filesystem::path& store,
             continue;
         }
         if (verify(store, it->id, {.level = 1}).passed()) {
-            migsafe::detail::log_info("snapshot: reusing {} ({} s old)", it->id, it->age.count());
+            migsafe::detail::log_info("snapshot: reusing {} ({} ms old)", it->id, it->age.count());
             return CreateResult{.manifest = read_manifest(store, it->id),
                                 .reused = true,
                                 .path = store / it->id};

@@ -71,7 +71,7 @@ std::vector<SnapshotInfo> list(const std::filesystem::path& store)
             info.stored_size = manifest.total_stored_size();
             info.database = manifest.source.database;
             if (auto at = detail::parse_rfc3339(manifest.created_at)) {
-                info.age = std::chrono::duration_cast<std::chrono::seconds>(now - *at);
+                info.age = std::chrono::duration_cast<std::chrono::milliseconds>(now - *at);
             }
         } catch (const Error&) {
             info.readable = false;

@@ -155,7 +155,7 @@ void check_archive(const fs::path& dir, const Manifest& manifest, const VerifyOp
             if (!data_files.contains(file)) {
                 out.push_back({.kind = "missing-file", .file = "data/" + file + ".zst"});
             }
-        } else if (rest.starts_with("TABLE ")) {
+        } else if (rest.starts_with("TABLE ") && !rest.starts_with("TABLE ATTACH ")) {
             auto entry = rest.substr(6);
             std::string best;
             for (const auto& [key, seen] : tables) {

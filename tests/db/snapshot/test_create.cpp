@@ -87,7 +87,7 @@ TEST_CASE("snapshot::create then restore gives a database with an equal integrit
     CHECK(listed[0].id == manifest.id);
     CHECK(listed[0].verified_level == 2);
     CHECK(listed[0].size == manifest.total_size());
-    CHECK(listed[0].age.count() < 600);
+    CHECK(listed[0].age < std::chrono::minutes(10));
     CHECK_FALSE(listed[0].last_drill);
 }
 

@@ -22,7 +22,7 @@ struct DrillSummary {
 struct SnapshotInfo {
     std::string id{};                     ///< the folder name
     std::string created_at{};             ///< RFC 3339 UTC
-    std::chrono::seconds age{0};          ///< now - created_at
+    std::chrono::milliseconds age{0};     ///< now - created_at
     std::uint64_t size = 0;               ///< content bytes
     std::uint64_t stored_size = 0;        ///< bytes on disk (compressed)
     std::string database{};               ///< the source database
