@@ -32,6 +32,6 @@
 #include <migsafe/snapshot/restore.hpp>
 #include <migsafe/snapshot/store.hpp>
 #include <migsafe/snapshot/verify.hpp>
+#include <migsafe/version.hpp>
 #include <migsafe/workflow/demo.hpp>
 #include <migsafe/workflow/drill.hpp>
-#include <migsafe/version.hpp>

@@ -68,8 +68,9 @@ FileDigest compress_file(const std::filesystem::path& source, const std::filesys
             std::size_t left = ZSTD_compressStream2(ctx.get(), &out_buf, &in_buf,
                                                     last ? ZSTD_e_end : ZSTD_e_continue);
             if (ZSTD_isError(left) != 0U) {
-                throw Error("io-write-failed", fmt::format("cannot compress {}: {}",
-                                                           source.string(), ZSTD_getErrorName(left)));
+                throw Error("io-write-failed",
+                            fmt::format("cannot compress {}: {}", source.string(),
+                                        ZSTD_getErrorName(left)));
             }
             std::string_view chunk(output.data(), out_buf.pos);
             stored.update(chunk);

@@ -27,7 +27,7 @@ FileDigest compress_file(const std::filesystem::path& source, const std::filesys
 
 /// What reading a stored file found.
 struct StoredRead {
-    FileDigest digest{};       ///< the sizes and hashes seen (content ones: as far as read)
+    FileDigest digest{}; ///< the sizes and hashes seen (content ones: as far as read)
     std::optional<std::string> error{}; ///< why the zstd stream is not valid, if it is not
 };
 

@@ -42,10 +42,10 @@ void check_options(const CreateOptions& options)
                     {.object = "--jobs"});
     }
     if (options.compression_level < 1 || options.compression_level > 19) {
-        throw Error("usage-invalid-option",
-                    fmt::format("compression level must be 1 to 19, got {}",
-                                options.compression_level),
-                    {.object = "compression_level"});
+        throw Error(
+            "usage-invalid-option",
+            fmt::format("compression level must be 1 to 19, got {}", options.compression_level),
+            {.object = "compression_level"});
     }
 }
 
@@ -70,12 +70,11 @@ std::optional<CreateResult> fresh_snapshot(const std::filesystem::path& store,
         }
         if (verify(store, it->id, {.level = 1}).passed()) {
             migsafe::detail::log_info("snapshot: reusing {} ({} ms old)", it->id, it->age.count());
-            return CreateResult{.manifest = read_manifest(store, it->id),
-                                .reused = true,
-                                .path = store / it->id};
+            return CreateResult{
+                .manifest = read_manifest(store, it->id), .reused = true, .path = store / it->id};
         }
         migsafe::detail::log_warn("snapshot: {} is fresh but fails verification; taking a new one",
-                         it->id);
+                                  it->id);
     }
     return std::nullopt;
 }
@@ -170,9 +169,12 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
     auto snapshot_id = catalog::hold_exported_snapshot(*holder);
 
     auto raw = temp / "raw";
-    std::vector<std::string> args = {"--format=directory", "--compress=0", "--no-sync",
+    std::vector<std::string> args = {"--format=directory",
+                                     "--compress=0",
+                                     "--no-sync",
                                      fmt::format("--jobs={}", options.jobs),
-                                     "--snapshot=" + snapshot_id, "--file=" + raw.string()};
+                                     "--snapshot=" + snapshot_id,
+                                     "--file=" + raw.string()};
     manifest.pg_dump_args = args;
     manifest.pg_dump_args.back() = "--file=raw";
     manifest.pg_dump_args.push_back("--dbname=" + manifest.source.conninfo);
@@ -187,7 +189,7 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
     try {
         auto dump_started = Steady::now();
         migsafe::detail::log_info("snapshot {}: pg_dump of {} ({} jobs)", id, facts.database,
-                         options.jobs);
+                                  options.jobs);
         platform::run_process({.program = binaries.program("pg_dump").string(),
                                .args = args,
                                .timeout = options.dump_timeout});
@@ -204,8 +206,7 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
     manifest.scan_ms = scan_ms;
     holder.reset(); // ends the exporting transaction
     if (options.progress) {
-        options.progress({.step = "dump",
-                          .elapsed = std::chrono::milliseconds(ms_since(started))});
+        options.progress({.step = "dump", .elapsed = std::chrono::milliseconds(ms_since(started))});
     }
 
     auto data = temp / detail::k_data_dir;
@@ -244,23 +245,23 @@ CreateResult create(const std::string& conninfo, const std::filesystem::path& st
         auto final_path = store / id;
         std::filesystem::rename(temp, final_path);
         platform::sync_dir(store);
-        migsafe::detail::log_info("snapshot {}: {} files, {} bytes stored", id, manifest.files.size(),
-                         manifest.total_stored_size());
+        migsafe::detail::log_info("snapshot {}: {} files, {} bytes stored", id,
+                                  manifest.files.size(), manifest.total_stored_size());
         return {.manifest = std::move(manifest), .path = final_path};
     } catch (...) {
         std::error_code ec;
         std::filesystem::remove_all(temp, ec);
         if (ec) {
             migsafe::detail::log_warn("snapshot {}: could not remove the partial folder {}: {}", id,
-                             temp.string(), ec.message());
+                                      temp.string(), ec.message());
         }
         try {
             throw;
         } catch (const std::filesystem::filesystem_error& e) {
-            throw Error("io-write-failed",
-                        fmt::format("snapshot {}: {}: {}", id, e.path1().string(),
-                                    e.code().message()),
-                        {.file = e.path1().string()});
+            throw Error(
+                "io-write-failed",
+                fmt::format("snapshot {}: {}: {}", id, e.path1().string(), e.code().message()),
+                {.file = e.path1().string()});
         }
     }
 }

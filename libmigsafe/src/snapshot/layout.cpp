@@ -13,8 +13,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <functional>
 #include <fstream>
+#include <functional>
 
 namespace migsafe::snapshot::detail {
 

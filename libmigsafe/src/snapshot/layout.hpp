@@ -39,7 +39,7 @@ std::string new_id(Clock::time_point when, std::string_view seed);
 
 /// The best level recorded per snapshot id (verifications.jsonl and passing drills).
 struct Records {
-    std::vector<std::pair<std::string, int>> verified{}; ///< id, best level
+    std::vector<std::pair<std::string, int>> verified{};       ///< id, best level
     std::vector<std::pair<std::string, std::string>> drills{}; ///< id, JSON line (last wins)
 };
 Records read_records(const std::filesystem::path& store);

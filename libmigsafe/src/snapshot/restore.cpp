@@ -89,7 +89,7 @@ RestoreResult restore(const fs::path& store, const std::string& id_or_latest,
     }
     args.push_back(archive.string());
     migsafe::detail::log_info("restore {}: pg_restore {} jobs into {}", result.id, options.jobs,
-                     redact_conninfo(target));
+                              redact_conninfo(target));
     auto restore_started = Steady::now();
     try {
         platform::run_process({.program = binaries.program("pg_restore").string(),

@@ -224,10 +224,10 @@ VerifyReport verify(const fs::path& store, const std::string& id_or_latest,
                     const VerifyOptions& options)
 {
     if (options.level < 1 || options.level > 2) {
-        throw Error("usage-invalid-option",
-                    fmt::format("verify level must be 1 or 2 (3 is a drill), got {}",
-                                options.level),
-                    {.object = "--level"});
+        throw Error(
+            "usage-invalid-option",
+            fmt::format("verify level must be 1 or 2 (3 is a drill), got {}", options.level),
+            {.object = "--level"});
     }
     VerifyReport report{.id = resolve_id(store, id_or_latest), .level_requested = options.level};
     auto dir = store / report.id;
@@ -245,10 +245,10 @@ VerifyReport verify(const fs::path& store, const std::string& id_or_latest,
             }
         }
     } catch (const fs::filesystem_error& e) {
-        throw Error("io-read-failed",
-                    fmt::format("snapshot {}: {}: {}", report.id, e.path1().string(),
-                                e.code().message()),
-                    {.file = e.path1().string()});
+        throw Error(
+            "io-read-failed",
+            fmt::format("snapshot {}: {}: {}", report.id, e.path1().string(), e.code().message()),
+            {.file = e.path1().string()});
     }
     for (const auto& m : report.mismatches) {
         migsafe::detail::log_warn("snapshot {}: {}", report.id, m.describe());

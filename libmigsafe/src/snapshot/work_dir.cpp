@@ -16,10 +16,10 @@ WorkDir::WorkDir(const std::filesystem::path& parent, const char* purpose)
     auto base = parent.empty() ? std::filesystem::temp_directory_path() : parent;
     std::string pattern = (base / fmt::format("migsafe-{}-XXXXXX", purpose)).string();
     if (::mkdtemp(pattern.data()) == nullptr) {
-        throw Error("io-write-failed",
-                    fmt::format("cannot create a folder in {}: {}", base.string(),
-                                std::strerror(errno)),
-                    {.file = base.string()});
+        throw Error(
+            "io-write-failed",
+            fmt::format("cannot create a folder in {}: {}", base.string(), std::strerror(errno)),
+            {.file = base.string()});
     }
     m_path = pattern;
 }

@@ -41,8 +41,8 @@ std::string table_of(const integrity::Difference& difference,
 
 std::string DrillRecord::to_json_line() const
 {
-    nlohmann::json differences_json = nlohmann::json::parse(
-        integrity::differences_to_json(differences, -1));
+    nlohmann::json differences_json =
+        nlohmann::json::parse(integrity::differences_to_json(differences, -1));
     nlohmann::json j = {{"schema_version", schema_version},
                         {"snapshot_id", snapshot_id},
                         {"at", at},
@@ -83,10 +83,9 @@ DrillRecord drill(const std::filesystem::path& store, const std::string& id_or_l
         record.target = redact_conninfo(target);
     }
     auto started = Steady::now();
-    snapshot::restore(store, id, target,
-                      {.jobs = options.jobs,
-                       .clean = options.clean,
-                       .ownership = snapshot::Ownership::skip});
+    snapshot::restore(
+        store, id, target,
+        {.jobs = options.jobs, .clean = options.clean, .ownership = snapshot::Ownership::skip});
     record.restore_ms = ms_since(started);
 
     if (options.before_compare) {

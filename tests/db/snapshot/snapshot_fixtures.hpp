@@ -9,11 +9,12 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 namespace migsafe::test::snapshot {
 
@@ -47,15 +48,16 @@ private:
 inline void fill_source(platform::Session& session, int rows = 3000)
 {
     session.exec(integrity::items_sql(rows));
-    session.exec("CREATE TABLE notes (id bigserial PRIMARY KEY, body text NOT NULL);"
-                 "INSERT INTO notes (body) SELECT repeat('x', g % 50) FROM generate_series(1, 500) g;"
-                 "CREATE TABLE empty_table (a int);"
-                 "CREATE TABLE events (id int, at date NOT NULL) PARTITION BY RANGE (at);"
-                 "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') "
-                 "TO ('2025-01-01');"
-                 "CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') "
-                 "TO ('2026-01-01');"
-                 "INSERT INTO events SELECT g, date '2024-06-01' + g FROM generate_series(1, 400) g");
+    session.exec(
+        "CREATE TABLE notes (id bigserial PRIMARY KEY, body text NOT NULL);"
+        "INSERT INTO notes (body) SELECT repeat('x', g % 50) FROM generate_series(1, 500) g;"
+        "CREATE TABLE empty_table (a int);"
+        "CREATE TABLE events (id int, at date NOT NULL) PARTITION BY RANGE (at);"
+        "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') "
+        "TO ('2025-01-01');"
+        "CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') "
+        "TO ('2026-01-01');"
+        "INSERT INTO events SELECT g, date '2024-06-01' + g FROM generate_series(1, 400) g");
 }
 
 /// A database created from template0 (no fixtures): an empty restore target. Dropped at

@@ -142,8 +142,8 @@ TEST_CASE("snapshot::create without pg_dump is binary-not-found (exit 3) and sto
     } catch (const Error& e) {
         CHECK(e.code() == "binary-not-found");
         CHECK(migsafe::exit_code_for(e.category()) == 3);
-        CHECK(e.message() == "pg_dump was not found in MIGSAFE_PG_BINDIR (" +
-                                 empty_bin.path().string() + ")");
+        CHECK(e.message() ==
+              "pg_dump was not found in MIGSAFE_PG_BINDIR (" + empty_bin.path().string() + ")");
         CHECK(e.hint() == "apt-get install postgresql-15 or set MIGSAFE_PG_BINDIR");
     }
     CHECK(list(dir.path() / "store").empty());

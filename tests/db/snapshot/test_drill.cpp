@@ -7,7 +7,6 @@
 #include <migsafe/workflow/drill.hpp>
 
 #include <doctest/doctest.h>
-
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -71,12 +70,13 @@ TEST_CASE("workflow::drill whose restored data was altered fails naming the tabl
     TempDir dir;
     create(source.conninfo(), dir.path());
     EmptyDatabase target;
-    auto record = drill(dir.path(), "latest",
-                        {.target = target.conninfo(), .before_compare = [](const std::string& conn) {
-                             auto restored = migsafe::platform::Session::connect(conn);
-                             restored.exec("UPDATE items SET note = 'tampered' WHERE id = 7;"
-                                           "DELETE FROM notes WHERE id = 3");
-                         }});
+    auto record =
+        drill(dir.path(), "latest",
+              {.target = target.conninfo(), .before_compare = [](const std::string& conn) {
+                   auto restored = migsafe::platform::Session::connect(conn);
+                   restored.exec("UPDATE items SET note = 'tampered' WHERE id = 7;"
+                                 "DELETE FROM notes WHERE id = 3");
+               }});
     CHECK_FALSE(record.passed);
     CHECK(record.tables_differing == std::vector<std::string>{"public.items", "public.notes"});
     REQUIRE(record.differences.size() == 2);

@@ -119,8 +119,9 @@ struct Case {
 
 std::string hash_message(const ManifestFile& file, const fs::path& dir)
 {
-    return file.stored_name + ": hash " + migsafe::xxh3_128(slurp(dir / file.stored_name)).to_hex() +
-           ", expected " + file.stored_hash.to_hex();
+    return file.stored_name + ": hash " +
+           migsafe::xxh3_128(slurp(dir / file.stored_name)).to_hex() + ", expected " +
+           file.stored_hash.to_hex();
 }
 
 } // namespace
@@ -136,11 +137,12 @@ TEST_CASE("snapshot::verify detects every kind of damage")
     };
     fs::path current; // the damaged copy, for messages that depend on its content
     std::vector<Case> cases = {
-        {"flipped byte in the middle of toc.dat", [&](auto& d) { flip(d / toc.stored_name, toc.stored_size / 2); },
-         "hash", toc.stored_name, [&] { return hash_message(toc, current); }},
+        {"flipped byte in the middle of toc.dat",
+         [&](auto& d) { flip(d / toc.stored_name, toc.stored_size / 2); }, "hash", toc.stored_name,
+         [&] { return hash_message(toc, current); }},
         {"flipped byte in the middle of a data file",
-         [&](auto& d) { flip(d / data.stored_name, data.stored_size / 2); }, "hash", data.stored_name,
-         [&] { return hash_message(data, current); }},
+         [&](auto& d) { flip(d / data.stored_name, data.stored_size / 2); }, "hash",
+         data.stored_name, [&] { return hash_message(data, current); }},
         {"flipped first byte (zstd magic) of a data file",
          [&](auto& d) { flip(d / data.stored_name, 0); }, "hash", data.stored_name,
          [&] { return hash_message(data, current); }},
@@ -153,9 +155,8 @@ TEST_CASE("snapshot::verify detects every kind of damage")
         {"data file truncated by one byte",
          [&](auto& d) { fs::resize_file(d / data.stored_name, data.stored_size - 1); }, "size",
          data.stored_name, [&] { return size_message(data, data.stored_size - 1); }},
-        {"data file truncated to zero",
-         [&](auto& d) { fs::resize_file(d / data.stored_name, 0); }, "size", data.stored_name,
-         [&] { return size_message(data, 0); }},
+        {"data file truncated to zero", [&](auto& d) { fs::resize_file(d / data.stored_name, 0); },
+         "size", data.stored_name, [&] { return size_message(data, 0); }},
         {"toc.dat truncated to half",
          [&](auto& d) { fs::resize_file(d / toc.stored_name, toc.stored_size / 2); }, "size",
          toc.stored_name, [&] { return size_message(toc, toc.stored_size / 2); }},
@@ -172,8 +173,8 @@ TEST_CASE("snapshot::verify detects every kind of damage")
          data.stored_name, [&] { return data.stored_name + ": missing-file"; }},
         {"missing toc.dat", [&](auto& d) { fs::remove(d / toc.stored_name); }, "missing-file",
          toc.stored_name, [&] { return toc.stored_name + ": missing-file"; }},
-        {"extra file in data/", [&](auto& d) { spit(d / "data/9999.dat.zst", "x"); },
-         "extra-file", "data/9999.dat.zst", [] { return std::string("data/9999.dat.zst: extra-file"); }},
+        {"extra file in data/", [&](auto& d) { spit(d / "data/9999.dat.zst", "x"); }, "extra-file",
+         "data/9999.dat.zst", [] { return std::string("data/9999.dat.zst: extra-file"); }},
         {"extra file in the snapshot folder", [&](auto& d) { spit(d / "notes.txt", "x"); },
          "extra-file", "notes.txt", [] { return std::string("notes.txt: extra-file"); }},
         {"flipped byte in manifest.json",
@@ -191,19 +192,24 @@ TEST_CASE("snapshot::verify detects every kind of damage")
              spit(d / "manifest.json", text.substr(0, text.size() / 2));
          },
          "manifest-unreadable", "manifest.json",
-         [] { return std::string("manifest.json: manifest-unreadable manifest is not valid JSON*"); }},
+         [] {
+             return std::string("manifest.json: manifest-unreadable manifest is not valid JSON*");
+         }},
         {"manifest.json empty", [&](auto& d) { spit(d / "manifest.json", ""); },
          "manifest-unreadable", "manifest.json",
-         [] { return std::string("manifest.json: manifest-unreadable manifest is not valid JSON*"); }},
-        {"manifest.json missing", [&](auto& d) { fs::remove(d / "manifest.json"); },
-         "missing-file", "manifest.json", [] { return std::string("manifest.json: missing-file"); }},
+         [] {
+             return std::string("manifest.json: manifest-unreadable manifest is not valid JSON*");
+         }},
+        {"manifest.json missing", [&](auto& d) { fs::remove(d / "manifest.json"); }, "missing-file",
+         "manifest.json", [] { return std::string("manifest.json: missing-file"); }},
         {"manifest.copy.json missing", [&](auto& d) { fs::remove(d / "manifest.copy.json"); },
          "missing-file", "manifest.copy.json",
          [] { return std::string("manifest.copy.json: missing-file"); }},
         {"the two manifest copies disagree (both self-consistent)",
          [&](auto& d) {
-             forge(d, [](Manifest& m) { m.created_at = "2000-01-01T00:00:00.000Z"; },
-                   "manifest.copy.json");
+             forge(
+                 d, [](Manifest& m) { m.created_at = "2000-01-01T00:00:00.000Z"; },
+                 "manifest.copy.json");
          },
          "manifest-copies-differ", "manifest.copy.json",
          [] { return std::string("manifest.copy.json: manifest-copies-differ *"); }},
@@ -299,8 +305,7 @@ TEST_CASE("snapshot::verify detects every kind of damage")
                  std::erase_if(m.files, [&](const auto& f) { return f.name == data.name; });
              });
          },
-         "missing-file", data.stored_name, [&] { return data.stored_name + ": missing-file"; },
-         1},
+         "missing-file", data.stored_name, [&] { return data.stored_name + ": missing-file"; }, 1},
     };
     CHECK(cases.size() >= 20);
     for (const auto& c : cases) {

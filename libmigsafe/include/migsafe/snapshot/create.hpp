@@ -14,9 +14,9 @@ namespace migsafe::snapshot {
 
 /// How far `create` has come; passed to `CreateOptions::progress`.
 struct CreateProgress {
-    std::string step{};              ///< `dump`, `compress`
-    std::uint64_t bytes_done = 0;    ///< content bytes compressed so far
-    std::uint64_t bytes_total = 0;   ///< content bytes to compress (0 while dumping)
+    std::string step{};            ///< `dump`, `compress`
+    std::uint64_t bytes_done = 0;  ///< content bytes compressed so far
+    std::uint64_t bytes_total = 0; ///< content bytes to compress (0 while dumping)
     std::chrono::milliseconds elapsed{0};
 };
 
@@ -39,8 +39,8 @@ struct CreateOptions {
 
 /// What `create` did.
 struct CreateResult {
-    Manifest manifest{};     ///< the new (or reused) snapshot's manifest
-    bool reused = false;     ///< an existing snapshot was fresh enough
+    Manifest manifest{};          ///< the new (or reused) snapshot's manifest
+    bool reused = false;          ///< an existing snapshot was fresh enough
     std::filesystem::path path{}; ///< the snapshot folder
 };
 

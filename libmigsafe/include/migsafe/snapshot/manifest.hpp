@@ -14,13 +14,13 @@ namespace migsafe::snapshot {
 
 /// One archive file of a snapshot, as stored (zstd-compressed) in `data/`.
 struct ManifestFile {
-    std::string name{};               ///< pg_dump's file name, e.g. `toc.dat`, `3345.dat`
-    std::string stored_name{};        ///< the stored file, relative to the snapshot folder
-    std::uint64_t size = 0;           ///< bytes of the content (as pg_dump wrote it)
-    std::uint64_t stored_size = 0;    ///< bytes of the stored (compressed) file
-    std::string compression{"zstd"};  ///< `zstd` (one frame)
-    Hash128 content_hash{};           ///< XXH3-128 of the content
-    Hash128 stored_hash{};            ///< XXH3-128 of the stored file
+    std::string name{};              ///< pg_dump's file name, e.g. `toc.dat`, `3345.dat`
+    std::string stored_name{};       ///< the stored file, relative to the snapshot folder
+    std::uint64_t size = 0;          ///< bytes of the content (as pg_dump wrote it)
+    std::uint64_t stored_size = 0;   ///< bytes of the stored (compressed) file
+    std::string compression{"zstd"}; ///< `zstd` (one frame)
+    Hash128 content_hash{};          ///< XXH3-128 of the content
+    Hash128 stored_hash{};           ///< XXH3-128 of the stored file
 
     friend bool operator==(const ManifestFile&, const ManifestFile&) = default;
 };
@@ -42,16 +42,16 @@ struct Manifest {
     static constexpr int k_schema_version = 1;
 
     int schema_version = k_schema_version;
-    std::string id{};                          ///< `20261129T061500Z-1a2b3c4d`
-    std::string created_at{};                  ///< RFC 3339 UTC, when the dump started
-    SourceInfo source{};                       ///< where it came from
-    std::string pg_dump_version{};             ///< `pg_dump --version` output, trimmed
-    std::vector<std::string> pg_dump_args{};   ///< arguments, conninfo masked
-    std::string format{"directory"};           ///< pg_dump's archive format
-    std::vector<ManifestFile> files{};         ///< sorted by name
-    integrity::IntegrityReport integrity{};    ///< the source, read in the dump's snapshot
-    std::int64_t dump_ms = 0;                  ///< wall time of pg_dump
-    std::int64_t scan_ms = 0;                  ///< wall time of the integrity scan
+    std::string id{};                        ///< `20261129T061500Z-1a2b3c4d`
+    std::string created_at{};                ///< RFC 3339 UTC, when the dump started
+    SourceInfo source{};                     ///< where it came from
+    std::string pg_dump_version{};           ///< `pg_dump --version` output, trimmed
+    std::vector<std::string> pg_dump_args{}; ///< arguments, conninfo masked
+    std::string format{"directory"};         ///< pg_dump's archive format
+    std::vector<ManifestFile> files{};       ///< sorted by name
+    integrity::IntegrityReport integrity{};  ///< the source, read in the dump's snapshot
+    std::int64_t dump_ms = 0;                ///< wall time of pg_dump
+    std::int64_t scan_ms = 0;                ///< wall time of the integrity scan
 
     friend bool operator==(const Manifest&, const Manifest&) = default;
 

@@ -13,22 +13,22 @@ namespace migsafe::snapshot {
 
 /// The last recorded drill of a snapshot (from the store's `drills.jsonl`).
 struct DrillSummary {
-    std::string at{};         ///< RFC 3339 UTC
-    bool passed = false;      ///< the restored database matched the manifest
-    std::int64_t rto_ms = 0;  ///< restore + verify wall time
+    std::string at{};        ///< RFC 3339 UTC
+    bool passed = false;     ///< the restored database matched the manifest
+    std::int64_t rto_ms = 0; ///< restore + verify wall time
 };
 
 /// One complete snapshot of a store, as `list` sees it.
 struct SnapshotInfo {
-    std::string id{};                     ///< the folder name
-    std::string created_at{};             ///< RFC 3339 UTC
-    std::chrono::milliseconds age{0};     ///< now - created_at
-    std::uint64_t size = 0;               ///< content bytes
-    std::uint64_t stored_size = 0;        ///< bytes on disk (compressed)
-    std::string database{};               ///< the source database
-    int verified_level = 0;               ///< best passing verify level recorded (0: none)
+    std::string id{};                         ///< the folder name
+    std::string created_at{};                 ///< RFC 3339 UTC
+    std::chrono::milliseconds age{0};         ///< now - created_at
+    std::uint64_t size = 0;                   ///< content bytes
+    std::uint64_t stored_size = 0;            ///< bytes on disk (compressed)
+    std::string database{};                   ///< the source database
+    int verified_level = 0;                   ///< best passing verify level recorded (0: none)
     std::optional<DrillSummary> last_drill{}; ///< newest drill record, if any
-    bool readable = true;                 ///< false: the manifest could not be read
+    bool readable = true;                     ///< false: the manifest could not be read
 };
 
 /// The complete snapshots of `store`, oldest first. Folders without a readable manifest

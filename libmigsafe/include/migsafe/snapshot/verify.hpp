@@ -55,7 +55,7 @@ struct VerifyOptions {
 /// in the store's `verifications.jsonl` (what `list` shows). Mismatches are report data,
 /// never exceptions. Throws `store-invalid`, `snapshot-not-found`, `usage-invalid-option`
 /// (level not 1 or 2), `binary-not-found` (level 2). Cost: reads every stored file once.
-MIGSAFE_API VerifyReport verify(const std::filesystem::path& store,
-                                const std::string& id_or_latest, const VerifyOptions& options = {});
+MIGSAFE_API VerifyReport verify(const std::filesystem::path& store, const std::string& id_or_latest,
+                                const VerifyOptions& options = {});
 
 } // namespace migsafe::snapshot

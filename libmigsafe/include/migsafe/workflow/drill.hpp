@@ -33,14 +33,14 @@ struct DrillRecord {
     static constexpr int k_schema_version = 1;
     int schema_version = k_schema_version;
     std::string snapshot_id{};
-    std::string at{};             ///< when the drill started, RFC 3339 UTC
-    bool passed = false;          ///< the restored database matches the manifest's report
-    std::string target{};         ///< `ephemeral` or the target conninfo, password masked
-    std::int64_t restore_ms = 0;  ///< unpack + pg_restore
-    std::int64_t verify_ms = 0;   ///< integrity scan + compare
-    std::int64_t rto_ms = 0;      ///< restore_ms + verify_ms
-    std::int64_t rpo_s = 0;       ///< age of the snapshot's data at drill time, seconds
-    std::uint64_t size = 0;       ///< content bytes of the archive
+    std::string at{};              ///< when the drill started, RFC 3339 UTC
+    bool passed = false;           ///< the restored database matches the manifest's report
+    std::string target{};          ///< `ephemeral` or the target conninfo, password masked
+    std::int64_t restore_ms = 0;   ///< unpack + pg_restore
+    std::int64_t verify_ms = 0;    ///< integrity scan + compare
+    std::int64_t rto_ms = 0;       ///< restore_ms + verify_ms
+    std::int64_t rpo_s = 0;        ///< age of the snapshot's data at drill time, seconds
+    std::uint64_t size = 0;        ///< content bytes of the archive
     std::uint64_t stored_size = 0; ///< stored bytes
     std::vector<integrity::Difference> differences{}; ///< why it failed (empty: passed)
     std::vector<std::string> tables_differing{};      ///< tables named by `differences`
