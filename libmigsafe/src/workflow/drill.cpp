@@ -5,6 +5,7 @@
 
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/platform/conninfo.hpp>
+#include <migsafe/platform/error.hpp>
 #include <migsafe/snapshot/store.hpp>
 #include <migsafe/workflow/drill.hpp>
 
@@ -56,6 +57,9 @@ std::string DrillRecord::to_json_line() const
                         {"stored_size", stored_size},
                         {"tables_differing", tables_differing},
                         {"differences", differences_json}};
+    if (!error.empty()) {
+        j["error"] = error;
+    }
     return j.dump();
 }
 
@@ -83,18 +87,26 @@ DrillRecord drill(const std::filesystem::path& store, const std::string& id_or_l
         record.target = redact_conninfo(target);
     }
     auto started = Steady::now();
-    snapshot::restore(
-        store, id, target,
-        {.jobs = options.jobs, .clean = options.clean, .ownership = snapshot::Ownership::skip});
-    record.restore_ms = ms_since(started);
-
-    if (options.before_compare) {
-        options.before_compare(target);
+    try {
+        snapshot::restore(store, id, target,
+                          {.jobs = options.jobs,
+                           .clean = options.clean,
+                           .ownership = snapshot::Ownership::skip});
+        record.restore_ms = ms_since(started);
+        if (options.before_compare) {
+            options.before_compare(target);
+        }
+        auto verify_started = Steady::now();
+        auto current = integrity::scan(target, {.jobs = std::max(options.jobs, 1)});
+        record.differences = integrity::diff(manifest.integrity, current);
+        record.verify_ms = ms_since(verify_started);
+    } catch (const Error& e) {
+        // A drill that cannot restore is a failed drill: record it, then report the error.
+        record.error = e.code() + ": " + e.message();
+        record.restore_ms = record.restore_ms == 0 ? ms_since(started) : record.restore_ms;
+        platform::append_line(store / sd::k_drills, record.to_json_line());
+        throw;
     }
-    auto verify_started = Steady::now();
-    auto current = integrity::scan(target, {.jobs = std::max(options.jobs, 1)});
-    record.differences = integrity::diff(manifest.integrity, current);
-    record.verify_ms = ms_since(verify_started);
     record.rto_ms = record.restore_ms + record.verify_ms;
     record.passed = record.differences.empty();
     std::set<std::string> tables;

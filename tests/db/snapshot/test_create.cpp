@@ -256,3 +256,53 @@ TEST_CASE("snapshot::resolve_id names a missing snapshot with a did-you-mean hin
         CHECK(e.code() == "store-invalid");
     }
 }
+
+TEST_CASE("snapshot::restore of a damaged snapshot is snapshot-corrupt and restores nothing")
+{
+    TestDatabase source;
+    auto session = source.connect();
+    fill_source(session, 200);
+    TempDir dir;
+    auto created = create(source.conninfo(), dir.path());
+    const auto& file = created.manifest.files.back();
+    auto path = created.path / file.stored_name;
+    std::filesystem::resize_file(path, file.stored_size - 1);
+    EmptyDatabase target;
+    try {
+        restore(dir.path(), "latest", target.conninfo());
+        FAIL("expected snapshot-corrupt");
+    } catch (const Error& e) {
+        CHECK(e.code() == "snapshot-corrupt");
+        CHECK(e.message().starts_with("snapshot " + created.manifest.id + ": " +
+                                      file.stored_name + " hash "));
+        CHECK(e.message().find(", expected " + file.stored_hash.to_hex()) != std::string::npos);
+        CHECK(e.context().file == path.string());
+    }
+    auto check = migsafe::platform::Session::connect(target.conninfo());
+    CHECK(check.query_value("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                            "c.relnamespace WHERE n.nspname = 'public'") == "0");
+}
+
+TEST_CASE("snapshot::restore whose pg_restore fails part-way is restore-failed (exit 5)")
+{
+    TestDatabase source;
+    auto session = source.connect();
+    fill_source(session, 20);
+    TempDir dir;
+    create(source.conninfo(), dir.path());
+    EmptyDatabase target;
+    // --clean must drop `notes`, but a view the archive does not know depends on it.
+    migsafe::platform::Session::connect(target.conninfo())
+        .exec("CREATE TABLE notes (id bigint); CREATE VIEW keeps_notes AS SELECT * FROM notes");
+    try {
+        restore(dir.path(), "latest", target.conninfo(), {.clean = Clean::yes});
+        FAIL("expected restore-failed");
+    } catch (const Error& e) {
+        CHECK(e.code() == "restore-failed");
+        CHECK(migsafe::exit_code_for(e.category()) == 5);
+        CHECK(e.message().find("pg_restore exited with status 1") != std::string::npos);
+        CHECK(e.message().find("depend") != std::string::npos);
+        CHECK(e.hint() == "read pg_restore's message, then restore again with --clean or into "
+                          "an empty database");
+    }
+}

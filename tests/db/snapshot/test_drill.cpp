@@ -1,6 +1,7 @@
 // workflow::drill: restore into an ephemeral cluster or a given database, compare, record.
 #include "db/snapshot/snapshot_fixtures.hpp"
 
+#include <migsafe/platform/error.hpp>
 #include <migsafe/platform/session.hpp>
 #include <migsafe/snapshot/create.hpp>
 #include <migsafe/snapshot/store.hpp>
@@ -86,4 +87,27 @@ TEST_CASE("workflow::drill whose restored data was altered fails naming the tabl
     CHECK(lines[0]["passed"] == false);
     CHECK(lines[0]["tables_differing"].size() == 2);
     CHECK(list(dir.path())[0].last_drill->passed == false);
+}
+
+TEST_CASE("workflow::drill of a damaged snapshot records a failed drill and throws")
+{
+    TestDatabase source;
+    auto session = source.connect();
+    fill_source(session, 100);
+    TempDir dir;
+    auto created = create(source.conninfo(), dir.path());
+    std::filesystem::remove(created.path / created.manifest.files.front().stored_name);
+    EmptyDatabase target;
+    try {
+        drill(dir.path(), created.manifest.id, {.target = target.conninfo()});
+        FAIL("expected snapshot-corrupt");
+    } catch (const migsafe::Error& e) {
+        CHECK(e.code() == "snapshot-corrupt");
+        CHECK(e.message() == "snapshot " + created.manifest.id + ": " +
+                                 created.manifest.files.front().stored_name + " is missing");
+    }
+    auto lines = drill_lines(dir.path());
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0]["passed"] == false);
+    CHECK(lines[0]["error"].get<std::string>().starts_with("snapshot-corrupt: snapshot "));
 }

@@ -44,6 +44,7 @@ struct DrillRecord {
     std::uint64_t stored_size = 0; ///< stored bytes
     std::vector<integrity::Difference> differences{}; ///< why it failed (empty: passed)
     std::vector<std::string> tables_differing{};      ///< tables named by `differences`
+    std::string error{}; ///< `code: message` when the drill could not restore or scan
 
     /// One JSON line (no newline).
     MIGSAFE_API std::string to_json_line() const;
@@ -52,7 +53,8 @@ struct DrillRecord {
 /// Restores snapshot `id_or_latest` of `store` (checking every file against the
 /// manifest), runs an integrity scan of the restored database, compares it with the
 /// manifest's report and appends the record to `store/drills.jsonl`. A difference makes
-/// the record fail (report data, not an exception). Throws the errors of
+/// the record fail (report data, not an exception). A restore or scan that throws is
+/// recorded as a failed drill (with `error`) before the error propagates. Throws the errors of
 /// `snapshot::restore`, `cluster-start-failed`, `io-write-failed`.
 /// Cost: a restore and a full scan (and an ephemeral cluster start, about a second).
 MIGSAFE_API DrillRecord drill(const std::filesystem::path& store, const std::string& id_or_latest,
