@@ -5,6 +5,7 @@
 // ourselves gives zstd (PG 15's pg_dump only has gzip) and per-file hashes.
 #include "platform/catalog/snapshot_queries.hpp"
 #include "platform/logging.hpp"
+#include "platform/pg_program_conninfo.hpp"
 #include "platform/private_file.hpp"
 #include "platform/zstd_file.hpp"
 #include "snapshot/layout.hpp"
@@ -178,7 +179,8 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
     manifest.pg_dump_args = args;
     manifest.pg_dump_args.back() = "--file=raw";
     manifest.pg_dump_args.push_back("--dbname=" + manifest.source.conninfo);
-    args.push_back("--dbname=" + conninfo);
+    auto connection = platform::program_connection(conninfo);
+    args.push_back("--dbname=" + connection.conninfo);
 
     // The scan and pg_dump read the same exported snapshot, at the same time.
     auto scan = std::async(std::launch::async, [&conninfo, &snapshot_id, &options] {
@@ -192,6 +194,7 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
                                   options.jobs);
         platform::run_process({.program = binaries.program("pg_dump").string(),
                                .args = args,
+                               .env = connection.env,
                                .timeout = options.dump_timeout});
         manifest.dump_ms = ms_since(dump_started);
     } catch (...) {

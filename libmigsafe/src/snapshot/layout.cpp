@@ -79,9 +79,13 @@ std::string new_id(Clock::time_point when, std::string_view seed)
     std::time_t seconds = Clock::to_time_t(when);
     std::tm tm{};
     gmtime_r(&seconds, &tm);
+    auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count() %
+        1000;
     auto hash = xxh3_128(fmt::format("{}|{}|{}", seed, when.time_since_epoch().count(), getpid()));
-    return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z-{}", tm.tm_year + 1900, tm.tm_mon + 1,
-                       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, hash.to_hex().substr(0, 8));
+    return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}.{:03}Z-{}", tm.tm_year + 1900,
+                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis,
+                       hash.to_hex().substr(0, 8));
 }
 
 namespace {

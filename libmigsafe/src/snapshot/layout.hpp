@@ -34,7 +34,8 @@ std::string rfc3339(Clock::time_point when);
 /// Parses what `rfc3339` writes (milliseconds optional); nullopt otherwise.
 std::optional<Clock::time_point> parse_rfc3339(std::string_view text);
 
-/// A new id: `YYYYMMDDTHHMMSSZ-` and 8 hex digits of a hash of `seed`, the time and pid.
+/// A new id: `YYYYMMDDTHHMMSS.mmmZ-` and 8 hex digits of a hash of `seed`, the time and
+/// pid. Ids of one store sort in the order they were taken.
 std::string new_id(Clock::time_point when, std::string_view seed);
 
 /// The best level recorded per snapshot id (verifications.jsonl and passing drills).

@@ -2,6 +2,7 @@
 // manifest on the way (one read), then pg_restore the directory archive in parallel.
 #include "platform/catalog/snapshot_queries.hpp"
 #include "platform/logging.hpp"
+#include "platform/pg_program_conninfo.hpp"
 #include "platform/private_file.hpp"
 #include "platform/zstd_file.hpp"
 #include "snapshot/layout.hpp"
@@ -79,8 +80,9 @@ RestoreResult restore(const fs::path& store, const std::string& id_or_latest,
     unpack(store / result.id, manifest, archive);
     result.unpack = since(started);
 
+    auto connection = platform::program_connection(target);
     std::vector<std::string> args = {"--exit-on-error", fmt::format("--jobs={}", options.jobs),
-                                     "--dbname=" + target};
+                                     "--dbname=" + connection.conninfo};
     if (options.clean == Clean::yes) {
         args.insert(args.begin(), {"--clean", "--if-exists"});
     }
@@ -94,6 +96,7 @@ RestoreResult restore(const fs::path& store, const std::string& id_or_latest,
     try {
         platform::run_process({.program = binaries.program("pg_restore").string(),
                                .args = args,
+                               .env = connection.env,
                                .timeout = options.timeout});
     } catch (const Error& e) {
         if (e.code() == "binary-not-found") {

@@ -88,10 +88,9 @@ DrillRecord drill(const std::filesystem::path& store, const std::string& id_or_l
     }
     auto started = Steady::now();
     try {
-        snapshot::restore(store, id, target,
-                          {.jobs = options.jobs,
-                           .clean = options.clean,
-                           .ownership = snapshot::Ownership::skip});
+        snapshot::restore(
+            store, id, target,
+            {.jobs = options.jobs, .clean = options.clean, .ownership = snapshot::Ownership::skip});
         record.restore_ms = ms_since(started);
         if (options.before_compare) {
             options.before_compare(target);

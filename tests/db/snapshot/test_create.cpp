@@ -273,8 +273,8 @@ TEST_CASE("snapshot::restore of a damaged snapshot is snapshot-corrupt and resto
         FAIL("expected snapshot-corrupt");
     } catch (const Error& e) {
         CHECK(e.code() == "snapshot-corrupt");
-        CHECK(e.message().starts_with("snapshot " + created.manifest.id + ": " +
-                                      file.stored_name + " hash "));
+        CHECK(e.message().starts_with("snapshot " + created.manifest.id + ": " + file.stored_name +
+                                      " hash "));
         CHECK(e.message().find(", expected " + file.stored_hash.to_hex()) != std::string::npos);
         CHECK(e.context().file == path.string());
     }

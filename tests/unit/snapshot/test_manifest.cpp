@@ -13,7 +13,7 @@ namespace {
 
 Manifest sample()
 {
-    Manifest m{.id = "20261129T061500Z-1a2b3c4d", .created_at = "2026-11-29T06:15:00.123Z"};
+    Manifest m{.id = "20261129T061500.123Z-1a2b3c4d", .created_at = "2026-11-29T06:15:00.123Z"};
     m.source = {.database = "shop",
                 .server_version = "15.18",
                 .system_identifier = "7312",

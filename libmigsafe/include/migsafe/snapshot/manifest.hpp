@@ -42,7 +42,7 @@ struct Manifest {
     static constexpr int k_schema_version = 1;
 
     int schema_version = k_schema_version;
-    std::string id{};                        ///< `20261129T061500Z-1a2b3c4d`
+    std::string id{};                        ///< `20261129T061500.123Z-1a2b3c4d`
     std::string created_at{};                ///< RFC 3339 UTC, when the dump started
     SourceInfo source{};                     ///< where it came from
     std::string pg_dump_version{};           ///< `pg_dump --version` output, trimmed
