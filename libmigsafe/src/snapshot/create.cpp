@@ -9,6 +9,7 @@
 #include "platform/private_file.hpp"
 #include "platform/zstd_file.hpp"
 #include "snapshot/layout.hpp"
+#include "snapshot/parallel.hpp"
 
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/platform/conninfo.hpp>
@@ -19,10 +20,8 @@
 #include <migsafe/snapshot/verify.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <future>
 #include <mutex>
-#include <thread>
 
 namespace migsafe::snapshot {
 namespace {
@@ -103,47 +102,25 @@ std::vector<ManifestFile> compress_all(const std::filesystem::path& raw,
         progress.bytes_total += size;
     }
     std::vector<ManifestFile> files(names.size());
-    std::atomic<std::size_t> next{0};
     std::mutex mutex;
-    std::exception_ptr failure;
-    auto work = [&] {
-        for (std::size_t i = next++; i < names.size(); i = next++) {
-            try {
-                const auto& name = names[i].first;
-                auto stored_name = fmt::format("{}/{}.zst", detail::k_data_dir, name);
-                auto digest = platform::compress_file(raw / name, data / (name + ".zst"),
-                                                      options.compression_level);
-                std::filesystem::remove(raw / name);
-                files[i] = {.name = name,
-                            .stored_name = stored_name,
-                            .size = digest.size,
-                            .stored_size = digest.stored_size,
-                            .content_hash = digest.content_hash,
-                            .stored_hash = digest.stored_hash};
-                std::lock_guard lock(mutex);
-                progress.bytes_done += digest.size;
-                progress.elapsed = std::chrono::milliseconds(ms_since(started));
-                if (options.progress) {
-                    options.progress(progress);
-                }
-            } catch (...) {
-                std::lock_guard lock(mutex);
-                failure = failure ? failure : std::current_exception();
-                next = names.size();
-            }
+    detail::parallel_for(names.size(), options.jobs, [&](std::size_t i) {
+        const auto& name = names[i].first;
+        auto digest =
+            platform::compress_file(raw / name, data / (name + ".zst"), options.compression_level);
+        std::filesystem::remove(raw / name);
+        files[i] = {.name = name,
+                    .stored_name = fmt::format("{}/{}.zst", detail::k_data_dir, name),
+                    .size = digest.size,
+                    .stored_size = digest.stored_size,
+                    .content_hash = digest.content_hash,
+                    .stored_hash = digest.stored_hash};
+        std::lock_guard lock(mutex);
+        progress.bytes_done += digest.size;
+        progress.elapsed = std::chrono::milliseconds(ms_since(started));
+        if (options.progress) {
+            options.progress(progress);
         }
-    };
-    std::vector<std::thread> threads;
-    for (int j = 1; j < options.jobs; ++j) {
-        threads.emplace_back(work);
-    }
-    work();
-    for (auto& thread : threads) {
-        thread.join();
-    }
-    if (failure) {
-        std::rethrow_exception(failure);
-    }
+    });
     return files;
 }
 

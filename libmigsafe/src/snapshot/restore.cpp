@@ -6,6 +6,7 @@
 #include "platform/private_file.hpp"
 #include "platform/zstd_file.hpp"
 #include "snapshot/layout.hpp"
+#include "snapshot/parallel.hpp"
 #include "snapshot/work_dir.hpp"
 
 #include <migsafe/platform/conninfo.hpp>
@@ -25,9 +26,10 @@ std::chrono::milliseconds since(Steady::time_point start)
     return std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - start);
 }
 
-void unpack(const fs::path& dir, const Manifest& manifest, const fs::path& into)
+void unpack(const fs::path& dir, const Manifest& manifest, const fs::path& into, int jobs)
 {
-    for (const auto& file : manifest.files) {
+    detail::parallel_for(manifest.files.size(), jobs, [&](std::size_t i) {
+        const auto& file = manifest.files[i];
         auto source = dir / file.stored_name;
         if (!fs::is_regular_file(source)) {
             throw Error("snapshot-corrupt",
@@ -45,7 +47,7 @@ void unpack(const fs::path& dir, const Manifest& manifest, const fs::path& into)
                                     read.error ? " (" + *read.error + ")" : std::string()),
                         {.file = source.string(), .object = manifest.id});
         }
-    }
+    });
 }
 
 } // namespace
@@ -77,7 +79,7 @@ RestoreResult restore(const fs::path& store, const std::string& id_or_latest,
     detail::WorkDir work(options.work_dir, "restore");
     auto archive = work.path() / "archive";
     platform::make_private_dir(archive);
-    unpack(store / result.id, manifest, archive);
+    unpack(store / result.id, manifest, archive, options.jobs);
     result.unpack = since(started);
 
     auto connection = platform::program_connection(target);

@@ -306,3 +306,30 @@ TEST_CASE("snapshot::restore whose pg_restore fails part-way is restore-failed (
                           "an empty database");
     }
 }
+
+TEST_CASE("snapshot::list skips unfinished folders and flags unreadable manifests")
+{
+    TestDatabase source;
+    TempDir dir;
+    auto created = create(source.conninfo(), dir.path());
+    std::filesystem::create_directory(dir.path() / ".tmp-20000101T000000.000Z-00000000");
+    auto broken = dir.path() / "20000101T000000.000Z-deadbeef";
+    std::filesystem::copy(created.path, broken, std::filesystem::copy_options::recursive);
+    for (const char* name : {"manifest.json", "manifest.copy.json"}) {
+        std::filesystem::resize_file(broken / name, 10);
+    }
+    auto listed = list(dir.path());
+    REQUIRE(listed.size() == 2);
+    CHECK(listed[0].id == "20000101T000000.000Z-deadbeef");
+    CHECK_FALSE(listed[0].readable);
+    CHECK(listed[1].id == created.manifest.id);
+    CHECK(listed[1].readable);
+    try {
+        read_manifest(dir.path(), listed[0].id);
+        FAIL("expected snapshot-corrupt");
+    } catch (const Error& e) {
+        CHECK(e.code() == "snapshot-corrupt");
+        CHECK(e.message().starts_with("snapshot 20000101T000000.000Z-deadbeef has no intact "
+                                      "manifest (manifest.json: manifest is not valid JSON"));
+    }
+}

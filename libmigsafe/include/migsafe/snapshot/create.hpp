@@ -33,7 +33,8 @@ struct CreateOptions {
     std::chrono::milliseconds dump_timeout{0};
     /// The PostgreSQL programs; nullopt looks for pg_dump and pg_restore.
     std::optional<platform::PgBinaries> binaries{};
-    /// Called after each step and file, from the calling thread. Must not throw.
+    /// Called after each step and file, from a worker thread, never concurrently. Must not
+    /// throw.
     std::function<void(const CreateProgress&)> progress{};
 };
 
