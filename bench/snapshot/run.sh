@@ -77,17 +77,19 @@ VACUUM ANALYZE;
 SQL
 echo "source: $(psql "$src" -X -At -c "SELECT pg_size_pretty(pg_database_size(current_database()))")" >&2
 
-secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
+secs() { local s e; s=$(date +%s.%N); "$@" >"$work/last.out"; e=$(date +%s.%N); echo "$e - $s" | bc; }
 size_of() { du -sb "$1" | cut -f1; }
 
 t_dump=$(secs "$pg_bin/pg_dump" -Fc -f "$work/dump.fc" --dbname="$src")
 s_dump=$(size_of "$work/dump.fc")
 t_create=$(secs "$driver" create "$src" "$work/store" --jobs "$jobs")
+create_detail=$(cat "$work/last.out")
 s_create=$(du -sb --exclude='*.jsonl' "$work/store" | cut -f1)
 fresh_db migsafe_bench_r1
 t_restore=$(secs "$pg_bin/pg_restore" -j "$jobs" --no-owner -d "$base_conn dbname=migsafe_bench_r1" "$work/dump.fc")
 fresh_db migsafe_bench_r2
 t_drill=$(secs "$driver" drill "$work/store" "$base_conn dbname=migsafe_bench_r2" --jobs "$jobs")
+drill_detail=$(cat "$work/last.out")
 
 echo "rows: 4 x $rows; jobs $jobs; $(nproc) cores"
 printf '| step | seconds | bytes |\n|---|---|---|\n'
@@ -97,4 +99,6 @@ printf '| pg_restore -j%s of the -Fc archive | %s | |\n' "$jobs" "$t_restore"
 printf '| migsafe drill (restore + full integrity compare) | %s | |\n' "$t_drill"
 echo "create / pg_dump: time $(echo "scale=2; $t_create / $t_dump" | bc)x, size $(echo "scale=2; $s_create / $s_dump" | bc)x;" \
     "drill / pg_restore: $(echo "scale=2; $t_drill / $t_restore" | bc)x"
+echo "create: $create_detail"
+echo "drill: $drill_detail"
 psql_base -c "DROP DATABASE migsafe_bench_r1" -c "DROP DATABASE migsafe_bench_r2" -c "DROP DATABASE migsafe_bench_src" >/dev/null

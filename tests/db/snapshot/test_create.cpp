@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <fstream>
 
 using namespace migsafe::snapshot;
 using migsafe::Error;
@@ -332,4 +333,29 @@ TEST_CASE("snapshot::list skips unfinished folders and flags unreadable manifest
         CHECK(e.message().starts_with("snapshot 20000101T000000.000Z-deadbeef has no intact "
                                       "manifest (manifest.json: manifest is not valid JSON"));
     }
+}
+
+TEST_CASE("snapshot::create rejects bad options and unusable stores before dumping")
+{
+    TestDatabase source;
+    TempDir dir;
+    auto file = dir.path() / "a-file";
+    std::ofstream(file) << "x";
+    auto code_of = [&](const std::filesystem::path& store, const CreateOptions& options) {
+        try {
+            create(source.conninfo(), store, options);
+        } catch (const Error& e) {
+            return e.code() + ": " + e.message();
+        }
+        return std::string("created");
+    };
+    CHECK(code_of(dir.path(), {.jobs = 0}) ==
+          "usage-invalid-option: --jobs must be at least 1, got 0");
+    CHECK(code_of(dir.path(), {.compression_level = 20}) ==
+          "usage-invalid-option: compression level must be 1 to 19, got 20");
+    CHECK(code_of(file, {}) ==
+          "store-invalid: snapshot store " + file.string() + " is not a folder");
+    CHECK(code_of(file / "store", {}) ==
+          "io-write-failed: cannot write " + (file / "store").string() + ": Not a directory");
+    CHECK(entries(dir.path()) == std::vector<std::string>{"a-file"});
 }
