@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <future>
 #include <mutex>
+#include <ranges>
 
 namespace migsafe::snapshot {
 namespace {
@@ -64,7 +65,8 @@ std::optional<CreateResult> fresh_snapshot(const std::filesystem::path& store,
                                            std::chrono::milliseconds max_age)
 {
     auto snapshots = list(store);
-    for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it) {
+    for (const auto& info : snapshots | std::views::reverse) {
+        const auto* it = &info;
         if (!it->readable || it->database != database || it->age > max_age) {
             continue;
         }
@@ -160,7 +162,7 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
     args.push_back("--dbname=" + connection.conninfo);
 
     // The scan and pg_dump read the same exported snapshot, at the same time.
-    auto scan = std::async(std::launch::async, [&conninfo, &snapshot_id, &options] {
+    auto scan = std::async(std::launch::async, [&conninfo, &snapshot_id] {
         auto scan_started = Steady::now();
         auto report = integrity::scan(conninfo, {.jobs = 1, .snapshot = snapshot_id});
         return std::make_pair(std::move(report), ms_since(scan_started));

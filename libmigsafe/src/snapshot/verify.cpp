@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <map>
 #include <set>
 #include <sstream>
@@ -31,10 +32,10 @@ struct ManifestCheck {
 ManifestCheck check_manifests(const fs::path& dir)
 {
     ManifestCheck check;
-    std::optional<std::string> texts[2];
-    std::optional<Manifest> parsed[2];
-    const std::string_view names[2] = {detail::k_manifest, detail::k_manifest_copy};
-    for (int i = 0; i < 2; ++i) {
+    std::array<std::optional<std::string>, 2> texts;
+    std::array<std::optional<Manifest>, 2> parsed;
+    const std::array<std::string_view, 2> names = {detail::k_manifest, detail::k_manifest_copy};
+    for (std::size_t i = 0; i < 2; ++i) {
         auto path = dir / names[i];
         if (!fs::exists(path)) {
             check.mismatches.push_back({.kind = "missing-file", .file = std::string(names[i])});
