@@ -8,9 +8,16 @@
 #include <migsafe/snapshot/prune.hpp>
 #include <migsafe/snapshot/store.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 
 namespace migsafe::snapshot {
+
+std::string PruneResult::to_json(int indent) const
+{
+    return nlohmann::json{{"removed", removed}, {"kept", kept}}.dump(indent);
+}
 
 PruneResult prune(const std::filesystem::path& store, const PruneOptions& options)
 {

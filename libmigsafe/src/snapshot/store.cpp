@@ -90,4 +90,27 @@ std::vector<SnapshotInfo> list(const std::filesystem::path& store)
     return out;
 }
 
+std::string list_to_json(const std::vector<SnapshotInfo>& snapshots, int indent)
+{
+    auto out = nlohmann::json::array();
+    for (const auto& info : snapshots) {
+        nlohmann::json drill = nullptr;
+        if (info.last_drill) {
+            drill = {{"at", info.last_drill->at},
+                     {"passed", info.last_drill->passed},
+                     {"rto_ms", info.last_drill->rto_ms}};
+        }
+        out.push_back({{"id", info.id},
+                       {"created_at", info.created_at},
+                       {"age_ms", info.age.count()},
+                       {"size", info.size},
+                       {"stored_size", info.stored_size},
+                       {"database", info.database},
+                       {"verified_level", info.verified_level},
+                       {"readable", info.readable},
+                       {"last_drill", drill}});
+    }
+    return out.dump(indent);
+}
+
 } // namespace migsafe::snapshot

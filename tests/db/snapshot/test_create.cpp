@@ -12,6 +12,7 @@
 #include <migsafe/snapshot/verify.hpp>
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -90,6 +91,10 @@ TEST_CASE("snapshot::create then restore gives a database with an equal integrit
     CHECK(listed[0].size == manifest.total_size());
     CHECK(listed[0].age < std::chrono::minutes(10));
     CHECK_FALSE(listed[0].last_drill);
+    auto json = nlohmann::json::parse(list_to_json(listed));
+    CHECK(json[0]["id"] == manifest.id);
+    CHECK(json[0]["verified_level"] == 2);
+    CHECK(json[0]["last_drill"].is_null());
 }
 
 TEST_CASE("snapshot::restore refuses a non-empty target unless clean")
@@ -234,6 +239,7 @@ TEST_CASE("snapshot::prune keeps the newest verified snapshot")
     auto by_age = prune(dir.path(), {.max_age = std::chrono::milliseconds(1)});
     CHECK(by_age.kept == std::vector<std::string>{ids[0]});
     CHECK(list(dir.path()).size() == 1);
+    CHECK(by_age.to_json(-1) == "{\"kept\":[\"" + ids[0] + "\"],\"removed\":[\"" + ids[2] + "\"]}");
 }
 
 TEST_CASE("snapshot::resolve_id names a missing snapshot with a did-you-mean hint")

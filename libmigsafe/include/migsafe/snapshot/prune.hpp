@@ -23,6 +23,9 @@ struct PruneOptions {
 struct PruneResult {
     std::vector<std::string> removed{}; ///< ids, oldest first
     std::vector<std::string> kept{};    ///< ids, oldest first
+
+    /// JSON object {removed: [...], kept: [...]}.
+    MIGSAFE_API std::string to_json(int indent = 2) const;
 };
 
 /// Removes the snapshots of `store` beyond the newest `keep` or older than `max_age`, but

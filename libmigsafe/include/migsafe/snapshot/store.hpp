@@ -36,6 +36,10 @@ struct SnapshotInfo {
 /// Throws `store-invalid` (`store` missing or not a folder). Cost: reads each manifest.
 MIGSAFE_API std::vector<SnapshotInfo> list(const std::filesystem::path& store);
 
+/// The listing as a JSON array of {id, created_at, age_ms, size, stored_size, database,
+/// verified_level, readable, last_drill: {at, passed, rto_ms} or null}.
+MIGSAFE_API std::string list_to_json(const std::vector<SnapshotInfo>& snapshots, int indent = 2);
+
 /// The snapshot id `id_or_latest` names: itself when it is a complete snapshot, or the
 /// newest complete one for `latest`. Throws `store-invalid`, `snapshot-not-found` (with
 /// a "did you mean" hint when a close id exists).
