@@ -14,6 +14,7 @@
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/interrupt.hpp>
 #include <migsafe/platform/process.hpp>
 #include <migsafe/snapshot/create.hpp>
 #include <migsafe/snapshot/store.hpp>
@@ -222,10 +223,16 @@ CreateResult create(const std::string& conninfo, const std::filesystem::path& st
     auto id = detail::new_id(detail::Clock::now(), redact_conninfo(conninfo));
     auto temp = store / (std::string(detail::k_temp_prefix) + id);
     platform::make_private_dir(temp);
+    // On SIGINT/SIGTERM (when the host installed migsafe::interrupt) the unfinished folder goes.
+    interrupt::Cleanup cleanup("remove the unfinished snapshot " + temp.string(), [temp] {
+        std::error_code ec;
+        std::filesystem::remove_all(temp, ec);
+    });
     try {
         auto manifest = build(conninfo, temp, id, binaries, options);
         auto final_path = store / id;
         std::filesystem::rename(temp, final_path);
+        cleanup.release();
         platform::sync_dir(store);
         migsafe::detail::log_info("snapshot {}: {} files, {} bytes stored", id,
                                   manifest.files.size(), manifest.total_stored_size());

@@ -22,6 +22,10 @@ WorkDir::WorkDir(const std::filesystem::path& parent, const char* purpose)
             {.file = base.string()});
     }
     m_path = pattern;
+    m_cleanup = interrupt::Cleanup("remove the scratch folder " + m_path.string(), [path = m_path] {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    });
 }
 
 WorkDir::~WorkDir()

@@ -1,5 +1,8 @@
 #pragma once
-// Private: a scratch folder (0700) removed when it goes out of scope.
+// Private: a scratch folder (0700) removed when it goes out of scope, or on SIGINT/SIGTERM
+// when the host installed migsafe::interrupt.
+
+#include <migsafe/platform/interrupt.hpp>
 
 #include <filesystem>
 
@@ -18,6 +21,7 @@ public:
 
 private:
     std::filesystem::path m_path;
+    interrupt::Cleanup m_cleanup; ///< removes the folder on SIGINT/SIGTERM too
 };
 
 } // namespace migsafe::snapshot::detail
