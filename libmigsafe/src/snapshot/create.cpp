@@ -21,9 +21,12 @@
 #include <migsafe/snapshot/verify.hpp>
 
 #include <algorithm>
+#include <condition_variable>
 #include <future>
 #include <mutex>
 #include <ranges>
+#include <stop_token>
+#include <thread>
 
 namespace migsafe::snapshot {
 namespace {
@@ -127,6 +130,42 @@ std::vector<ManifestFile> compress_all(const std::filesystem::path& raw,
     return files;
 }
 
+/// Bytes written so far into the staging folder (pg_dump's progress).
+std::uint64_t folder_bytes(const std::filesystem::path& dir)
+{
+    std::uint64_t total = 0;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        std::error_code size_ec;
+        auto size = entry.file_size(size_ec);
+        total += size_ec ? 0 : size;
+    }
+    return total;
+}
+
+/// Reports pg_dump's progress (bytes in the staging folder) every 250 ms until stopped.
+std::jthread watch_dump(const std::filesystem::path& raw, const CreateOptions& options,
+                        Steady::time_point started)
+{
+    if (!options.progress) {
+        return {};
+    }
+    return std::jthread([raw, &options, started](const std::stop_token& stop) {
+        std::mutex mutex;
+        std::condition_variable_any wake;
+        std::unique_lock lock(mutex);
+        for (;;) {
+            wake.wait_for(lock, stop, std::chrono::milliseconds(250), [] { return false; });
+            if (stop.stop_requested()) {
+                return;
+            }
+            options.progress({.step = "dump",
+                              .bytes_done = folder_bytes(raw),
+                              .elapsed = std::chrono::milliseconds(ms_since(started))});
+        }
+    });
+}
+
 /// Dumps and scans in one exported snapshot, compresses, writes the manifests into `temp`.
 Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
                const std::string& id, const platform::PgBinaries& binaries,
@@ -172,6 +211,7 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
         auto dump_started = Steady::now();
         migsafe::detail::log_info("snapshot {}: pg_dump of {} ({} jobs)", id, facts.database,
                                   options.jobs);
+        auto watcher = watch_dump(raw, options, started);
         platform::run_process({.program = binaries.program("pg_dump").string(),
                                .args = args,
                                .env = connection.env,
@@ -189,7 +229,9 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
     manifest.scan_ms = scan_ms;
     holder.reset(); // ends the exporting transaction
     if (options.progress) {
-        options.progress({.step = "dump", .elapsed = std::chrono::milliseconds(ms_since(started))});
+        options.progress({.step = "dump",
+                          .bytes_done = folder_bytes(raw),
+                          .elapsed = std::chrono::milliseconds(ms_since(started))});
     }
 
     auto data = temp / detail::k_data_dir;

@@ -127,7 +127,14 @@ TEST_CASE("snapshot::create with if_older_than reuses a fresh verified snapshot"
     auto session = source.connect();
     fill_source(session, 50);
     TempDir dir;
-    auto first = create(source.conninfo(), dir.path());
+    std::vector<CreateProgress> seen;
+    auto first = create(source.conninfo(), dir.path(),
+                        {.progress = [&seen](const CreateProgress& p) { seen.push_back(p); }});
+    REQUIRE(seen.size() >= 2);
+    CHECK(seen.front().step == "dump");
+    CHECK(seen.back().step == "compress");
+    CHECK(seen.back().bytes_done == seen.back().bytes_total);
+    CHECK(seen.back().bytes_done == first.manifest.total_size());
     auto second = create(source.conninfo(), dir.path(), {.if_older_than = std::chrono::hours(24)});
     CHECK(second.reused);
     CHECK(second.manifest.id == first.manifest.id);

@@ -14,10 +14,10 @@ namespace migsafe::snapshot {
 
 /// How far `create` has come; passed to `CreateOptions::progress`.
 struct CreateProgress {
-    std::string step{};            ///< `dump`, `compress`
-    std::uint64_t bytes_done = 0;  ///< content bytes compressed so far
-    std::uint64_t bytes_total = 0; ///< content bytes to compress (0 while dumping)
-    std::chrono::milliseconds elapsed{0};
+    std::string step{};                   ///< `dump` (every 250 ms and at the end), `compress`
+    std::uint64_t bytes_done = 0;         ///< dump: bytes pg_dump wrote; compress: bytes compressed
+    std::uint64_t bytes_total = 0;        ///< compress: content bytes to compress (dump: 0)
+    std::chrono::milliseconds elapsed{0}; ///< since `create` started
 };
 
 /// How to take a snapshot. Fill it with designated initializers.
