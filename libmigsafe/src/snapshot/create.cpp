@@ -24,7 +24,6 @@
 #include <condition_variable>
 #include <future>
 #include <mutex>
-#include <ranges>
 #include <stop_token>
 #include <thread>
 
@@ -69,8 +68,9 @@ std::optional<CreateResult> fresh_snapshot(const std::filesystem::path& store,
                                            std::chrono::milliseconds max_age)
 {
     auto snapshots = list(store);
-    for (const auto& info : snapshots | std::views::reverse) {
-        const auto* it = &info;
+    // Newest first. (An index loop: clang-tidy 14 cannot parse GCC 12's std::views.)
+    for (std::size_t i = snapshots.size(); i-- > 0;) {
+        const auto* it = &snapshots[i];
         if (!it->readable || it->database != database || it->age > max_age) {
             continue;
         }
