@@ -33,6 +33,13 @@
 #include <migsafe/platform/process.hpp>
 #include <migsafe/platform/session.hpp>
 #include <migsafe/platform/transaction.hpp>
+#include <migsafe/snapshot/create.hpp>
+#include <migsafe/snapshot/manifest.hpp>
+#include <migsafe/snapshot/prune.hpp>
+#include <migsafe/snapshot/restore.hpp>
+#include <migsafe/snapshot/store.hpp>
+#include <migsafe/snapshot/verify.hpp>
 #include <migsafe/trace/trace.hpp>
 #include <migsafe/version.hpp>
 #include <migsafe/workflow/demo.hpp>
+#include <migsafe/workflow/drill.hpp>

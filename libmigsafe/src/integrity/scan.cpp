@@ -276,9 +276,9 @@ IntegrityReport scan(const std::string& conninfo, const ScanOptions& options)
                     "--jobs must be at least 1, got " + std::to_string(options.jobs),
                     {.object = "--jobs"});
     }
-    auto leader = detail::open_read_session(conninfo, std::nullopt);
-    std::optional<std::string> snapshot;
-    if (options.jobs > 1) {
+    auto leader = detail::open_read_session(conninfo, options.snapshot);
+    std::optional<std::string> snapshot = options.snapshot;
+    if (options.jobs > 1 && !snapshot) {
         snapshot = catalog::export_snapshot(leader);
     }
     auto facts = catalog::server_facts(leader);

@@ -108,6 +108,26 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
      "an external program ran longer than its time limit and was killed",
      "check that the program is not waiting for input or a lock; raise the time limit"},
 
+    // ---- snapshots, restores and drills
+    {"restore-failed", partial, k_uncertain, k_retry,
+     "pg_restore failed part-way: the target database holds part of the snapshot",
+     "read pg_restore's message, then restore again with --clean or into an empty database"},
+    {"restore-target-not-empty", input, k_unchanged, k_final,
+     "the restore target database already holds objects",
+     "restore into an empty database, or pass --clean to replace the snapshot's objects"},
+    {"snapshot-corrupt", input, k_unchanged, k_final,
+     "a snapshot's manifest or files do not match their checksums",
+     "run `migsafe snapshot verify` for every mismatch, and use another snapshot"},
+    {"snapshot-not-found", input, k_unchanged, k_final,
+     "no complete snapshot with this id is in the store",
+     "run `migsafe snapshot list --store DIR` to see the snapshots"},
+    {"snapshot-schema-newer", input, k_unchanged, k_final,
+     "a snapshot manifest was written by a newer migsafe",
+     "use a migsafe at least as new as the one that took the snapshot"},
+    {"store-invalid", input, k_unchanged, k_final,
+     "the snapshot store is not a folder migsafe can use",
+     "pass --store a folder (it is created if missing) writable by this user"},
+
     // ---- internal
     {"internal-assertion", internal, k_uncertain, k_final, "an internal check failed",
      "this is a bug in migsafe: please report it with the command and its output"},

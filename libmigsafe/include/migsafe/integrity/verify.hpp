@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,11 @@ struct ScanOptions {
     /// Called now and then (at least after each table) from a worker thread, never
     /// concurrently. Must not throw.
     std::function<void(const ScanProgress&)> progress{};
+    /// A snapshot exported by another open transaction (`pg_export_snapshot()`): every
+    /// session of the scan adopts it, so the report describes exactly what that
+    /// transaction sees (the snapshot engine pairs it with `pg_dump --snapshot`). The
+    /// exporting transaction must stay open until `scan` returns. Empty: take a new one.
+    std::optional<std::string> snapshot{};
 };
 
 /// Reads every table in scope in one REPEATABLE READ snapshot (shared by `jobs` sessions

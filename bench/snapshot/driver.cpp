@@ -1,0 +1,60 @@
+// A tiny driver for bench/snapshot/run.sh: takes a snapshot or runs a drill and prints one
+// line with the figures.
+//   migsafe-snapshot-bench create CONNINFO STORE [--jobs N]
+//   migsafe-snapshot-bench drill STORE TARGET_CONNINFO [--jobs N]
+#include <migsafe/platform/error.hpp>
+#include <migsafe/snapshot/create.hpp>
+#include <migsafe/workflow/drill.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+int run(const std::string& command, const std::string& first, const std::string& second, int jobs)
+{
+    auto start = std::chrono::steady_clock::now();
+    if (command == "create") {
+        auto result = migsafe::snapshot::create(first, second, {.jobs = jobs});
+        std::printf("seconds=%.3f stored_bytes=%llu content_bytes=%llu dump_ms=%lld scan_ms=%lld\n",
+                    seconds_since(start),
+                    static_cast<unsigned long long>(result.manifest.total_stored_size()),
+                    static_cast<unsigned long long>(result.manifest.total_size()),
+                    static_cast<long long>(result.manifest.dump_ms),
+                    static_cast<long long>(result.manifest.scan_ms));
+        return 0;
+    }
+    auto record = migsafe::workflow::drill(first, "latest", {.target = second, .jobs = jobs});
+    std::printf("seconds=%.3f passed=%d restore_ms=%lld verify_ms=%lld\n", seconds_since(start),
+                record.passed ? 1 : 0, static_cast<long long>(record.restore_ms),
+                static_cast<long long>(record.verify_ms));
+    return record.passed ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (argc < 4 || (std::string(argv[1]) != "create" && std::string(argv[1]) != "drill")) {
+        std::cerr << "usage: migsafe-snapshot-bench create CONNINFO STORE [--jobs N]\n"
+                     "       migsafe-snapshot-bench drill STORE TARGET [--jobs N]\n";
+        return 2;
+    }
+    int jobs = 1;
+    if (argc >= 6 && std::string(argv[4]) == "--jobs") {
+        jobs = std::stoi(argv[5]);
+    }
+    try {
+        return run(argv[1], argv[2], argv[3], jobs);
+    } catch (const migsafe::Error& e) {
+        std::cerr << e.code() << ": " << e.what() << "\n";
+        return 1;
+    }
+}

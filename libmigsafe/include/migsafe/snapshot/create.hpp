@@ -1,0 +1,62 @@
+#pragma once
+
+#include <migsafe/export.hpp>
+#include <migsafe/platform/pg_binaries.hpp>
+#include <migsafe/snapshot/manifest.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace migsafe::snapshot {
+
+/// How far `create` has come; passed to `CreateOptions::progress`.
+struct CreateProgress {
+    std::string step{};                   ///< `dump` (every 250 ms and at the end), `compress`
+    std::uint64_t bytes_done = 0;         ///< dump: bytes pg_dump wrote; compress: bytes compressed
+    std::uint64_t bytes_total = 0;        ///< compress: content bytes to compress (dump: 0)
+    std::chrono::milliseconds elapsed{0}; ///< since `create` started
+};
+
+/// How to take a snapshot. Fill it with designated initializers.
+struct CreateOptions {
+    /// Reuse the newest snapshot of this database younger than this, if it passes a
+    /// level-1 verify now. Zero: always take a new one.
+    std::chrono::milliseconds if_older_than{0};
+    /// Parallel pg_dump jobs and compression threads (at least 1).
+    int jobs = 1;
+    /// zstd level (1-19).
+    int compression_level = 3;
+    /// Kill pg_dump after this long; zero: no limit.
+    std::chrono::milliseconds dump_timeout{0};
+    /// The PostgreSQL programs; nullopt looks for pg_dump and pg_restore.
+    std::optional<platform::PgBinaries> binaries{};
+    /// Called after each step and file, from a worker thread, never concurrently. Must not
+    /// throw.
+    std::function<void(const CreateProgress&)> progress{};
+};
+
+/// What `create` did.
+struct CreateResult {
+    Manifest manifest{};          ///< the new (or reused) snapshot's manifest
+    bool reused = false;          ///< an existing snapshot was fresh enough
+    std::filesystem::path path{}; ///< the snapshot folder
+};
+
+/// Dumps the database `conninfo` names into a new snapshot folder of `store` (created
+/// 0700 if missing). One transaction exports a snapshot; `pg_dump --format=directory
+/// --compress=0 --snapshot=ID` and an integrity scan both read it, so the manifest's
+/// report describes exactly the dumped data. Each dumped file is then compressed with zstd
+/// and hashed (XXH3-128 of content and of stored bytes) in one read. The folder is built
+/// as `.tmp-<id>` and renamed once both manifests are fsynced: a failure (pg_dump error,
+/// timeout, disk full) leaves no complete snapshot, and the partial folder is removed.
+/// Throws `store-invalid`, `binary-not-found`, `db-connect-failed`, `process-failed`
+/// (pg_dump failed), `process-timeout`, `io-write-failed`, `usage-invalid-option`.
+/// Cost: one pg_dump plus one full scan (run concurrently), and the dump written twice
+/// (raw, then compressed).
+MIGSAFE_API CreateResult create(const std::string& conninfo, const std::filesystem::path& store,
+                                const CreateOptions& options = {});
+
+} // namespace migsafe::snapshot

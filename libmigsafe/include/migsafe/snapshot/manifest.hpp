@@ -1,0 +1,69 @@
+#pragma once
+
+#include <migsafe/export.hpp>
+#include <migsafe/integrity/report.hpp>
+#include <migsafe/platform/hash.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+/// Snapshots: pg_dump archives in a store, with checksummed manifests (docs/snapshot.md).
+namespace migsafe::snapshot {
+
+/// One archive file of a snapshot, as stored (zstd-compressed) in `data/`.
+struct ManifestFile {
+    std::string name{};              ///< pg_dump's file name, e.g. `toc.dat`, `3345.dat`
+    std::string stored_name{};       ///< the stored file, relative to the snapshot folder
+    std::uint64_t size = 0;          ///< bytes of the content (as pg_dump wrote it)
+    std::uint64_t stored_size = 0;   ///< bytes of the stored (compressed) file
+    std::string compression{"zstd"}; ///< `zstd` (one frame)
+    Hash128 content_hash{};          ///< XXH3-128 of the content
+    Hash128 stored_hash{};           ///< XXH3-128 of the stored file
+
+    friend bool operator==(const ManifestFile&, const ManifestFile&) = default;
+};
+
+/// The database a snapshot was taken from.
+struct SourceInfo {
+    std::string database{};          ///< current_database()
+    std::string server_version{};    ///< e.g. `15.18`
+    std::string system_identifier{}; ///< pg_control_system(), empty when not readable
+    std::string conninfo{};          ///< the connection string, password masked
+
+    friend bool operator==(const SourceInfo&, const SourceInfo&) = default;
+};
+
+/// What a snapshot holds. Its JSON form is written twice (`manifest.json`,
+/// `manifest.copy.json`) and carries its own XXH3-128 (`manifest_hash`).
+struct Manifest {
+    /// The version of the JSON form this library writes.
+    static constexpr int k_schema_version = 1;
+
+    int schema_version = k_schema_version;
+    std::string id{};                        ///< `20261129T061500.123Z-1a2b3c4d`
+    std::string created_at{};                ///< RFC 3339 UTC, when the dump started
+    SourceInfo source{};                     ///< where it came from
+    std::string pg_dump_version{};           ///< `pg_dump --version` output, trimmed
+    std::vector<std::string> pg_dump_args{}; ///< arguments, conninfo masked
+    std::string format{"directory"};         ///< pg_dump's archive format
+    std::vector<ManifestFile> files{};       ///< sorted by name
+    integrity::IntegrityReport integrity{};  ///< the source, read in the dump's snapshot
+    std::int64_t dump_ms = 0;                ///< wall time of pg_dump
+    std::int64_t scan_ms = 0;                ///< wall time of the integrity scan
+
+    friend bool operator==(const Manifest&, const Manifest&) = default;
+
+    /// Total content bytes and total stored bytes of `files`.
+    MIGSAFE_API std::uint64_t total_size() const;
+    MIGSAFE_API std::uint64_t total_stored_size() const;
+
+    /// The JSON form, with `manifest_hash` set (pretty-printed, 2 spaces).
+    MIGSAFE_API std::string to_json() const;
+    /// Reads the JSON form and checks its `manifest_hash`. Throws `snapshot-corrupt`
+    /// (malformed JSON, a missing field, a wrong self-hash) or `snapshot-schema-newer`.
+    MIGSAFE_API static Manifest from_json(std::string_view text);
+};
+
+} // namespace migsafe::snapshot

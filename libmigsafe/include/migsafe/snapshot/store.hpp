@@ -1,0 +1,53 @@
+#pragma once
+
+#include <migsafe/export.hpp>
+#include <migsafe/snapshot/manifest.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace migsafe::snapshot {
+
+/// The last recorded drill of a snapshot (from the store's `drills.jsonl`).
+struct DrillSummary {
+    std::string at{};        ///< RFC 3339 UTC
+    bool passed = false;     ///< the restored database matched the manifest
+    std::int64_t rto_ms = 0; ///< restore + verify wall time
+};
+
+/// One complete snapshot of a store, as `list` sees it.
+struct SnapshotInfo {
+    std::string id{};                         ///< the folder name
+    std::string created_at{};                 ///< RFC 3339 UTC
+    std::chrono::milliseconds age{0};         ///< now - created_at
+    std::uint64_t size = 0;                   ///< content bytes
+    std::uint64_t stored_size = 0;            ///< bytes on disk (compressed)
+    std::string database{};                   ///< the source database
+    int verified_level = 0;                   ///< best passing verify level recorded (0: none)
+    std::optional<DrillSummary> last_drill{}; ///< newest drill record, if any
+    bool readable = true;                     ///< false: the manifest could not be read
+};
+
+/// The complete snapshots of `store`, oldest first. Folders without a readable manifest
+/// are listed with `readable` false; unfinished ones (`.tmp-*`) are not listed.
+/// Throws `store-invalid` (`store` missing or not a folder). Cost: reads each manifest.
+MIGSAFE_API std::vector<SnapshotInfo> list(const std::filesystem::path& store);
+
+/// The listing as a JSON array of {id, created_at, age_ms, size, stored_size, database,
+/// verified_level, readable, last_drill: {at, passed, rto_ms} or null}.
+MIGSAFE_API std::string list_to_json(const std::vector<SnapshotInfo>& snapshots, int indent = 2);
+
+/// The snapshot id `id_or_latest` names: itself when it is a complete snapshot, or the
+/// newest complete one for `latest`. Throws `store-invalid`, `snapshot-not-found` (with
+/// a "did you mean" hint when a close id exists).
+MIGSAFE_API std::string resolve_id(const std::filesystem::path& store,
+                                   const std::string& id_or_latest);
+
+/// Reads the manifest of snapshot `id` (either copy, whichever is intact). Throws
+/// `snapshot-not-found`, `snapshot-corrupt` (neither copy is intact).
+MIGSAFE_API Manifest read_manifest(const std::filesystem::path& store, const std::string& id);
+
+} // namespace migsafe::snapshot

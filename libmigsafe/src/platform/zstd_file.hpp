@@ -1,0 +1,43 @@
+#pragma once
+// Private: files compressed with zstd and hashed with XXH3-128 in the same read, the
+// snapshot store's storage format. Every failure becomes a migsafe::Error.
+
+#include <migsafe/platform/hash.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace migsafe::platform {
+
+/// Sizes and hashes of one file, raw and compressed.
+struct FileDigest {
+    std::uint64_t size = 0;        ///< content bytes
+    std::uint64_t stored_size = 0; ///< compressed bytes
+    Hash128 content_hash{};
+    Hash128 stored_hash{};
+};
+
+/// Compresses `source` into `target` (created 0600, fsynced) as one zstd frame at `level`,
+/// hashing both sides on the way. Throws `io-read-failed`, `io-write-failed` (disk full
+/// included).
+FileDigest compress_file(const std::filesystem::path& source, const std::filesystem::path& target,
+                         int level);
+
+/// What reading a stored file found.
+struct StoredRead {
+    FileDigest digest{}; ///< the sizes and hashes seen (content ones: as far as read)
+    std::optional<std::string> error{}; ///< why the zstd stream is not valid, if it is not
+};
+
+/// Reads the stored file `source`, hashing it and decompressing it (into `target` when
+/// given, created 0600). A malformed or truncated zstd stream is reported in `error`,
+/// not thrown. Throws `io-read-failed`, `io-write-failed`.
+StoredRead read_stored_file(const std::filesystem::path& source,
+                            const std::optional<std::filesystem::path>& target);
+
+/// XXH3-128 and size of a whole file. Throws `io-read-failed`.
+std::pair<Hash128, std::uint64_t> hash_file(const std::filesystem::path& path);
+
+} // namespace migsafe::platform

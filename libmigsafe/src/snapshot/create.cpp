@@ -1,0 +1,300 @@
+// Taking a snapshot. Archive layout: pg_dump's directory format without compression,
+// written to a staging folder, then every file compressed with zstd and hashed (content
+// and stored bytes) in one read, and the raw file removed. The directory format is the one
+// pg_restore restores in parallel (--jobs) and pg_dump writes in parallel; compressing it
+// ourselves gives zstd (PG 15's pg_dump only has gzip) and per-file hashes.
+#include "platform/catalog/snapshot_queries.hpp"
+#include "platform/logging.hpp"
+#include "platform/pg_program_conninfo.hpp"
+#include "platform/private_file.hpp"
+#include "platform/zstd_file.hpp"
+#include "snapshot/layout.hpp"
+#include "snapshot/parallel.hpp"
+
+#include <migsafe/integrity/verify.hpp>
+#include <migsafe/platform/conninfo.hpp>
+#include <migsafe/platform/error.hpp>
+#include <migsafe/platform/interrupt.hpp>
+#include <migsafe/platform/process.hpp>
+#include <migsafe/snapshot/create.hpp>
+#include <migsafe/snapshot/store.hpp>
+#include <migsafe/snapshot/verify.hpp>
+
+#include <algorithm>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <stop_token>
+#include <thread>
+
+namespace migsafe::snapshot {
+namespace {
+
+namespace catalog = platform::catalog;
+using Steady = std::chrono::steady_clock;
+
+std::int64_t ms_since(Steady::time_point start)
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - start).count();
+}
+
+void check_options(const CreateOptions& options)
+{
+    if (options.jobs < 1) {
+        throw Error("usage-invalid-option",
+                    fmt::format("--jobs must be at least 1, got {}", options.jobs),
+                    {.object = "--jobs"});
+    }
+    if (options.compression_level < 1 || options.compression_level > 19) {
+        throw Error(
+            "usage-invalid-option",
+            fmt::format("compression level must be 1 to 19, got {}", options.compression_level),
+            {.object = "compression_level"});
+    }
+}
+
+void prepare_store(const std::filesystem::path& store)
+{
+    std::error_code ec;
+    if (std::filesystem::exists(store, ec) && !std::filesystem::is_directory(store, ec)) {
+        detail::check_store(store); // throws store-invalid
+    }
+    platform::make_private_dir(store);
+}
+
+/// The newest snapshot of the same database younger than `max_age` that verifies now.
+std::optional<CreateResult> fresh_snapshot(const std::filesystem::path& store,
+                                           const std::string& database,
+                                           std::chrono::milliseconds max_age)
+{
+    auto snapshots = list(store);
+    // Newest first. (An index loop: clang-tidy 14 cannot parse GCC 12's std::views.)
+    for (std::size_t i = snapshots.size(); i-- > 0;) {
+        const auto* it = &snapshots[i];
+        if (!it->readable || it->database != database || it->age > max_age) {
+            continue;
+        }
+        if (verify(store, it->id, {.level = 1}).passed()) {
+            migsafe::detail::log_info("snapshot: reusing {} ({} ms old)", it->id, it->age.count());
+            return CreateResult{
+                .manifest = read_manifest(store, it->id), .reused = true, .path = store / it->id};
+        }
+        migsafe::detail::log_warn("snapshot: {} is fresh but fails verification; taking a new one",
+                                  it->id);
+    }
+    return std::nullopt;
+}
+
+std::string trimmed(std::string text)
+{
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+        text.pop_back();
+    }
+    return text;
+}
+
+/// Compresses every file of `raw` into `data`, `jobs` at a time, removing each raw file.
+std::vector<ManifestFile> compress_all(const std::filesystem::path& raw,
+                                       const std::filesystem::path& data,
+                                       const CreateOptions& options, Steady::time_point started)
+{
+    std::vector<std::pair<std::string, std::uint64_t>> names;
+    for (const auto& entry : std::filesystem::directory_iterator(raw)) {
+        names.emplace_back(entry.path().filename().string(), entry.file_size());
+    }
+    std::sort(names.begin(), names.end());
+    CreateProgress progress{.step = "compress"};
+    for (const auto& [name, size] : names) {
+        progress.bytes_total += size;
+    }
+    std::vector<ManifestFile> files(names.size());
+    std::mutex mutex;
+    detail::parallel_for(names.size(), options.jobs, [&](std::size_t i) {
+        const auto& name = names[i].first;
+        auto digest =
+            platform::compress_file(raw / name, data / (name + ".zst"), options.compression_level);
+        std::filesystem::remove(raw / name);
+        files[i] = {.name = name,
+                    .stored_name = fmt::format("{}/{}.zst", detail::k_data_dir, name),
+                    .size = digest.size,
+                    .stored_size = digest.stored_size,
+                    .content_hash = digest.content_hash,
+                    .stored_hash = digest.stored_hash};
+        std::lock_guard lock(mutex);
+        progress.bytes_done += digest.size;
+        progress.elapsed = std::chrono::milliseconds(ms_since(started));
+        if (options.progress) {
+            options.progress(progress);
+        }
+    });
+    return files;
+}
+
+/// Bytes written so far into the staging folder (pg_dump's progress).
+std::uint64_t folder_bytes(const std::filesystem::path& dir)
+{
+    std::uint64_t total = 0;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        std::error_code size_ec;
+        auto size = entry.file_size(size_ec);
+        total += size_ec ? 0 : size;
+    }
+    return total;
+}
+
+/// Reports pg_dump's progress (bytes in the staging folder) every 250 ms until stopped.
+std::jthread watch_dump(const std::filesystem::path& raw, const CreateOptions& options,
+                        Steady::time_point started)
+{
+    if (!options.progress) {
+        return {};
+    }
+    return std::jthread([raw, &options, started](const std::stop_token& stop) {
+        std::mutex mutex;
+        std::condition_variable_any wake;
+        std::unique_lock lock(mutex);
+        for (;;) {
+            wake.wait_for(lock, stop, std::chrono::milliseconds(250), [] { return false; });
+            if (stop.stop_requested()) {
+                return;
+            }
+            options.progress({.step = "dump",
+                              .bytes_done = folder_bytes(raw),
+                              .elapsed = std::chrono::milliseconds(ms_since(started))});
+        }
+    });
+}
+
+/// Dumps and scans in one exported snapshot, compresses, writes the manifests into `temp`.
+Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
+               const std::string& id, const platform::PgBinaries& binaries,
+               const CreateOptions& options)
+{
+    auto started = Steady::now();
+    Manifest manifest{.id = id, .created_at = detail::rfc3339(detail::Clock::now())};
+    manifest.pg_dump_version =
+        trimmed(platform::run_process({.program = binaries.program("pg_dump").string(),
+                                       .args = {"--version"},
+                                       .timeout = std::chrono::seconds(30)})
+                    .out);
+
+    std::optional<catalog::PgConnection> holder =
+        catalog::PgConnection::connect(conninfo, "migsafe snapshot");
+    auto facts = catalog::source_facts(*holder);
+    manifest.source = {.database = facts.database,
+                       .server_version = facts.server_version,
+                       .system_identifier = facts.system_identifier,
+                       .conninfo = redact_conninfo(conninfo)};
+    auto snapshot_id = catalog::hold_exported_snapshot(*holder);
+
+    auto raw = temp / "raw";
+    std::vector<std::string> args = {"--format=directory",
+                                     "--compress=0",
+                                     "--no-sync",
+                                     fmt::format("--jobs={}", options.jobs),
+                                     "--snapshot=" + snapshot_id,
+                                     "--file=" + raw.string()};
+    manifest.pg_dump_args = args;
+    manifest.pg_dump_args.back() = "--file=raw";
+    manifest.pg_dump_args.push_back("--dbname=" + manifest.source.conninfo);
+    auto connection = platform::program_connection(conninfo);
+    args.push_back("--dbname=" + connection.conninfo);
+
+    // The scan and pg_dump read the same exported snapshot, at the same time.
+    auto scan = std::async(std::launch::async, [&conninfo, &snapshot_id] {
+        auto scan_started = Steady::now();
+        auto report = integrity::scan(conninfo, {.jobs = 1, .snapshot = snapshot_id});
+        return std::make_pair(std::move(report), ms_since(scan_started));
+    });
+    try {
+        auto dump_started = Steady::now();
+        migsafe::detail::log_info("snapshot {}: pg_dump of {} ({} jobs)", id, facts.database,
+                                  options.jobs);
+        auto watcher = watch_dump(raw, options, started);
+        platform::run_process({.program = binaries.program("pg_dump").string(),
+                               .args = args,
+                               .env = connection.env,
+                               .timeout = options.dump_timeout});
+        manifest.dump_ms = ms_since(dump_started);
+    } catch (...) {
+        try {
+            scan.get();
+        } catch (...) { // the dump's error is the one reported
+        }
+        throw;
+    }
+    auto [report, scan_ms] = scan.get();
+    manifest.integrity = std::move(report);
+    manifest.scan_ms = scan_ms;
+    holder.reset(); // ends the exporting transaction
+    if (options.progress) {
+        options.progress({.step = "dump",
+                          .bytes_done = folder_bytes(raw),
+                          .elapsed = std::chrono::milliseconds(ms_since(started))});
+    }
+
+    auto data = temp / detail::k_data_dir;
+    platform::make_private_dir(data);
+    manifest.files = compress_all(raw, data, options, started);
+    std::filesystem::remove_all(raw);
+    platform::sync_dir(data);
+    auto text = manifest.to_json();
+    platform::write_file_durably(temp / detail::k_manifest, text);
+    platform::write_file_durably(temp / detail::k_manifest_copy, text);
+    return manifest;
+}
+
+} // namespace
+
+CreateResult create(const std::string& conninfo, const std::filesystem::path& store,
+                    const CreateOptions& options)
+{
+    check_options(options);
+    prepare_store(store);
+    auto binaries = options.binaries
+                        ? *options.binaries
+                        : platform::find_pg_binaries({.required = {"pg_dump", "pg_restore"}});
+    if (options.if_older_than.count() > 0) {
+        auto probe = catalog::PgConnection::connect(conninfo, "migsafe snapshot");
+        auto database = catalog::source_facts(probe).database;
+        if (auto reused = fresh_snapshot(store, database, options.if_older_than)) {
+            return *reused;
+        }
+    }
+    auto id = detail::new_id(detail::Clock::now(), redact_conninfo(conninfo));
+    auto temp = store / (std::string(detail::k_temp_prefix) + id);
+    platform::make_private_dir(temp);
+    // On SIGINT/SIGTERM (when the host installed migsafe::interrupt) the unfinished folder goes.
+    interrupt::Cleanup cleanup("remove the unfinished snapshot " + temp.string(), [temp] {
+        std::error_code ec;
+        std::filesystem::remove_all(temp, ec);
+    });
+    try {
+        auto manifest = build(conninfo, temp, id, binaries, options);
+        auto final_path = store / id;
+        std::filesystem::rename(temp, final_path);
+        cleanup.release();
+        platform::sync_dir(store);
+        migsafe::detail::log_info("snapshot {}: {} files, {} bytes stored", id,
+                                  manifest.files.size(), manifest.total_stored_size());
+        return {.manifest = std::move(manifest), .path = final_path};
+    } catch (...) {
+        std::error_code ec;
+        std::filesystem::remove_all(temp, ec);
+        if (ec) {
+            migsafe::detail::log_warn("snapshot {}: could not remove the partial folder {}: {}", id,
+                                      temp.string(), ec.message());
+        }
+        try {
+            throw;
+        } catch (const std::filesystem::filesystem_error& e) {
+            throw Error(
+                "io-write-failed",
+                fmt::format("snapshot {}: {}: {}", id, e.path1().string(), e.code().message()),
+                {.file = e.path1().string()});
+        }
+    }
+}
+
+} // namespace migsafe::snapshot

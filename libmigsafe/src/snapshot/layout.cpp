@@ -1,0 +1,147 @@
+#include "snapshot/layout.hpp"
+
+#include "platform/private_file.hpp"
+
+#include <migsafe/platform/error.hpp>
+#include <migsafe/platform/hash.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <functional>
+
+namespace migsafe::snapshot::detail {
+
+void check_store(const std::filesystem::path& store)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_directory(store, ec)) {
+        throw Error("store-invalid",
+                    fmt::format("snapshot store {} is not a folder", store.string()),
+                    {.object = "--store"});
+    }
+}
+
+std::vector<std::string> snapshot_ids(const std::filesystem::path& store)
+{
+    check_store(store);
+    std::vector<std::string> ids;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(store, ec)) {
+        auto name = entry.path().filename().string();
+        if (name.starts_with('.') || !entry.is_directory()) {
+            continue;
+        }
+        if (std::filesystem::exists(entry.path() / k_manifest) ||
+            std::filesystem::exists(entry.path() / k_manifest_copy)) {
+            ids.push_back(name);
+        }
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+std::string rfc3339(Clock::time_point when)
+{
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch());
+    std::time_t seconds = std::chrono::duration_cast<std::chrono::seconds>(ms).count();
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900,
+                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                       ms.count() % 1000);
+}
+
+std::optional<Clock::time_point> parse_rfc3339(std::string_view text)
+{
+    std::tm tm{};
+    int millis = 0;
+    std::string copy(text);
+    int year = 0;
+    int month = 0;
+    if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &year, &month, &tm.tm_mday,
+                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &millis) < 6) {
+        return std::nullopt;
+    }
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    return Clock::from_time_t(timegm(&tm)) + std::chrono::milliseconds(millis);
+}
+
+std::string new_id(Clock::time_point when, std::string_view seed)
+{
+    std::time_t seconds = Clock::to_time_t(when);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count() %
+        1000;
+    auto hash = xxh3_128(fmt::format("{}|{}|{}", seed, when.time_since_epoch().count(), getpid()));
+    return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}.{:03}Z-{}", tm.tm_year + 1900,
+                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis,
+                       hash.to_hex().substr(0, 8));
+}
+
+namespace {
+
+void each_line(const std::filesystem::path& path,
+               const std::function<void(const nlohmann::json&, const std::string&)>& on_line)
+{
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        auto j = nlohmann::json::parse(line, nullptr, false);
+        if (!j.is_discarded() && j.is_object()) { // a torn last line is skipped
+            on_line(j, line);
+        }
+    }
+}
+
+void raise(Records& records, const std::string& id, int level)
+{
+    for (auto& [known, best] : records.verified) {
+        if (known == id) {
+            best = std::max(best, level);
+            return;
+        }
+    }
+    records.verified.emplace_back(id, level);
+}
+
+} // namespace
+
+Records read_records(const std::filesystem::path& store)
+{
+    Records records;
+    each_line(store / k_verifications, [&](const nlohmann::json& j, const std::string&) {
+        if (j.value("passed", false)) {
+            raise(records, j.value("id", ""), j.value("level_reached", 0));
+        }
+    });
+    each_line(store / k_drills, [&](const nlohmann::json& j, const std::string& line) {
+        auto id = j.value("snapshot_id", "");
+        if (j.value("passed", false)) {
+            raise(records, id, 3);
+        }
+        records.drills.emplace_back(id, line);
+    });
+    return records;
+}
+
+int verified_level(const Records& records, const std::string& id)
+{
+    for (const auto& [known, best] : records.verified) {
+        if (known == id) {
+            return best;
+        }
+    }
+    return 0;
+}
+
+} // namespace migsafe::snapshot::detail

@@ -1,0 +1,149 @@
+// The manifest's JSON form. Its self-hash is the XXH3-128 of the document without the
+// `manifest_hash` key, dumped on one line with sorted keys (nlohmann's default), so the
+// check does not depend on the file's whitespace.
+#include <migsafe/platform/error.hpp>
+#include <migsafe/snapshot/manifest.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace migsafe::snapshot {
+namespace {
+
+using json = nlohmann::json;
+
+std::string self_hash(json document)
+{
+    document.erase("manifest_hash");
+    return xxh3_128(document.dump()).to_hex();
+}
+
+Hash128 read_hash(const json& value, const char* what)
+{
+    auto hash = Hash128::from_hex(value.get<std::string>());
+    if (!hash) {
+        throw Error("snapshot-corrupt", fmt::format("manifest: {} is not a hash", what));
+    }
+    return *hash;
+}
+
+json file_to_json(const ManifestFile& file)
+{
+    return {{"name", file.name},
+            {"stored_name", file.stored_name},
+            {"size", file.size},
+            {"stored_size", file.stored_size},
+            {"compression", file.compression},
+            {"xxh3_128", file.content_hash.to_hex()},
+            {"stored_xxh3_128", file.stored_hash.to_hex()}};
+}
+
+ManifestFile file_from_json(const json& j)
+{
+    return {.name = j.at("name").get<std::string>(),
+            .stored_name = j.at("stored_name").get<std::string>(),
+            .size = j.at("size").get<std::uint64_t>(),
+            .stored_size = j.at("stored_size").get<std::uint64_t>(),
+            .compression = j.at("compression").get<std::string>(),
+            .content_hash = read_hash(j.at("xxh3_128"), "xxh3_128"),
+            .stored_hash = read_hash(j.at("stored_xxh3_128"), "stored_xxh3_128")};
+}
+
+} // namespace
+
+std::uint64_t Manifest::total_size() const
+{
+    std::uint64_t total = 0;
+    for (const auto& file : files) {
+        total += file.size;
+    }
+    return total;
+}
+
+std::uint64_t Manifest::total_stored_size() const
+{
+    std::uint64_t total = 0;
+    for (const auto& file : files) {
+        total += file.stored_size;
+    }
+    return total;
+}
+
+std::string Manifest::to_json() const
+{
+    json files_json = json::array();
+    for (const auto& file : files) {
+        files_json.push_back(file_to_json(file));
+    }
+    json document = {
+        {"schema_version", schema_version},
+        {"id", id},
+        {"created_at", created_at},
+        {"source",
+         {{"database", source.database},
+          {"server_version", source.server_version},
+          {"system_identifier", source.system_identifier},
+          {"conninfo", source.conninfo}}},
+        {"pg_dump", {{"version", pg_dump_version}, {"args", pg_dump_args}, {"format", format}}},
+        {"files", files_json},
+        {"integrity", json::parse(integrity.to_json(-1))},
+        {"timings_ms", {{"dump", dump_ms}, {"scan", scan_ms}}},
+    };
+    document["manifest_hash"] = self_hash(document);
+    return document.dump(2) + "\n";
+}
+
+Manifest Manifest::from_json(std::string_view text)
+{
+    json document;
+    try {
+        document = json::parse(text);
+    } catch (const json::exception& e) {
+        throw Error("snapshot-corrupt", fmt::format("manifest is not valid JSON: {}", e.what()));
+    }
+    try {
+        int version = document.at("schema_version").get<int>();
+        if (version > k_schema_version) {
+            throw Error("snapshot-schema-newer",
+                        fmt::format("manifest schema_version {} is newer than this migsafe's {}",
+                                    version, k_schema_version));
+        }
+        auto stored = document.at("manifest_hash").get<std::string>();
+        auto actual = self_hash(document);
+        if (stored != actual) {
+            throw Error("snapshot-corrupt",
+                        fmt::format("manifest hash {}, expected {}", actual, stored));
+        }
+        Manifest m;
+        m.schema_version = version;
+        m.id = document.at("id").get<std::string>();
+        m.created_at = document.at("created_at").get<std::string>();
+        const auto& source = document.at("source");
+        m.source = {.database = source.at("database").get<std::string>(),
+                    .server_version = source.at("server_version").get<std::string>(),
+                    .system_identifier = source.at("system_identifier").get<std::string>(),
+                    .conninfo = source.at("conninfo").get<std::string>()};
+        const auto& dump = document.at("pg_dump");
+        m.pg_dump_version = dump.at("version").get<std::string>();
+        m.pg_dump_args = dump.at("args").get<std::vector<std::string>>();
+        m.format = dump.at("format").get<std::string>();
+        for (const auto& file : document.at("files")) {
+            m.files.push_back(file_from_json(file));
+        }
+        m.integrity = integrity::IntegrityReport::from_json(document.at("integrity").dump());
+        m.dump_ms = document.at("timings_ms").at("dump").get<std::int64_t>();
+        m.scan_ms = document.at("timings_ms").at("scan").get<std::int64_t>();
+        return m;
+    } catch (const json::exception& e) {
+        throw Error("snapshot-corrupt", fmt::format("manifest: {}", e.what()));
+    } catch (const Error& e) {
+        if (e.code() == "input-invalid-report") {
+            throw Error("snapshot-corrupt", "manifest: " + e.message());
+        }
+        throw;
+    }
+}
+
+} // namespace migsafe::snapshot
