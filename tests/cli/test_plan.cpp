@@ -169,40 +169,41 @@ TEST_CASE("migsafe plan --format sarif validates against the SARIF 2.1.0 schema"
     CAPTURE(output);
     CHECK(status == 0);
     fs::remove(path);
-    TEST_CASE(
-        "migsafe plan --db reads the live catalog: a varchar widen passes, int -> bigint fails")
+}
+
+TEST_CASE("migsafe plan --db reads the live catalog: a varchar widen passes, int -> bigint fails")
+{
+    migsafe::test::TestDatabase db;
+    db.connect().exec("CREATE TABLE reviews (id int, title varchar(50));"
+                      "INSERT INTO reviews SELECT i, 't' FROM generate_series(1, 500) i;"
+                      "ANALYZE reviews");
+    const auto dir = fs::temp_directory_path() / ("migsafe-cli-plan-db-" + db.name());
+    fs::create_directories(dir);
+    const auto widen = (dir / "0001_widen.sql").string();
+    const auto bigint = (dir / "0002_bigint.sql").string();
     {
-        migsafe::test::TestDatabase db;
-        db.connect().exec("CREATE TABLE reviews (id int, title varchar(50));"
-                          "INSERT INTO reviews SELECT i, 't' FROM generate_series(1, 500) i;"
-                          "ANALYZE reviews");
-        const auto dir = fs::temp_directory_path() / ("migsafe-cli-plan-db-" + db.name());
-        fs::create_directories(dir);
-        const auto widen = (dir / "0001_widen.sql").string();
-        const auto bigint = (dir / "0002_bigint.sql").string();
-        {
-            std::ofstream(widen) << "ALTER TABLE reviews ALTER COLUMN title TYPE varchar(100);\n";
-            std::ofstream(bigint) << "ALTER TABLE reviews ALTER COLUMN id TYPE bigint;\n";
-        }
-        auto offline = run_cli({"plan", "--json", widen}, {{"DATABASE_URL", db.conninfo()}});
-        CHECK(offline.exit_code == 1); // DATABASE_URL alone does not read the catalog
-
-        auto passes = run_cli({"plan", "--json", "--db", db.conninfo(), widen});
-        CAPTURE(passes.err);
-        CHECK(passes.exit_code == 0);
-        auto doc = nlohmann::json::parse(passes.out);
-        CHECK(doc["report"]["statements"][0]["rewrites"].empty());
-        CHECK(doc["report"]["pg_version"].get<int>() >= 15);
-
-        auto fails = run_cli({"plan", "--json", "--db", db.conninfo(), bigint});
-        CHECK(fails.exit_code == 1);
-        doc = nlohmann::json::parse(fails.out);
-        std::string message;
-        for (const auto& finding : doc["report"]["statements"][0]["findings"]) {
-            if (finding["rule"] == "MS-COL-07") {
-                message = finding["message"].get<std::string>();
-            }
-        }
-        CHECK(message.find("[public.reviews: ~500 rows, ") != std::string::npos);
-        fs::remove_all(dir);
+        std::ofstream(widen) << "ALTER TABLE reviews ALTER COLUMN title TYPE varchar(100);\n";
+        std::ofstream(bigint) << "ALTER TABLE reviews ALTER COLUMN id TYPE bigint;\n";
     }
+    auto offline = run_cli({"plan", "--json", widen}, {{"DATABASE_URL", db.conninfo()}});
+    CHECK(offline.exit_code == 1); // DATABASE_URL alone does not read the catalog
+
+    auto passes = run_cli({"plan", "--json", "--db", db.conninfo(), widen});
+    CAPTURE(passes.err);
+    CHECK(passes.exit_code == 0);
+    auto doc = nlohmann::json::parse(passes.out);
+    CHECK(doc["report"]["statements"][0]["rewrites"].empty());
+    CHECK(doc["report"]["pg_version"].get<int>() >= 15);
+
+    auto fails = run_cli({"plan", "--json", "--db", db.conninfo(), bigint});
+    CHECK(fails.exit_code == 1);
+    doc = nlohmann::json::parse(fails.out);
+    std::string message;
+    for (const auto& finding : doc["report"]["statements"][0]["findings"]) {
+        if (finding["rule"] == "MS-COL-07") {
+            message = finding["message"].get<std::string>();
+        }
+    }
+    CHECK(message.find("[public.reviews: ~500 rows, ") != std::string::npos);
+    fs::remove_all(dir);
+}

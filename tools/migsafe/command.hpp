@@ -52,5 +52,7 @@ void register_sum(CLI::App& app, Selected& selected);
 void register_demo(CLI::App& app, Selected& selected);
 void register_verify(CLI::App& app, Selected& selected);
 void register_plan(CLI::App& app, Selected& selected);
+void register_snapshot(CLI::App& app, Selected& selected);
+void register_drill(CLI::App& app, Selected& selected);
 
 } // namespace migsafe::cli

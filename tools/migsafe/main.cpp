@@ -83,6 +83,8 @@ int main(int argc, char** argv)
     migsafe::cli::register_sum(app, selected);
     migsafe::cli::register_demo(app, selected);
     migsafe::cli::register_verify(app, selected);
+    migsafe::cli::register_snapshot(app, selected);
+    migsafe::cli::register_drill(app, selected);
 
     try {
         app.parse(argc, argv);
