@@ -73,6 +73,10 @@ TEST_CASE("migsafe demo applies the podiatry set on an ephemeral cluster and rem
         CHECK(table["rows_after"].get<int>() > 0);
     }
     CHECK(report["verify_differences"].size() == report["tables"].size());
+    // The backup steps: a snapshot verified at level 2 and a passing drill.
+    CHECK_FALSE(report["snapshot_id"].get<std::string>().empty());
+    CHECK(report["snapshot_verified_level"] == 2);
+    CHECK(report["drill_passed"] == true);
     CHECK(tmp.entries() == 0);
 }
 

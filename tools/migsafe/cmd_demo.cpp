@@ -77,6 +77,15 @@ std::string render_text(const workflow::DemoReport& report, bool color)
                            "the seed\n",
                            report.verify_differences.size());
     }
+    if (!report.snapshot_id.empty()) {
+        out += fmt::format("\n{} {} ({} bytes stored), verified at level {}\n",
+                           paint("snapshot", "1", color), report.snapshot_id,
+                           report.snapshot_stored_bytes, report.snapshot_verified_level);
+        out += fmt::format("{} restored into a scratch cluster and compared with the manifest: "
+                           "{}, RTO {} ms\n",
+                           paint("drill", "1", color), report.drill_passed ? "passed" : "FAILED",
+                           report.drill_rto_ms);
+    }
     out += report.cluster_dir.empty()
                ? std::string("the cluster is stopped and its directory removed\n")
                : fmt::format("the cluster is stopped; kept its directory {}\n", report.cluster_dir);

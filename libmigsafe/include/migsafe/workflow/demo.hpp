@@ -84,6 +84,13 @@ struct DemoReport {
     std::vector<DemoTableRows> tables;
     std::vector<std::string> verify_differences;
     double verify_ms = 0; ///< both integrity scans
+    /// A snapshot of the seeded database in a temporary store (removed afterwards),
+    /// verified at level 2, and drilled into a second ephemeral cluster.
+    std::string snapshot_id;
+    std::uint64_t snapshot_stored_bytes = 0;
+    int snapshot_verified_level = 0;
+    bool drill_passed = false;
+    std::int64_t drill_rto_ms = 0;
     double total_ms = 0;
 };
 
