@@ -1,6 +1,7 @@
 // Sessions over raw libpq: its result fields give the SQLSTATE, detail and hint directly,
 // which libpqxx 6.4 folds into one message (pitfalls #8).
 #include "platform/logging.hpp"
+#include "platform/sqlstate.hpp"
 
 #include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/error.hpp>
@@ -43,29 +44,6 @@ std::string field(const PGresult* result, int code)
 {
     const char* value = result == nullptr ? nullptr : PQresultErrorField(result, code);
     return value == nullptr ? std::string() : std::string(value);
-}
-
-bool means_connection_lost(std::string_view sqlstate)
-{
-    return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
-           sqlstate == "57P03";
-}
-
-std::string_view code_for(std::string_view sqlstate)
-{
-    if (sqlstate == "55P03") {
-        return "db-lock-timeout";
-    }
-    if (sqlstate == "57014") {
-        return "db-statement-timeout";
-    }
-    if (sqlstate == "40001") {
-        return "db-serialization-failure";
-    }
-    if (sqlstate == "40P01") {
-        return "db-deadlock";
-    }
-    return "db-query-failed";
 }
 
 std::vector<const char*> param_pointers(const Params& params)
@@ -113,12 +91,13 @@ struct Session::State {
                                   : fmt::format("{} (detail: {})", primary, one_line(detail_text));
         message = redact_secret_in(message, conninfo);
         ErrorContext context{.sqlstate = sqlstate};
-        if (PQstatus(conn) == CONNECTION_BAD || means_connection_lost(sqlstate)) {
+        if (PQstatus(conn) == CONNECTION_BAD || detail::sqlstate_means_connection_lost(sqlstate)) {
             throw Error("db-connection-lost",
                         fmt::format("lost the connection to {}: {}", redacted_conninfo, message),
                         context);
         }
-        throw Error(code_for(sqlstate), message, context, field(result, PG_DIAG_MESSAGE_HINT));
+        throw Error(detail::error_code_for_sqlstate(sqlstate), message, context,
+                    field(result, PG_DIAG_MESSAGE_HINT));
     }
 
     /// Ends a COPY the caller did not expect, leaving the connection usable.

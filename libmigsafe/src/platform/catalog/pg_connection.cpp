@@ -2,6 +2,8 @@
 // engine hash rows as they arrive without buffering a table.
 #include "platform/catalog/pg_connection.hpp"
 
+#include "platform/sqlstate.hpp"
+
 #include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/error.hpp>
 
@@ -39,25 +41,6 @@ std::string trimmed(std::string text)
     return text;
 }
 
-// The same SQLSTATE decisions as Session (session.cpp), so that callers see one set of
-// codes whichever connection class ran the statement.
-std::string_view code_for(std::string_view sqlstate)
-{
-    if (sqlstate == "55P03") {
-        return "db-lock-timeout";
-    }
-    if (sqlstate == "57014") {
-        return "db-statement-timeout";
-    }
-    if (sqlstate == "40001") {
-        return "db-serialization-failure";
-    }
-    if (sqlstate == "40P01") {
-        return "db-deadlock";
-    }
-    return "db-query-failed";
-}
-
 [[noreturn]] void fail(PGconn* conn, const PGresult* result, const std::string& conninfo,
                        std::string_view what)
 {
@@ -70,14 +53,13 @@ std::string_view code_for(std::string_view sqlstate)
     const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     std::string sqlstate = state != nullptr ? state : "";
     message = fmt::format("{} failed: {}", what, redact_secret_in(trimmed(message), conninfo));
-    if (PQstatus(conn) == CONNECTION_BAD || sqlstate.starts_with("08") || sqlstate == "57P01" ||
-        sqlstate == "57P02" || sqlstate == "57P03") {
+    if (PQstatus(conn) == CONNECTION_BAD || detail::sqlstate_means_connection_lost(sqlstate)) {
         throw Error(
             "db-connection-lost",
             fmt::format("lost the connection to '{}': {}", redact_conninfo(conninfo), message),
             {.sqlstate = sqlstate});
     }
-    throw Error(code_for(sqlstate), message, {.sqlstate = sqlstate});
+    throw Error(detail::error_code_for_sqlstate(sqlstate), message, {.sqlstate = sqlstate});
 }
 
 std::string_view first_words(const std::string& sql)
