@@ -8,15 +8,14 @@
 #include <migsafe/plan/analyze.hpp>
 #include <migsafe/plan/render.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/files.hpp>
 #include <migsafe/trace/trace.hpp>
 
 #include <fmt/format.h>
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
 namespace migsafe::cli {
 namespace {
@@ -33,16 +32,13 @@ struct PlanArgs {
     bool json = false;
 };
 
-std::string read_file(const std::filesystem::path& path)
+std::string read_sql_file(const std::filesystem::path& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    if (!std::filesystem::exists(path)) {
         throw Error("input-not-found", "cannot read " + path.string(), {.file = path.string()},
                     "pass a migration directory or .sql files that exist");
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return platform::read_file(path);
 }
 
 /// What `plan` reads: one migration directory, or SQL files in the order given.
@@ -69,7 +65,7 @@ PlanSource read_source(const std::vector<std::string>& paths)
                         "plan takes one migration directory or .sql files, not both: " + path,
                         {.object = path});
         }
-        auto text = read_file(path);
+        auto text = read_sql_file(path);
         auto input = plan::read_plan_directives(text, path);
         input.statements = model::parse_sql(text, path);
         source.files.push_back(std::move(input));

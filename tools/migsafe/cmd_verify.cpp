@@ -7,6 +7,7 @@
 #include <migsafe/integrity/diff.hpp>
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/files.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -14,9 +15,7 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 namespace migsafe::cli {
 namespace {
@@ -35,37 +34,13 @@ struct VerifyArgs {
     bool json = false;
 };
 
-std::string read_file(const std::string& path)
+std::string read_baseline(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    if (!std::filesystem::exists(path)) {
         throw Error("input-not-found", "cannot read the baseline report " + path, {.file = path},
                     "pass a report written by `migsafe verify --out FILE`");
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-/// Writes `text` to `path` through a temporary file and a rename, private to its owner.
-void write_private(const std::string& path, const std::string& text)
-{
-    std::string temporary = path + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out.flush()) {
-            throw Error("io-write-failed", "cannot write " + temporary, {.file = temporary});
-        }
-    }
-    std::filesystem::permissions(temporary, std::filesystem::perms::owner_read |
-                                                std::filesystem::perms::owner_write);
-    std::error_code ec;
-    std::filesystem::rename(temporary, path, ec);
-    if (ec) {
-        throw Error("io-write-failed", fmt::format("cannot write {}: {}", path, ec.message()),
-                    {.file = path});
-    }
+    return platform::read_file(path);
 }
 
 /// Progress on stderr, only on a terminal or with --progress.
@@ -132,11 +107,11 @@ Outcome run_verify(const VerifyArgs& args)
     }
     std::optional<integrity::IntegrityReport> baseline;
     if (!args.baseline.empty()) {
-        baseline = integrity::IntegrityReport::from_json(read_file(args.baseline));
+        baseline = integrity::IntegrityReport::from_json(read_baseline(args.baseline));
     }
     auto report = integrity::scan(conninfo, scan);
     if (!args.out.empty()) {
-        write_private(args.out, report.to_json());
+        platform::write_file_durably(args.out, report.to_json());
     }
     auto differences = baseline ? integrity::diff(*baseline, report) : integrity::problems(report);
     outcome.exit_code = differences.empty() ? 0 : 1;

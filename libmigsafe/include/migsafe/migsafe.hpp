@@ -25,6 +25,7 @@
 #include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/duration.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/files.hpp>
 #include <migsafe/platform/hash.hpp>
 #include <migsafe/platform/interrupt.hpp>
 #include <migsafe/platform/libpq_environment.hpp>

@@ -7,25 +7,13 @@
 #include <migsafe/model/parser.hpp>
 #include <migsafe/model/sum_file.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/files.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 namespace migsafe::model {
 namespace {
-
-std::string read_file(const std::filesystem::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in) {
-        throw Error("io-read-failed", "cannot read " + path.string(), {.file = path.string()});
-    }
-    return text.str();
-}
 
 MigrationFile load_file(const detail::NamedFile& named, const std::filesystem::path& directory,
                         const LoadOptions& options)
@@ -33,7 +21,7 @@ MigrationFile load_file(const detail::NamedFile& named, const std::filesystem::p
     MigrationFile file;
     file.path = named.path;
     file.relative_path = named.path.lexically_relative(directory).generic_string();
-    file.text = read_file(named.path);
+    file.text = platform::read_file(named.path);
     file.directives = parse_directives(file.text, file.path);
     if (options.parse_statements == ParseStatements::yes) {
         file.statements = parse_sql(file.text, file.path);

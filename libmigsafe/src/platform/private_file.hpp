@@ -3,6 +3,8 @@
 // and folders only their owner can enter (0700). Every failure becomes a migsafe::Error
 // (`io-write-failed`, naming the path and the system's reason, e.g. no space left).
 
+#include <migsafe/platform/files.hpp>
+
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -34,18 +36,11 @@ private:
 /// to 0700. Throws `io-write-failed`.
 void make_private_dir(const std::filesystem::path& path);
 
-/// Writes `content` to `path` through `path.tmp`: write, fsync, rename, fsync the folder.
-/// Throws `io-write-failed`.
-void write_file_durably(const std::filesystem::path& path, std::string_view content);
-
 /// Appends `line` and a newline to `path` (created 0600) in one write, then fsyncs.
 /// Throws `io-write-failed`.
 void append_line(const std::filesystem::path& path, std::string_view line);
 
 /// fsyncs a folder so that renames in it survive a crash. Throws `io-write-failed`.
 void sync_dir(const std::filesystem::path& path);
-
-/// The whole content of `path`. Throws `io-read-failed`.
-std::string read_file(const std::filesystem::path& path);
 
 } // namespace migsafe::platform

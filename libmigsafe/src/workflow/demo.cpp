@@ -6,6 +6,7 @@
 #include <migsafe/model/sum_file.hpp>
 #include <migsafe/plan/analyze.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/files.hpp>
 #include <migsafe/platform/session.hpp>
 #include <migsafe/platform/transaction.hpp>
 #include <migsafe/snapshot/create.hpp>
@@ -18,8 +19,6 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 namespace migsafe::workflow {
 namespace {
@@ -104,18 +103,6 @@ void apply(platform::Session& session, const model::Migration& migration)
     }
 }
 
-std::string read_text(const std::filesystem::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw Error("input-not-found", "cannot read the seed file " + path.string(),
-                    {.file = path.string()});
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 /// The runbook's backup steps on the seeded database: a snapshot, a level-2 verify, and a
 /// drill into a second ephemeral cluster. The store lives inside the cluster's directory,
 /// so it goes (or is kept) with it.
@@ -187,7 +174,7 @@ DemoReport run_demo(const DemoOptions& options)
         report.verify_ms = ms_since(verifying);
         {
             platform::Transaction transaction(session);
-            session.exec(read_text(options.seed));
+            session.exec(platform::read_file(options.seed));
             transaction.commit();
         }
         report.seed = options.seed.string();
