@@ -34,18 +34,6 @@ struct SnapshotArgs {
     bool json = false;
 };
 
-std::chrono::milliseconds duration_option(const std::string& text, const char* option)
-{
-    if (text.empty()) {
-        return std::chrono::milliseconds(0);
-    }
-    try {
-        return parse_duration(text);
-    } catch (const Error& e) {
-        throw Error(e.code(), std::string(option) + ": " + e.message(), {.object = option});
-    }
-}
-
 std::string human_bytes(std::uint64_t bytes)
 {
     const char* units[] = {"B", "kB", "MB", "GB", "TB"};

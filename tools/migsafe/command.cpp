@@ -1,5 +1,6 @@
 #include "command.hpp"
 
+#include <migsafe/platform/duration.hpp>
 #include <migsafe/platform/error.hpp>
 
 #include <fmt/format.h>
@@ -155,6 +156,18 @@ std::string resolve_conninfo(const std::string& db_option)
     }
     const char* url = std::getenv("DATABASE_URL");
     return url != nullptr ? std::string(url) : std::string();
+}
+
+std::chrono::milliseconds duration_option(const std::string& text, const char* option)
+{
+    if (text.empty()) {
+        return std::chrono::milliseconds(0);
+    }
+    try {
+        return parse_duration(text);
+    } catch (const Error& e) {
+        throw Error(e.code(), std::string(option) + ": " + e.message(), {.object = option});
+    }
 }
 
 } // namespace migsafe::cli

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -47,6 +48,9 @@ std::string paint(const std::string& text, const char* code, bool enabled);
 /// The connection string: `--db`, else DATABASE_URL, else empty (libpq then reads PG*).
 std::string resolve_conninfo(const std::string& db_option);
 
+/// `text` read as a duration (`500ms`, `10s`, `24h`); empty is zero. Errors name `option`.
+std::chrono::milliseconds duration_option(const std::string& text, const char* option);
+
 /// Registers each subcommand on `app`; its callback fills `selected`.
 void register_sum(CLI::App& app, Selected& selected);
 void register_demo(CLI::App& app, Selected& selected);
@@ -54,5 +58,7 @@ void register_verify(CLI::App& app, Selected& selected);
 void register_plan(CLI::App& app, Selected& selected);
 void register_snapshot(CLI::App& app, Selected& selected);
 void register_drill(CLI::App& app, Selected& selected);
+void register_apply(CLI::App& app, Selected& selected);
+void register_status(CLI::App& app, Selected& selected);
 
 } // namespace migsafe::cli

@@ -85,6 +85,8 @@ int main(int argc, char** argv)
     migsafe::cli::register_verify(app, selected);
     migsafe::cli::register_snapshot(app, selected);
     migsafe::cli::register_drill(app, selected);
+    migsafe::cli::register_apply(app, selected);
+    migsafe::cli::register_status(app, selected);
 
     try {
         app.parse(argc, argv);

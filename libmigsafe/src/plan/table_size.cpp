@@ -124,3 +124,24 @@ void add_table_sizes(const Context& context, Effects& effects)
 }
 
 } // namespace migsafe::plan::detail
+
+namespace migsafe::plan {
+
+double estimated_seconds(const StatementPlan& statement, const model::CatalogFacts& catalog)
+{
+    double seconds = 0;
+    for (const auto& relation : statement.rewrites) {
+        if (const auto* table = catalog.table(relation)) {
+            seconds += static_cast<double>(table->bytes) / detail::k_rewrite_bytes_per_second;
+        }
+    }
+    for (const auto& relation : statement.scans) {
+        if (const auto* table = catalog.table(relation);
+            table != nullptr && !detail::contains(statement.rewrites, relation)) {
+            seconds += static_cast<double>(table->bytes) / detail::k_scan_bytes_per_second;
+        }
+    }
+    return seconds;
+}
+
+} // namespace migsafe::plan

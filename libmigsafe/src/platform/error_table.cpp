@@ -56,6 +56,33 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
     {"sum-missing", input, k_unchanged, k_final, "the migration directory has no migsafe.sum",
      "run `migsafe sum DIR` and commit migsafe.sum with the migrations"},
 
+    // ---- apply
+    {"apply-connection-lost", partial, k_uncertain, k_retry,
+     "the connection broke while a migration ran: whether it committed is unknown",
+     "run `migsafe status` to see what the history says, then run migsafe apply again"},
+    {"apply-history-invalid", input, k_unchanged, k_final,
+     "migsafe.history holds rows this migsafe cannot read",
+     "check that migsafe.history was written by migsafe, and use the same or a newer migsafe"},
+    {"apply-lock-busy", environment, k_unchanged, k_retry,
+     "another migsafe apply holds the runner lock of this database",
+     "wait for the other run to finish, or raise --wait"},
+    {"apply-lock-lost", partial, k_uncertain, k_retry,
+     "the session holding the runner lock broke during the run",
+     "check the connection to the server, then run migsafe status and migsafe apply again"},
+    {"apply-lock-timeout", environment, k_rolled_back, k_retry,
+     "a migration did not get its table locks within --lock-timeout, after every retry",
+     "end or wait for the session named in the message, or apply when traffic is lower"},
+    {"apply-migration-failed", failed, k_rolled_back, k_final,
+     "a migration failed and was rolled back: the database is as before it",
+     "fix the statement named in the message (in a new migration if it was reviewed), "
+     "then apply again"},
+    {"apply-partial", partial, k_uncertain, k_retry,
+     "a no-transaction migration or a backfill stopped part-way",
+     "fix the cause named in the message, then run the same migsafe apply again: it resumes"},
+    {"apply-transaction-control", input, k_unchanged, k_final,
+     "a transactional migration holds BEGIN, COMMIT or ROLLBACK",
+     "remove the transaction statements, or mark the file `-- migsafe:no-transaction`"},
+
     // ---- plan engine
     {"plan-report-malformed", input, k_unchanged, k_final,
      "a plan report in JSON could not be read",

@@ -1,0 +1,633 @@
+// migsafe apply: the runner. Reads the history under one advisory lock, refuses drift,
+// chooses what this run may apply (phases, --to, the contract rule), makes sure of a
+// snapshot before risky migrations, then runs each migration and records it.
+#include "platform/logging.hpp"
+#include "workflow/apply_internal.hpp"
+#include "workflow/history_store.hpp"
+#include "workflow/runner_lock.hpp"
+
+#include <migsafe/integrity/verify.hpp>
+#include <migsafe/model/catalog_facts.hpp>
+#include <migsafe/model/sum_file.hpp>
+#include <migsafe/plan/analyze.hpp>
+#include <migsafe/platform/conninfo.hpp>
+#include <migsafe/platform/duration.hpp>
+#include <migsafe/platform/error.hpp>
+#include <migsafe/platform/hash.hpp>
+#include <migsafe/snapshot/create.hpp>
+#include <migsafe/snapshot/store.hpp>
+#include <migsafe/snapshot/verify.hpp>
+#include <migsafe/workflow/apply.hpp>
+#include <migsafe/workflow/status.hpp>
+
+#include <climits>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+
+namespace migsafe::workflow {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using detail::Pending;
+using detail::Run;
+
+std::int64_t ms_since(Clock::time_point start)
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+std::string host_name()
+{
+    char name[HOST_NAME_MAX + 1] = {};
+    return gethostname(name, sizeof name) == 0 ? std::string(name) : std::string();
+}
+
+std::string os_user()
+{
+    if (const passwd* entry = getpwuid(geteuid()); entry != nullptr) {
+        return entry->pw_name;
+    }
+    const char* user = std::getenv("USER");
+    return user == nullptr ? std::string() : std::string(user);
+}
+
+std::string new_run_id(const std::string& host)
+{
+    auto now = std::chrono::system_clock::now().time_since_epoch().count();
+    return xxh3_128(fmt::format("{}|{}|{}", host, getpid(), now)).to_hex().substr(0, 16);
+}
+
+bool destructive(const model::Statement& statement)
+{
+    using Kind = model::StatementKind;
+    switch (statement.kind) {
+    case Kind::drop_table:
+    case Kind::drop_other:
+    case Kind::truncate:
+    case Kind::delete_rows:
+        return true;
+    default:
+        break;
+    }
+    if (const auto* alter = statement.get_if<model::AlterTable>()) {
+        using Action = model::AlterTableAction::Kind;
+        return std::any_of(alter->actions.begin(), alter->actions.end(), [](const auto& action) {
+            return action.kind == Action::drop_column || action.kind == Action::alter_column_type;
+        });
+    }
+    return false;
+}
+
+/// The migration's phase: its directive's, else the strongest of its statements'
+/// (contract over expand over backfill; a file of SETs only counts as expand).
+plan::Phase phase_of(const model::Migration& migration,
+                     const std::vector<plan::StatementPlan>& statements)
+{
+    if (const auto& phase = migration.up.directives.phase) {
+        switch (*phase) {
+        case model::Phase::expand:
+            return plan::Phase::expand;
+        case model::Phase::backfill:
+            return plan::Phase::backfill;
+        case model::Phase::contract:
+            return plan::Phase::contract;
+        }
+    }
+    auto has = [&](plan::Phase phase) {
+        return std::any_of(statements.begin(), statements.end(),
+                           [phase](const auto& s) { return s.phase == phase; });
+    };
+    if (has(plan::Phase::contract)) {
+        return plan::Phase::contract;
+    }
+    if (has(plan::Phase::expand)) {
+        return plan::Phase::expand;
+    }
+    return has(plan::Phase::backfill) ? plan::Phase::backfill : plan::Phase::expand;
+}
+
+/// A backfill migration: a backfill directive, or a backfill-phase file whose only data
+/// statement is one UPDATE.
+bool is_backfill(const model::Migration& migration, plan::Phase phase)
+{
+    if (migration.up.directives.backfill) {
+        return true;
+    }
+    if (phase != plan::Phase::backfill) {
+        return false;
+    }
+    int updates = 0;
+    for (const auto& statement : migration.up.statements) {
+        if (statement.kind == model::StatementKind::update) {
+            ++updates;
+        } else if (statement.kind != model::StatementKind::set) {
+            return false;
+        }
+    }
+    return updates == 1;
+}
+
+Pending pending_of(const model::Migration& migration, std::vector<plan::StatementPlan> planned,
+                   const HistoryEntry* history)
+{
+    Pending pending;
+    pending.migration = &migration;
+    pending.statements = std::move(planned);
+    pending.phase = phase_of(migration, pending.statements);
+    pending.backfill = is_backfill(migration, pending.phase);
+    pending.history = history;
+    const auto& statements = migration.up.statements;
+    for (std::size_t i = 0; i < pending.statements.size(); ++i) {
+        const auto& planned_statement = pending.statements[i];
+        for (const auto& lock : planned_statement.locks) {
+            pending.touched.insert(lock.relation);
+        }
+        if (i < statements.size()) {
+            if (const auto* create = statements[i].get_if<model::CreateTable>()) {
+                pending.created.insert(create->table.qualified());
+            }
+            if (const auto* drop = statements[i].get_if<model::DropTable>()) {
+                for (const auto& table : drop->tables) {
+                    pending.touched.insert(table.qualified());
+                }
+            }
+            if (destructive(statements[i])) {
+                auto target = statements[i].target_table();
+                pending.destroys.emplace(
+                    target ? target->qualified() : std::string(),
+                    fmt::format("a destructive {} at {}:{}", to_string(statements[i].kind),
+                                migration.up.relative_path, statements[i].line));
+            }
+        }
+        for (const auto& finding : planned_statement.findings) {
+            if (!pending.risky && finding.severity == plan::Severity::error) {
+                pending.risky = true;
+                pending.risky_reason = fmt::format(
+                    "{} (error{}) at {}:{}", finding.rule, finding.allowed ? ", allowed" : "",
+                    migration.up.relative_path, planned_statement.line);
+            }
+        }
+    }
+    return pending;
+}
+
+/// The plan of every migration from `first` on (earlier ones are applied releases).
+std::map<std::string, std::vector<plan::StatementPlan>>
+plan_by_file(const model::MigrationSet& set, std::uint64_t first, const ApplyOptions& options,
+             const model::CatalogFacts* catalog, int pg_version)
+{
+    plan::PlanOptions plan_options;
+    plan_options.pg_version = pg_version;
+    plan_options.catalog = catalog;
+    plan_options.runner_lock_timeout_ms = static_cast<int>(options.lock_timeout.count());
+    if (options.statement_timeout.count() > 0) {
+        plan_options.runner_statement_timeout_ms =
+            static_cast<int>(options.statement_timeout.count());
+    }
+    auto report = plan::analyze_releases(set, first, plan_options);
+    std::map<std::string, std::vector<plan::StatementPlan>> out;
+    for (auto& statement : report.statements) {
+        out[statement.file].push_back(std::move(statement));
+    }
+    return out;
+}
+
+MigrationRun run_of(const Pending& pending)
+{
+    MigrationRun out;
+    out.version = pending.migration->version;
+    out.name = pending.migration->name;
+    out.file = pending.migration->up.relative_path;
+    out.phase = std::string(plan::to_string(pending.phase));
+    out.transactional = pending.migration->up.directives.transactional == model::Transactional::yes;
+    out.backfill = pending.backfill;
+    out.risky = pending.risky;
+    out.statements_total = static_cast<int>(pending.migration->up.statements.size());
+    if (pending.history != nullptr && pending.history->status == HistoryStatus::partial) {
+        out.statements_applied = pending.history->statements_applied;
+    }
+    return out;
+}
+
+/// Why `pending` may not run in this run, given what the run applies before it (empty:
+/// it may). Marks in `expanded` / `created` what it will change if it runs.
+std::string hold_reason(const Pending& pending, const ApplyOptions& options,
+                        std::map<std::string, std::uint64_t>& expanded,
+                        std::set<std::string>& created)
+{
+    const std::uint64_t version = pending.migration->version;
+    if (options.to && version > *options.to) {
+        return fmt::format("after --to {}", *options.to);
+    }
+    const bool contract = pending.phase == plan::Phase::contract;
+    if (options.phase == PhaseFilter::expand && contract) {
+        return "a contract migration: apply it with --phase contract once the release that "
+               "stops using the old shape is deployed";
+    }
+    if (options.phase == PhaseFilter::contract && !contract) {
+        return fmt::format("an {} migration: --phase contract stops before it",
+                           plan::to_string(pending.phase));
+    }
+    if (contract) {
+        for (const auto& relation : pending.touched) {
+            auto found = expanded.find(relation);
+            if (found != expanded.end() && created.count(relation) == 0) {
+                return fmt::format(
+                    "contracts {}, which {:04} expands in this same run: never destroy in the "
+                    "step that deploys (runbook); apply it in a later run, after the release "
+                    "that stops using the old shape",
+                    relation, found->second);
+            }
+        }
+    } else {
+        for (const auto& relation : pending.touched) {
+            expanded.emplace(relation, version);
+        }
+    }
+    created.insert(pending.created.begin(), pending.created.end());
+    return {};
+}
+
+std::string integrity_summary(const integrity::IntegrityReport& report,
+                              const std::set<std::string>& tables)
+{
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& table : report.tables) {
+        std::string name = table.schema + "." + table.name;
+        if (tables.count(name) > 0) {
+            out[name] = {{"rows", table.checksum.rows}, {"checksum", table.checksum.sums_hex()}};
+        }
+    }
+    return out.dump();
+}
+
+/// Tables the migration does not touch whose rows changed between the two reports.
+std::vector<std::string> untouched_changes(const integrity::IntegrityReport& before,
+                                           const integrity::IntegrityReport& after,
+                                           const Pending& pending)
+{
+    std::vector<std::string> out;
+    for (const auto& table : before.tables) {
+        std::string name = table.schema + "." + table.name;
+        if (pending.touched.count(name) > 0 || table.kind == integrity::TableKind::partitioned) {
+            continue;
+        }
+        const auto* now = after.find_table(table.qualified_name());
+        if (now == nullptr) {
+            out.push_back(fmt::format("{} is gone", name));
+        } else if (!(now->checksum == table.checksum)) {
+            out.push_back(fmt::format("{} changed ({} rows before, {} after)", name,
+                                      table.checksum.rows, now->checksum.rows));
+        }
+    }
+    return out;
+}
+
+/// The snapshot risky migrations need (policy require): the newest snapshot of this
+/// database in the store younger than max_snapshot_age that passes a level-1 verify.
+std::optional<std::string> usable_snapshot(const ApplyOptions& options, const std::string& database)
+{
+    if (options.store.empty() || !std::filesystem::is_directory(options.store)) {
+        return std::nullopt;
+    }
+    auto snapshots = snapshot::list(options.store);
+    for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it) {
+        if (!it->readable || it->database != database || it->age > options.max_snapshot_age) {
+            continue;
+        }
+        if (snapshot::verify(options.store, it->id, {.level = 1}).passed()) {
+            return it->id;
+        }
+    }
+    return std::nullopt;
+}
+
+/// Makes sure of the snapshot the first risky migration needs. Returns the problem that
+/// refuses the run, or empty.
+std::string ensure_snapshot(const std::string& conninfo, const Pending& risky, ApplyReport& report,
+                            const ApplyOptions& options, const std::string& database, Run* run)
+{
+    const std::string why =
+        fmt::format("{:04} is risky ({})", risky.migration->version, risky.risky_reason);
+    switch (options.snapshot) {
+    case SnapshotPolicy::skip:
+        migsafe::detail::log_warn("{}; going on without a snapshot (--no-snapshot)", why);
+        return {};
+    case SnapshotPolicy::take: {
+        if (options.store.empty()) {
+            throw Error("usage-invalid-option", "--snapshot needs --store DIR",
+                        {.object = "--snapshot"});
+        }
+        if (run == nullptr) {
+            return {}; // a dry run says it would take one
+        }
+        run->say(risky.migration->version, why + "; taking a snapshot first");
+        snapshot::CreateOptions create;
+        create.if_older_than = options.max_snapshot_age;
+        auto created = snapshot::create(conninfo, options.store, create);
+        report.snapshot_id = created.manifest.id;
+        run->snapshot_id = created.manifest.id;
+        run->say(risky.migration->version,
+                 fmt::format("snapshot {} {}", created.manifest.id,
+                             created.reused ? "(recent enough, reused)" : "taken"));
+        return {};
+    }
+    case SnapshotPolicy::require: {
+        auto found = usable_snapshot(options, database);
+        if (!found) {
+            return fmt::format(
+                "{}: it needs a verified snapshot of {} younger than {} in --store{}; pass "
+                "--snapshot to take one, or --no-snapshot to go without",
+                why, database, format_duration(options.max_snapshot_age),
+                options.store.empty() ? " (none given)" : " " + options.store.string());
+        }
+        report.snapshot_id = *found;
+        if (run != nullptr) {
+            run->snapshot_id = *found;
+        }
+        return {};
+    }
+    }
+    return {};
+}
+
+integrity::IntegrityReport scan_for_apply(const std::string& conninfo)
+{
+    integrity::ScanOptions scan;
+    scan.exclude = {"migsafe.*"};
+    return integrity::scan(conninfo, scan);
+}
+
+/// Runs one chosen migration and fills `out`. Throws what the executors throw.
+void run_migration(Run& run, const Pending& pending, MigrationRun& out, ApplyReport& report)
+{
+    const auto start = Clock::now();
+    HistoryEntry entry = detail::new_entry(run, pending);
+    const bool resuming =
+        pending.history != nullptr && pending.history->status == HistoryStatus::partial;
+    if (!resuming) {
+        entry.objects_before = detail::describe_objects(run.session, pending.touched);
+    }
+    std::optional<integrity::IntegrityReport> before;
+    if (pending.risky && run.options.verify) {
+        run.say(pending.migration->version, "integrity report before");
+        before = scan_for_apply(run.conninfo);
+        entry.integrity_before = integrity_summary(*before, pending.touched);
+    }
+    run.say(pending.migration->version,
+            fmt::format("{} {} ({}, {})", resuming ? "resuming" : "applying",
+                        pending.migration->up.relative_path, plan::to_string(pending.phase),
+                        pending.backfill    ? "batched backfill"
+                        : out.transactional ? "one transaction"
+                                            : "statement by statement"));
+    if (pending.backfill) {
+        detail::run_backfill(run, pending, entry, out);
+    } else if (out.transactional) {
+        out.attempts = detail::run_transactional(run, pending, entry);
+    } else {
+        detail::run_statement_by_statement(run, pending, entry);
+        out.attempts = 1;
+    }
+    out.statements_applied = entry.statements_applied;
+    out.outcome = resuming ? Outcome::resumed : Outcome::applied;
+    if (before) {
+        auto after = scan_for_apply(run.conninfo);
+        entry.integrity_after = integrity_summary(after, pending.touched);
+        out.untouched_changed = untouched_changes(*before, after, pending);
+        entry.duration_ms = std::max(entry.duration_ms, ms_since(start));
+        detail::record(run.session, entry, true);
+        for (const auto& change : out.untouched_changed) {
+            report.problems.push_back(fmt::format(
+                "{:04}: a table it does not touch changed while it ran: {} (another writer, "
+                "or a trigger or cascade migsafe did not plan)",
+                pending.migration->version, change));
+        }
+    }
+    out.duration_ms = ms_since(start);
+    run.say(pending.migration->version, fmt::format("done in {} ms", out.duration_ms));
+}
+
+void count_pending(ApplyReport& report)
+{
+    report.applied = 0;
+    report.pending_after = 0;
+    for (const auto& m : report.migrations) {
+        if (m.outcome == Outcome::applied || m.outcome == Outcome::resumed) {
+            ++report.applied;
+        } else {
+            ++report.pending_after;
+        }
+    }
+}
+
+/// Drift, missing files and order: the reasons to refuse the whole run.
+std::vector<std::string> refusals(const StatusReport& status, const ApplyOptions& options)
+{
+    std::vector<std::string> out;
+    for (const auto& m : status.migrations) {
+        switch (m.state) {
+        case MigrationState::drifted:
+            out.push_back(m.detail + "; revert the edit (write a new migration instead)");
+            break;
+        case MigrationState::missing_file:
+            out.push_back(m.detail);
+            break;
+        case MigrationState::out_of_order:
+            if (!options.out_of_order) {
+                out.push_back(m.detail);
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    return out;
+}
+
+void check_transaction_control(const Pending& pending)
+{
+    const auto& up = pending.migration->up;
+    if (up.directives.transactional != model::Transactional::yes) {
+        return;
+    }
+    for (const auto& statement : up.statements) {
+        if (statement.kind == model::StatementKind::transaction) {
+            throw Error("apply-transaction-control",
+                        fmt::format("{}:{}: {} in a transactional migration: migsafe runs each "
+                                    "migration in one transaction of its own",
+                                    up.relative_path, statement.line, statement.sql),
+                        {.file = up.relative_path, .line = statement.line});
+        }
+    }
+}
+
+} // namespace
+
+ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
+                  const ApplyOptions& options)
+{
+    const auto started = Clock::now();
+    if (options.retries < 0) {
+        throw Error("usage-invalid-option", "--retries must be 0 or more", {.object = "--retries"});
+    }
+    model::require_sum_file(set);
+
+    ApplyReport report;
+    report.database = redact_conninfo(conninfo);
+    report.dry_run = options.dry_run;
+    report.phase = std::string(to_string(options.phase));
+    report.snapshot_policy = options.snapshot == SnapshotPolicy::require ? "require"
+                             : options.snapshot == SnapshotPolicy::take  ? "take"
+                                                                         : "skip";
+    const std::string host = host_name();
+    report.run_id = new_run_id(host);
+
+    auto session = platform::Session::connect(conninfo, {.application_name = "migsafe apply"});
+    std::optional<platform::Session> monitor;
+    std::optional<detail::RunnerLock> lock;
+    if (!options.dry_run) {
+        monitor.emplace(
+            platform::Session::connect(conninfo, {.application_name = "migsafe apply (lock)"}));
+        lock.emplace(*monitor, options.wait);
+        report.lock_wait_ms = lock->waited().count();
+        detail::ensure_history(session);
+    }
+    const auto history = read_history(session);
+    const auto status = compare_with_history(set, history);
+    report.problems = refusals(status, options);
+    if (!report.problems.empty()) {
+        report.verdict = plan::Verdict::fail;
+        report.duration_ms = ms_since(started);
+        return report;
+    }
+
+    std::map<std::uint64_t, const HistoryEntry*> by_version;
+    for (const auto& entry : history) {
+        by_version[entry.version] = &entry;
+    }
+    std::vector<const model::Migration*> todo;
+    for (std::size_t i = 0; i < set.migrations.size(); ++i) {
+        auto state = MigrationState::pending;
+        for (const auto& m : status.migrations) {
+            if (m.version == set.migrations[i].version) {
+                state = m.state;
+            }
+        }
+        if (state == MigrationState::pending || state == MigrationState::partial ||
+            state == MigrationState::out_of_order) {
+            todo.push_back(&set.migrations[i]);
+        }
+    }
+    if (todo.empty()) {
+        report.duration_ms = ms_since(started);
+        return report;
+    }
+
+    const int pg_version = session.server_version() / 10000;
+    auto catalog = model::load_catalog_facts(conninfo);
+    auto planned = plan_by_file(set, todo.front()->version, options, &catalog, pg_version);
+
+    std::vector<Pending> chosen;
+    std::map<std::string, std::uint64_t> expanded;
+    std::set<std::string> created;
+    bool holding = false;
+    for (const auto* migration : todo) {
+        auto found = by_version.find(migration->version);
+        Pending pending = pending_of(*migration, planned[migration->up.relative_path],
+                                     found == by_version.end() ? nullptr : found->second);
+        MigrationRun shown = run_of(pending);
+        if (!holding) {
+            shown.reason = hold_reason(pending, options, expanded, created);
+            holding = !shown.reason.empty();
+        } else {
+            shown.reason = "after a held migration";
+        }
+        if (!holding) {
+            // Destroying what this run created loses nothing that existed before it.
+            for (const auto& [table, where] : pending.destroys) {
+                if (!pending.risky && (table.empty() || created.count(table) == 0)) {
+                    pending.risky = true;
+                    pending.risky_reason = where;
+                }
+            }
+            shown.risky = pending.risky;
+            check_transaction_control(pending);
+            shown.outcome = options.dry_run ? Outcome::would_apply : Outcome::held;
+            chosen.push_back(std::move(pending));
+        }
+        if (options.dry_run) {
+            const auto& statements = migration->up.statements;
+            const auto& plans = planned[migration->up.relative_path];
+            for (std::size_t i = 0; i < plans.size(); ++i) {
+                PlannedStatement line;
+                line.line = plans[i].line;
+                line.sql = plans[i].sql.substr(0, plans[i].sql.find('\n'));
+                line.locks = plans[i].locks;
+                line.estimated_seconds = plan::estimated_seconds(plans[i], catalog);
+                line.runs_outside_transaction =
+                    i < statements.size() && detail::runs_outside_transaction(statements[i]);
+                shown.statements.push_back(std::move(line));
+            }
+        }
+        report.migrations.push_back(std::move(shown));
+    }
+
+    const auto database = session.query_value("SELECT pg_catalog.current_database()").value_or("");
+    Run run{.session = session,
+            .monitor = monitor ? *monitor : session,
+            .options = options,
+            .conninfo = conninfo,
+            .run_id = report.run_id,
+            .client_host = host,
+            .client_user = os_user(),
+            .snapshot_id = {}};
+    auto first_risky =
+        std::find_if(chosen.begin(), chosen.end(), [](const Pending& p) { return p.risky; });
+    if (first_risky != chosen.end()) {
+        std::string refused = ensure_snapshot(conninfo, *first_risky, report, options, database,
+                                              options.dry_run ? nullptr : &run);
+        if (!refused.empty()) {
+            report.problems.push_back(refused);
+            report.verdict = plan::Verdict::fail;
+            for (auto& m : report.migrations) {
+                if (m.outcome == Outcome::would_apply) {
+                    m.outcome = Outcome::held;
+                    m.reason = "the run was refused: no snapshot";
+                }
+            }
+            count_pending(report);
+            report.duration_ms = ms_since(started);
+            return report;
+        }
+    }
+    if (options.dry_run) {
+        count_pending(report);
+        report.duration_ms = ms_since(started);
+        return report;
+    }
+
+    std::size_t shown_index = 0;
+    for (const auto& pending : chosen) {
+        while (report.migrations[shown_index].version != pending.migration->version) {
+            ++shown_index;
+        }
+        lock->check();
+        run_migration(run, pending, report.migrations[shown_index], report);
+        if (!report.problems.empty()) {
+            report.verdict = plan::Verdict::fail;
+            break; // verification failed: stop before the next migration
+        }
+    }
+    count_pending(report);
+    report.duration_ms = ms_since(started);
+    return report;
+}
+
+} // namespace migsafe::workflow

@@ -1,0 +1,121 @@
+// The catalog reads of the apply runner (its SQL apart from the history's).
+#include "workflow/apply_internal.hpp"
+
+#include <fmt/format.h>
+
+namespace migsafe::workflow::detail {
+namespace {
+
+/// Relation names travel as one newline-separated parameter and are matched against
+/// `schema.name` exactly: never parsed as SQL, never pasted into it.
+std::string joined(const std::set<std::string>& relations)
+{
+    std::string out;
+    for (const auto& relation : relations) {
+        out += (out.empty() ? "" : "\n") + relation;
+    }
+    return out;
+}
+
+constexpr const char* k_in_relations =
+    "n.nspname || '.' || c.relname = ANY (pg_catalog.string_to_array($1, E'\\n'))";
+
+} // namespace
+
+std::string describe_objects(platform::Session& session, const std::set<std::string>& relations)
+{
+    if (relations.empty()) {
+        return "{}";
+    }
+    std::string sql = fmt::format(R"(
+SELECT coalesce(jsonb_object_agg(n.nspname || '.' || c.relname, jsonb_build_object(
+  'kind', c.relkind::text,
+  'columns', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+        'name', a.attname, 'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
+        'not_null', a.attnotnull, 'default', pg_catalog.pg_get_expr(d.adbin, d.adrelid))
+        ORDER BY a.attnum), '[]')
+      FROM pg_catalog.pg_attribute a
+      LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+      WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+  'constraints', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+        'name', co.conname, 'type', co.contype::text,
+        'definition', pg_catalog.pg_get_constraintdef(co.oid), 'validated', co.convalidated)
+        ORDER BY co.conname), '[]')
+      FROM pg_catalog.pg_constraint co WHERE co.conrelid = c.oid),
+  'indexes', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+        'name', ic.relname, 'definition', pg_catalog.pg_get_indexdef(i.indexrelid),
+        'valid', i.indisvalid) ORDER BY ic.relname), '[]')
+      FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+      WHERE i.indrelid = c.oid))), '{{}}')::text
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE {})",
+                                  k_in_relations);
+    return session.query_value(sql, {joined(relations)}).value_or("{}");
+}
+
+std::vector<std::string> lock_holders(platform::Session& monitor,
+                                      const std::set<std::string>& relations, int exclude_pid)
+{
+    std::string sql = fmt::format(
+        "SELECT a.pid::text, coalesce(a.usename, ''), coalesce(a.application_name, ''), "
+        "coalesce(host(a.client_addr), 'local socket'), coalesce(a.state, ''), "
+        "coalesce(extract(epoch FROM pg_catalog.now() - a.xact_start)::bigint::text, ''), "
+        "l.mode, n.nspname || '.' || c.relname "
+        "FROM pg_catalog.pg_locks l "
+        "JOIN pg_catalog.pg_class c ON c.oid = l.relation "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.granted AND l.locktype = 'relation' AND {} "
+        "AND l.database = (SELECT oid FROM pg_catalog.pg_database "
+        "WHERE datname = pg_catalog.current_database()) "
+        "AND l.pid <> pg_catalog.pg_backend_pid() AND l.pid <> $2::int "
+        "ORDER BY a.xact_start NULLS LAST, a.pid LIMIT 5",
+        k_in_relations);
+    // The holder's query text is left out on purpose: it may carry secrets.
+    std::vector<std::string> out;
+    for (const auto& row :
+         monitor.query(sql, {joined(relations), std::to_string(exclude_pid)}).rows) {
+        out.push_back(fmt::format(
+            "pid {} (user {}, application '{}', from {}, {}{}) holds {} on {}",
+            row[0].value_or("?"), row[1].value_or("?"), row[2].value_or(""), row[3].value_or("?"),
+            row[4].value_or("?"),
+            row[5].value_or("").empty() ? "" : ", transaction open for " + *row[5] + " s",
+            row[6].value_or("?"), row[7].value_or("?")));
+    }
+    return out;
+}
+
+std::map<std::string, std::string> invalid_indexes(platform::Session& session,
+                                                   const std::string& table)
+{
+    std::map<std::string, std::string> out;
+    auto result = session.query(
+        "SELECT n.nspname || '.' || ic.relname, "
+        "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(ic.relname) "
+        "FROM pg_catalog.pg_index i "
+        "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace "
+        "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
+        "JOIN pg_catalog.pg_namespace tn ON tn.oid = c.relnamespace "
+        "WHERE NOT i.indisvalid AND tn.nspname || '.' || c.relname = $1",
+        {table});
+    for (const auto& row : result.rows) {
+        out.emplace(row[0].value_or(""), row[1].value_or(""));
+    }
+    return out;
+}
+
+std::optional<bool> index_valid(platform::Session& session, const std::string& qualified)
+{
+    auto result = session.query("SELECT i.indisvalid::text FROM pg_catalog.pg_index i "
+                                "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+                                "JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace "
+                                "WHERE n.nspname || '.' || ic.relname = $1",
+                                {qualified});
+    if (result.rows.empty()) {
+        return std::nullopt;
+    }
+    return result.rows.front().front().value_or("f") == "t";
+}
+
+} // namespace migsafe::workflow::detail

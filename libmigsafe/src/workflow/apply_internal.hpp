@@ -1,0 +1,85 @@
+#pragma once
+// Private pieces of the apply runner: what the runner knows of each pending migration,
+// how a run is set up, and the catalog reads it needs (apply_catalog.cpp).
+
+#include <migsafe/model/migration_set.hpp>
+#include <migsafe/plan/report.hpp>
+#include <migsafe/platform/session.hpp>
+#include <migsafe/workflow/apply.hpp>
+#include <migsafe/workflow/history.hpp>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace migsafe::workflow::detail {
+
+/// A pending migration as the runner sees it: its plan and what it touches.
+struct Pending {
+    const model::Migration* migration = nullptr;
+    plan::Phase phase = plan::Phase::expand;
+    std::vector<plan::StatementPlan> statements{}; ///< aligned with migration->up.statements
+    bool risky = false;
+    std::string risky_reason{};      ///< e.g. `MS-IDX-01 (error) at 0007_x.sql:3`
+    std::set<std::string> touched{}; ///< relations it locks, schema-qualified
+    std::set<std::string> created{}; ///< tables it creates
+    /// Tables its destructive statements act on, with where (`0009_x.sql:2`): risky unless
+    /// the same run created them.
+    std::map<std::string, std::string> destroys{};
+    bool backfill = false;
+    const HistoryEntry* history = nullptr; ///< a failed or partial earlier attempt
+};
+
+/// What every step of one run shares.
+struct Run {
+    platform::Session& session; ///< runs the migrations
+    platform::Session& monitor; ///< holds the runner lock; reads pg_locks when blocked
+    const ApplyOptions& options;
+    std::string conninfo{};
+    std::string run_id{};
+    std::string client_host{};
+    std::string client_user{};
+    std::string snapshot_id{};
+
+    void say(std::uint64_t version, std::string message) const;
+};
+
+/// Whether a statement cannot run inside a transaction block (CONCURRENTLY, VACUUM, ...).
+bool runs_outside_transaction(const model::Statement& statement);
+
+/// The history row a run starts from for `pending` (status, counts and checksums filled).
+HistoryEntry new_entry(const Run& run, const Pending& pending);
+
+/// Runs a transactional migration: one transaction (retried on lock timeouts), the
+/// history row committed with it. Returns the attempts made.
+int run_transactional(const Run& run, const Pending& pending, HistoryEntry& entry);
+
+/// Runs a no-transaction migration statement by statement from
+/// `entry.statements_applied`, recording progress after each.
+void run_statement_by_statement(const Run& run, const Pending& pending, HistoryEntry& entry);
+
+/// Runs a backfill migration in keyset batches (apply_backfill.cpp), each batch's
+/// checkpoint committed with it; resumes from the history's checkpoint.
+void run_backfill(const Run& run, const Pending& pending, HistoryEntry& entry, MigrationRun& out);
+
+// ---- catalog reads (apply_catalog.cpp)
+
+/// JSON text describing `relations` as they are now: columns, constraints and indexes.
+std::string describe_objects(platform::Session& session, const std::set<std::string>& relations);
+
+/// One line per session that holds a granted lock on one of `relations` (pid, user,
+/// application, client, state, transaction age, mode): who blocks a migration.
+std::vector<std::string> lock_holders(platform::Session& monitor,
+                                      const std::set<std::string>& relations, int exclude_pid);
+
+/// The INVALID indexes on `table`: schema-qualified name -> the name quoted for SQL.
+std::map<std::string, std::string> invalid_indexes(platform::Session& session,
+                                                   const std::string& table);
+
+/// Whether index `qualified` exists, and is valid: nullopt when it does not exist.
+std::optional<bool> index_valid(platform::Session& session, const std::string& qualified);
+
+} // namespace migsafe::workflow::detail

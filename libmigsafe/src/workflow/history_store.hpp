@@ -1,0 +1,28 @@
+#pragma once
+// Private: the writes of `migsafe.history` (the reads are public, workflow/history.hpp).
+// All of the history's SQL lives in history.cpp.
+
+#include <migsafe/platform/session.hpp>
+#include <migsafe/workflow/history.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace migsafe::workflow::detail {
+
+/// Creates the schema `migsafe` and its history table when missing. Run it under the
+/// runner's advisory lock (two runners creating it at once would collide).
+void ensure_history(platform::Session& session);
+
+/// Inserts `entry`, or replaces the row of its version (a failed or partial migration run
+/// again). `finished_at` is the server's clock_timestamp() when `finished` is true.
+void record(platform::Session& session, const HistoryEntry& entry, bool finished);
+
+/// Moves a no-transaction migration on: `statements_applied` and the status of `version`.
+void record_progress(platform::Session& session, std::uint64_t version, int statements_applied);
+
+/// Stores a backfill checkpoint (JSON) for `version`.
+void record_checkpoint(platform::Session& session, std::uint64_t version,
+                       const std::string& checkpoint_json);
+
+} // namespace migsafe::workflow::detail
