@@ -148,7 +148,7 @@ std::vector<HistoryEntry> read_history(platform::Session& session)
         "to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
         "duration_ms, applied_by, client_host, client_user, migsafe_version, run_id, attempts, "
         "snapshot_id, integrity_before::text, integrity_after::text, objects_before::text, "
-        "backfill::text, error FROM migsafe.history ORDER BY version");
+        "backfill::text, error FROM migsafe.history h ORDER BY h.version");
     std::vector<HistoryEntry> entries;
     entries.reserve(result.rows.size());
     for (const auto& row : result.rows) {
