@@ -232,8 +232,10 @@ void transform_statement(const Json& node, Statement& statement)
                                    !select.contains("valuesLists")};
     } else if (type == "UpdateStmt" || type == "DeleteStmt") {
         statement.kind = type == "UpdateStmt" ? StatementKind::update : StatementKind::delete_rows;
-        statement.details = DataChange{relation_of(body.value("relation", Json::object())),
-                                       body.contains("whereClause")};
+        const auto& relation = body.value("relation", Json::object());
+        statement.details =
+            DataChange{relation_of(relation), body.contains("whereClause"),
+                       text_field(relation.value("alias", Json::object()), "aliasname")};
     } else if (type == "TruncateStmt") {
         statement.kind = StatementKind::truncate;
         Truncate details;

@@ -190,6 +190,7 @@ struct DropTable {
 struct DataChange {
     RelationName table;
     bool has_where = false;
+    std::string alias{}; ///< the target's alias (`UPDATE t AS x`), empty when none
 };
 
 /// INSERT.
