@@ -124,6 +124,7 @@ Job job_for(const model::MigrationFile& file, const model::BackfillSettings* set
                                      [&](const auto& c) { return c.name == job.key; });
     if (column == columns.end()) {
         std::vector<std::string_view> names;
+        names.reserve(columns.size());
         for (const auto& c : columns) {
             names.emplace_back(c.name);
         }
@@ -140,6 +141,15 @@ Job job_for(const model::MigrationFile& file, const model::BackfillSettings* set
                             "NULL key would never be updated",
                             job.key, table),
                 table + "." + job.key, "cut batches on a NOT NULL column, such as the primary key");
+    }
+    if (std::find(change.set_columns.begin(), change.set_columns.end(), job.key) !=
+        change.set_columns.end()) {
+        invalid(where, update->line,
+                fmt::format("the backfill UPDATE sets its key column `{}`: rows would move "
+                            "between batches",
+                            job.key),
+                table + "." + job.key,
+                "cut batches on a column the UPDATE does not change, such as the primary key");
     }
     if (!column->indexed) {
         migsafe::detail::log_warn(

@@ -459,6 +459,27 @@ TEST_CASE("backfill::job_for errors name file:line")
           "backfill after the migration that creates the table (or name the schema in the "
           "UPDATE)");
 
+    CHECK(error_of("UPDATE items SET n = 1, id = id + 1000", nullptr) ==
+          "0005_backfill.sql:1: the backfill UPDATE sets its key column `id`: rows would move "
+          "between batches | cut batches on a column the UPDATE does not change, such as the "
+          "primary key");
+    const model::BackfillSettings zero{.key = "id", .batch_size = 0, .line = 1};
+    CHECK(error_of("-- migsafe:backfill key=id\nUPDATE items SET n = 1;", &zero) ==
+          "0005_backfill.sql:1: backfill batch size 0 is not positive | " + generic_hint);
+
+    // A file loaded without its statements is parsed here; a syntax error is sql-syntax.
+    auto unparsed = migration("UPDATE items SET n = 1");
+    unparsed.statements.clear();
+    CHECK(backfill::job_for(unparsed, nullptr, session).update_sql == "UPDATE items SET n = 1");
+    unparsed.text = "UPDATE items SET n = = 1";
+    try {
+        (void)backfill::job_for(unparsed, nullptr, session);
+        FAIL("no throw");
+    } catch (const migsafe::Error& e) {
+        CHECK(e.code() == "sql-syntax");
+        CHECK(e.located_message() == "0005_backfill.sql:1:22: syntax error at or near \"=\"");
+    }
+
     // A key= on a table without a primary key works (with a warning when not indexed).
     WarningCounter warnings;
     const model::BackfillSettings on_id{.key = "id", .batch_size = 10, .line = 1};

@@ -234,6 +234,10 @@ TEST_CASE("migsafe::model UPDATE and DELETE keep the alias of their target")
     CHECK(statements[0].as<DataChange>().table.qualified() == "app.t");
     CHECK(statements[1].as<DataChange>().alias == "y");
     CHECK(statements[2].as<DataChange>().alias == "d");
+    CHECK(statements[0].as<DataChange>().set_columns == std::vector<std::string>{"a"});
+    CHECK(statements[2].as<DataChange>().set_columns.empty());
+    const auto multi = parse_sql("UPDATE t SET (a, b) = (1, 2), c = 3, d[1] = 4", "t.sql");
+    CHECK(multi[0].as<DataChange>().set_columns == std::vector<std::string>{"a", "b", "c", "d"});
 }
 
 TEST_CASE("migsafe::model::Statement::as on the wrong type is an internal error")

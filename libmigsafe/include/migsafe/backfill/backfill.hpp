@@ -113,7 +113,8 @@ struct Result {
 /// `session`: the table's single-column primary key.
 /// Throws `backfill-invalid` naming file:line (no UPDATE, another statement, more than one
 /// UPDATE, a DELETE, an unknown table, no primary key or a composite one without `key=`, a
-/// key column that does not exist or is nullable), `sql-syntax`, and the errors of
+/// key column that does not exist, is nullable or is set by the UPDATE, a batch size that is
+/// not positive), `sql-syntax`, and the errors of
 /// `platform::Session`. Logs a warning when no index starts with the key (every batch then
 /// scans the table). Cost: two catalog queries.
 MIGSAFE_API Job job_for(const model::MigrationFile& file, const model::BackfillSettings* settings,

@@ -191,6 +191,7 @@ struct DataChange {
     RelationName table;
     bool has_where = false;
     std::string alias{}; ///< the target's alias (`UPDATE t AS x`), empty when none
+    std::vector<std::string> set_columns{}; ///< UPDATE: the columns its SET assigns, in order
 };
 
 /// INSERT.
