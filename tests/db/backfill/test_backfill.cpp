@@ -491,3 +491,27 @@ TEST_CASE("backfill::job_for errors name file:line")
     CHECK(warnings.last() == "0005_backfill.sql:1: no index starts with backfill key column id "
                              "of table public.nokey: every batch will scan the table");
 }
+
+TEST_CASE("backfill::run does not retry a statement timeout")
+{
+    TestDatabase db;
+    auto session = db.connect();
+    session.exec("CREATE TABLE items (id int PRIMARY KEY, n int NOT NULL DEFAULT 0);"
+                 "INSERT INTO items (id) SELECT g FROM generate_series(1, 20) g");
+    auto job = backfill::job_for(
+        migration("UPDATE items SET n = n + 1 WHERE pg_sleep(0.05) IS NOT NULL"), nullptr, session);
+    job.statement_timeout = 100ms;
+    WarningCounter warnings;
+    try {
+        (void)backfill::run(session, job, backfill::start(session, job));
+        FAIL("no throw");
+    } catch (const migsafe::Error& e) {
+        CHECK(e.code() == "db-statement-timeout");
+        CHECK(e.message() == "canceling statement due to statement timeout");
+        CHECK(e.context().sqlstate == "57014");
+    }
+    CHECK(warnings.count() == 0);
+    CHECK(number(session, "SELECT count(*) FROM items WHERE n <> 0") == 0);
+    // The timeout was SET LOCAL: the session's own setting is untouched.
+    CHECK(session.query_value("SHOW statement_timeout") == "0");
+}
