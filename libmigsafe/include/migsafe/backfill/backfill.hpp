@@ -33,11 +33,12 @@ struct Job {
     std::vector<std::string> before_sql{};
     /// SET / RESET statements written after the UPDATE, run after it in every batch.
     std::vector<std::string> after_sql{};
-    int batch_size = 1000;                            ///< initial rows (keys) per batch, > 0
-    std::chrono::milliseconds pause{0};               ///< sleep between batches
-    std::chrono::milliseconds target_batch_time{200}; ///< batch size adapts towards this
-    std::chrono::milliseconds lock_timeout{5000};     ///< SET LOCAL lock_timeout in every batch
-    std::chrono::milliseconds statement_timeout{0};   ///< SET LOCAL statement_timeout (0: none)
+    int batch_size = 1000;              ///< initial rows (keys) per batch, > 0
+    std::chrono::milliseconds pause{0}; ///< sleep between batches
+    /// The batch size adapts towards this (0: the size stays fixed).
+    std::chrono::milliseconds target_batch_time{200};
+    std::chrono::milliseconds lock_timeout{5000};   ///< SET LOCAL lock_timeout in every batch
+    std::chrono::milliseconds statement_timeout{0}; ///< SET LOCAL statement_timeout (0: none)
     /// Retries per batch on 55P03 / 40001 / 40P01, with jittered exponential backoff.
     int retries = 5;
     /// The first retry's backoff; each further retry doubles it (at most 10 s), and each
