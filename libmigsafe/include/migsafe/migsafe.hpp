@@ -3,6 +3,7 @@
 /// Everything libmigsafe offers, in one include. Deploy tools that need one engine only
 /// can include its headers under <migsafe/AREA/...> instead.
 
+#include <migsafe/backfill/backfill.hpp>
 #include <migsafe/integrity/amcheck.hpp>
 #include <migsafe/integrity/checksum.hpp>
 #include <migsafe/integrity/compare.hpp>

@@ -232,8 +232,14 @@ void transform_statement(const Json& node, Statement& statement)
                                    !select.contains("valuesLists")};
     } else if (type == "UpdateStmt" || type == "DeleteStmt") {
         statement.kind = type == "UpdateStmt" ? StatementKind::update : StatementKind::delete_rows;
-        statement.details = DataChange{relation_of(body.value("relation", Json::object())),
-                                       body.contains("whereClause")};
+        const auto& relation = body.value("relation", Json::object());
+        DataChange details{relation_of(relation), body.contains("whereClause"),
+                           text_field(relation.value("alias", Json::object()), "aliasname")};
+        for (const auto& target : body.value("targetList", Json::array())) {
+            details.set_columns.push_back(
+                text_field(target.value("ResTarget", Json::object()), "name"));
+        }
+        statement.details = std::move(details);
     } else if (type == "TruncateStmt") {
         statement.kind = StatementKind::truncate;
         Truncate details;

@@ -88,6 +88,16 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
      "a plan report in JSON could not be read",
      "pass a document written by `migsafe plan --format json` of the same schema_version"},
 
+    // ---- backfill engine
+    {"backfill-checkpoint-malformed", input, k_unchanged, k_final,
+     "a backfill checkpoint in JSON could not be read",
+     "pass the checkpoint JSON that migsafe's backfill engine wrote (docs/backfill.md)"},
+    {"backfill-invalid", input, k_unchanged, k_final,
+     "a backfill migration cannot be run in batches",
+     "a backfill migration holds exactly one UPDATE (and SET or RESET statements); name a "
+     "NOT NULL, indexed key column with `-- migsafe:backfill key=COLUMN` when the table has "
+     "no single-column primary key (docs/backfill.md)"},
+
     // ---- trace engine
     {"trace-apply-failed", input, k_unchanged, k_final,
      "a migration could not be applied to the trace's scratch database",

@@ -197,6 +197,8 @@ TEST_CASE("migsafe::model data changes, drops and other kinds")
     CHECK(statements[1].kind == StatementKind::delete_rows);
     CHECK_FALSE(statements[1].as<DataChange>().has_where);
     CHECK(statements[1].as<DataChange>().table.qualified() == "s.t");
+    CHECK(statements[0].as<DataChange>().alias.empty());
+    CHECK(statements[1].as<DataChange>().alias.empty());
     CHECK(to_string(statements[1].kind) == "delete");
     CHECK_FALSE(statements[2].as<Insert>().from_select);
     CHECK(statements[3].as<Insert>().from_select);
@@ -220,6 +222,22 @@ TEST_CASE("migsafe::model data changes, drops and other kinds")
         CAPTURE(statements[9 + i].sql);
         CHECK(statements[9 + i].kind == kinds[i]);
     }
+}
+
+TEST_CASE("migsafe::model UPDATE and DELETE keep the alias of their target")
+{
+    const auto statements = parse_sql("UPDATE app.t AS x SET a = 1 FROM u WHERE x.id = u.id;"
+                                      "UPDATE t y SET a = 2; DELETE FROM t AS d WHERE d.a = 1",
+                                      "t.sql");
+    REQUIRE(statements.size() == 3);
+    CHECK(statements[0].as<DataChange>().alias == "x");
+    CHECK(statements[0].as<DataChange>().table.qualified() == "app.t");
+    CHECK(statements[1].as<DataChange>().alias == "y");
+    CHECK(statements[2].as<DataChange>().alias == "d");
+    CHECK(statements[0].as<DataChange>().set_columns == std::vector<std::string>{"a"});
+    CHECK(statements[2].as<DataChange>().set_columns.empty());
+    const auto multi = parse_sql("UPDATE t SET (a, b) = (1, 2), c = 3, d[1] = 4", "t.sql");
+    CHECK(multi[0].as<DataChange>().set_columns == std::vector<std::string>{"a", "b", "c", "d"});
 }
 
 TEST_CASE("migsafe::model::Statement::as on the wrong type is an internal error")

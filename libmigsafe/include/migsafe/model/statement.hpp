@@ -190,6 +190,8 @@ struct DropTable {
 struct DataChange {
     RelationName table;
     bool has_where = false;
+    std::string alias{}; ///< the target's alias (`UPDATE t AS x`), empty when none
+    std::vector<std::string> set_columns{}; ///< UPDATE: the columns its SET assigns, in order
 };
 
 /// INSERT.
