@@ -222,5 +222,13 @@ void record_checkpoint(platform::Session& session, std::uint64_t version,
                         {std::to_string(version), checkpoint_json});
 }
 
+void record_status(platform::Session& session, std::uint64_t version, HistoryStatus status,
+                   const std::string& error)
+{
+    session.exec_params("UPDATE migsafe.history SET status = $2, error = $3 WHERE version = $1",
+                        {std::to_string(version), std::string(to_string(status)),
+                         error.empty() ? platform::Value{} : error});
+}
+
 } // namespace detail
 } // namespace migsafe::workflow

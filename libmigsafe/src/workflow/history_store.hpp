@@ -25,4 +25,9 @@ void record_progress(platform::Session& session, std::uint64_t version, int stat
 void record_checkpoint(platform::Session& session, std::uint64_t version,
                        const std::string& checkpoint_json);
 
+/// Sets the status and error of `version`, leaving every other column (e.g. the backfill
+/// checkpoint its last batch committed) as it is.
+void record_status(platform::Session& session, std::uint64_t version, HistoryStatus status,
+                   const std::string& error);
+
 } // namespace migsafe::workflow::detail

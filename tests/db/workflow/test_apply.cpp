@@ -514,3 +514,31 @@ TEST_CASE("apply: BEGIN/COMMIT in a transactional file is refused before anythin
     auto session = db.connect();
     CHECK(value(session, "SELECT to_regclass('t') IS NULL") == "t");
 }
+
+TEST_CASE("apply: a backfill migration runs in batches and keeps its checkpoint in the history")
+{
+    TestDatabase db;
+    db.connect().exec("CREATE TABLE items (id bigint PRIMARY KEY, n int NOT NULL DEFAULT 0);"
+                      "INSERT INTO items (id) SELECT g FROM generate_series(1, 5000) g;");
+    MigrationDir dir;
+    dir.write("0001_fill.sql", "-- migsafe:phase backfill\n"
+                               "-- migsafe:backfill key=id batch=400\n"
+                               "UPDATE items SET n = n + 1;\n");
+    dir.seal();
+    auto options = quick();
+    options.backfill_batch_time = std::chrono::milliseconds(0); // keep 400 rows per batch
+    auto report = apply_dir(db, dir, options);
+    REQUIRE(report.migrations.size() == 1);
+    CHECK(report.migrations[0].backfill);
+    CHECK(report.migrations[0].backfill_rows == 5000);
+    CHECK(report.migrations[0].backfill_batches == 13);
+    auto session = db.connect();
+    CHECK(value(session, "SELECT count(*) FROM items WHERE n <> 1") == "0");
+    auto history = read_history(session);
+    REQUIRE(history.size() == 1);
+    CHECK(history[0].status == HistoryStatus::applied);
+    auto checkpoint = nlohmann::json::parse(history[0].backfill);
+    CHECK(checkpoint["finished"] == true);
+    CHECK(checkpoint["upper_key"] == "5000");
+    CHECK(checkpoint["rows_done"] == 5000);
+}
