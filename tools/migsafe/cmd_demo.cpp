@@ -48,9 +48,15 @@ std::string render_text(const workflow::DemoReport& report, bool color)
         for (const auto& rule : m.allowed) {
             tags += ", allows " + rule;
         }
-        out += fmt::format("{} {}  [{}]  applied in {:.1f} ms\n",
-                           paint(fmt::format("{:04}", m.version), "1;36", color), m.name, tags,
-                           m.apply_ms);
+        std::string applied =
+            m.run == 0 ? std::string("not applied")
+                       : fmt::format("applied by run {} in {:.0f} ms", m.run, m.apply_ms);
+        if (m.backfill_batches > 0) {
+            applied += fmt::format(" ({} rows in {} batches)", m.backfill_rows, m.backfill_batches);
+        }
+        out +=
+            fmt::format("{} {}  [{}]  {}\n", paint(fmt::format("{:04}", m.version), "1;36", color),
+                        m.name, tags, applied);
         for (const auto& s : m.statements) {
             out += fmt::format("    {}:{}:{}  {:<16} {}\n", s.file, s.line, s.column, s.kind,
                                s.summary);
@@ -60,8 +66,18 @@ std::string render_text(const workflow::DemoReport& report, bool color)
         }
         statements += m.statements.size();
     }
+    out += fmt::format("\n{} migsafe apply, in {} runs as the runbook deploys releases:\n",
+                       paint("apply", "1", color), report.runs.size());
+    for (std::size_t i = 0; i < report.runs.size(); ++i) {
+        const auto& r = report.runs[i];
+        out += fmt::format("    run {} --phase {:<8} {:<36} {} applied{}\n", i + 1, r.phase, r.step,
+                           r.applied, r.snapshot_id.empty() ? "" : ", snapshot " + r.snapshot_id);
+        if (!r.held.empty()) {
+            out += "        stopped before " + r.held + "\n";
+        }
+    }
     out += fmt::format("\n{} statements in {} migrations applied", statements,
-                       report.migrations.size());
+                       report.migrations.size() - static_cast<std::size_t>(report.pending_after));
     if (!report.seed.empty()) {
         out += fmt::format(", then the seed {}", report.seed);
     }

@@ -12,12 +12,14 @@
 #include <migsafe/snapshot/create.hpp>
 #include <migsafe/snapshot/verify.hpp>
 #include <migsafe/trace/trace.hpp>
+#include <migsafe/workflow/apply.hpp>
 #include <migsafe/workflow/demo.hpp>
 #include <migsafe/workflow/drill.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 namespace migsafe::workflow {
@@ -87,20 +89,69 @@ void annotate(DemoStatement& shown, const plan::StatementPlan& planned)
     }
 }
 
-/// Applies one migration: in one transaction, or statement by statement for a
-/// no-transaction file. An error names the file and the statement's line.
-void apply(platform::Session& session, const model::Migration& migration)
+/// Podiatrists listed before release 5 (full_name only): the rows 0006 backfills.
+constexpr const char* k_early_professionals =
+    "INSERT INTO professionals (full_name, email, city) "
+    "SELECT 'Dr ' || initcap(md5(i::text)::varchar(8)), 'early' || i || '@example.org', "
+    "(ARRAY['Lyon', 'Paris', 'Nantes', 'Lille'])[1 + i % 4] FROM generate_series(1, 2500) AS i";
+
+/// One apply run of the demo; what it applied goes into the migrations' lines.
+void apply_run(const std::string& conninfo, const model::MigrationSet& set,
+               const std::filesystem::path& store, DemoRun step, ApplyOptions options,
+               DemoReport& report)
 {
-    const auto& up = migration.up;
-    if (up.directives.transactional == model::Transactional::yes) {
-        platform::Transaction transaction(session);
-        session.exec(up.text);
-        transaction.commit();
-        return;
+    options.store = store;
+    options.snapshot = SnapshotPolicy::take; // the runbook: a snapshot before risky steps
+    options.retry_pause = std::chrono::milliseconds(100);
+    auto result = apply(conninfo, set, options);
+    step.applied = result.applied;
+    step.snapshot_id = result.snapshot_id;
+    step.ms = result.duration_ms;
+    const int run = static_cast<int>(report.runs.size()) + 1;
+    for (const auto& m : result.migrations) {
+        if (m.outcome == Outcome::held && step.held.empty()) {
+            step.held = fmt::format("{:04}: {}", m.version, m.reason);
+        }
+        for (auto& shown : report.migrations) {
+            if (shown.version == m.version && m.outcome == Outcome::applied) {
+                shown.apply_ms = static_cast<double>(m.duration_ms);
+                shown.run = run;
+                shown.backfill_rows = m.backfill_rows;
+                shown.backfill_batches = m.backfill_batches;
+            }
+        }
     }
-    for (const auto& statement : up.statements) {
-        session.exec(statement.sql);
+    if (result.verdict == plan::Verdict::fail) {
+        throw Error("internal-assertion", fmt::format("the demo's apply run '{}' was refused: {}",
+                                                      step.step, fmt::join(result.problems, "; ")));
     }
+    detail::log_info("apply run {} ({}): {} applied", run, step.step, step.applied);
+    report.runs.push_back(std::move(step));
+}
+
+/// The releases go out the way the runbook says: the first tables, then (with rows in
+/// professionals) expand + backfill, then contract, then the rest.
+void apply_in_phases(const std::string& conninfo, const model::MigrationSet& set,
+                     const std::filesystem::path& store, platform::Session& session,
+                     DemoReport& report)
+{
+    ApplyOptions first;
+    first.to = 4;
+    apply_run(conninfo, set, store, {.step = "releases 1-4: the tables", .phase = "all"}, first,
+              report);
+    session.exec(k_early_professionals);
+    ApplyOptions expand;
+    expand.phase = PhaseFilter::expand;
+    apply_run(conninfo, set, store,
+              {.step = "release 5 on: expand and backfill", .phase = "expand"}, expand, report);
+    ApplyOptions contract;
+    contract.phase = PhaseFilter::contract;
+    apply_run(conninfo, set, store, {.step = "after the deploy: contract", .phase = "contract"},
+              contract, report);
+    apply_run(conninfo, set, store, {.step = "the next releases", .phase = "all"}, {}, report);
+    report.pending_after =
+        static_cast<int>(std::count_if(report.migrations.begin(), report.migrations.end(),
+                                       [](const auto& m) { return m.run == 0; }));
 }
 
 /// The runbook's backup steps on the seeded database: a snapshot, a level-2 verify, and a
@@ -155,19 +206,9 @@ DemoReport run_demo(const DemoOptions& options)
                 annotate(statement, plan.statements[planned++]);
             }
         }
-        const auto applying = Clock::now();
-        try {
-            apply(session, migration);
-        } catch (const Error& e) {
-            throw Error(
-                e.code(),
-                "applying " + migration.up.relative_path + " on the demo cluster: " + e.message(),
-                {.file = migration.up.path.string(), .sqlstate = e.context().sqlstate}, e.hint());
-        }
-        shown.apply_ms = ms_since(applying);
-        detail::log_info("applied {} in {:.1f} ms", migration.up.relative_path, shown.apply_ms);
         report.migrations.push_back(std::move(shown));
     }
+    apply_in_phases(cluster.conninfo(), set, cluster.base_dir() / "snapshots", session, report);
     if (!options.seed.empty()) {
         const auto verifying = Clock::now();
         auto before = integrity::scan(cluster.conninfo());
@@ -220,7 +261,19 @@ std::string to_json(const DemoReport& report)
                               {"transactional", m.transactional},
                               {"allowed", m.allowed},
                               {"statements", statements},
-                              {"apply_ms", m.apply_ms}});
+                              {"apply_ms", m.apply_ms},
+                              {"run", m.run},
+                              {"backfill_rows", m.backfill_rows},
+                              {"backfill_batches", m.backfill_batches}});
+    }
+    nlohmann::json runs = nlohmann::json::array();
+    for (const auto& r : report.runs) {
+        runs.push_back({{"step", r.step},
+                        {"phase", r.phase},
+                        {"applied", r.applied},
+                        {"held", r.held},
+                        {"snapshot_id", r.snapshot_id},
+                        {"ms", r.ms}});
     }
     nlohmann::json tables = nlohmann::json::array();
     for (const auto& t : report.tables) {
@@ -242,6 +295,8 @@ std::string to_json(const DemoReport& report)
         {"trace_agreed", report.trace_agreed},
         {"trace_disagreements", report.trace_disagreements},
         {"migrations", migrations},
+        {"runs", runs},
+        {"pending_after", report.pending_after},
         {"seed", report.seed.empty() ? nlohmann::json() : nlohmann::json(report.seed)},
         {"tables", tables},
         {"verify_differences", report.verify_differences},

@@ -50,7 +50,20 @@ struct DemoMigration {
     bool transactional = true;        ///< false for `-- migsafe:no-transaction`
     std::vector<std::string> allowed; ///< rule ids allowed by `-- migsafe:allow`
     std::vector<DemoStatement> statements;
-    double apply_ms = 0; ///< time to apply it on the ephemeral cluster
+    double apply_ms = 0;               ///< time to apply it on the ephemeral cluster
+    int run = 0;                       ///< which apply run applied it (1-based; DemoReport::runs)
+    std::int64_t backfill_rows = 0;    ///< rows a backfill migration updated
+    std::int64_t backfill_batches = 0; ///< its batches
+};
+
+/// One `migsafe apply` run of the demo (the releases go out in phases).
+struct DemoRun {
+    std::string step{};        ///< what the run stands for, e.g. `release 5: expand + backfill`
+    std::string phase{};       ///< the --phase it ran with
+    int applied = 0;           ///< migrations applied
+    std::string held{};        ///< why it stopped where it did (empty: nothing was left)
+    std::string snapshot_id{}; ///< the snapshot taken (or reused) before risky migrations
+    std::int64_t ms = 0;
 };
 
 /// One table's exact row count before and after the seed, from two integrity scans.
@@ -77,7 +90,9 @@ struct DemoReport {
     int trace_agreed = 0;
     std::vector<std::string> trace_disagreements;
     std::vector<DemoMigration> migrations;
-    std::string seed; ///< the seed file loaded, when one was given
+    std::vector<DemoRun> runs; ///< the apply runs, in order
+    int pending_after = 0;     ///< migrations still pending after the last run (0 expected)
+    std::string seed;          ///< the seed file loaded, when one was given
     /// `migsafe verify` after the migrations and after the seed: one line per table with
     /// its rows before and after, and the differences the second report shows against
     /// the first (`integrity::Difference::describe()`).
