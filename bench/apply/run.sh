@@ -1,0 +1,321 @@
+#!/usr/bin/env bash
+# Benchmark of `migsafe apply`, in one run on one server:
+#   part 1, throughput: MIGRATIONS small migrations (bench/apply/make_migrations.py) applied
+#     to a fresh database by `migsafe apply --no-snapshot`, against `psql -X -1 -f` per file
+#     (without -1 for the `-- migsafe:no-transaction` files) into another fresh database;
+#     best of RUNS each, interleaved.
+#   part 2, backfill under load: `pgbench -i -s SCALE` (100,000 x SCALE rows in
+#     pgbench_accounts) plus a nullable column, copied into two databases from one template;
+#       (a) pgbench alone, a custom script of a single-row UPDATE and SELECT by random aid
+#           (-c CLIENTS -T LOAD_SECONDS): the baseline TPS;
+#       (b) one `UPDATE pgbench_accounts SET newcol = ...` alone: the speed limit;
+#       (c) `migsafe apply` of a batched backfill migration doing the same UPDATE while the
+#           same pgbench workload runs: pgbench TPS and worst latency during the backfill
+#           (from pgbench's per-transaction log), the backfill's rows/s.
+#
+# Usage: bench/apply/run.sh [CONNINFO]
+#   Without CONNINFO an ephemeral cluster is started and removed afterwards. With one, the
+#   databases migsafe_bench_apply_* are (re)created on that server and dropped at the end.
+# Environment: MIGSAFE (default build/tools/migsafe/migsafe), MIGRATIONS (240), RUNS (3),
+#   SCALE (10: 1,000,000 rows), CLIENTS (4), LOAD_SECONDS (20), LOCK_TIMEOUT (5s),
+#   BATCH_TIME (200ms), BATCH (1000: the directive's first batch size), PARTS ("1 2").
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+migsafe=${MIGSAFE:-build/tools/migsafe/migsafe}
+[[ $migsafe == /* ]] || migsafe=$root/$migsafe
+migrations=${MIGRATIONS:-240}
+runs=${RUNS:-3}
+scale=${SCALE:-10}
+clients=${CLIENTS:-4}
+seconds=${LOAD_SECONDS:-20}
+lock_timeout=${LOCK_TIMEOUT:-5s}
+batch_time=${BATCH_TIME:-200ms}
+batch=${BATCH:-1000}
+parts=${PARTS:-1 2}
+
+if [[ ! -x $migsafe ]]; then
+    echo "build migsafe first: cmake -S . -B build && cmake --build build -j2 --target migsafe" >&2
+    exit 2
+fi
+
+as_owner() {
+    if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+# The server's own psql, not Debian's Perl wrapper in /usr/bin (70 ms per start here).
+psql() { "$pg_bin/psql" "$@"; }
+pgbench=$pg_bin/pgbench
+if [[ ! -x $pgbench ]]; then
+    pgbench=$(command -v pgbench || true)
+fi
+if [[ -z $pgbench || ! -x $pgbench ]]; then
+    # A peer used only here: installed by the benchmark, never by the build.
+    echo "installing pgbench (postgresql-client)..." >&2
+    if [[ $(id -u) == 0 ]]; then apt-get install -y -q postgresql-client >&2; else sudo apt-get install -y -q postgresql-client >&2; fi
+    pgbench=$(command -v pgbench)
+fi
+
+work=$(mktemp -d /tmp/migsafe-applybench-XXXXXX)
+chmod 755 "$work"
+cluster_dir=
+cleanup() {
+    if [[ -n $cluster_dir ]]; then
+        as_owner "$pg_bin/pg_ctl" -D "$cluster_dir/data" -m immediate stop >/dev/null 2>&1 || true
+        rm -rf "$cluster_dir"
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [[ $# -ge 1 ]]; then
+    base_conn=$1
+else
+    cluster_dir=$(mktemp -d /tmp/migsafe-bench-XXXXXX)
+    [[ $(id -u) == 0 ]] && chown postgres "$cluster_dir"
+    as_owner "$pg_bin/initdb" -D "$cluster_dir/data" -A trust -U postgres >/dev/null
+    # log_lock_waits: every lock wait longer than deadlock_timeout (1 s) is in the server log.
+    as_owner "$pg_bin/pg_ctl" -D "$cluster_dir/data" -l "$cluster_dir/server.log" -w \
+        -o "-k $cluster_dir -c listen_addresses='' -p 5432 -c fsync=off \
+            -c shared_buffers=1GB -c max_wal_size=4GB -c synchronous_commit=off \
+            -c log_lock_waits=on" start >/dev/null
+    base_conn="host=$cluster_dir port=5432 user=postgres dbname=postgres"
+fi
+psql_base() { psql "$base_conn" -X -q -v ON_ERROR_STOP=1 "$@"; }
+fresh_db() {
+    psql_base -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1" \
+        -c "CREATE DATABASE $1${2:+ TEMPLATE $2}"
+}
+conn_of() { echo "$base_conn dbname=$1"; }
+now() { date +%s.%N; }
+calc() { echo "scale=${2:-3}; $1" | bc -l | sed 's/^\./0./'; }
+min() { if [[ -z $1 ]] || (($(echo "$2 < $1" | bc))); then echo "$2"; else echo "$1"; fi; }
+
+echo "migsafe: $("$migsafe" --version); $(psql_base -At -c 'SELECT version()' | cut -d, -f1);" \
+    "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---------------------------------------------------------------------------------------
+# Part 1: apply throughput.
+part1() {
+    local dir=$work/migrations statements
+    statements=$(python3 "$here/make_migrations.py" "$dir" "$migrations")
+    "$migsafe" -q sum "$dir" >/dev/null
+    local files=("$dir"/*.sql) nt
+    nt=$(grep -l '^-- migsafe:no-transaction' "${files[@]}" | wc -l)
+    echo "part 1: ${#files[@]} migrations, $statements statements, $nt without a transaction" >&2
+
+    psql_files() {
+        local f
+        for f in "${files[@]}"; do
+            if grep -q '^-- migsafe:no-transaction' "$f"; then
+                "$pg_bin/psql" "$1" -X -q -v ON_ERROR_STOP=1 -f "$f"
+            else
+                "$pg_bin/psql" "$1" -X -q -1 -v ON_ERROR_STOP=1 -f "$f"
+            fi
+        done
+    }
+    # The floor: one psql session, each file in its own transaction (\i), no bookkeeping.
+    {
+        echo '\set ON_ERROR_STOP 1'
+        local f
+        for f in "${files[@]}"; do
+            if grep -q '^-- migsafe:no-transaction' "$f"; then
+                echo "\\i $f"
+            else
+                printf 'BEGIN;\n\\i %s\nCOMMIT;\n' "$f"
+            fi
+        done
+    } >"$work/one_session.sql"
+    local best_m= best_p= best_s= i s e
+    for i in $(seq "$runs"); do
+        fresh_db migsafe_bench_apply_m
+        s=$(now)
+        "$migsafe" -q apply --db "$(conn_of migsafe_bench_apply_m)" --dir "$dir" --no-snapshot \
+            --json >"$work/apply1.json"
+        e=$(now)
+        best_m=$(min "$best_m" "$(calc "$e - $s")")
+        fresh_db migsafe_bench_apply_p
+        s=$(now)
+        PGOPTIONS="-c client_min_messages=warning" psql_files "$(conn_of migsafe_bench_apply_p)" >/dev/null
+        e=$(now)
+        best_p=$(min "$best_p" "$(calc "$e - $s")")
+        fresh_db migsafe_bench_apply_s
+        s=$(now)
+        PGOPTIONS="-c client_min_messages=warning" psql "$(conn_of migsafe_bench_apply_s)" -X -q \
+            -f "$work/one_session.sql" >/dev/null
+        e=$(now)
+        best_s=$(min "$best_s" "$(calc "$e - $s")")
+    done
+    # Same schema both ways (migsafe's own history schema aside).
+    local shape="SELECT (SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace)
+                     || ' relations, ' || (SELECT count(*) FROM pg_constraint
+                     WHERE connamespace = 'public'::regnamespace AND convalidated) || ' valid constraints, '
+                     || (SELECT count(*) FROM pg_description d JOIN pg_class c ON c.oid = d.objoid
+                     WHERE c.relnamespace = 'public'::regnamespace) || ' comments'"
+    local shape_m shape_p shape_s
+    shape_m=$(psql "$(conn_of migsafe_bench_apply_m)" -X -At -c "$shape")
+    shape_p=$(psql "$(conn_of migsafe_bench_apply_p)" -X -At -c "$shape")
+    shape_s=$(psql "$(conn_of migsafe_bench_apply_s)" -X -At -c "$shape")
+    [[ $shape_m == "$shape_p" && $shape_m == "$shape_s" ]] ||
+        echo "WARNING: schemas differ: migsafe $shape_m, psql $shape_p, one session $shape_s" >&2
+    local applied risky
+    applied=$(jq '.report.applied // .applied' "$work/apply1.json")
+    risky=$(jq '[(.report.migrations // .migrations)[] | select(.risky)] | length' "$work/apply1.json")
+
+    echo
+    echo "## part 1: ${#files[@]} migrations ($statements statements, $nt without a transaction," \
+        "$risky risky), best of $runs"
+    echo "result: $shape_m; migsafe applied $applied"
+    printf '| method | seconds | migrations/s |\n|---|---|---|\n'
+    printf '| psql -X -1 -f per file | %.3f | %s |\n' "$best_p" "$(calc "${#files[@]} / $best_p" 0)"
+    printf '| psql, one session, a transaction per file (floor) | %.3f | %s |\n' "$best_s" "$(calc "${#files[@]} / $best_s" 0)"
+    printf '| migsafe apply --no-snapshot | %.3f | %s |\n' "$best_m" "$(calc "${#files[@]} / $best_m" 0)"
+    echo "migsafe / psql per file: $(calc "$best_m / $best_p" 2)x (goal <= 1.3x);" \
+        "migsafe / one session: $(calc "$best_m / $best_s" 2)x"
+    psql_base -c "DROP DATABASE migsafe_bench_apply_m" -c "DROP DATABASE migsafe_bench_apply_p" \
+        -c "DROP DATABASE migsafe_bench_apply_s"
+}
+
+# ---------------------------------------------------------------------------------------
+# Part 2: backfill under load.
+
+# TPS, worst and 99th-percentile latency (ms) of the transactions of pgbench logs $3...
+# that completed between the epoch times $1 and $2.
+window_stats() {
+    local from=$1 to=$2
+    shift 2
+    cat "$@" | awk -v from="$from" -v to="$to" '
+        { done_at = $5 + $6 / 1e6 }
+        done_at >= from && done_at <= to { n++; lat[n] = $3 / 1000; if ($3 > max) max = $3 }
+        END {
+            if (n == 0) { print "0 0 0 0"; exit }
+            asort(lat)
+            p99 = lat[int(n * 0.99) > 0 ? int(n * 0.99) : 1]
+            printf "%.1f %.1f %.1f %d\n", n / (to - from), max / 1000, p99, n
+        }'
+}
+
+part2() {
+    local rows=$((scale * 100000))
+    echo "part 2: pgbench -i -s $scale ($rows rows)..." >&2
+    fresh_db migsafe_bench_apply_tpl
+    local tpl
+    tpl=$(conn_of migsafe_bench_apply_tpl)
+    "$pgbench" -i -q -s "$scale" "$tpl" >/dev/null 2>"$work/init.log" || { cat "$work/init.log" >&2; exit 1; }
+    psql "$tpl" -X -q -v ON_ERROR_STOP=1 -c "ALTER TABLE pgbench_accounts ADD COLUMN newcol int" \
+        -c "VACUUM ANALYZE pgbench_accounts" -c "CHECKPOINT"
+    fresh_db migsafe_bench_apply_single migsafe_bench_apply_tpl
+    fresh_db migsafe_bench_apply_batched migsafe_bench_apply_tpl
+    local single batched
+    single=$(conn_of migsafe_bench_apply_single)
+    batched=$(conn_of migsafe_bench_apply_batched)
+
+    local update="UPDATE pgbench_accounts SET newcol = abalance * 2 + 1 WHERE newcol IS NULL"
+    cat >"$work/workload.sql" <<SQL
+\set aid random(1, $rows)
+\set aid2 random(1, $rows)
+\set delta random(-5000, 5000)
+UPDATE pgbench_accounts SET abalance = abalance + :delta WHERE aid = :aid;
+SELECT abalance FROM pgbench_accounts WHERE aid = :aid2;
+SQL
+    local dir=$work/backfill
+    mkdir -p "$dir"
+    cat >"$dir/0001_backfill_newcol.sql" <<SQL
+-- Fill the new column of every account.
+-- migsafe:phase backfill
+-- migsafe:backfill key=aid batch=$batch pause=0ms
+$update;
+SQL
+    "$migsafe" -q sum "$dir" >/dev/null
+    bench() { "$pgbench" -n -c "$clients" -j 2 -f "$work/workload.sql" -l "$@"; }
+
+    # (a) baseline: pgbench alone, on the database the backfill will run on.
+    local s e
+    s=$(now)
+    bench -T "$seconds" --log-prefix="$work/base" "$batched" >"$work/base.out" 2>&1
+    e=$(now)
+    local base_tps base_max base_p99 base_n
+    read -r base_tps base_max base_p99 base_n < <(window_stats "$(calc "$s + 1")" "$(calc "$e - 1")" "$work"/base.*[0-9])
+    psql "$batched" -X -q -c "VACUUM pgbench_accounts"
+
+    # (b) the single UPDATE, alone.
+    s=$(now)
+    psql "$single" -X -q -v ON_ERROR_STOP=1 -c "$update"
+    e=$(now)
+    local t_single
+    t_single=$(calc "$e - $s")
+
+    # (c) the batched backfill under the same load. pgbench gets enough time to outlast a
+    # backfill at a quarter of the single UPDATE's speed; coverage is checked below.
+    local warm=3 load
+    load=$(calc "$warm + 4 * $t_single + 3" 0)
+    load=${load%.*}
+    [[ $load -ge $seconds ]] || load=$seconds
+    local log_from=0
+    [[ -n $cluster_dir ]] && log_from=$(wc -l <"$cluster_dir/server.log")
+    bench -T "$load" --log-prefix="$work/load" "$batched" >"$work/load.out" 2>&1 &
+    local pgbench_pid=$!
+    sleep "$warm"
+    s=$(now)
+    local rc=0
+    "$migsafe" -q apply --db "$batched" --dir "$dir" --no-snapshot --lock-timeout "$lock_timeout" \
+        --batch-time "$batch_time" --json >"$work/apply2.json" 2>"$work/apply2.err" || rc=$?
+    e=$(now)
+    wait "$pgbench_pid"
+    local pgbench_end
+    pgbench_end=$(cat "$work"/load.*[0-9] | awk '{ t = $5 + $6 / 1e6; if (t > m) m = t } END { printf "%.3f", m }')
+    if [[ $rc != 0 ]]; then
+        echo "migsafe apply failed (exit $rc):" >&2
+        cat "$work/apply2.err" "$work/apply2.json" >&2
+    fi
+    local t_backfill covered
+    t_backfill=$(calc "$e - $s")
+    covered=$(calc "if ($pgbench_end < $e) ($pgbench_end - $s) / $t_backfill * 100 else 100" 0)
+    local load_tps load_max load_p99 load_n
+    read -r load_tps load_max load_p99 load_n < <(window_stats "$s" "$(min "$e" "$pgbench_end")" "$work"/load.*[0-9])
+    local m='(.report.migrations // .migrations)[0]'
+    local b_rows b_batches b_ms b_attempts b_risky verdict
+    b_rows=$(jq "$m.backfill_rows" "$work/apply2.json")
+    b_batches=$(jq "$m.backfill_batches" "$work/apply2.json")
+    b_ms=$(jq "$m.duration_ms" "$work/apply2.json")
+    b_attempts=$(jq "$m.attempts" "$work/apply2.json")
+    b_risky=$(jq "$m.risky" "$work/apply2.json")
+    verdict=$(jq -r '.status' "$work/apply2.json")
+    local left_single left_batched
+    left_single=$(psql "$single" -X -At -c "SELECT count(*) FROM pgbench_accounts WHERE newcol IS NULL")
+    left_batched=$(psql "$batched" -X -At -c "SELECT count(*) FROM pgbench_accounts WHERE newcol IS NULL")
+    local lock_waits=n/a
+    if [[ -n $cluster_dir ]]; then
+        lock_waits=$(tail -n +"$((log_from + 1))" "$cluster_dir/server.log" | grep -c 'still waiting for' || true)
+    fi
+    local lt_ms
+    case $lock_timeout in
+        *ms) lt_ms=${lock_timeout%ms} ;;
+        *s) lt_ms=$(calc "${lock_timeout%s} * 1000" 0) ;;
+        *) lt_ms=$lock_timeout ;;
+    esac
+
+    echo
+    echo "## part 2: $rows rows, pgbench -c $clients -j 2 (single-row UPDATE + SELECT by random aid)"
+    printf '| run | seconds | rows/s | pgbench TPS | worst latency ms | p99 latency ms |\n|---|---|---|---|---|---|\n'
+    printf '| (a) pgbench alone (%s s) | | | %s | %s | %s |\n' "$seconds" "$base_tps" "$base_max" "$base_p99"
+    printf '| (b) one UPDATE, alone | %s | %s | | | |\n' "$t_single" "$(calc "$rows / $t_single" 0)"
+    printf '| (c) migsafe apply backfill + pgbench | %s | %s | %s | %s | %s |\n' "$t_backfill" \
+        "$(calc "$rows / $t_backfill" 0)" "$load_tps" "$load_max" "$load_p99"
+    echo "backfill: exit $rc, status $verdict, risky $b_risky, $b_batches batches, $b_rows rows reported," \
+        "migration ${b_ms} ms, $b_attempts attempt(s); rows left NULL: single $left_single, batched $left_batched"
+    echo "pgbench covered ${covered}% of the backfill ($load_n transactions in it);" \
+        "lock waits > 1 s in the server log during (c): $lock_waits"
+    echo "TPS during backfill / baseline: $(calc "$load_tps / $base_tps" 2) (goal >= 0.90)"
+    echo "backfill speed / single UPDATE: $(calc "$t_single / $t_backfill" 2) (goal >= 0.30)"
+    echo "worst pgbench latency during backfill: $load_max ms vs lock timeout $lt_ms ms" \
+        "(goal: below)"
+    psql_base -c "DROP DATABASE migsafe_bench_apply_single" -c "DROP DATABASE migsafe_bench_apply_batched" \
+        -c "DROP DATABASE migsafe_bench_apply_tpl"
+}
+
+for part in $parts; do
+    "part$part"
+done
