@@ -18,7 +18,8 @@
 #   databases migsafe_bench_apply_* are (re)created on that server and dropped at the end.
 # Environment: MIGSAFE (default build/tools/migsafe/migsafe), MIGRATIONS (240), RUNS (3),
 #   SCALE (10: 1,000,000 rows), CLIENTS (4), LOAD_SECONDS (20), LOCK_TIMEOUT (5s),
-#   BATCH_TIME (200ms), BATCH (1000: the directive's first batch size), PARTS ("1 2").
+#   BATCH_TIME (200ms), BATCH (1000: the directive's first batch size), PARTS ("1 2"),
+#   THROTTLE (50: part 2 again with pgbench -R at this % of the full-load TPS; 0: skip).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,6 +35,7 @@ lock_timeout=${LOCK_TIMEOUT:-5s}
 batch_time=${BATCH_TIME:-200ms}
 batch=${BATCH:-1000}
 parts=${PARTS:-1 2}
+throttle=${THROTTLE:-50}
 
 if [[ ! -x $migsafe ]]; then
     echo "build migsafe first: cmake -S . -B build && cmake --build build -j2 --target migsafe" >&2
@@ -181,24 +183,97 @@ part1() {
 # ---------------------------------------------------------------------------------------
 # Part 2: backfill under load.
 
-# TPS, worst and 99th-percentile latency (ms) of the transactions of pgbench logs $3...
-# that completed between the epoch times $1 and $2.
+# TPS, worst and 99th-percentile latency (ms) and count of the transactions in the pgbench
+# logs $3... that completed between the epoch times $1 and $2. The last line of each log is
+# skipped: pgbench stopped by a signal may leave it cut.
 window_stats() {
-    local from=$1 to=$2
+    local from=$1 to=$2 f
     shift 2
-    cat "$@" | awk -v from="$from" -v to="$to" '
-        { done_at = $5 + $6 / 1e6 }
-        done_at >= from && done_at <= to { n++; lat[n] = $3 / 1000; if ($3 > max) max = $3 }
-        END {
-            if (n == 0) { print "0 0 0 0"; exit }
-            asort(lat)
-            p99 = lat[int(n * 0.99) > 0 ? int(n * 0.99) : 1]
-            printf "%.1f %.1f %.1f %d\n", n / (to - from), max / 1000, p99, n
-        }'
+    for f in "$@"; do head -n -1 "$f"; done | awk -v from="$from" -v to="$to" '
+        { done_at = $5 + $6 / 1e6 } done_at >= from && done_at <= to { print $3 / 1000 }' |
+        sort -n | awk -v span="$(calc "$to - $from")" '
+            { lat[NR] = $1 }
+            END {
+                if (NR == 0) { print "0 0 0 0"; exit }
+                k = int(NR * 0.99); if (k < 1) k = 1
+                printf "%.0f %.0f %.1f %d\n", NR / span, lat[NR], lat[k], NR
+            }'
+}
+
+# One load case on a fresh copy of the template, database $2: (a) pgbench alone for
+# LOAD_SECONDS, then (c) the backfill while the same pgbench runs. $1 labels it; the rest
+# are extra pgbench options (-R RATE). Appends to $table and $summary.
+load_case() {
+    local label=$1 db=$2
+    shift 2
+    fresh_db "$db" migsafe_bench_apply_tpl
+    local conn s e
+    conn=$(conn_of "$db")
+    local bench=("$pgbench" -n -c "$clients" -j 2 -f "$work/workload.sql" -l "$@")
+
+    s=$(now)
+    "${bench[@]}" -T "$seconds" --log-prefix="$work/$db.base" "$conn" >"$work/$db.base.out" 2>&1
+    e=$(now)
+    local base_tps base_max base_p99 base_n
+    read -r base_tps base_max base_p99 base_n < <(window_stats "$(calc "$s + 1")" "$(calc "$e - 1")" \
+        "$work/$db".base.[0-9]*)
+    psql "$conn" -X -q -c "VACUUM pgbench_accounts"
+
+    # pgbench runs until a second after the backfill ends (then SIGTERM: its log holds
+    # every transaction but the last few), or for at most 10 times the single UPDATE.
+    local warm=3 limit log_from=0
+    limit=$(calc "$warm + 10 * $t_single + 10" 0)
+    [[ -n $cluster_dir ]] && log_from=$(wc -l <"$cluster_dir/server.log")
+    "${bench[@]}" -T "${limit%.*}" --log-prefix="$work/$db.load" "$conn" >"$work/$db.load.out" 2>&1 &
+    local pgbench_pid=$!
+    sleep "$warm"
+    local rc=0
+    s=$(now)
+    "$migsafe" -q apply --db "$conn" --dir "$work/backfill" --no-snapshot --lock-timeout "$lock_timeout" \
+        --batch-time "$batch_time" --json >"$work/$db.apply.json" 2>"$work/$db.apply.err" || rc=$?
+    e=$(now)
+    sleep 1
+    kill -TERM "$pgbench_pid" 2>/dev/null || true
+    wait "$pgbench_pid" || true
+    if [[ $rc != 0 ]]; then
+        echo "migsafe apply failed (exit $rc):" >&2
+        cat "$work/$db.apply.err" "$work/$db.apply.json" >&2
+    fi
+    local logs=("$work/$db".load.[0-9]*) pgbench_end t_backfill covered
+    pgbench_end=$(cat "${logs[@]}" | awk '{ t = $5 + $6 / 1e6; if (t > m) m = t } END { printf "%.3f", m }')
+    t_backfill=$(calc "$e - $s")
+    covered=$(calc "if ($pgbench_end < $e) ($pgbench_end - $s) / $t_backfill * 100 else 100" 0)
+    local load_tps load_max load_p99 load_n
+    read -r load_tps load_max load_p99 load_n < <(window_stats "$s" "$(min "$e" "$pgbench_end")" "${logs[@]}")
+    local m='(.report.migrations // .migrations)[0]' b_rows b_batches b_ms b_attempts status left
+    b_rows=$(jq "$m.backfill_rows" "$work/$db.apply.json")
+    b_batches=$(jq "$m.backfill_batches" "$work/$db.apply.json")
+    b_ms=$(jq "$m.duration_ms" "$work/$db.apply.json")
+    b_attempts=$(jq "$m.attempts" "$work/$db.apply.json")
+    status=$(jq -r '.status' "$work/$db.apply.json")
+    left=$(psql "$conn" -X -At -c "SELECT count(*) FROM pgbench_accounts WHERE newcol IS NULL")
+    local lock_waits=n/a
+    if [[ -n $cluster_dir ]]; then
+        lock_waits=$(tail -n +"$((log_from + 1))" "$cluster_dir/server.log" | grep -c 'still waiting for' || true)
+    fi
+
+    table+=$(printf '| %s: (a) pgbench alone, %s s | | | %s | %s | %s |' "$label" "$seconds" \
+        "$base_tps" "$base_max" "$base_p99")$'\n'
+    table+=$(printf '| %s: (c) migsafe apply backfill + pgbench | %.2f | %s | %s | %s | %s |' "$label" \
+        "$t_backfill" "$(calc "$rows / $t_backfill" 0)" "$load_tps" "$load_max" "$load_p99")$'\n'
+    summary+="$label: migsafe exit $rc, status $status, $b_batches batches, $b_rows rows reported,"
+    summary+=" migration $b_ms ms, $b_attempts attempt(s), $left rows left NULL;"
+    summary+=" pgbench covered $covered% of the backfill ($load_n transactions in it);"
+    summary+=" lock waits > 1 s in the server log: $lock_waits"$'\n'
+    summary+="$label: TPS during the backfill / alone: $(calc "$load_tps / $base_tps" 2) (goal >= 0.90);"
+    summary+=" backfill / single UPDATE speed: $(calc "$t_single / $t_backfill" 2) (goal >= 0.30);"
+    summary+=" worst latency $load_max ms vs lock timeout $lt_ms ms"$'\n'
+    last_base_tps=$base_tps
+    psql_base -c "DROP DATABASE $db"
 }
 
 part2() {
-    local rows=$((scale * 100000))
+    rows=$((scale * 100000))
     echo "part 2: pgbench -i -s $scale ($rows rows)..." >&2
     fresh_db migsafe_bench_apply_tpl
     local tpl
@@ -206,11 +281,6 @@ part2() {
     "$pgbench" -i -q -s "$scale" "$tpl" >/dev/null 2>"$work/init.log" || { cat "$work/init.log" >&2; exit 1; }
     psql "$tpl" -X -q -v ON_ERROR_STOP=1 -c "ALTER TABLE pgbench_accounts ADD COLUMN newcol int" \
         -c "VACUUM ANALYZE pgbench_accounts" -c "CHECKPOINT"
-    fresh_db migsafe_bench_apply_single migsafe_bench_apply_tpl
-    fresh_db migsafe_bench_apply_batched migsafe_bench_apply_tpl
-    local single batched
-    single=$(conn_of migsafe_bench_apply_single)
-    batched=$(conn_of migsafe_bench_apply_batched)
 
     local update="UPDATE pgbench_accounts SET newcol = abalance * 2 + 1 WHERE newcol IS NULL"
     cat >"$work/workload.sql" <<SQL
@@ -220,100 +290,45 @@ part2() {
 UPDATE pgbench_accounts SET abalance = abalance + :delta WHERE aid = :aid;
 SELECT abalance FROM pgbench_accounts WHERE aid = :aid2;
 SQL
-    local dir=$work/backfill
-    mkdir -p "$dir"
-    cat >"$dir/0001_backfill_newcol.sql" <<SQL
+    mkdir -p "$work/backfill"
+    cat >"$work/backfill/0001_backfill_newcol.sql" <<SQL
 -- Fill the new column of every account.
 -- migsafe:phase backfill
 -- migsafe:backfill key=aid batch=$batch pause=0ms
 $update;
 SQL
-    "$migsafe" -q sum "$dir" >/dev/null
-    bench() { "$pgbench" -n -c "$clients" -j 2 -f "$work/workload.sql" -l "$@"; }
-
-    # (a) baseline: pgbench alone, on the database the backfill will run on.
-    local s e
-    s=$(now)
-    bench -T "$seconds" --log-prefix="$work/base" "$batched" >"$work/base.out" 2>&1
-    e=$(now)
-    local base_tps base_max base_p99 base_n
-    read -r base_tps base_max base_p99 base_n < <(window_stats "$(calc "$s + 1")" "$(calc "$e - 1")" "$work"/base.*[0-9])
-    psql "$batched" -X -q -c "VACUUM pgbench_accounts"
-
-    # (b) the single UPDATE, alone.
-    s=$(now)
-    psql "$single" -X -q -v ON_ERROR_STOP=1 -c "$update"
-    e=$(now)
-    local t_single
-    t_single=$(calc "$e - $s")
-
-    # (c) the batched backfill under the same load. pgbench gets enough time to outlast a
-    # backfill at a quarter of the single UPDATE's speed; coverage is checked below.
-    local warm=3 load
-    load=$(calc "$warm + 4 * $t_single + 3" 0)
-    load=${load%.*}
-    [[ $load -ge $seconds ]] || load=$seconds
-    local log_from=0
-    [[ -n $cluster_dir ]] && log_from=$(wc -l <"$cluster_dir/server.log")
-    bench -T "$load" --log-prefix="$work/load" "$batched" >"$work/load.out" 2>&1 &
-    local pgbench_pid=$!
-    sleep "$warm"
-    s=$(now)
-    local rc=0
-    "$migsafe" -q apply --db "$batched" --dir "$dir" --no-snapshot --lock-timeout "$lock_timeout" \
-        --batch-time "$batch_time" --json >"$work/apply2.json" 2>"$work/apply2.err" || rc=$?
-    e=$(now)
-    wait "$pgbench_pid"
-    local pgbench_end
-    pgbench_end=$(cat "$work"/load.*[0-9] | awk '{ t = $5 + $6 / 1e6; if (t > m) m = t } END { printf "%.3f", m }')
-    if [[ $rc != 0 ]]; then
-        echo "migsafe apply failed (exit $rc):" >&2
-        cat "$work/apply2.err" "$work/apply2.json" >&2
-    fi
-    local t_backfill covered
-    t_backfill=$(calc "$e - $s")
-    covered=$(calc "if ($pgbench_end < $e) ($pgbench_end - $s) / $t_backfill * 100 else 100" 0)
-    local load_tps load_max load_p99 load_n
-    read -r load_tps load_max load_p99 load_n < <(window_stats "$s" "$(min "$e" "$pgbench_end")" "$work"/load.*[0-9])
-    local m='(.report.migrations // .migrations)[0]'
-    local b_rows b_batches b_ms b_attempts b_risky verdict
-    b_rows=$(jq "$m.backfill_rows" "$work/apply2.json")
-    b_batches=$(jq "$m.backfill_batches" "$work/apply2.json")
-    b_ms=$(jq "$m.duration_ms" "$work/apply2.json")
-    b_attempts=$(jq "$m.attempts" "$work/apply2.json")
-    b_risky=$(jq "$m.risky" "$work/apply2.json")
-    verdict=$(jq -r '.status' "$work/apply2.json")
-    local left_single left_batched
-    left_single=$(psql "$single" -X -At -c "SELECT count(*) FROM pgbench_accounts WHERE newcol IS NULL")
-    left_batched=$(psql "$batched" -X -At -c "SELECT count(*) FROM pgbench_accounts WHERE newcol IS NULL")
-    local lock_waits=n/a
-    if [[ -n $cluster_dir ]]; then
-        lock_waits=$(tail -n +"$((log_from + 1))" "$cluster_dir/server.log" | grep -c 'still waiting for' || true)
-    fi
-    local lt_ms
+    "$migsafe" -q sum "$work/backfill" >/dev/null
     case $lock_timeout in
         *ms) lt_ms=${lock_timeout%ms} ;;
         *s) lt_ms=$(calc "${lock_timeout%s} * 1000" 0) ;;
         *) lt_ms=$lock_timeout ;;
     esac
 
+    # (b) the single UPDATE, alone.
+    fresh_db migsafe_bench_apply_single migsafe_bench_apply_tpl
+    local s e
+    s=$(now)
+    psql "$(conn_of migsafe_bench_apply_single)" -X -q -v ON_ERROR_STOP=1 -c "$update"
+    e=$(now)
+    t_single=$(calc "$e - $s")
+    psql_base -c "DROP DATABASE migsafe_bench_apply_single"
+
+    table= summary=
+    load_case "full load" migsafe_bench_apply_full
+    if [[ $throttle != 0 ]]; then
+        local rate
+        rate=$(calc "$last_base_tps * $throttle / 100" 0)
+        load_case "-R $rate ($throttle% of full)" migsafe_bench_apply_rate -R "$rate"
+    fi
+    psql_base -c "DROP DATABASE migsafe_bench_apply_tpl"
+
     echo
-    echo "## part 2: $rows rows, pgbench -c $clients -j 2 (single-row UPDATE + SELECT by random aid)"
+    echo "## part 2: $rows rows; pgbench -c $clients -j 2, single-row UPDATE + SELECT by random aid;" \
+        "batch-time $batch_time, lock timeout $lock_timeout"
     printf '| run | seconds | rows/s | pgbench TPS | worst latency ms | p99 latency ms |\n|---|---|---|---|---|---|\n'
-    printf '| (a) pgbench alone (%s s) | | | %s | %s | %s |\n' "$seconds" "$base_tps" "$base_max" "$base_p99"
-    printf '| (b) one UPDATE, alone | %s | %s | | | |\n' "$t_single" "$(calc "$rows / $t_single" 0)"
-    printf '| (c) migsafe apply backfill + pgbench | %s | %s | %s | %s | %s |\n' "$t_backfill" \
-        "$(calc "$rows / $t_backfill" 0)" "$load_tps" "$load_max" "$load_p99"
-    echo "backfill: exit $rc, status $verdict, risky $b_risky, $b_batches batches, $b_rows rows reported," \
-        "migration ${b_ms} ms, $b_attempts attempt(s); rows left NULL: single $left_single, batched $left_batched"
-    echo "pgbench covered ${covered}% of the backfill ($load_n transactions in it);" \
-        "lock waits > 1 s in the server log during (c): $lock_waits"
-    echo "TPS during backfill / baseline: $(calc "$load_tps / $base_tps" 2) (goal >= 0.90)"
-    echo "backfill speed / single UPDATE: $(calc "$t_single / $t_backfill" 2) (goal >= 0.30)"
-    echo "worst pgbench latency during backfill: $load_max ms vs lock timeout $lt_ms ms" \
-        "(goal: below)"
-    psql_base -c "DROP DATABASE migsafe_bench_apply_single" -c "DROP DATABASE migsafe_bench_apply_batched" \
-        -c "DROP DATABASE migsafe_bench_apply_tpl"
+    printf '| (b) one UPDATE, alone | %.2f | %s | | | |\n' "$t_single" "$(calc "$rows / $t_single" 0)"
+    printf '%s' "$table"
+    printf '%s' "$summary"
 }
 
 for part in $parts; do
