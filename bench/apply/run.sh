@@ -11,7 +11,9 @@
 #       (b) one `UPDATE pgbench_accounts SET newcol = ...` alone: the speed limit;
 #       (c) `migsafe apply` of a batched backfill migration doing the same UPDATE while the
 #           same pgbench workload runs: pgbench TPS and worst latency during the backfill
-#           (from pgbench's per-transaction log), the backfill's rows/s.
+#           (from pgbench's per-transaction log), the backfill's rows/s;
+#       (d) the same backfill alone, to tell batching's cost from the competition for CPU;
+#       (a) and (c) again with pgbench throttled (-R) to THROTTLE% of (a)'s TPS.
 #
 # Usage: bench/apply/run.sh [CONNINFO]
 #   Without CONNINFO an ephemeral cluster is started and removed afterwards. With one, the
@@ -184,13 +186,15 @@ part1() {
 # Part 2: backfill under load.
 
 # TPS, worst and 99th-percentile latency (ms) and count of the transactions in the pgbench
-# logs $3... that completed between the epoch times $1 and $2. The last line of each log is
-# skipped: pgbench stopped by a signal may leave it cut.
+# logs $3... that completed between the epoch times $1 and $2. Under -R the latency is
+# counted from the transaction's start, not its schedule (the log's 7th field is the lag):
+# lock waits show, a client falling behind its schedule does not. The last line of each log
+# is skipped: pgbench stopped by a signal may leave it cut.
 window_stats() {
     local from=$1 to=$2 f
     shift 2
     for f in "$@"; do head -n -1 "$f"; done | awk -v from="$from" -v to="$to" '
-        { done_at = $5 + $6 / 1e6 } done_at >= from && done_at <= to { print $3 / 1000 }' |
+        { done_at = $5 + $6 / 1e6 } done_at >= from && done_at <= to { print ($3 - $7) / 1000 }' |
         sort -n | awk -v span="$(calc "$to - $from")" '
             { lat[NR] = $1 }
             END {
@@ -313,6 +317,17 @@ SQL
     t_single=$(calc "$e - $s")
     psql_base -c "DROP DATABASE migsafe_bench_apply_single"
 
+    # (d) the batched backfill alone: what batching costs without a competing load.
+    fresh_db migsafe_bench_apply_alone migsafe_bench_apply_tpl
+    s=$(now)
+    "$migsafe" -q apply --db "$(conn_of migsafe_bench_apply_alone)" --dir "$work/backfill" --no-snapshot \
+        --lock-timeout "$lock_timeout" --batch-time "$batch_time" --json >"$work/alone.json"
+    e=$(now)
+    local t_alone alone_batches
+    t_alone=$(calc "$e - $s")
+    alone_batches=$(jq '(.report.migrations // .migrations)[0].backfill_batches' "$work/alone.json")
+    psql_base -c "DROP DATABASE migsafe_bench_apply_alone"
+
     table= summary=
     load_case "full load" migsafe_bench_apply_full
     if [[ $throttle != 0 ]]; then
@@ -327,7 +342,10 @@ SQL
         "batch-time $batch_time, lock timeout $lock_timeout"
     printf '| run | seconds | rows/s | pgbench TPS | worst latency ms | p99 latency ms |\n|---|---|---|---|---|---|\n'
     printf '| (b) one UPDATE, alone | %.2f | %s | | | |\n' "$t_single" "$(calc "$rows / $t_single" 0)"
+    printf '| (d) migsafe apply backfill, alone (%s batches) | %.2f | %s | | | |\n' "$alone_batches" \
+        "$t_alone" "$(calc "$rows / $t_alone" 0)"
     printf '%s' "$table"
+    echo "alone: backfill / single UPDATE speed: $(calc "$t_single / $t_alone" 2)"
     printf '%s' "$summary"
 }
 
