@@ -2,10 +2,11 @@
 # Benchmark of `migsafe apply`, in one run on one server:
 #   part 1, throughput: MIGRATIONS small migrations (bench/apply/make_migrations.py) applied
 #     to a fresh database by `migsafe apply --no-snapshot`, against `psql -X -1 -f` per file
-#     (without -1 for the `-- migsafe:no-transaction` files) into another fresh database;
+#     (without -1 for the `-- migsafe:no-transaction` files) into another fresh database,
+#     and against one psql session doing `BEGIN; \i FILE COMMIT;` per file (the floor);
 #     best of RUNS each, interleaved.
 #   part 2, backfill under load: `pgbench -i -s SCALE` (100,000 x SCALE rows in
-#     pgbench_accounts) plus a nullable column, copied into two databases from one template;
+#     pgbench_accounts) plus a nullable column: the template each run below copies;
 #       (a) pgbench alone, a custom script of a single-row UPDATE and SELECT by random aid
 #           (-c CLIENTS -T LOAD_SECONDS): the baseline TPS;
 #       (b) one `UPDATE pgbench_accounts SET newcol = ...` alone: the speed limit;
