@@ -85,19 +85,19 @@ void run_backfill(const Run& run, const Pending& pending, HistoryEntry& entry, M
         result = backfill::run(session, job, from, options);
     } catch (const Error& error) {
         const bool nothing_done = committed == 0 && !resuming;
-        std::string message = fmt::format("{}:{}: the backfill stopped: {}", up.relative_path,
-                                          job.line, error.message());
+        std::string message = fmt::format("the backfill stopped: {}", error.message());
         if (nothing_done) {
             entry.status = HistoryStatus::failed;
             entry.backfill.clear();
-            entry.error = message;
+            entry.error = fmt::format("{}:{}: {}", up.relative_path, job.line, message);
             record(session, entry, true);
             throw Error(
                 error.code() == "db-lock-timeout" ? "apply-lock-timeout" : "apply-migration-failed",
                 message + "; no batch was committed (the database is as before it)",
                 {.file = up.relative_path, .line = job.line, .sqlstate = error.context().sqlstate});
         }
-        record_status(session, version, HistoryStatus::partial, message);
+        record_status(session, version, HistoryStatus::partial,
+                      fmt::format("{}:{}: {}", up.relative_path, job.line, message));
         throw Error(
             "apply-partial",
             fmt::format("{}; the batches done are committed and checkpointed: {}", message,

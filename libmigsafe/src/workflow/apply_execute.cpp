@@ -108,9 +108,8 @@ Error lock_timeout_error(const Run& run, const Pending& pending, int index, int 
     std::string who = holders.empty() ? "no session holds a lock on its tables any more (run again)"
                                       : fmt::format("blocked by {}", fmt::join(holders, "; "));
     return Error("apply-lock-timeout",
-                 fmt::format("{}: lock not obtained within {} in {} attempts; {}",
-                             located(pending, index), format_duration(run.options.lock_timeout),
-                             attempts, who),
+                 fmt::format("lock not obtained within {} in {} attempts; {}",
+                             format_duration(run.options.lock_timeout), attempts, who),
                  where(pending, index, cause));
 }
 
@@ -236,10 +235,9 @@ int run_transactional(const Run& run, const Pending& pending, HistoryEntry& entr
         } catch (const Error& error) {
             if (error.code() == "db-connection-lost") {
                 throw Error("apply-connection-lost",
-                            fmt::format("{}: the connection broke while it ran ({}); whether it "
+                            fmt::format("the connection broke while it ran ({}); whether it "
                                         "committed is unknown: run migsafe status, then {}",
-                                        located(pending, index), error.message(),
-                                        resume_sentence(run)),
+                                        error.message(), resume_sentence(run)),
                             where(pending, index, error));
             }
             if (retryable(error) && attempt <= run.options.retries &&
@@ -253,13 +251,13 @@ int run_transactional(const Run& run, const Pending& pending, HistoryEntry& entr
             entry.duration_ms = ms_since(start);
             if (error.code() == "db-lock-timeout") {
                 auto failure = lock_timeout_error(run, pending, index, attempt, error);
-                record_failure(run, entry, failure.message());
+                record_failure(run, entry, failure.located_message());
                 throw failure;
             }
             std::string message =
-                fmt::format("{}: {}; the migration was rolled back (the database is as before it)",
-                            located(pending, index), error.message());
-            record_failure(run, entry, message);
+                fmt::format("{}; the migration was rolled back (the database is as before it)",
+                            error.message());
+            record_failure(run, entry, located(pending, index) + ": " + message);
             throw Error("apply-migration-failed", message, where(pending, index, error),
                         error.hint());
         }
@@ -405,15 +403,14 @@ void run_statement_by_statement(const Run& run, const Pending& pending, HistoryE
             const bool nothing_done = entry.statements_applied == 0;
             entry.status = nothing_done ? HistoryStatus::failed : HistoryStatus::partial;
             if (nothing_done && error.code() == "apply-lock-timeout") {
-                record_failure(run, entry, error.message());
+                record_failure(run, entry, error.located_message());
                 throw;
             }
-            std::string message =
-                error.code() == "apply-lock-timeout"
-                    ? error.message()
-                    : fmt::format("{}: statement {} of {} failed: {}", located(pending, index),
-                                  index + 1, count, error.message());
-            record_failure(run, entry, message);
+            std::string message = error.code() == "apply-lock-timeout"
+                                      ? error.message()
+                                      : fmt::format("statement {} of {} failed: {}", index + 1,
+                                                    count, error.message());
+            record_failure(run, entry, located(pending, index) + ": " + message);
             try {
                 session.exec("RESET ALL");
             } catch (const Error&) {
