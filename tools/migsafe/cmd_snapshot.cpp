@@ -140,10 +140,16 @@ Outcome run_prune(const SnapshotArgs& args)
                      .max_age = duration_option(args.max_age, "--max-age"),
                      .dry_run = args.dry_run ? snapshot::DryRun::yes : snapshot::DryRun::no});
     Outcome outcome;
-    outcome.report = {
-        {"removed", result.removed}, {"kept", result.kept}, {"dry_run", args.dry_run}};
+    outcome.report = {{"removed", result.removed},
+                      {"kept", result.kept},
+                      {"abandoned", result.abandoned},
+                      {"dry_run", args.dry_run}};
     for (const auto& id : result.removed) {
         outcome.text += fmt::format("{} {}\n", args.dry_run ? "would remove" : "removed", id);
+    }
+    for (const auto& name : result.abandoned) {
+        outcome.text += fmt::format("{} left-over folder {}\n",
+                                    args.dry_run ? "would remove" : "removed", name);
     }
     outcome.text += fmt::format("{} snapshot(s) kept\n", result.kept.size());
     return outcome;

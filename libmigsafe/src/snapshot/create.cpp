@@ -64,14 +64,19 @@ void prepare_store(const std::filesystem::path& store)
 
 /// The newest snapshot of the same database younger than `max_age` that verifies now.
 std::optional<CreateResult> fresh_snapshot(const std::filesystem::path& store,
-                                           const std::string& database,
+                                           const catalog::SourceFacts& source,
                                            std::chrono::milliseconds max_age)
 {
     auto snapshots = list(store);
     // Newest first. (An index loop: clang-tidy 14 cannot parse GCC 12's std::views.)
     for (std::size_t i = snapshots.size(); i-- > 0;) {
         const auto* it = &snapshots[i];
-        if (!it->readable || it->database != database || it->age > max_age) {
+        // The same database of the same server: a database of the same name elsewhere
+        // (a staging copy, a rebuilt server) is not a backup of this one.
+        const bool other_server = !source.system_identifier.empty() &&
+                                  !it->system_identifier.empty() &&
+                                  it->system_identifier != source.system_identifier;
+        if (!it->readable || it->database != source.database || other_server || it->age > max_age) {
             continue;
         }
         if (verify(store, it->id, {.level = 1}).passed()) {
@@ -257,14 +262,15 @@ CreateResult create(const std::string& conninfo, const std::filesystem::path& st
                         : platform::find_pg_binaries({.required = {"pg_dump", "pg_restore"}});
     if (options.if_older_than.count() > 0) {
         auto probe = catalog::PgConnection::connect(conninfo, "migsafe snapshot");
-        auto database = catalog::source_facts(probe).database;
-        if (auto reused = fresh_snapshot(store, database, options.if_older_than)) {
+        if (auto reused =
+                fresh_snapshot(store, catalog::source_facts(probe), options.if_older_than)) {
             return *reused;
         }
     }
     auto id = detail::new_id(detail::Clock::now(), redact_conninfo(conninfo));
     auto temp = store / (std::string(detail::k_temp_prefix) + id);
     platform::make_private_dir(temp);
+    detail::write_owner(temp);
     // On SIGINT/SIGTERM (when the host installed migsafe::interrupt) the unfinished folder goes.
     interrupt::Cleanup cleanup("remove the unfinished snapshot " + temp.string(), [temp] {
         std::error_code ec;
@@ -273,6 +279,7 @@ CreateResult create(const std::string& conninfo, const std::filesystem::path& st
     try {
         auto manifest = build(conninfo, temp, id, binaries, options);
         auto final_path = store / id;
+        std::filesystem::remove(temp / detail::k_owner_file);
         std::filesystem::rename(temp, final_path);
         cleanup.release();
         platform::sync_dir(store);

@@ -3,14 +3,17 @@
 #include "platform/private_file.hpp"
 
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/files.hpp>
 #include <migsafe/platform/hash.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -142,6 +145,34 @@ int verified_level(const Records& records, const std::string& id)
         }
     }
     return 0;
+}
+
+void write_owner(const std::filesystem::path& temp)
+{
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    platform::write_file_durably(temp / k_owner_file, fmt::format("{} {}\n", host, getpid()));
+}
+
+bool abandoned(const std::filesystem::path& temp, std::chrono::hours stale_after)
+{
+    std::error_code ec;
+    std::ifstream owner(temp / k_owner_file);
+    std::string host;
+    long pid = 0;
+    if (owner >> host >> pid) {
+        char here[256] = {};
+        gethostname(here, sizeof here - 1);
+        if (host == here && pid > 0) {
+            return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+        }
+    }
+    // Another host's, or no owner: left over when nothing in it changed for a long time.
+    auto newest = std::filesystem::last_write_time(temp, ec);
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(temp, ec)) {
+        newest = std::max(newest, entry.last_write_time(ec));
+    }
+    return !ec && std::filesystem::file_time_type::clock::now() - newest > stale_after;
 }
 
 } // namespace migsafe::snapshot::detail

@@ -17,6 +17,8 @@ inline constexpr std::string_view k_manifest_copy = "manifest.copy.json";
 inline constexpr std::string_view k_data_dir = "data";
 inline constexpr std::string_view k_temp_prefix = ".tmp-";
 inline constexpr std::string_view k_trash_prefix = ".trash-";
+/// In an unfinished snapshot folder: `<host> <pid>` of the process building it.
+inline constexpr std::string_view k_owner_file = ".owner";
 inline constexpr std::string_view k_drills = "drills.jsonl";
 inline constexpr std::string_view k_verifications = "verifications.jsonl";
 
@@ -45,5 +47,12 @@ struct Records {
 };
 Records read_records(const std::filesystem::path& store);
 int verified_level(const Records& records, const std::string& id);
+
+/// Writes `k_owner_file` into the unfinished snapshot folder `temp` (this host and pid).
+void write_owner(const std::filesystem::path& temp);
+
+/// Whether the unfinished folder `temp` (`.tmp-*`) is left over: its owner process on this
+/// host is gone, or (another host, no owner file) nothing in it changed for `stale_after`.
+bool abandoned(const std::filesystem::path& temp, std::chrono::hours stale_after);
 
 } // namespace migsafe::snapshot::detail

@@ -16,7 +16,8 @@ namespace migsafe::snapshot {
 
 std::string PruneResult::to_json(int indent) const
 {
-    return nlohmann::json{{"removed", removed}, {"kept", kept}}.dump(indent);
+    return nlohmann::json{{"removed", removed}, {"kept", kept}, {"abandoned", abandoned}}.dump(
+        indent);
 }
 
 PruneResult prune(const std::filesystem::path& store, const PruneOptions& options)
@@ -46,8 +47,29 @@ PruneResult prune(const std::filesystem::path& store, const PruneOptions& option
             result.kept.push_back(info.id);
         }
     }
+    for (const auto& entry : std::filesystem::directory_iterator(store)) {
+        const std::string name = entry.path().filename().string();
+        const bool unfinished = name.rfind(detail::k_temp_prefix, 0) == 0;
+        const bool trash = name.rfind(detail::k_trash_prefix, 0) == 0;
+        if (entry.is_directory() &&
+            (trash || (unfinished && detail::abandoned(entry.path(), std::chrono::hours(24))))) {
+            result.abandoned.push_back(name);
+        }
+    }
+    std::sort(result.abandoned.begin(), result.abandoned.end());
     if (options.dry_run == DryRun::yes) {
         return result;
+    }
+    for (const auto& name : result.abandoned) {
+        std::error_code ec;
+        std::filesystem::remove_all(store / name, ec);
+        if (ec) {
+            throw Error(
+                "io-write-failed",
+                fmt::format("cannot remove the left-over folder {}: {}", name, ec.message()),
+                {.file = (store / name).string()});
+        }
+        migsafe::detail::log_info("prune: removed the left-over folder {}", name);
     }
     for (const auto& id : result.removed) {
         auto trash = store / (std::string(detail::k_trash_prefix) + id);

@@ -70,6 +70,7 @@ std::vector<SnapshotInfo> list(const std::filesystem::path& store)
             info.size = manifest.total_size();
             info.stored_size = manifest.total_stored_size();
             info.database = manifest.source.database;
+            info.system_identifier = manifest.source.system_identifier;
             if (auto at = detail::parse_rfc3339(manifest.created_at)) {
                 info.age = std::chrono::duration_cast<std::chrono::milliseconds>(now - *at);
             }
@@ -106,6 +107,7 @@ std::string list_to_json(const std::vector<SnapshotInfo>& snapshots, int indent)
                        {"size", info.size},
                        {"stored_size", info.stored_size},
                        {"database", info.database},
+                       {"system_identifier", info.system_identifier},
                        {"verified_level", info.verified_level},
                        {"readable", info.readable},
                        {"last_drill", drill}});

@@ -292,14 +292,18 @@ std::vector<std::string> untouched_changes(const integrity::IntegrityReport& bef
 
 /// The snapshot risky migrations need (policy require): the newest snapshot of this
 /// database in the store younger than max_snapshot_age that passes a level-1 verify.
-std::optional<std::string> usable_snapshot(const ApplyOptions& options, const std::string& database)
+std::optional<std::string> usable_snapshot(const ApplyOptions& options, const std::string& database,
+                                           const std::string& system_identifier)
 {
     if (options.store.empty() || !std::filesystem::is_directory(options.store)) {
         return std::nullopt;
     }
     auto snapshots = snapshot::list(options.store);
     for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it) {
-        if (!it->readable || it->database != database || it->age > options.max_snapshot_age) {
+        const bool other_server = !system_identifier.empty() && !it->system_identifier.empty() &&
+                                  it->system_identifier != system_identifier;
+        if (!it->readable || it->database != database || other_server ||
+            it->age > options.max_snapshot_age) {
             continue;
         }
         if (snapshot::verify(options.store, it->id, {.level = 1}).passed()) {
@@ -312,7 +316,8 @@ std::optional<std::string> usable_snapshot(const ApplyOptions& options, const st
 /// Makes sure of the snapshot the first risky migration needs. Returns the problem that
 /// refuses the run, or empty.
 std::string ensure_snapshot(const std::string& conninfo, const Pending& risky, ApplyReport& report,
-                            const ApplyOptions& options, const std::string& database, Run* run)
+                            const ApplyOptions& options, const std::string& database,
+                            const std::string& system_identifier, Run* run)
 {
     const std::string why =
         fmt::format("{:04} is risky ({})", risky.migration->version, risky.risky_reason);
@@ -340,7 +345,7 @@ std::string ensure_snapshot(const std::string& conninfo, const Pending& risky, A
         return {};
     }
     case SnapshotPolicy::require: {
-        auto found = usable_snapshot(options, database);
+        auto found = usable_snapshot(options, database, system_identifier);
         if (!found) {
             return fmt::format(
                 "{}: it needs a verified snapshot of {} younger than {} in --store{}; pass "
@@ -591,8 +596,17 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
     auto first_risky =
         std::find_if(chosen.begin(), chosen.end(), [](const Pending& p) { return p.risky; });
     if (first_risky != chosen.end()) {
+        std::string system_identifier;
+        try {
+            system_identifier = session
+                                    .query_value("SELECT system_identifier::text FROM "
+                                                 "pg_catalog.pg_control_system()")
+                                    .value_or("");
+        } catch (const Error&) {
+            // not granted to this role: snapshots are matched by database name only
+        }
         std::string refused = ensure_snapshot(conninfo, *first_risky, report, options, database,
-                                              options.dry_run ? nullptr : &run);
+                                              system_identifier, options.dry_run ? nullptr : &run);
         if (!refused.empty()) {
             report.problems.push_back(refused);
             report.verdict = plan::Verdict::fail;

@@ -246,7 +246,41 @@ TEST_CASE("snapshot::prune keeps the newest verified snapshot")
     auto by_age = prune(dir.path(), {.max_age = std::chrono::milliseconds(1)});
     CHECK(by_age.kept == std::vector<std::string>{ids[0]});
     CHECK(list(dir.path()).size() == 1);
-    CHECK(by_age.to_json(-1) == "{\"kept\":[\"" + ids[0] + "\"],\"removed\":[\"" + ids[2] + "\"]}");
+    CHECK(by_age.to_json(-1) ==
+          "{\"abandoned\":[],\"kept\":[\"" + ids[0] + "\"],\"removed\":[\"" + ids[2] + "\"]}");
+}
+
+TEST_CASE("snapshot::prune removes what killed runs left, never a create still running")
+{
+    TestDatabase source;
+    TempDir dir;
+    auto id = create(source.conninfo(), dir.path()).manifest.id;
+    CHECK_FALSE(std::filesystem::exists(dir.path() / id / ".owner"));
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    auto unfinished = [&](const std::string& name, long pid) {
+        std::filesystem::create_directories(dir.path() / name / "data");
+        std::ofstream(dir.path() / name / "data" / "3001.dat") << "partial";
+        std::ofstream(dir.path() / name / ".owner") << host << " " << pid << "\n";
+    };
+    pid_t dead = fork();
+    if (dead == 0) {
+        _exit(0);
+    }
+    waitpid(dead, nullptr, 0); // a pid that no longer runs: a SIGKILLed create
+    unfinished(".tmp-killed", dead);
+    unfinished(".tmp-running", getpid());
+    std::filesystem::create_directories(dir.path() / ".trash-interrupted");
+
+    auto dry = prune(dir.path(), {.keep = 1, .dry_run = DryRun::yes});
+    CHECK(dry.abandoned == std::vector<std::string>{".tmp-killed", ".trash-interrupted"});
+    CHECK(std::filesystem::exists(dir.path() / ".tmp-killed"));
+    auto done = prune(dir.path(), {.keep = 1});
+    CHECK(done.abandoned == dry.abandoned);
+    CHECK_FALSE(std::filesystem::exists(dir.path() / ".tmp-killed"));
+    CHECK_FALSE(std::filesystem::exists(dir.path() / ".trash-interrupted"));
+    CHECK(std::filesystem::exists(dir.path() / ".tmp-running"));
+    CHECK(done.kept == std::vector<std::string>{id});
 }
 
 TEST_CASE("snapshot::resolve_id names a missing snapshot with a did-you-mean hint")

@@ -26,6 +26,7 @@ struct SnapshotInfo {
     std::uint64_t size = 0;                   ///< content bytes
     std::uint64_t stored_size = 0;            ///< bytes on disk (compressed)
     std::string database{};                   ///< the source database
+    std::string system_identifier{};          ///< the source server's (empty: not readable)
     int verified_level = 0;                   ///< best passing verify level recorded (0: none)
     std::optional<DrillSummary> last_drill{}; ///< newest drill record, if any
     bool readable = true;                     ///< false: the manifest could not be read
