@@ -296,3 +296,21 @@ TEST_CASE("migsafe apply: a backfill killed with -9 under concurrent writes resu
           "t");
     CHECK(session.query_value("SELECT status FROM migsafe.history") == "applied");
 }
+
+TEST_CASE("migsafe apply: SIGTERM cancels the running statement at once and exits 143")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.write("0001_t.sql", "CREATE TABLE t (id int);\nSELECT pg_sleep(60);\n");
+    dir.seal();
+    int pid = spawn_cli({"apply", "--db", db.conninfo(), "--dir", dir.str(), "--no-snapshot"});
+    REQUIRE(wait_for_query(db, "pg_sleep"));
+    auto start = std::chrono::steady_clock::now();
+    ::kill(pid, SIGTERM);
+    CHECK(wait_cli(pid) == 143);
+    wait_for_backends_gone(db);
+    auto gone_after = std::chrono::steady_clock::now() - start;
+    CHECK(gone_after < 5s); // not the 60 s the statement would have run
+    CHECK(value(db, "SELECT to_regclass('t') IS NULL") == "t");
+    CHECK(value(db, "SELECT count(*) FROM migsafe.history WHERE status = 'applied'") == "0");
+}

@@ -248,6 +248,17 @@ int Session::backend_pid() const
     return PQbackendPID(m_state->conn);
 }
 
+std::function<void()> Session::canceller() const
+{
+    std::shared_ptr<PGcancel> cancel(PQgetCancel(m_state->conn), &PQfreeCancel);
+    return [cancel] {
+        if (cancel) {
+            char error[256] = {};
+            PQcancel(cancel.get(), error, sizeof error);
+        }
+    };
+}
+
 const std::string& Session::redacted_conninfo() const
 {
     return m_state->redacted_conninfo;

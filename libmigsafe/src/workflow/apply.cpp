@@ -14,6 +14,7 @@
 #include <migsafe/platform/duration.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/hash.hpp>
+#include <migsafe/platform/interrupt.hpp>
 #include <migsafe/snapshot/create.hpp>
 #include <migsafe/snapshot/store.hpp>
 #include <migsafe/snapshot/verify.hpp>
@@ -495,6 +496,9 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
     report.run_id = new_run_id(host);
 
     auto session = platform::Session::connect(conninfo, {.application_name = "migsafe apply"});
+    // On SIGINT/SIGTERM the running statement is cancelled, so its transaction rolls back
+    // now rather than when a long statement ends and the server notices we are gone.
+    interrupt::Cleanup cancel("cancel the running migration statement", session.canceller());
     std::optional<platform::Session> monitor;
     std::optional<detail::RunnerLock> lock;
     if (!options.dry_run) {

@@ -300,7 +300,7 @@ TEST_CASE("apply: a held lock makes apply retry, then give up with exit 3 naming
     }
     auto error = running.get();
     MESSAGE("longest application wait: " << longest.count() << " ms (lock timeout 300 ms)");
-    CHECK(longest < 300ms + 150ms);
+    CHECK(longest < 300ms + 250ms); // the lock timeout, plus scheduling on a busy machine
     CHECK(error.code() == "apply-lock-timeout");
     CHECK(migsafe::exit_code_for(error.category()) == 3);
     CHECK(error.message().find("3 attempts") != std::string::npos);

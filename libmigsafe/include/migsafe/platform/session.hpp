@@ -3,6 +3,7 @@
 #include <migsafe/export.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,6 +70,11 @@ public:
     int server_version() const;
     /// The server process id of this session (for pg_terminate_backend, pg_locks).
     int backend_pid() const;
+    /// A function that asks the server to cancel whatever this session is running
+    /// (libpq's PQcancel), callable from another thread or an interrupt cleanup; it never
+    /// throws and does nothing once the statement is over. It stays usable after the
+    /// session is closed (the server then has nothing to cancel).
+    std::function<void()> canceller() const;
     /// The conninfo this session was opened with, password masked.
     const std::string& redacted_conninfo() const;
 
