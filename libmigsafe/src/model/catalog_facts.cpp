@@ -74,6 +74,18 @@ std::optional<Volatility> CatalogFacts::volatility(std::string_view name) const
     return at->second;
 }
 
+const TableFacts* CatalogFacts::table_of_index(std::string_view qualified) const noexcept
+{
+    for (const auto& [name, table] : tables) {
+        for (const auto& index : table.indexes) {
+            if (index.name == qualified) {
+                return &table;
+            }
+        }
+    }
+    return nullptr;
+}
+
 std::vector<ForeignKeyFacts> CatalogFacts::foreign_keys_of(std::string_view qualified) const
 {
     std::vector<ForeignKeyFacts> found;
@@ -103,8 +115,10 @@ CatalogFacts load_catalog_facts(std::string_view conninfo)
     }
     for (const auto& row : catalog::user_columns(session)) {
         if (auto at = by_oid.find(row.table_oid); at != by_oid.end()) {
-            at->second->columns.push_back(
-                {.name = row.name, .type = row.type, .not_null = row.not_null});
+            at->second->columns.push_back({.name = row.name,
+                                           .type = row.type,
+                                           .not_null = row.not_null,
+                                           .domain = row.domain});
         }
     }
     for (const auto& row : catalog::validated_checks(session)) {
@@ -132,6 +146,11 @@ CatalogFacts load_catalog_facts(std::string_view conninfo)
     for (auto& [name, table] : facts.tables) {
         std::sort(table.indexes.begin(), table.indexes.end(),
                   [](const IndexFacts& a, const IndexFacts& b) { return a.name < b.name; });
+    }
+    for (auto& row : catalog::matview_reads(session)) {
+        if (auto at = by_oid.find(row.table_oid); at != by_oid.end()) {
+            at->second->reads.push_back(std::move(row.qualified));
+        }
     }
     for (auto& row : catalog::foreign_keys(session)) {
         facts.foreign_keys.push_back({.name = std::move(row.name),

@@ -82,6 +82,90 @@ CreateIndex create_index(const Json& index)
     return details;
 }
 
+// Every node called `type` anywhere under `node`, depth first (keys in nlohmann's sorted
+// order, so not quite the order of the SQL text).
+void collect_nodes(const Json& node, std::string_view type, std::vector<const Json*>& found)
+{
+    if (node.is_object()) {
+        for (const auto& [key, value] : node.items()) {
+            if (key == type) {
+                found.push_back(&value);
+            }
+            collect_nodes(value, type, found);
+        }
+    } else if (node.is_array()) {
+        for (const auto& value : node) {
+            collect_nodes(value, type, found);
+        }
+    }
+}
+
+// The relations a query names; a name that a WITH clause defines (and no schema) is the
+// CTE, not a relation.
+std::vector<RelationName> relations_read(const Json& query)
+{
+    std::vector<const Json*> ctes;
+    collect_nodes(query, "CommonTableExpr", ctes);
+    std::vector<const Json*> ranges;
+    collect_nodes(query, "RangeVar", ranges);
+    std::vector<RelationName> reads;
+    for (const Json* range : ranges) {
+        const auto name = text_field(*range, "relname");
+        const bool is_cte = text_field(*range, "schemaname").empty() &&
+                            std::any_of(ctes.begin(), ctes.end(), [&](const Json* cte) {
+                                return text_field(*cte, "ctename") == name;
+                            });
+        auto relation = relation_of(*range);
+        if (!is_cte && !name.empty() &&
+            std::find(reads.begin(), reads.end(), relation) == reads.end()) {
+            reads.push_back(std::move(relation));
+        }
+    }
+    return reads;
+}
+
+// The columns a WHERE clause names: the last field of each ColumnRef.
+std::vector<std::string> columns_named(const Json& where)
+{
+    std::vector<const Json*> refs;
+    collect_nodes(where, "ColumnRef", refs);
+    std::vector<std::string> columns;
+    for (const Json* ref : refs) {
+        const auto& fields = ref->value("fields", Json::array());
+        if (fields.empty()) {
+            continue;
+        }
+        auto name = string_value(fields.back());
+        if (!name.empty() && std::find(columns.begin(), columns.end(), name) == columns.end()) {
+            columns.push_back(std::move(name));
+        }
+    }
+    return columns;
+}
+
+CreateView create_view(const Json& view)
+{
+    CreateView details;
+    details.name = relation_of(view.value("view", Json::object()));
+    details.or_replace = flag_field(view, "replace");
+    details.reads = relations_read(view.value("query", Json::object()));
+    return details;
+}
+
+CreateView create_table_as(const Json& create)
+{
+    CreateView details;
+    const auto& into = create.value("into", Json::object());
+    details.kind = text_field(create, "objtype") == "OBJECT_MATVIEW"
+                       ? CreateView::Kind::materialized_view
+                       : CreateView::Kind::table_as;
+    details.name = relation_of(into.value("rel", Json::object()));
+    details.if_not_exists = flag_field(create, "if_not_exists");
+    details.with_data = !flag_field(into, "skipData");
+    details.reads = relations_read(create.value("query", Json::object()));
+    return details;
+}
+
 void transform_drop(const Json& drop, Statement& statement)
 {
     std::vector<RelationName> names;
@@ -100,6 +184,17 @@ void transform_drop(const Json& drop, Statement& statement)
             DropTable{std::move(names), if_exists, text_field(drop, "behavior") == "DROP_CASCADE"};
     } else {
         statement.kind = StatementKind::drop_other;
+        DropObjects details{.object_type = lowercase_object_type(type),
+                            .if_exists = if_exists,
+                            .cascade = text_field(drop, "behavior") == "DROP_CASCADE"};
+        for (const auto& object : drop.value("objects", Json::array())) {
+            // A schema (or another unqualified object) is a bare String; a relation a List.
+            details.names.push_back(
+                object.contains("List")
+                    ? relation_of_names(object["List"].value("items", Json::array())).qualified()
+                    : string_value(object));
+        }
+        statement.details = std::move(details);
     }
 }
 
@@ -199,7 +294,11 @@ void transform_statement(const Json& node, Statement& statement)
             statement.kind = kind;
         }
     }
-    if (type == "CreateStmt") {
+    if (type == "ViewStmt") {
+        statement.details = create_view(body);
+    } else if (type == "CreateTableAsStmt") {
+        statement.details = create_table_as(body);
+    } else if (type == "CreateStmt") {
         statement.kind = StatementKind::create_table;
         statement.details = create_table(body);
     } else if (type == "AlterTableStmt") {
@@ -238,6 +337,9 @@ void transform_statement(const Json& node, Statement& statement)
         for (const auto& target : body.value("targetList", Json::array())) {
             details.set_columns.push_back(
                 text_field(target.value("ResTarget", Json::object()), "name"));
+        }
+        if (body.contains("whereClause")) {
+            details.where_columns = columns_named(body["whereClause"]);
         }
         statement.details = std::move(details);
     } else if (type == "TruncateStmt") {

@@ -4,6 +4,7 @@
 #include "plan/context.hpp"
 #include "plan/effects.hpp"
 
+#include <migsafe/model/catalog_facts.hpp>
 #include <migsafe/model/parser.hpp>
 #include <migsafe/plan/analyze.hpp>
 
@@ -28,7 +29,14 @@ Effects plan_one(const model::Statement& statement, Context& context)
         plan_alter_table(statement, context, effects);
         break;
     case StatementKind::create_table:
-        plan_create_table(statement, context, effects);
+        if (statement.get_if<model::CreateView>() != nullptr) {
+            plan_create_view(statement, context, effects); // MATERIALIZED VIEW, TABLE AS
+        } else {
+            plan_create_table(statement, context, effects);
+        }
+        break;
+    case StatementKind::create_view:
+        plan_create_view(statement, context, effects);
         break;
     case StatementKind::drop_index:
     case StatementKind::drop_table:
@@ -71,15 +79,33 @@ void apply_allows(const PlanInput& file, StatementPlan& statement)
     }
 }
 
-// MS-OPS-09: foreign keys on tables the release created, with no index leading with the
-// referencing column anywhere in the release.
+// True when the live catalog (`--db`) has a valid, non-partial index of the existing
+// `table` leading with `column`.
+bool indexed_in_catalog(const ReleaseContext& release, const std::string& table,
+                        const std::string& column)
+{
+    const model::CatalogFacts* catalog = release.options->catalog;
+    const model::TableFacts* facts =
+        catalog == nullptr || release.created.contains(table) ? nullptr : catalog->table(table);
+    if (facts == nullptr) {
+        return false;
+    }
+    return std::any_of(facts->indexes.begin(), facts->indexes.end(), [&](const auto& index) {
+        return index.valid && !index.partial && !index.columns.empty() &&
+               index.columns.front() == column;
+    });
+}
+
+// MS-OPS-09: foreign keys on tables the release created (or, with `--db`, existing ones)
+// with no index leading with the referencing column, in the release or the catalog.
 void check_foreign_key_indexes(const ReleaseContext& release, PlanReport& report)
 {
     for (const auto& fk : release.foreign_keys) {
         auto indexed = release.index_leading.find(fk.table);
-        if (indexed != release.index_leading.end() &&
-            std::find(indexed->second.begin(), indexed->second.end(), fk.column) !=
-                indexed->second.end()) {
+        if ((indexed != release.index_leading.end() &&
+             std::find(indexed->second.begin(), indexed->second.end(), fk.column) !=
+                 indexed->second.end()) ||
+            indexed_in_catalog(release, fk.table, fk.column)) {
             continue;
         }
         const Rule& rule = plan::rule("MS-OPS-09");

@@ -40,6 +40,8 @@ struct ReleaseContext {
     /// (table, column) pairs with a validated CHECK (c IS NOT NULL).
     std::set<std::pair<std::string, std::string>> checked_not_null{};
     std::map<std::string, std::vector<std::string>> index_columns{}; ///< index -> columns
+    /// Materialized views the release created -> the relations their query names.
+    std::map<std::string, std::vector<std::string>> view_reads{};
     /// Foreign keys on tables the release created, checked for an index at the end.
     struct PendingForeignKey {
         std::size_t statement = 0; ///< index in the report

@@ -44,6 +44,25 @@ std::string short_name(const std::string& qualified);
 void plan_create_index(const model::Statement& statement, Context& context, Effects& effects);
 /// ALTER TABLE (all actions, including renames).
 void plan_alter_table(const model::Statement& statement, Context& context, Effects& effects);
+/// CREATE VIEW, CREATE MATERIALIZED VIEW, CREATE TABLE ... AS: AccessShareLock on the
+/// relations the query names (and a scan of them when the query runs).
+void plan_create_view(const model::Statement& statement, Context& context, Effects& effects);
+/// The relations the query of the materialized view `view` names: from the release when it
+/// created the view, else from the catalog (`--db`); empty when unknown.
+std::vector<std::string> view_reads(const Context& context, const std::string& view);
+/// True when `view` (a materialized view) has an index: REFRESH rebuilds it, reading the
+/// new heap in full. Known from the release or the catalog; false when unknown.
+bool has_index(const Context& context, const std::string& relation);
+/// With a catalog (`--db`) or a release that defined them: the tables whose foreign keys
+/// are dropped with `table` (referencing it) and the tables it references (their RI
+/// triggers are removed); DROP TABLE takes AccessExclusiveLock on both.
+struct ForeignKeyNeighbour {
+    std::string table;
+    std::string constraint;
+    bool referencing = false; ///< `table` references the dropped table (else the reverse)
+};
+std::vector<ForeignKeyNeighbour> foreign_key_neighbours(const Context& context,
+                                                        const std::string& table);
 /// CREATE TABLE.
 void plan_create_table(const model::Statement& statement, Context& context, Effects& effects);
 /// DROP INDEX, DROP TABLE, DROP of other objects, TRUNCATE.

@@ -141,7 +141,8 @@ void remember_foreign_key(const std::string& table, const model::Constraint& con
             .referenced = constraint.references->qualified(),
             .transaction = constraint.not_valid ? context.file.transaction_id : -1};
     }
-    if (context.is_new(table)) {
+    // A table the release created, or (`--db`) an existing one: its indexes are known.
+    if (context.is_new(table) || context.existing(table) != nullptr) {
         context.release.foreign_keys.push_back(
             {context.release.statement_index, table, constraint.columns.front()});
     }

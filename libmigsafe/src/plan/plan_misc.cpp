@@ -4,7 +4,11 @@
 #include "plan/effects.hpp"
 #include "plan/sql_text.hpp"
 
+#include <migsafe/model/catalog_facts.hpp>
+
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace migsafe::plan::detail {
 namespace {
@@ -126,6 +130,12 @@ void plan_refresh(const model::Statement& statement, const Words& words, Context
     std::size_t at = find_word(words, "VIEW") + 1;
     skip_options(words, at);
     const std::string view = relation_at(words, at);
+    // The view's query runs again: AccessShareLock on, and a read of, what it names
+    // (known from the release or the catalog; without them, unknown).
+    for (const auto& relation : view_reads(context, view)) {
+        effects.lock(context, relation, LockMode::access_share);
+        effects.scan(context, relation);
+    }
     if (has_word(words, "CONCURRENTLY")) {
         effects.lock(context, view, LockMode::exclusive);
         effects.scan(context, view);
@@ -133,6 +143,9 @@ void plan_refresh(const model::Statement& statement, const Words& words, Context
     }
     effects.lock(context, view, LockMode::access_exclusive);
     effects.rewrite(context, view);
+    if (has_index(context, view)) {
+        effects.scan(context, view); // each index is rebuilt from the new heap
+    }
     if (!context.is_new(view)) {
         effects.find("MS-MAINT-02",
                      blocking("REFRESH MATERIALIZED VIEW", view, LockMode::access_exclusive) +
@@ -142,17 +155,58 @@ void plan_refresh(const model::Statement& statement, const Words& words, Context
     }
 }
 
+// The tables with a column of `domain` (`--db`); empty without a catalog.
+std::vector<std::string> tables_using(const Context& context, const std::string& domain)
+{
+    std::vector<std::string> tables;
+    const model::CatalogFacts* catalog = context.options().catalog;
+    if (catalog == nullptr) {
+        return tables;
+    }
+    for (const auto& [name, table] : catalog->tables) {
+        const bool uses = std::any_of(table.columns.begin(), table.columns.end(),
+                                      [&](const auto& column) { return column.domain == domain; });
+        if (uses && !context.is_new(name)) {
+            tables.push_back(name);
+        }
+    }
+    return tables;
+}
+
+// ADD CHECK (not NOT VALID), VALIDATE CONSTRAINT and SET NOT NULL check every row of every
+// table using the domain, under ShareLock.
+void plan_alter_domain(const model::Statement& statement, const Words& words, Context& context,
+                       Effects& effects)
+{
+    std::size_t at = 2;
+    const std::string domain = relation_at(words, at);
+    const bool add_check =
+        has_word(words, "ADD") && has_word(words, "CHECK") && !has_word(words, "VALID");
+    const bool checks_rows = add_check || has_word(words, "VALIDATE") ||
+                             (has_word(words, "SET") && has_word(words, "NULL"));
+    const auto tables = checks_rows ? tables_using(context, domain) : std::vector<std::string>{};
+    for (const auto& table : tables) {
+        effects.lock(context, table, LockMode::share);
+        effects.scan(context, table);
+    }
+    if (add_check) {
+        effects.find("MS-CON-12",
+                     tables.empty()
+                         ? "ALTER DOMAIN ADD CHECK takes ShareLock on every table using the "
+                           "domain while each is scanned: blocks their writes"
+                         : fmt::format("ALTER DOMAIN {} ADD CHECK takes ShareLock on {} while "
+                                       "each is scanned: blocks their writes",
+                                       domain, fmt::join(tables, ", ")),
+                     statement.sql + " NOT VALID;\n-- in a later migration: ALTER DOMAIN "
+                                     "... VALIDATE CONSTRAINT ...;");
+    }
+}
+
 void plan_alter_type(const model::Statement& statement, const Words& words, Context& context,
                      Effects& effects)
 {
     if (words[1].text == "DOMAIN") {
-        if (has_word(words, "ADD") && has_word(words, "CHECK") && !has_word(words, "VALID")) {
-            effects.find("MS-CON-12",
-                         "ALTER DOMAIN ADD CHECK takes ShareLock on every table using the "
-                         "domain while each is scanned: blocks their writes",
-                         statement.sql + " NOT VALID;\n-- in a later migration: ALTER DOMAIN "
-                                         "... VALIDATE CONSTRAINT ...;");
-        }
+        plan_alter_domain(statement, words, context, effects);
         return;
     }
     const bool rename_value = has_word(words, "RENAME") && has_word(words, "VALUE");
@@ -190,13 +244,6 @@ void plan_alter_type(const model::Statement& statement, const Words& words, Cont
 
 void plan_create_other(const Words& words, Context& context, Effects& effects)
 {
-    std::size_t view = find_word(words, "VIEW");
-    if (view < words.size() && view < 5) {
-        std::size_t at = view + 1;
-        skip_options(words, at);
-        context.release.created.emplace(relation_at(words, at), context.file.file);
-        return;
-    }
     const std::size_t on = find_word(words, "ON");
     if (on >= words.size()) {
         return;

@@ -43,18 +43,20 @@ constexpr auto k_rules = std::to_array<Rule>({
      "Rename and create a view with the old name in the same transaction (a simple view is "
      "updatable); drop the view in a later release."},
     {"MS-BRK-04", "drop-table", error, k_static, k_on, k_brk, "DROP TABLE outside a contract step",
-     "AccessExclusiveLock; running application versions that use the table fail and the data "
-     "is gone",
+     "AccessExclusiveLock, also on the tables its foreign keys link it to (named with --db); "
+     "running application versions that use the table fail and the data is gone",
      "Drop only in a contract step, after the code stopped using the table; check it is empty "
      "or archived first."},
     {"MS-BRK-05", "drop-schema-or-database", error, k_static, k_on, k_brk,
      "DROP SCHEMA (CASCADE) or DROP DATABASE",
-     "drops every object inside, with no way back but a restore",
+     "drops every object inside, with no way back but a restore; CASCADE takes "
+     "AccessExclusiveLock on every table in it and on the tables whose foreign keys reference "
+     "them (listed with --db)",
      "Drop the objects one by one in contract steps, or rename the schema first and drop it "
      "in a later release."},
     {"MS-BRK-06", "truncate", warning, k_static, k_on, k_brk, "TRUNCATE [CASCADE]",
      "AccessExclusiveLock on every truncated table, including the foreign-key children "
-     "reached by CASCADE; the rows are gone",
+     "reached by CASCADE (listed with --db); the rows are gone",
      "List the tables explicitly (no CASCADE) and delete in batches when the rows matter."},
     {"MS-BRK-07", "enum-change", warning, k_static, k_on, k_brk,
      "ALTER TYPE ... RENAME VALUE, ADD VALUE without BEFORE/AFTER, or a new value used in the "
@@ -190,7 +192,8 @@ constexpr auto k_rules = std::to_array<Rule>({
      "CONSTRAINT in a separate transaction."},
     {"MS-CON-12", "alter-domain-add-check", error, k_static, k_on, k_con,
      "ALTER DOMAIN ... ADD CONSTRAINT ... CHECK without NOT VALID",
-     "ShareLock on every table using the domain while each is scanned: writes blocked",
+     "ShareLock on every table using the domain while each is scanned: writes blocked (the "
+     "tables are named with --db)",
      "ALTER DOMAIN ... ADD CONSTRAINT ... NOT VALID, then ALTER DOMAIN ... VALIDATE "
      "CONSTRAINT."},
 
@@ -235,7 +238,7 @@ constexpr auto k_rules = std::to_array<Rule>({
     {"MS-IDX-02", "drop-index-blocking", error, k_static, k_on, k_idx,
      "DROP INDEX without CONCURRENTLY",
      "AccessExclusiveLock on the table and the index: fast, but every query on the table "
-     "queues behind it",
+     "queues behind it (the table is named with --db, or when the set created the index)",
      "DROP INDEX CONCURRENTLY, one index per statement, in a non-transactional migration."},
     {"MS-IDX-03", "reindex-blocking", error, k_static, k_on, k_idx, "REINDEX without CONCURRENTLY",
      "ShareLock on the table and AccessExclusiveLock on each index while it is rebuilt: "
@@ -276,7 +279,8 @@ constexpr auto k_rules = std::to_array<Rule>({
      "Use pg_repack or pg_squeeze (REPACK CONCURRENTLY on PostgreSQL 19+)."},
     {"MS-MAINT-02", "refresh-matview-blocking", warning, k_static, k_on, k_part,
      "REFRESH MATERIALIZED VIEW without CONCURRENTLY",
-     "AccessExclusiveLock on the view while it is rewritten: readers blocked",
+     "AccessExclusiveLock on the view while it is rewritten: readers blocked; its query reads "
+     "its sources under AccessShareLock (known with --db, or when the set created the view)",
      "REFRESH MATERIALIZED VIEW CONCURRENTLY (needs a unique index on the view)."},
     {"MS-MAINT-03", "table-rewrite-option", error, k_static, k_on, k_part,
      "SET LOGGED/UNLOGGED, SET TABLESPACE or SET ACCESS METHOD",
@@ -325,8 +329,8 @@ constexpr auto k_rules = std::to_array<Rule>({
     {"MS-OPS-09", "fk-without-index", warning, k_static, k_on, k_ops,
      "foreign key whose columns have no index on the referencing table",
      "every DELETE or key UPDATE on the referenced table scans the referencing table",
-     "CREATE INDEX CONCURRENTLY on the referencing columns. Decided statically for indexes "
-     "in the set, otherwise with --db."},
+     "CREATE INDEX CONCURRENTLY on the referencing columns. Decided statically for tables the "
+     "set created, and with --db (its indexes) for existing tables."},
     {"MS-OPS-10", "old-snapshot-blockers", info, k_db, k_on, k_ops,
      "long or idle-in-transaction sessions during the migration",
      "they stall CONCURRENTLY statements and make blocking locks queue",

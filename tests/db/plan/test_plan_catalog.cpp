@@ -1,8 +1,10 @@
 // plan::analyze_sql with the live catalog (PlanOptions::catalog, `migsafe plan --db`).
+#include "db/trace/trace_helpers.hpp"
 #include "support/test_db.hpp"
 
 #include <migsafe/model/catalog_facts.hpp>
 #include <migsafe/plan/analyze.hpp>
+#include <migsafe/trace/trace.hpp>
 
 #include <doctest/doctest.h>
 
@@ -11,6 +13,7 @@
 
 namespace model = migsafe::model;
 namespace plan = migsafe::plan;
+namespace trace = migsafe::trace;
 
 namespace {
 
@@ -32,6 +35,35 @@ const plan::Finding* finding(const plan::StatementPlan& statement, const std::st
     auto it = std::find_if(statement.findings.begin(), statement.findings.end(),
                            [&](const auto& f) { return f.rule == rule; });
     return it == statement.findings.end() ? nullptr : &*it;
+}
+
+bool has_lock(const plan::StatementPlan& statement, const std::string& relation,
+              plan::LockMode mode)
+{
+    return std::any_of(statement.locks.begin(), statement.locks.end(), [&](const auto& lock) {
+        return lock.relation == relation && lock.mode == mode;
+    });
+}
+
+bool has(const std::vector<std::string>& list, const std::string& relation)
+{
+    return std::find(list.begin(), list.end(), relation) != list.end();
+}
+
+// The plan of `sql` with the catalog of `db` (`migsafe plan --db`), checked against what
+// PostgreSQL does: `sql` is traced in `db` (rows are generated in its empty tables, the
+// migration is rolled back) and every traced statement must agree with the plan.
+plan::PlanReport plan_and_trace(migsafe::test::TestDatabase& db, const std::string& sql)
+{
+    const auto facts = model::load_catalog_facts(db.conninfo());
+    const plan::PlanOptions options{.catalog = &facts};
+    const std::vector inputs{migsafe::test::plan_input_of(sql, "0001.sql")};
+    const auto traced = trace::trace(inputs, {.conninfo = db.conninfo(), .plan = options});
+    CHECK(traced.disagreements == std::vector<std::string>{});
+    for (const auto& statement : traced.statements) {
+        CHECK_MESSAGE(statement.traced, std::string(statement.sql + ": " + statement.reason));
+    }
+    return traced.static_plan;
 }
 
 } // namespace
@@ -205,4 +237,223 @@ TEST_CASE("plan::analyze_sql with a catalog: findings state the table's rows and
     auto offline = plan::analyze_sql(
         "ALTER TABLE orders ADD COLUMN fixed int DEFAULT fixed_total();", "0001.sql");
     CHECK(has_rule(offline.statements[0], "MS-COL-03")); // unknown without --db: a warning
+}
+
+TEST_CASE("plan::analyze_sql with a catalog: DROP INDEX locks the index's table")
+{
+    migsafe::test::TestDatabase db;
+    db.connect().exec("CREATE TABLE shops (id int, city text);"
+                      "CREATE INDEX shops_city_idx ON shops (city)");
+    const char* sql = "SET lock_timeout = '2s';\nDROP INDEX shops_city_idx;\n";
+    const auto report = plan_and_trace(db, sql);
+    const auto& drop = report.statements.at(1);
+    CHECK(has_lock(drop, "public.shops", plan::LockMode::access_exclusive));
+    CHECK(has_lock(drop, "public.shops_city_idx", plan::LockMode::access_exclusive));
+    const auto* dropped = finding(drop, "MS-IDX-02");
+    REQUIRE(dropped != nullptr);
+    CHECK(dropped->message.find("on public.shops:") != std::string::npos);
+
+    // Without the catalog the table is unknown: only the index is locked, and the finding
+    // says so.
+    const auto offline = plan::analyze_sql(sql, "0001.sql", {});
+    CHECK(offline.statements.at(1).locks ==
+          std::vector<plan::Lock>{{"public.shops_city_idx", plan::LockMode::access_exclusive}});
+    const auto* unknown = finding(offline.statements.at(1), "MS-IDX-02");
+    REQUIRE(unknown != nullptr);
+    CHECK(unknown->message.find("its table") != std::string::npos);
+}
+
+TEST_CASE("plan::analyze_sql with a catalog: ALTER DOMAIN checks ShareLock and scan the tables "
+          "using the domain")
+{
+    migsafe::test::TestDatabase db;
+    db.connect().exec("CREATE DOMAIN score AS integer;"
+                      "CREATE TABLE ratings (id int, value score);"
+                      "CREATE TABLE plain (id int, value integer);"
+                      "ALTER DOMAIN score ADD CONSTRAINT score_small CHECK (VALUE < 100) "
+                      "NOT VALID");
+    const auto report =
+        plan_and_trace(db, "SET lock_timeout = '2s';\n"
+                           "ALTER DOMAIN score ADD CONSTRAINT score_positive CHECK (VALUE > 0);\n"
+                           "ALTER DOMAIN score ADD CONSTRAINT score_tiny CHECK (VALUE < 50) "
+                           "NOT VALID;\n");
+    const auto& add = report.statements.at(1);
+    CHECK(add.locks == std::vector<plan::Lock>{{"public.ratings", plan::LockMode::share}});
+    CHECK(add.scans == std::vector<std::string>{"public.ratings"});
+    const auto* check = finding(add, "MS-CON-12");
+    REQUIRE(check != nullptr);
+    CHECK(check->message.find("ShareLock on public.ratings") != std::string::npos);
+    const auto& not_valid = report.statements.at(2);
+    CHECK(not_valid.locks.empty());
+    CHECK(not_valid.scans.empty());
+    CHECK_FALSE(has_rule(not_valid, "MS-CON-12"));
+
+    // VALIDATE reads every row too.
+    const auto validate =
+        plan_and_trace(db, "SET lock_timeout = '2s';\n"
+                           "ALTER DOMAIN score VALIDATE CONSTRAINT score_small;\n");
+    CHECK(validate.statements.at(1).locks ==
+          std::vector<plan::Lock>{{"public.ratings", plan::LockMode::share}});
+    CHECK(validate.statements.at(1).scans == std::vector<std::string>{"public.ratings"});
+}
+
+TEST_CASE("plan::analyze_sql with a catalog: REFRESH MATERIALIZED VIEW reads its sources")
+{
+    migsafe::test::TestDatabase db;
+    db.connect().exec("CREATE TABLE sales (id int, shop int);"
+                      "CREATE TABLE shops (id int, name text);"
+                      "CREATE MATERIALIZED VIEW shop_sales AS SELECT s.name, count(*) AS n "
+                      "FROM sales JOIN shops s ON s.id = sales.shop GROUP BY s.name;"
+                      "CREATE MATERIALIZED VIEW sale_count AS SELECT count(*) AS n FROM sales;"
+                      "CREATE UNIQUE INDEX sale_count_key ON sale_count (n)");
+    const auto facts = model::load_catalog_facts(db.conninfo());
+    REQUIRE(facts.table("public.shop_sales") != nullptr);
+    CHECK(facts.table("public.shop_sales")->reads ==
+          std::vector<std::string>{"public.sales", "public.shops"});
+
+    const auto report = plan_and_trace(db, "SET lock_timeout = '2s';\n"
+                                           "REFRESH MATERIALIZED VIEW shop_sales;\n"
+                                           "REFRESH MATERIALIZED VIEW sale_count;\n");
+    const auto& refresh = report.statements.at(1);
+    CHECK(has_lock(refresh, "public.shop_sales", plan::LockMode::access_exclusive));
+    CHECK(has_lock(refresh, "public.sales", plan::LockMode::access_share));
+    CHECK(has_lock(refresh, "public.shops", plan::LockMode::access_share));
+    CHECK(has(refresh.scans, "public.sales"));
+    CHECK_FALSE(has(refresh.scans, "public.shop_sales")); // no index to rebuild
+    // sale_count has an index: it is rebuilt from the new heap, which is read in full.
+    CHECK(has(report.statements.at(2).scans, "public.sale_count"));
+
+    // A view created in the release: its sources come from its query, no catalog needed.
+    const auto created = plan::analyze_sql("CREATE MATERIALIZED VIEW big_shops AS SELECT * FROM "
+                                           "shops WHERE id IN (SELECT shop FROM sales);\n",
+                                           "0001.sql", {});
+    const auto refreshed = plan::analyze(
+        std::vector{
+            migsafe::test::plan_input_of(
+                "CREATE MATERIALIZED VIEW big_shops AS SELECT * FROM shops;", "0001.sql"),
+            migsafe::test::plan_input_of("REFRESH MATERIALIZED VIEW big_shops;", "0002.sql")},
+        {});
+    CHECK(created.statements.at(0).scans ==
+          std::vector<std::string>{"public.shops", "public.sales"});
+    CHECK(has_lock(refreshed.statements.at(1), "public.shops", plan::LockMode::access_share));
+}
+
+TEST_CASE("plan::analyze_sql with a catalog: DROP TABLE and TRUNCATE lock the tables of its "
+          "foreign keys")
+{
+    migsafe::test::TestDatabase db;
+    db.connect().exec("CREATE TABLE owners (id int PRIMARY KEY);"
+                      "CREATE TABLE pets (id int PRIMARY KEY,"
+                      " owner_id int CONSTRAINT pets_owner_fkey REFERENCES owners (id));"
+                      "CREATE TABLE toys (id int, pet_id int REFERENCES pets (id))");
+
+    // Dropping the referencing table drops its foreign key: the referenced table's
+    // triggers go, under AccessExclusiveLock.
+    const auto child = plan_and_trace(db, "-- migsafe:phase contract\n"
+                                          "SET lock_timeout = '2s';\nDROP TABLE toys;\n");
+    CHECK(child.statements.at(1).locks ==
+          std::vector<plan::Lock>{{"public.toys", plan::LockMode::access_exclusive},
+                                  {"public.pets", plan::LockMode::access_exclusive}});
+
+    // Dropping a referenced table (CASCADE) drops the foreign keys on both sides.
+    const auto parent = plan_and_trace(db, "SET lock_timeout = '2s';\nDROP TABLE pets CASCADE;\n");
+    const auto& drop = parent.statements.at(1);
+    for (const char* table : {"public.pets", "public.owners", "public.toys"}) {
+        CAPTURE(table);
+        CHECK(has_lock(drop, table, plan::LockMode::access_exclusive));
+    }
+    const auto* dropped = finding(drop, "MS-BRK-04");
+    REQUIRE(dropped != nullptr);
+    CHECK(dropped->message.find(
+              "and on public.owners (pets_owner_fkey), public.toys (toys_pet_id_fkey)") !=
+          std::string::npos);
+
+    // TRUNCATE ... CASCADE empties the referencing tables, transitively.
+    const auto truncate =
+        plan_and_trace(db, "SET lock_timeout = '2s';\nTRUNCATE owners CASCADE;\n");
+    const auto& emptied = truncate.statements.at(1);
+    for (const char* table : {"public.owners", "public.pets", "public.toys"}) {
+        CAPTURE(table);
+        CHECK(has_lock(emptied, table, plan::LockMode::access_exclusive));
+        CHECK(has(emptied.rewrites, table));
+    }
+    const auto* cascaded = finding(emptied, "MS-BRK-06");
+    REQUIRE(cascaded != nullptr);
+    CHECK(cascaded->message.find("public.pets, public.toys emptied by CASCADE") !=
+          std::string::npos);
+
+    // Without the catalog the foreign keys are unknown: the table alone.
+    const auto offline = plan::analyze_sql("DROP TABLE toys;", "0001.sql", {});
+    CHECK(offline.statements.at(0).locks ==
+          std::vector<plan::Lock>{{"public.toys", plan::LockMode::access_exclusive}});
+}
+
+TEST_CASE("plan::analyze_sql with a catalog: DROP SCHEMA CASCADE locks what it drops")
+{
+    migsafe::test::TestDatabase db;
+    db.connect().exec("CREATE SCHEMA archive;"
+                      "CREATE TABLE archive.notes (id int PRIMARY KEY, body text);"
+                      "CREATE TABLE archive.tags (id int);"
+                      "CREATE TABLE links (id int, note_id int REFERENCES archive.notes (id))");
+    const auto report =
+        plan_and_trace(db, "SET lock_timeout = '2s';\nDROP SCHEMA archive CASCADE;\n");
+    const auto& drop = report.statements.at(1);
+    for (const char* table : {"archive.notes", "archive.tags", "public.links"}) {
+        CAPTURE(table);
+        CHECK(has_lock(drop, table, plan::LockMode::access_exclusive));
+    }
+    CHECK(has_rule(drop, "MS-BRK-05"));
+    // Without the catalog, the schema's tables are unknown.
+    CHECK(plan::analyze_sql("DROP SCHEMA archive CASCADE;", "0001.sql", {})
+              .statements.at(0)
+              .locks.empty());
+}
+
+TEST_CASE("plan::analyze_sql with a catalog: a WHERE without an index scans the table")
+{
+    migsafe::test::TestDatabase db;
+    db.connect().exec("CREATE TABLE visits (id int PRIMARY KEY, day date, shop int)");
+    const auto report = plan_and_trace(db, "DELETE FROM visits WHERE day < '2020-01-01';\n"
+                                           "DELETE FROM visits WHERE id = 3;\n"
+                                           "UPDATE visits SET shop = 1 WHERE shop = 2;\n");
+    CHECK(report.statements.at(0).scans == std::vector<std::string>{"public.visits"});
+    CHECK(report.statements.at(1).scans.empty());
+    CHECK(report.statements.at(2).scans == std::vector<std::string>{"public.visits"});
+    // Without the catalog the indexes are unknown: no scan is claimed.
+    CHECK(plan::analyze_sql("DELETE FROM visits WHERE day < '2020-01-01';", "0001.sql", {})
+              .statements.at(0)
+              .scans.empty());
+}
+
+TEST_CASE("plan::analyze_sql with a catalog: a foreign key on an existing table without an index "
+          "(MS-OPS-09)")
+{
+    migsafe::test::TestDatabase db;
+    db.connect().exec("CREATE TABLE owners (id int PRIMARY KEY);"
+                      "CREATE TABLE pets (id int PRIMARY KEY, owner_id int);"
+                      "CREATE TABLE cars (id int PRIMARY KEY, owner_id int);"
+                      "CREATE INDEX cars_owner_id_idx ON cars (owner_id)");
+    const auto facts = model::load_catalog_facts(db.conninfo());
+    const plan::PlanOptions options{.catalog = &facts};
+    const char* pets = "ALTER TABLE pets ADD CONSTRAINT pets_owner_fkey FOREIGN KEY (owner_id) "
+                       "REFERENCES owners (id) NOT VALID;";
+    const auto unindexed = plan::analyze_sql(pets, "0001.sql", options);
+    const auto* missing = finding(unindexed.statements.at(0), "MS-OPS-09");
+    REQUIRE(missing != nullptr);
+    CHECK(missing->fix == "CREATE INDEX CONCURRENTLY pets_owner_id_idx ON public.pets (owner_id);");
+
+    const auto indexed = plan::analyze_sql("ALTER TABLE cars ADD CONSTRAINT cars_owner_fkey "
+                                           "FOREIGN KEY (owner_id) REFERENCES owners (id) "
+                                           "NOT VALID;",
+                                           "0001.sql", options);
+    CHECK_FALSE(has_rule(indexed.statements.at(0), "MS-OPS-09"));
+
+    // An index the release builds later counts too.
+    const auto later = plan::analyze_sql(std::string(pets) +
+                                             "\nCREATE INDEX pets_owner_id_idx ON pets (owner_id);",
+                                         "0001.sql", options);
+    CHECK_FALSE(has_rule(later.statements.at(0), "MS-OPS-09"));
+
+    // Without the catalog the existing table's indexes are unknown: no finding.
+    CHECK_FALSE(has_rule(plan::analyze_sql(pets, "0001.sql", {}).statements.at(0), "MS-OPS-09"));
 }

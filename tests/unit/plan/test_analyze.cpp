@@ -318,3 +318,99 @@ TEST_CASE("plan::analyze_sql: a new enum value used in the same transaction fail
     auto separate = plan::analyze_sql("-- migsafe:no-transaction\n" + add + use, "a.sql");
     CHECK_FALSE(has(separate.statements[1], "MS-BRK-07"));
 }
+
+TEST_CASE("plan::analyze_sql locks the relations a view's query names, not its CTEs")
+{
+    auto report = plan::analyze_sql(
+        k_timeout + "CREATE VIEW busy AS WITH recent AS (SELECT * FROM app.visits) SELECT p.id "
+                    "FROM professionals p JOIN recent r ON r.professional_id = p.id WHERE "
+                    "EXISTS (SELECT 1 FROM reviews v WHERE v.professional_id = p.id);\n"
+                    "CREATE MATERIALIZED VIEW busy_counts AS SELECT count(*) FROM busy;\n"
+                    "CREATE MATERIALIZED VIEW later AS SELECT * FROM clinics WITH NO DATA;\n"
+                    "CREATE TABLE copy AS SELECT * FROM clinics;",
+        "0001.sql");
+    REQUIRE(report.statements.size() == 5);
+    const auto& view = report.statements[1];
+    auto relations = [](const plan::StatementPlan& statement) {
+        std::vector<std::string> names;
+        for (const auto& lock : statement.locks) {
+            CHECK(lock.mode == plan::LockMode::access_share);
+            names.push_back(lock.relation);
+        }
+        std::sort(names.begin(), names.end());
+        return names;
+    };
+    CHECK(relations(view) ==
+          std::vector<std::string>{"app.visits", "public.professionals", "public.reviews"});
+    CHECK(view.scans.empty()); // a plain view only stores its query
+    CHECK(view.phase == plan::Phase::expand);
+    // The view created in this file is invisible to others: nothing to lock or scan.
+    CHECK(report.statements[2].locks.empty());
+    CHECK(report.statements[2].scans.empty());
+    // WITH NO DATA: the query is analysed (locks), not run (no scan).
+    CHECK(relations(report.statements[3]) == std::vector<std::string>{"public.clinics"});
+    CHECK(report.statements[3].scans.empty());
+    // CREATE TABLE AS runs its query.
+    CHECK(report.statements[4].scans == std::vector<std::string>{"public.clinics"});
+}
+
+TEST_CASE("plan::analyze REFRESH MATERIALIZED VIEW reads the sources of a view the release "
+          "created")
+{
+    const std::vector files{
+        input("CREATE MATERIALIZED VIEW ratings AS SELECT professional_id, avg(rating) FROM "
+              "reviews GROUP BY professional_id;\n"
+              "CREATE UNIQUE INDEX ratings_key ON ratings (professional_id);",
+              "0001.sql"),
+        input(k_timeout + "REFRESH MATERIALIZED VIEW ratings;\n", "0002.sql"),
+        input(k_timeout + "REFRESH MATERIALIZED VIEW other;\n", "0003.sql")};
+    auto report = plan::analyze(files, {});
+    REQUIRE(report.statements.size() == 6);
+    const auto& refresh = report.statements[3];
+    CHECK(refresh.locks ==
+          std::vector<plan::Lock>{{"public.reviews", plan::LockMode::access_share},
+                                  {"public.ratings", plan::LockMode::access_exclusive}});
+    // The sources are read, and the view's index is rebuilt from the new heap.
+    CHECK(refresh.scans == std::vector<std::string>{"public.reviews", "public.ratings"});
+    CHECK(refresh.rewrites == std::vector<std::string>{"public.ratings"});
+    // A view the release did not create: its sources (and indexes) are unknown without --db.
+    CHECK(report.statements[5].locks ==
+          std::vector<plan::Lock>{{"public.other", plan::LockMode::access_exclusive}});
+    CHECK(report.statements[5].scans.empty());
+}
+
+TEST_CASE("plan::analyze DROP SCHEMA CASCADE locks the tables the release created in it")
+{
+    const std::vector files{input("CREATE TABLE archive.notes (id int);", "0001.sql"),
+                            input(k_timeout + "DROP SCHEMA archive CASCADE;\n"
+                                              "DROP SCHEMA other;",
+                                  "0002.sql")};
+    auto report = plan::analyze(files, {});
+    REQUIRE(report.statements.size() == 4);
+    CHECK(report.statements[2].locks ==
+          std::vector<plan::Lock>{{"archive.notes", plan::LockMode::access_exclusive}});
+    CHECK(has(report.statements[2], "MS-BRK-05"));
+    CHECK(report.statements[3].locks.empty()); // RESTRICT: fails unless empty
+}
+
+TEST_CASE("plan::analyze DROP TABLE and TRUNCATE CASCADE follow foreign keys the release "
+          "defined")
+{
+    const std::vector files{
+        input("CREATE TABLE owners (id int PRIMARY KEY);\n"
+              "CREATE TABLE pets (id int PRIMARY KEY, owner_id int, CONSTRAINT pets_owner_fkey "
+              "FOREIGN KEY (owner_id) REFERENCES owners (id));\n"
+              "CREATE INDEX pets_owner_id_idx ON pets (owner_id);",
+              "0001.sql"),
+        input(k_timeout + "TRUNCATE owners CASCADE;\nDROP TABLE owners CASCADE;\n", "0002.sql")};
+    auto report = plan::analyze(files, {});
+    REQUIRE(report.statements.size() == 6);
+    const auto& truncate = report.statements[4];
+    CHECK(truncate.locks ==
+          std::vector<plan::Lock>{{"public.owners", plan::LockMode::access_exclusive},
+                                  {"public.pets", plan::LockMode::access_exclusive}});
+    CHECK(truncate.rewrites == std::vector<std::string>{"public.owners", "public.pets"});
+    CHECK(report.statements[5].locks ==
+          std::vector<plan::Lock>{{"public.owners", plan::LockMode::access_exclusive},
+                                  {"public.pets", plan::LockMode::access_exclusive}});
+}

@@ -22,6 +22,9 @@ struct ColumnFacts {
     bool not_null = false;
     /// A validated `CHECK (name IS NOT NULL)` exists: SET NOT NULL needs no scan (PG12+).
     bool validated_not_null_check = false;
+    /// The column's domain, schema-qualified (`public.rating`); empty when its type is not
+    /// a domain. ALTER DOMAIN ... ADD CHECK scans and ShareLocks every table using it.
+    std::string domain{};
     friend bool operator==(const ColumnFacts&, const ColumnFacts&) = default;
 };
 
@@ -45,6 +48,9 @@ struct TableFacts {
     char kind = 'r';        ///< pg_class.relkind: r, p or m
     std::vector<ColumnFacts> columns{};
     std::vector<IndexFacts> indexes{};
+    /// A materialized view: the relations its query names (schema-qualified, sorted), which
+    /// REFRESH locks with AccessShareLock and reads. Empty for tables.
+    std::vector<std::string> reads{};
 
     /// The column called `column_name`, or nullptr.
     MIGSAFE_API const ColumnFacts* column(std::string_view column_name) const noexcept;
@@ -77,6 +83,8 @@ struct CatalogFacts {
     MIGSAFE_API const TableFacts* table(std::string_view qualified) const noexcept;
     /// The function `schema.name` (`now` looks in pg_catalog), or nullopt.
     MIGSAFE_API std::optional<Volatility> volatility(std::string_view name) const;
+    /// The table that owns the index `qualified` (`public.t_idx`), or nullptr.
+    MIGSAFE_API const TableFacts* table_of_index(std::string_view qualified) const noexcept;
     /// Foreign keys whose referencing or referenced table is `qualified`.
     MIGSAFE_API std::vector<ForeignKeyFacts> foreign_keys_of(std::string_view qualified) const;
     friend bool operator==(const CatalogFacts&, const CatalogFacts&) = default;

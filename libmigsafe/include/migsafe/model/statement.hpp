@@ -186,12 +186,37 @@ struct DropTable {
     bool cascade = false;
 };
 
+/// DROP of anything but a table or an index (`drop_other`).
+struct DropObjects {
+    std::string object_type{};        ///< `schema`, `view`, `materialized_view`, `type`, ...
+    std::vector<std::string> names{}; ///< as written; relations schema-qualified (`public.v`)
+    bool if_exists = false;
+    bool cascade = false;
+};
+
+/// CREATE VIEW, CREATE MATERIALIZED VIEW and CREATE TABLE ... AS: a relation made from a
+/// query. PostgreSQL takes AccessShareLock on every relation the query names.
+struct CreateView {
+    enum class Kind { view, materialized_view, table_as };
+    Kind kind = Kind::view;
+    RelationName name;
+    /// The relations the query names (FROM, JOIN, subqueries, CTE bodies; CTE names left
+    /// out), in parse-tree order, without repeats.
+    std::vector<RelationName> reads{};
+    bool or_replace = false;
+    bool if_not_exists = false;
+    bool with_data = true; ///< false for `WITH NO DATA` (the query is not run)
+};
+
 /// UPDATE or DELETE.
 struct DataChange {
     RelationName table;
     bool has_where = false;
     std::string alias{}; ///< the target's alias (`UPDATE t AS x`), empty when none
     std::vector<std::string> set_columns{}; ///< UPDATE: the columns its SET assigns, in order
+    /// The columns its WHERE clause names (the last part of each column reference),
+    /// without repeats; empty without a WHERE.
+    std::vector<std::string> where_columns{};
 };
 
 /// INSERT.
@@ -234,7 +259,8 @@ struct OpaqueBody {
 /// The typed details of a statement; `std::monostate` for kinds without details.
 using StatementDetails =
     std::variant<std::monostate, CreateTable, AlterTable, CreateIndex, DropIndex, DropTable,
-                 DataChange, Insert, Truncate, SetVariable, TransactionControl, Rename, OpaqueBody>;
+                 DataChange, Insert, Truncate, SetVariable, TransactionControl, Rename, OpaqueBody,
+                 DropObjects, CreateView>;
 
 /// One SQL statement of a migration file.
 struct Statement {

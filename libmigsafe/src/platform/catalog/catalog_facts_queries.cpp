@@ -70,10 +70,14 @@ std::vector<ColumnRow> user_columns(Session& session)
 {
     const auto result =
         session.query(std::string("SELECT a.attrelid::bigint, a.attname, "
-                                  "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull "
+                                  "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+                                  "CASE WHEN t.typtype = 'd' THEN tn.nspname || '.' || t.typname "
+                                  "END "
                                   "FROM pg_catalog.pg_attribute a "
                                   "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
                                   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                                  "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+                                  "JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace "
                                   "WHERE a.attnum > 0 AND NOT a.attisdropped "
                                   "AND c.relkind IN ('r', 'p', 'm') AND ") +
                       k_user_schema + " ORDER BY a.attrelid, a.attnum");
@@ -82,7 +86,29 @@ std::vector<ColumnRow> user_columns(Session& session)
         rows.push_back({.table_oid = text(row[0]),
                         .name = text(row[1]),
                         .type = text(row[2]),
-                        .not_null = is_true(row[3])});
+                        .not_null = is_true(row[3]),
+                        .domain = text(row[4])});
+    }
+    return rows;
+}
+
+std::vector<ReadRow> matview_reads(Session& session)
+{
+    // A materialized view's query depends, through its _RETURN rule, on every relation
+    // it names (one row per column used, hence DISTINCT).
+    const auto result = session.query(
+        std::string("SELECT DISTINCT r.ev_class::bigint, n.nspname || '.' || c.relname "
+                    "FROM pg_catalog.pg_rewrite r "
+                    "JOIN pg_catalog.pg_class m ON m.oid = r.ev_class AND m.relkind = 'm' "
+                    "JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass "
+                    " AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass "
+                    " AND d.refobjid <> r.ev_class "
+                    "JOIN pg_catalog.pg_class c ON c.oid = d.refobjid "
+                    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE ") +
+        k_user_schema + " ORDER BY 1, 2");
+    std::vector<ReadRow> rows;
+    for (const auto& row : result.rows) {
+        rows.push_back({.table_oid = text(row[0]), .qualified = text(row[1])});
     }
     return rows;
 }

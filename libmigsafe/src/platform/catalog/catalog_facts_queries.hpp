@@ -26,8 +26,17 @@ struct ColumnRow {
     std::string name{};
     std::string type{};
     bool not_null = false;
+    std::string domain{}; ///< `schema.name` of the column's domain, empty when none
 };
 std::vector<ColumnRow> user_columns(Session& session);
+
+/// A relation that a materialized view's query names (from its rewrite rule's
+/// dependencies), in order of materialized view, then name.
+struct ReadRow {
+    std::string table_oid{}; ///< the materialized view
+    std::string qualified{}; ///< the relation its query names
+};
+std::vector<ReadRow> matview_reads(Session& session);
 
 /// The definition (pg_get_constraintdef) of a validated CHECK constraint.
 struct CheckRow {
