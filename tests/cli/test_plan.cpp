@@ -1,4 +1,5 @@
 #include "cli_runner.hpp"
+#include "support/migration_dir.hpp"
 #include "support/test_db.hpp"
 
 #include <doctest/doctest.h>
@@ -206,4 +207,30 @@ TEST_CASE("migsafe plan --db reads the live catalog: a varchar widen passes, int
     }
     CHECK(message.find("[public.reviews: ~500 rows, ") != std::string::npos);
     fs::remove_all(dir);
+}
+
+TEST_CASE("migsafe plan --trace --db traces the pending migrations on a copy of the live schema")
+{
+    migsafe::test::TestDatabase db;
+    migsafe::test::MigrationDir dir;
+    dir.write("0001_items.sql", "CREATE TABLE items (id int PRIMARY KEY, price int);\n");
+    dir.write("0002_widen.sql", "ALTER TABLE items ALTER COLUMN price TYPE bigint;\n"
+                                "CREATE INDEX items_price_idx ON items (price);\n");
+    dir.seal();
+    auto applied = run_cli({"apply", "--db", db.conninfo(), "--dir", dir.str(), "--to", "1"});
+    CAPTURE(applied.err);
+    REQUIRE(applied.exit_code == 0);
+    db.connect().exec("INSERT INTO items SELECT g, g FROM generate_series(1, 300) g");
+
+    auto traced = run_cli({"plan", dir.str(), "--db", db.conninfo(), "--trace", "--json"});
+    CAPTURE(traced.err);
+    auto doc = nlohmann::json::parse(traced.out);
+    const auto& trace = doc["report"]["trace"];
+    CHECK(trace["compared"] == 2); // 0002's two statements; 0001 is already applied
+    CHECK(trace["disagreements"].empty());
+    CHECK(trace["not_traced"].empty());
+    // Nothing of 0002 reached the live database.
+    CHECK(db.connect().query_value("SELECT data_type FROM information_schema.columns WHERE "
+                                   "table_name = 'items' AND column_name = 'price'") == "integer");
+    CHECK(db.connect().query_value("SELECT count(*) FROM migsafe.history") == "1");
 }

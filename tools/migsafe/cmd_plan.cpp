@@ -10,6 +10,7 @@
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/files.hpp>
 #include <migsafe/trace/trace.hpp>
+#include <migsafe/workflow/status.hpp>
 
 #include <fmt/format.h>
 
@@ -73,6 +74,24 @@ PlanSource read_source(const std::vector<std::string>& paths)
     return source;
 }
 
+/// The migrations of `set` that the database `conninfo` has not applied (its
+/// migsafe.history, read without writing).
+model::MigrationSet pending_only(const model::MigrationSet& set, const std::string& conninfo)
+{
+    auto status = workflow::status(conninfo, set);
+    model::MigrationSet pending{.directory = set.directory, .migrations = {}};
+    for (const auto& migration : set.migrations) {
+        for (const auto& line : status.migrations) {
+            if (line.version == migration.version &&
+                line.state != workflow::MigrationState::applied &&
+                line.state != workflow::MigrationState::drifted) {
+                pending.migrations.push_back(migration);
+            }
+        }
+    }
+    return pending;
+}
+
 /// A set is planned release by release; SQL files as one release.
 plan::PlanReport analyze_source(const PlanSource& source, std::optional<std::uint64_t> release_from,
                                 const plan::PlanOptions& options)
@@ -134,8 +153,20 @@ Outcome run_plan(const PlanArgs& args)
     options.catalog = nullptr; // the trace compares with the plan of its own scratch copy
     std::optional<trace::TraceReport> traced;
     if (args.trace) {
-        traced = source.set ? trace::trace(*source.set, {.plan = options})
-                            : trace::trace(source.files, {.plan = options});
+        trace::TraceOptions trace_options;
+        trace_options.plan = options;
+        if (args.db) {
+            // The scratch cluster starts from the live schema, so only the migrations the
+            // database has not applied yet are traced on it.
+            trace_options.schema_from = resolve_conninfo(*args.db);
+        }
+        if (source.set && args.db) {
+            traced =
+                trace::trace(pending_only(*source.set, trace_options.schema_from), trace_options);
+        } else {
+            traced = source.set ? trace::trace(*source.set, trace_options)
+                                : trace::trace(source.files, trace_options);
+        }
     }
     Outcome outcome;
     outcome.exit_code = report.verdict == plan::Verdict::fail ? 1 : 0;

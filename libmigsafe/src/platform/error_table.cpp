@@ -106,6 +106,10 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
     {"trace-report-malformed", input, k_unchanged, k_final,
      "a trace report in JSON could not be read",
      "pass a document written by migsafe's trace of the same schema_version"},
+    {"trace-schema-copy-failed", environment, k_unchanged, k_final,
+     "the schema of --db does not replay on the trace's scratch cluster",
+     "install on this machine the extensions the database uses (same PostgreSQL major), or "
+     "trace without --db"},
 
     // ---- platform: processes, clusters, connections
     {"amcheck-unavailable", environment, k_unchanged, k_final,

@@ -4,6 +4,7 @@
 #include "platform/catalog/trace_queries.hpp"
 #include "platform/logging.hpp"
 #include "trace/observer.hpp"
+#include "trace/schema_copy.hpp"
 
 #include <migsafe/platform/cluster.hpp>
 #include <migsafe/platform/error.hpp>
@@ -257,6 +258,9 @@ TraceReport trace(std::span<const plan::PlanInput> files, const TraceOptions& op
     auto cluster = platform::EphemeralCluster::start(options.cluster);
     auto session =
         platform::Session::connect(cluster.conninfo(), {.application_name = "migsafe trace"});
+    if (!options.schema_from.empty()) {
+        detail::copy_schema(options.schema_from, session);
+    }
     return trace_on(session, files, options);
 }
 

@@ -207,3 +207,46 @@ TEST_CASE("trace::trace without a conninfo runs on an ephemeral cluster")
     CHECK(report.statements[0].rewrites == std::vector<std::string>{"public.notes"});
     CHECK(report.disagreements.empty());
 }
+
+TEST_CASE("trace::trace with schema_from starts from the live schema, without its rows, and "
+          "never writes to it")
+{
+    migsafe::test::require_local_postgres();
+    migsafe::test::TestDatabase live;
+    auto session = live.connect();
+    session.exec(k_schema);
+    session.exec("CREATE INDEX items_name_idx ON items (name);"
+                 "INSERT INTO items SELECT g, 'item ' || g, g FROM generate_series(1, 500) g");
+    const std::vector inputs{
+        plan_input_of("ALTER TABLE items ALTER COLUMN price TYPE bigint;", "0002_widen.sql")};
+    trace::TraceOptions options;
+    options.schema_from = live.conninfo();
+    options.cluster = migsafe::test::cluster_options();
+    const auto report = trace::trace(inputs, options);
+    REQUIRE(report.statements.size() == 1);
+    const auto& statement = report.statements[0];
+    CHECK(statement.traced);
+    CHECK(took(statement, "public.items", LockMode::access_exclusive));
+    CHECK(statement.rewrites == std::vector<std::string>{"public.items"});
+    CHECK(report.disagreements.empty());
+    // The live database is as it was: its rows, its column type.
+    CHECK(session.query_value("SELECT count(*) FROM items") == "500");
+    CHECK(session.query_value("SELECT data_type FROM information_schema.columns WHERE "
+                              "table_name = 'items' AND column_name = 'price'") == "integer");
+}
+
+TEST_CASE("trace::trace with schema_from of an unreachable database fails before tracing")
+{
+    migsafe::test::require_local_postgres();
+    const std::vector inputs{plan_input_of("SELECT 1;", "0001.sql")};
+    trace::TraceOptions options;
+    options.schema_from = "host=/nonexistent-socket-dir dbname=nothing user=nobody";
+    options.cluster = migsafe::test::cluster_options();
+    try {
+        trace::trace(inputs, options);
+        FAIL("expected process-failed");
+    } catch (const migsafe::Error& error) {
+        CHECK(error.code() == "process-failed");
+        CHECK(error.message().find("pg_dump") != std::string::npos);
+    }
+}

@@ -28,6 +28,10 @@ struct TraceOptions {
     /// are committed there and empty tables get generated rows; the traced migrations
     /// themselves are rolled back. Empty: a new ephemeral cluster, removed afterwards.
     std::string conninfo{};
+    /// A live database whose schema (pg_dump --schema-only: no rows) the ephemeral cluster
+    /// starts from, when `conninfo` is empty (`migsafe plan --trace --db`). Only read.
+    /// Pass the migrations it has not applied yet. Empty: the cluster starts empty.
+    std::string schema_from{};
     /// How the ephemeral cluster is started when `conninfo` is empty.
     platform::ClusterOptions cluster{};
     /// The first `setup_files` files are applied (committed) and not traced.
