@@ -15,13 +15,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string resume_sentence(const Run& run)
-{
-    return run.options.resume_command.empty()
-               ? "run migsafe apply again with the same options to resume"
-               : fmt::format("run `{}` to resume", run.options.resume_command);
-}
-
 std::string progress_line(const backfill::Progress& p)
 {
     std::string line = fmt::format("backfill: {} rows in {} batches, {:.0f} rows/s", p.rows_done,
@@ -101,7 +94,7 @@ void run_backfill(const Run& run, const Pending& pending, HistoryEntry& entry, M
         throw Error(
             "apply-partial",
             fmt::format("{}; the batches done are committed and checkpointed: {}", message,
-                        resume_sentence(run)),
+                        run.resume_sentence()),
             {.file = up.relative_path, .line = job.line, .sqlstate = error.context().sqlstate});
     }
     if (result.interrupted) {
@@ -109,7 +102,7 @@ void run_backfill(const Run& run, const Pending& pending, HistoryEntry& entry, M
         throw Error("apply-partial",
                     fmt::format("{}: the backfill was interrupted after {} rows; {}",
                                 up.relative_path, result.checkpoint.rows_done,
-                                resume_sentence(run)),
+                                run.resume_sentence()),
                     {.file = up.relative_path, .line = job.line});
     }
     entry.status = HistoryStatus::applied;

@@ -113,13 +113,6 @@ Error lock_timeout_error(const Run& run, const Pending& pending, int index, int 
                  where(pending, index, cause));
 }
 
-std::string resume_sentence(const Run& run)
-{
-    return run.options.resume_command.empty()
-               ? "run migsafe apply again with the same options to resume"
-               : fmt::format("run `{}` to resume", run.options.resume_command);
-}
-
 /// Records a failed attempt in a transaction of its own; a failure to record is logged
 /// (the error being reported matters more).
 void record_failure(const Run& run, HistoryEntry entry, const std::string& message)
@@ -157,6 +150,13 @@ void Run::say(std::uint64_t version, std::string message) const
     if (options.progress) {
         options.progress({.version = version, .message = std::move(message)});
     }
+}
+
+std::string Run::resume_sentence() const
+{
+    return options.resume_command.empty()
+               ? "run migsafe apply again with the same options to resume"
+               : fmt::format("run `{}` to resume", options.resume_command);
 }
 
 bool runs_outside_transaction(const model::Statement& statement)
@@ -237,7 +237,7 @@ int run_transactional(const Run& run, const Pending& pending, HistoryEntry& entr
                 throw Error("apply-connection-lost",
                             fmt::format("the connection broke while it ran ({}); whether it "
                                         "committed is unknown: run migsafe status, then {}",
-                                        error.message(), resume_sentence(run)),
+                                        error.message(), run.resume_sentence()),
                             where(pending, index, error));
             }
             if (retryable(error) && attempt <= run.options.retries &&
@@ -426,7 +426,7 @@ void run_statement_by_statement(const Run& run, const Pending& pending, HistoryE
                         fmt::format("{}; {} of {} statements of {} are applied (no-transaction "
                                     "file): fix the failing statement if needed, then {}",
                                     message, entry.statements_applied, count,
-                                    pending.migration->up.relative_path, resume_sentence(run)),
+                                    pending.migration->up.relative_path, run.resume_sentence()),
                         where(pending, index, error));
         }
     }

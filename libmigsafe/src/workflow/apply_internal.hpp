@@ -45,6 +45,9 @@ struct Run {
     std::string snapshot_id{};
 
     void say(std::uint64_t version, std::string message) const;
+    /// How to resume after a partial failure: the command of `options.resume_command`, or
+    /// a generic sentence.
+    std::string resume_sentence() const;
 };
 
 /// Whether a statement cannot run inside a transaction block (CONCURRENTLY, VACUUM, ...).
