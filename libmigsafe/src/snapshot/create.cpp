@@ -62,34 +62,6 @@ void prepare_store(const std::filesystem::path& store)
     platform::make_private_dir(store);
 }
 
-/// The newest snapshot of the same database younger than `max_age` that verifies now.
-std::optional<CreateResult> fresh_snapshot(const std::filesystem::path& store,
-                                           const catalog::SourceFacts& source,
-                                           std::chrono::milliseconds max_age)
-{
-    auto snapshots = list(store);
-    // Newest first. (An index loop: clang-tidy 14 cannot parse GCC 12's std::views.)
-    for (std::size_t i = snapshots.size(); i-- > 0;) {
-        const auto* it = &snapshots[i];
-        // The same database of the same server: a database of the same name elsewhere
-        // (a staging copy, a rebuilt server) is not a backup of this one.
-        const bool other_server = !source.system_identifier.empty() &&
-                                  !it->system_identifier.empty() &&
-                                  it->system_identifier != source.system_identifier;
-        if (!it->readable || it->database != source.database || other_server || it->age > max_age) {
-            continue;
-        }
-        if (verify(store, it->id, {.level = 1}).passed()) {
-            migsafe::detail::log_info("snapshot: reusing {} ({} ms old)", it->id, it->age.count());
-            return CreateResult{
-                .manifest = read_manifest(store, it->id), .reused = true, .path = store / it->id};
-        }
-        migsafe::detail::log_warn("snapshot: {} is fresh but fails verification; taking a new one",
-                                  it->id);
-    }
-    return std::nullopt;
-}
-
 std::string trimmed(std::string text)
 {
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
@@ -262,9 +234,11 @@ CreateResult create(const std::string& conninfo, const std::filesystem::path& st
                         : platform::find_pg_binaries({.required = {"pg_dump", "pg_restore"}});
     if (options.if_older_than.count() > 0) {
         auto probe = catalog::PgConnection::connect(conninfo, "migsafe snapshot");
-        if (auto reused =
-                fresh_snapshot(store, catalog::source_facts(probe), options.if_older_than)) {
-            return *reused;
+        auto source = catalog::source_facts(probe);
+        if (auto id = fresh_verified(store, source.database, source.system_identifier,
+                                     options.if_older_than)) {
+            migsafe::detail::log_info("snapshot: reusing {}", *id);
+            return {.manifest = read_manifest(store, *id), .reused = true, .path = store / *id};
         }
     }
     auto id = detail::new_id(detail::Clock::now(), redact_conninfo(conninfo));

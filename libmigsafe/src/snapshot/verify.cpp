@@ -258,4 +258,31 @@ VerifyReport verify(const fs::path& store, const std::string& id_or_latest,
     return report;
 }
 
+std::optional<std::string> fresh_verified(const std::filesystem::path& store,
+                                          const std::string& database,
+                                          const std::string& system_identifier,
+                                          std::chrono::milliseconds max_age)
+{
+    if (!std::filesystem::is_directory(store)) {
+        return std::nullopt;
+    }
+    auto snapshots = list(store);
+    // Newest first. (An index loop: clang-tidy 14 cannot parse GCC 12's std::views.)
+    for (std::size_t i = snapshots.size(); i-- > 0;) {
+        const auto& info = snapshots[i];
+        // The same database of the same server: a database of the same name elsewhere
+        // (a staging copy, a rebuilt server) is not a backup of this one.
+        const bool other_server = !system_identifier.empty() && !info.system_identifier.empty() &&
+                                  info.system_identifier != system_identifier;
+        if (!info.readable || info.database != database || other_server || info.age > max_age) {
+            continue;
+        }
+        if (verify(store, info.id, {.level = 1}).passed()) {
+            return info.id;
+        }
+        migsafe::detail::log_warn("snapshot: {} is fresh but fails verification; skipped", info.id);
+    }
+    return std::nullopt;
+}
+
 } // namespace migsafe::snapshot

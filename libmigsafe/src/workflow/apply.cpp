@@ -16,7 +16,6 @@
 #include <migsafe/platform/hash.hpp>
 #include <migsafe/platform/interrupt.hpp>
 #include <migsafe/snapshot/create.hpp>
-#include <migsafe/snapshot/store.hpp>
 #include <migsafe/snapshot/verify.hpp>
 #include <migsafe/workflow/apply.hpp>
 #include <migsafe/workflow/status.hpp>
@@ -291,29 +290,6 @@ std::vector<std::string> untouched_changes(const integrity::IntegrityReport& bef
     return out;
 }
 
-/// The snapshot risky migrations need (policy require): the newest snapshot of this
-/// database in the store younger than max_snapshot_age that passes a level-1 verify.
-std::optional<std::string> usable_snapshot(const ApplyOptions& options, const std::string& database,
-                                           const std::string& system_identifier)
-{
-    if (options.store.empty() || !std::filesystem::is_directory(options.store)) {
-        return std::nullopt;
-    }
-    auto snapshots = snapshot::list(options.store);
-    for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it) {
-        const bool other_server = !system_identifier.empty() && !it->system_identifier.empty() &&
-                                  it->system_identifier != system_identifier;
-        if (!it->readable || it->database != database || other_server ||
-            it->age > options.max_snapshot_age) {
-            continue;
-        }
-        if (snapshot::verify(options.store, it->id, {.level = 1}).passed()) {
-            return it->id;
-        }
-    }
-    return std::nullopt;
-}
-
 /// Makes sure of the snapshot the first risky migration needs. Returns the problem that
 /// refuses the run, or empty.
 std::string ensure_snapshot(const std::string& conninfo, const Pending& risky, ApplyReport& report,
@@ -346,7 +322,10 @@ std::string ensure_snapshot(const std::string& conninfo, const Pending& risky, A
         return {};
     }
     case SnapshotPolicy::require: {
-        auto found = usable_snapshot(options, database, system_identifier);
+        auto found = options.store.empty()
+                         ? std::nullopt
+                         : snapshot::fresh_verified(options.store, database, system_identifier,
+                                                    options.max_snapshot_age);
         if (!found) {
             return fmt::format(
                 "{}: it needs a verified snapshot of {} younger than {} in --store{}; pass "
@@ -522,16 +501,12 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
         by_version[entry.version] = &entry;
     }
     std::vector<const model::Migration*> todo;
-    for (std::size_t i = 0; i < set.migrations.size(); ++i) {
-        auto state = MigrationState::pending;
-        for (const auto& m : status.migrations) {
-            if (m.version == set.migrations[i].version) {
-                state = m.state;
-            }
-        }
+    for (const auto& migration : set.migrations) {
+        const auto* line = status.find(migration.version);
+        const auto state = line != nullptr ? line->state : MigrationState::pending;
         if (state == MigrationState::pending || state == MigrationState::partial ||
             state == MigrationState::out_of_order) {
-            todo.push_back(&set.migrations[i]);
+            todo.push_back(&migration);
         }
     }
     if (todo.empty()) {

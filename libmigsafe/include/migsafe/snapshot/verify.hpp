@@ -58,4 +58,15 @@ struct VerifyOptions {
 MIGSAFE_API VerifyReport verify(const std::filesystem::path& store, const std::string& id_or_latest,
                                 const VerifyOptions& options = {});
 
+/// The newest snapshot of `database` in `store` younger than `max_age` that passes a
+/// level-1 verify now (what `create --if-older-than` reuses and `apply` requires before
+/// risky migrations). A snapshot of a same-named database on another server (both system
+/// identifiers known and different) never counts; a fresh one that fails verification is
+/// logged and skipped. nullopt when there is none (or `store` is not a folder).
+/// Cost: reads each manifest, and verifies candidates newest first until one passes.
+MIGSAFE_API std::optional<std::string> fresh_verified(const std::filesystem::path& store,
+                                                      const std::string& database,
+                                                      const std::string& system_identifier,
+                                                      std::chrono::milliseconds max_age);
+
 } // namespace migsafe::snapshot
