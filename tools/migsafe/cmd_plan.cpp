@@ -81,12 +81,10 @@ model::MigrationSet pending_only(const model::MigrationSet& set, const std::stri
     auto status = workflow::status(conninfo, set);
     model::MigrationSet pending{.directory = set.directory, .migrations = {}};
     for (const auto& migration : set.migrations) {
-        for (const auto& line : status.migrations) {
-            if (line.version == migration.version &&
-                line.state != workflow::MigrationState::applied &&
-                line.state != workflow::MigrationState::drifted) {
-                pending.migrations.push_back(migration);
-            }
+        const auto* line = status.find(migration.version);
+        if (line != nullptr && line->state != workflow::MigrationState::applied &&
+            line->state != workflow::MigrationState::drifted) {
+            pending.migrations.push_back(migration);
         }
     }
     return pending;

@@ -119,6 +119,14 @@ std::string file_checksum(std::string_view text)
     return xxh3_128(text).to_hex();
 }
 
+const MigrationStatus* StatusReport::find(std::uint64_t version) const noexcept
+{
+    auto found = std::lower_bound(
+        migrations.begin(), migrations.end(), version,
+        [](const MigrationStatus& line, std::uint64_t wanted) { return line.version < wanted; });
+    return found != migrations.end() && found->version == version ? &*found : nullptr;
+}
+
 int StatusReport::count(MigrationState state) const noexcept
 {
     return static_cast<int>(std::count_if(migrations.begin(), migrations.end(),

@@ -50,6 +50,8 @@ struct StatusReport {
     std::vector<MigrationStatus> migrations{}; ///< by version, history-only ones included
     std::optional<std::uint64_t> current{};    ///< the newest applied version
 
+    /// The line of `version`, or nullptr. Cost: a binary search (lines are by version).
+    MIGSAFE_API const MigrationStatus* find(std::uint64_t version) const noexcept;
     /// How many migrations are in `state`.
     MIGSAFE_API int count(MigrationState state) const noexcept;
     /// True when something needs a person: drifted, missing file, partial, out of order.
