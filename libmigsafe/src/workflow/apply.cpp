@@ -1,6 +1,7 @@
 // migsafe apply: the runner. Reads the history under one advisory lock, refuses drift,
 // chooses what this run may apply (phases, --to, the contract rule), makes sure of a
 // snapshot before risky migrations, then runs each migration and records it.
+#include "platform/catalog/object_queries.hpp"
 #include "platform/logging.hpp"
 #include "workflow/apply_internal.hpp"
 #include "workflow/history_store.hpp"
@@ -358,7 +359,7 @@ void run_migration(Run& run, const Pending& pending, MigrationRun& out, ApplyRep
     const bool resuming =
         pending.history != nullptr && pending.history->status == HistoryStatus::partial;
     if (!resuming) {
-        entry.objects_before = detail::describe_objects(run.session, pending.touched);
+        entry.objects_before = platform::catalog::describe_objects(run.session, pending.touched);
     }
     std::optional<integrity::IntegrityReport> before;
     if (pending.risky && run.options.verify) {

@@ -22,37 +22,6 @@ constexpr const char* k_in_relations =
 
 } // namespace
 
-std::string describe_objects(platform::Session& session, const std::set<std::string>& relations)
-{
-    if (relations.empty()) {
-        return "{}";
-    }
-    std::string sql = fmt::format(R"(
-SELECT coalesce(jsonb_object_agg(n.nspname || '.' || c.relname, jsonb_build_object(
-  'kind', c.relkind::text,
-  'columns', (SELECT coalesce(jsonb_agg(jsonb_build_object(
-        'name', a.attname, 'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
-        'not_null', a.attnotnull, 'default', pg_catalog.pg_get_expr(d.adbin, d.adrelid))
-        ORDER BY a.attnum), '[]')
-      FROM pg_catalog.pg_attribute a
-      LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-      WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
-  'constraints', (SELECT coalesce(jsonb_agg(jsonb_build_object(
-        'name', co.conname, 'type', co.contype::text,
-        'definition', pg_catalog.pg_get_constraintdef(co.oid), 'validated', co.convalidated)
-        ORDER BY co.conname), '[]')
-      FROM pg_catalog.pg_constraint co WHERE co.conrelid = c.oid),
-  'indexes', (SELECT coalesce(jsonb_agg(jsonb_build_object(
-        'name', ic.relname, 'definition', pg_catalog.pg_get_indexdef(i.indexrelid),
-        'valid', i.indisvalid) ORDER BY ic.relname), '[]')
-      FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-      WHERE i.indrelid = c.oid))), '{{}}')::text
-FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE {})",
-                                  k_in_relations);
-    return session.query_value(sql, {joined(relations)}).value_or("{}");
-}
-
 std::vector<std::string> lock_holders(platform::Session& monitor,
                                       const std::set<std::string>& relations, int exclude_pid)
 {

@@ -70,9 +70,6 @@ void run_backfill(const Run& run, const Pending& pending, HistoryEntry& entry, M
 
 // ---- catalog reads (apply_catalog.cpp)
 
-/// JSON text describing `relations` as they are now: columns, constraints and indexes.
-std::string describe_objects(platform::Session& session, const std::set<std::string>& relations);
-
 /// One line per session that holds a granted lock on one of `relations` (pid, user,
 /// application, client, state, transaction age, mode): who blocks a migration.
 std::vector<std::string> lock_holders(platform::Session& monitor,
