@@ -110,6 +110,7 @@ std::optional<AlterTable> transform_table_rename(const Json& rename)
         action.column = text_field(rename, "subname");
     } else if (type == "OBJECT_TABCONSTRAINT") {
         action.kind = Kind::rename_constraint;
+        action.old_name = text_field(rename, "subname");
     } else {
         return std::nullopt;
     }

@@ -132,6 +132,7 @@ struct AlterTableAction {
     Kind kind = Kind::other;
     std::string column; ///< the column acted on (add/drop/alter/rename column)
     std::string name; ///< constraint, trigger, tablespace or partition named; new name of a rename
+    std::string old_name{}; ///< rename_constraint: the constraint's name before the rename
     std::optional<ColumnDefinition> column_definition; ///< add_column
     std::string new_type;   ///< alter_column_type: the new type's display text
     bool has_using = false; ///< alter_column_type: a USING expression is present
