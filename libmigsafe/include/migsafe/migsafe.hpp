@@ -4,6 +4,7 @@
 /// can include its headers under <migsafe/AREA/...> instead.
 
 #include <migsafe/backfill/backfill.hpp>
+#include <migsafe/compensate/compensate.hpp>
 #include <migsafe/integrity/amcheck.hpp>
 #include <migsafe/integrity/checksum.hpp>
 #include <migsafe/integrity/compare.hpp>
@@ -43,5 +44,6 @@
 #include <migsafe/snapshot/verify.hpp>
 #include <migsafe/trace/trace.hpp>
 #include <migsafe/version.hpp>
+#include <migsafe/workflow/compensate.hpp>
 #include <migsafe/workflow/demo.hpp>
 #include <migsafe/workflow/drill.hpp>

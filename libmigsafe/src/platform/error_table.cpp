@@ -83,6 +83,28 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
      "a transactional migration holds BEGIN, COMMIT or ROLLBACK",
      "remove the transaction statements, or mark the file `-- migsafe:no-transaction`"},
 
+    // ---- compensate
+    {"compensate-drifted", input, k_unchanged, k_final,
+     "the migration's file changed after it was applied: its statements are not the ones "
+     "that ran",
+     "restore the file as it was applied (version control), or write the undo by hand"},
+    {"compensate-layout-unsupported", input, k_unchanged, k_final,
+     "--write adds files only to a directory in migsafe's layout (NNNN_name.sql)",
+     "print the compensation without --write and add it to the directory in its own layout"},
+    {"compensate-not-applied", input, k_unchanged, k_final,
+     "the migration is not applied to this database (pending, failed or partial)",
+     "run migsafe status; a failed migration left nothing to undo, a partial one is resumed "
+     "with migsafe apply"},
+    {"compensate-objects-malformed", input, k_unchanged, k_final,
+     "migsafe.history's objects_before (or the catalog read) is not the JSON migsafe writes",
+     "check that migsafe.history was written by migsafe apply"},
+    {"compensate-report-malformed", input, k_unchanged, k_final,
+     "a compensation report in JSON could not be read",
+     "pass a document written by `migsafe compensate --json` of the same schema_version"},
+    {"compensate-unknown-version", input, k_unchanged, k_final,
+     "the version is neither a migration of the directory nor in migsafe.history",
+     "pass the version of an applied migration and the --dir that holds its file"},
+
     // ---- plan engine
     {"plan-report-malformed", input, k_unchanged, k_final,
      "a plan report in JSON could not be read",

@@ -1,0 +1,330 @@
+// workflow::compensate against a real server: migrations applied, compensated, the
+// compensation applied with workflow::apply, and the catalog of the touched tables compared
+// with the history's objects_before; archived data checked where the report says it is.
+#include "support/migration_dir.hpp"
+#include "support/test_db.hpp"
+
+#include <migsafe/compensate/compensate.hpp>
+#include <migsafe/model/migration_set.hpp>
+#include <migsafe/plan/analyze.hpp>
+#include <migsafe/platform/error.hpp>
+#include <migsafe/platform/files.hpp>
+#include <migsafe/platform/session.hpp>
+#include <migsafe/workflow/apply.hpp>
+#include <migsafe/workflow/compensate.hpp>
+#include <migsafe/workflow/history.hpp>
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+
+using migsafe::Error;
+using migsafe::test::MigrationDir;
+using migsafe::test::TestDatabase;
+using namespace migsafe;
+using namespace std::chrono_literals;
+
+namespace {
+
+workflow::ApplyOptions quick()
+{
+    workflow::ApplyOptions options;
+    options.snapshot = workflow::SnapshotPolicy::skip;
+    options.retry_pause = 20ms;
+    options.lock_timeout = 2s;
+    return options;
+}
+
+workflow::ApplyReport apply_dir(const TestDatabase& db, const MigrationDir& dir,
+                                workflow::ApplyOptions options = quick())
+{
+    return workflow::apply(db.conninfo(), model::load_migration_set(dir.path()), options);
+}
+
+compensate::Report compensate_dir(const TestDatabase& db, const MigrationDir& dir,
+                                  std::uint64_t version)
+{
+    return workflow::compensate(db.conninfo(), model::load_migration_set(dir.path()), version);
+}
+
+std::string value(platform::Session& session, const std::string& sql)
+{
+    return session.query_value(sql).value_or("<null>");
+}
+
+workflow::HistoryEntry history_of(platform::Session& session, std::uint64_t version)
+{
+    for (auto& entry : workflow::read_history(session)) {
+        if (entry.version == version) {
+            return entry;
+        }
+    }
+    FAIL("version not in the history");
+    return {};
+}
+
+/// The tables of `objects_before` described now, with the same query apply used.
+nlohmann::json described_now(platform::Session& session, const nlohmann::json& before)
+{
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [name, table] : before.items()) {
+        auto dot = name.find('.');
+        auto row = session.query_value(
+            "SELECT jsonb_build_object("
+            "'columns', (SELECT coalesce(jsonb_agg(jsonb_build_object('name', a.attname, 'type', "
+            "format_type(a.atttypid, a.atttypmod), 'not_null', a.attnotnull, 'default', "
+            "pg_get_expr(d.adbin, d.adrelid)) ORDER BY a.attnum), '[]') FROM pg_attribute a "
+            "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            "WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), "
+            "'constraints', (SELECT coalesce(jsonb_agg(jsonb_build_object('name', co.conname, "
+            "'type', co.contype::text, 'definition', pg_get_constraintdef(co.oid), 'validated', "
+            "co.convalidated) ORDER BY co.conname), '[]') FROM pg_constraint co "
+            "WHERE co.conrelid = c.oid), "
+            "'indexes', (SELECT coalesce(jsonb_agg(jsonb_build_object('name', ic.relname, "
+            "'definition', pg_get_indexdef(i.indexrelid), 'valid', i.indisvalid) "
+            "ORDER BY ic.relname), '[]') FROM pg_index i JOIN pg_class ic ON ic.oid = "
+            "i.indexrelid WHERE i.indrelid = c.oid), 'kind', c.relkind::text)::text "
+            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = $1 AND c.relname = $2",
+            {name.substr(0, dot), name.substr(dot + 1)});
+        out[name] = row ? nlohmann::json::parse(*row) : nlohmann::json();
+    }
+    return out;
+}
+
+/// Writes the compensation of `version` into `dir`, checks that migsafe plans every
+/// written file as safe, and applies it.
+compensate::Report compensate_and_apply(const TestDatabase& db, const MigrationDir& dir,
+                                        std::uint64_t version)
+{
+    auto set = model::load_migration_set(dir.path());
+    auto report = workflow::compensate(db.conninfo(), set, version);
+    auto written = compensate::write(report, set);
+    CHECK(written.sum_rewritten);
+    for (const auto& file : written.files) {
+        auto plan = plan::analyze_sql(platform::read_file(file), file.filename());
+        CAPTURE(file);
+        CAPTURE(plan.to_json());
+        CHECK(plan.verdict == plan::Verdict::pass);
+    }
+    auto applied = apply_dir(db, dir);
+    CHECK(applied.verdict == plan::Verdict::pass);
+    CHECK(applied.applied == static_cast<int>(written.files.size()));
+    return report;
+}
+
+/// Runs `call`, which must throw migsafe::Error; returns it.
+template <class Call>
+Error error_of(Call&& call)
+{
+    try {
+        call();
+    } catch (const Error& error) {
+        return error;
+    }
+    FAIL("no migsafe::Error was thrown");
+    return Error("internal-assertion", "unreachable");
+}
+
+const char* const k_base = R"(CREATE TABLE t (
+    id bigint PRIMARY KEY,
+    name varchar(20) NOT NULL,
+    note text DEFAULT 'n',
+    legacy text
+);
+CREATE INDEX t_note_idx ON t (note);
+CREATE INDEX t_legacy_idx ON t (legacy);
+ALTER TABLE t ADD CONSTRAINT t_name_check CHECK (name <> '');
+CREATE TABLE u (id int PRIMARY KEY, t_id bigint);
+INSERT INTO t SELECT g, 'n' || g, 'note ' || g, 'legacy ' || g FROM generate_series(1, 50) g;
+INSERT INTO u SELECT g, g FROM generate_series(1, 10) g;
+)";
+
+const char* const k_change = R"(ALTER TABLE t ADD COLUMN score integer;
+ALTER TABLE t ADD CONSTRAINT t_score_check CHECK (score > 0) NOT VALID;
+ALTER TABLE t RENAME COLUMN name TO label;
+ALTER TABLE t ALTER COLUMN label TYPE text;
+ALTER TABLE t ALTER COLUMN note SET NOT NULL;
+ALTER TABLE t ALTER COLUMN note SET DEFAULT 'changed';
+ALTER TABLE t DROP CONSTRAINT t_name_check;
+DROP INDEX t_note_idx;
+ALTER INDEX t_legacy_idx RENAME TO t_old_idx;
+CREATE TABLE audit (id bigint PRIMARY KEY, what text);
+ALTER TABLE u ADD CONSTRAINT u_t_fk FOREIGN KEY (t_id) REFERENCES t (id) NOT VALID;
+)";
+
+const char* const k_index = "-- migsafe:no-transaction\n"
+                            "CREATE INDEX CONCURRENTLY t_score_idx ON t (score);\n";
+
+} // namespace
+
+TEST_CASE("workflow::compensate: every reversible change goes back; the catalog equals "
+          "objects_before and the data is kept")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.write("0001_base.sql", k_base);
+    dir.write("0002_change.sql", k_change);
+    dir.write("0003_index.sql", k_index);
+    dir.seal();
+    REQUIRE(apply_dir(db, dir).applied == 3);
+    auto session = db.connect();
+    session.exec("UPDATE t SET score = id * 10; INSERT INTO audit VALUES (1, 'kept')");
+    const auto before_0002 = nlohmann::json::parse(history_of(session, 2).objects_before);
+    const auto before_0003 = nlohmann::json::parse(history_of(session, 3).objects_before);
+    REQUIRE(before_0002.contains("public.t"));
+
+    auto index_report = compensate_and_apply(db, dir, 3);
+    REQUIRE(index_report.steps.size() == 1);
+    CHECK(index_report.steps[0].sql == "DROP INDEX CONCURRENTLY IF EXISTS public.t_score_idx");
+    CHECK(index_report.steps[0].undoes == "0003_index.sql:2");
+    CHECK(index_report.complete());
+    CHECK(described_now(session, before_0003) == before_0003);
+
+    auto report = compensate_and_apply(db, dir, 2);
+    CAPTURE(report.to_json());
+    CHECK(report.complete());
+    CHECK(report.count(compensate::DataSafety::needs_snapshot) == 0);
+    CHECK(report.count(compensate::DataSafety::manual) == 0);
+    CHECK(described_now(session, before_0002) == before_0002);
+    CHECK(value(session, "SELECT count(*) FROM t") == "50");
+    CHECK(value(session, "SELECT count(*) FROM u") == "10");
+
+    // The added column's values, by primary key, where the report says.
+    bool found_archive = false;
+    for (const auto& step : report.steps) {
+        if (step.safety == compensate::DataSafety::archived &&
+            step.sql.find("DROP COLUMN score") != std::string::npos) {
+            CHECK(step.archive == "migsafe_archive.t__score__0002");
+            found_archive = true;
+        }
+    }
+    CHECK(found_archive);
+    CHECK(value(session, "SELECT count(*) FROM migsafe_archive.t__score__0002 WHERE score = id * "
+                         "10") == "50");
+    // The created table, moved aside with its row.
+    CHECK(value(session, "SELECT to_regclass('public.audit') IS NULL") == "t");
+    CHECK(value(session, "SELECT what FROM migsafe_archive.audit__0002") == "kept");
+    // The applied compensations are in the history like any migration.
+    CHECK(workflow::read_history(session).size() == 6);
+}
+
+TEST_CASE("workflow::compensate: NOT NULL dropped, primary key dropped, unnamed index and "
+          "check, constraint and table renamed: all back, names as before")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.write("0001_base.sql", k_base);
+    dir.write("0002_more.sql", R"(ALTER TABLE t ALTER COLUMN name DROP NOT NULL;
+ALTER TABLE t DROP CONSTRAINT t_pkey;
+ALTER TABLE t RENAME CONSTRAINT t_name_check TO t_label_check;
+ALTER TABLE t RENAME TO things;
+ALTER TABLE things ADD CHECK (id > 0) NOT VALID;
+CREATE INDEX ON things (lower(note));
+ALTER TABLE things RENAME COLUMN name TO label;
+)");
+    dir.seal();
+    REQUIRE(apply_dir(db, dir).applied == 2);
+    auto session = db.connect();
+    const auto before = nlohmann::json::parse(history_of(session, 2).objects_before);
+    REQUIRE(before.contains("public.t"));
+    auto report = compensate_and_apply(db, dir, 2);
+    CAPTURE(report.to_json());
+    CHECK(report.complete());
+    CHECK(described_now(session, before) == before);
+    CHECK(value(session, "SELECT to_regclass('public.things') IS NULL") == "t");
+    CHECK(value(session, "SELECT count(*) FROM t") == "50");
+}
+
+TEST_CASE("workflow::compensate: a dropped column comes back empty and the report says it "
+          "needs the snapshot")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.write("0001_base.sql", k_base);
+    dir.write("0002_drop.sql", "ALTER TABLE t DROP COLUMN legacy;\n");
+    dir.seal();
+    REQUIRE(apply_dir(db, dir).applied == 2);
+    auto session = db.connect();
+    const auto before = nlohmann::json::parse(history_of(session, 2).objects_before);
+
+    auto report = compensate_dir(db, dir, 2);
+    CHECK_FALSE(report.complete());
+    REQUIRE(report.steps.size() == 2);
+    CHECK(report.steps[0].sql == "ALTER TABLE public.t ADD COLUMN legacy text");
+    CHECK(report.steps[0].safety == compensate::DataSafety::needs_snapshot);
+    CHECK(report.steps[0].note.find("no snapshot was recorded") != std::string::npos);
+    // The index that went with the column is built again.
+    CHECK(report.steps[1].sql ==
+          "CREATE INDEX CONCURRENTLY t_legacy_idx ON public.t USING btree (legacy)");
+
+    compensate_and_apply(db, dir, 2);
+    CHECK(described_now(session, before) == before);
+    CHECK(value(session, "SELECT count(*) FROM t WHERE legacy IS NULL") == "50");
+}
+
+TEST_CASE("workflow::compensate: a dropped table's structure comes back")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.write("0001_base.sql", k_base);
+    dir.write("0002_drop.sql", "DROP TABLE u;\n");
+    dir.seal();
+    REQUIRE(apply_dir(db, dir).applied == 2);
+    auto session = db.connect();
+    const auto before = nlohmann::json::parse(history_of(session, 2).objects_before);
+    REQUIRE(before.contains("public.u"));
+    auto report = compensate_and_apply(db, dir, 2);
+    CHECK(report.count(compensate::DataSafety::needs_snapshot) == 1);
+    CHECK(described_now(session, before) == before);
+}
+
+TEST_CASE("workflow::compensate: unknown, unapplied and edited migrations are refused")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.write("0001_base.sql", k_base);
+    dir.write("0002_change.sql", k_change);
+    dir.seal();
+    auto options = quick();
+    options.to = 1;
+    REQUIRE(apply_dir(db, dir, options).applied == 1);
+
+    SUBCASE("unknown")
+    {
+        auto error = error_of([&] { compensate_dir(db, dir, 42); });
+        CHECK(error.code() == "compensate-unknown-version");
+        CHECK(error.message() ==
+              fmt::format("version 42 is neither in {} nor in migsafe.history", dir.str()));
+        CHECK(error.hint() == "pass the version of an applied migration (the newest applied: 1) "
+                              "and the --dir that holds its file");
+    }
+    SUBCASE("not applied")
+    {
+        auto error = error_of([&] { compensate_dir(db, dir, 2); });
+        CHECK(error.code() == "compensate-not-applied");
+        CHECK(error.message() ==
+              "0002_change.sql is not applied to this database (not in migsafe.history)");
+        CHECK(error.category() == Category::input);
+    }
+    SUBCASE("edited since it was applied")
+    {
+        auto session = db.connect();
+        auto applied = history_of(session, 1).checksum;
+        dir.write("0001_base.sql", std::string(k_base) + "CREATE TABLE extra (id int);\n");
+        auto error = error_of([&] { compensate_dir(db, dir, 1); });
+        CHECK(error.code() == "compensate-drifted");
+        CHECK(error.message().find("0001_base.sql changed after it was applied (applied " +
+                                   applied) == 0);
+    }
+    SUBCASE("in the history without its file")
+    {
+        dir.remove("0001_base.sql");
+        auto error = error_of([&] { compensate_dir(db, dir, 1); });
+        CHECK(error.code() == "compensate-unknown-version");
+        CHECK(error.message().find("is in migsafe.history but its file is not in") !=
+              std::string::npos);
+    }
+}
