@@ -24,6 +24,31 @@ std::string first_line(const std::string& sql)
     return line.size() > 160 ? line.substr(0, 157) + "..." : line;
 }
 
+/// Whether the migration added `name` (a constraint or index) before `statement`.
+bool added_earlier(const Context& context, const std::string& name, std::size_t statement)
+{
+    auto found = context.added_names.find(name);
+    return found != context.added_names.end() && found->second < statement;
+}
+
+/// Whether `keys` (`a, "B", c` as pg_get_constraintdef prints them) holds `quoted`.
+bool key_has_column(const std::string& keys, const std::string& quoted)
+{
+    std::size_t start = 0;
+    while (start <= keys.size()) {
+        auto end = keys.find(", ", start);
+        if (keys.substr(start, end == std::string::npos ? std::string::npos : end - start) ==
+            quoted) {
+            return true;
+        }
+        if (end == std::string::npos) {
+            return false;
+        }
+        start = end + 2;
+    }
+    return false;
+}
+
 std::string key(const std::string& table, const std::string& name)
 {
     return table + "/" + name;
@@ -209,7 +234,10 @@ void undo_add_column(Context& context, Step base, const std::string& at_statemen
     ensure_archive_schema(context);
     const std::string target = quoted_table(at_statement);
     const std::string aside = context.archive_name(name_of(final_name) + "__" + column);
-    const std::string keys = now_table->primary_key_columns();
+    std::string keys = now_table->primary_key_columns();
+    if (key_has_column(keys, quote_ident(column))) {
+        keys.clear(); // the column is part of the key: keep whole rows
+    }
     Step lock = base;
     lock.sql = fmt::format("LOCK TABLE {} IN SHARE MODE", target);
     lock.note = "keeps writes out from the copy to the DROP, so no value written meanwhile is "
@@ -398,6 +426,13 @@ void undo_drop_constraint(Context& context, Step base, const std::string& origin
 {
     const Table* before_table = find_table(context.before, original);
     const Constraint* constraint = before_table ? before_table->constraint(action.name) : nullptr;
+    if (constraint == nullptr && added_earlier(context, action.name, context.current_statement)) {
+        base.note = fmt::format("constraint {} was added by the same migration: nothing to put "
+                                "back",
+                                action.name);
+        context.steps.push_back(base);
+        return;
+    }
     if (constraint == nullptr) {
         base.safety = action.if_exists ? DataSafety::lossless : DataSafety::manual;
         base.note = action.if_exists
@@ -593,6 +628,13 @@ void undo_drop_index(Context& context, const model::Statement& statement,
                     break;
                 }
             }
+        }
+        if (found == nullptr && added_earlier(context, dropped.name, context.current_statement)) {
+            base.note = fmt::format("index {} was created by the same migration: nothing to put "
+                                    "back",
+                                    dropped.qualified());
+            context.steps.push_back(base);
+            continue;
         }
         if (found == nullptr) {
             base.safety = drop.if_exists ? DataSafety::lossless : DataSafety::manual;

@@ -6,6 +6,7 @@
 #include <migsafe/compensate/compensate.hpp>
 #include <migsafe/model/statement.hpp>
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -56,6 +57,9 @@ struct Context {
     /// Constraints and indexes (`schema.table/name`, names after) claimed by a step that
     /// drops them, so two unnamed ones are not both matched to the same object.
     std::set<std::string> claimed{};
+    /// Constraints and indexes the migration itself added by name (with the statement that
+    /// added them): dropping one later in the same migration leaves nothing to put back.
+    std::map<std::string, std::size_t> added_names{};
     /// New names of constraints and indexes the migration renamed: never taken for an
     /// unnamed object it created.
     std::set<std::string> renamed_to{};

@@ -21,6 +21,10 @@ void scan_forward(const model::Migration& migration, detail::Context& context)
         const auto& statement = statements[i];
         if (const auto* alter = statement.get_if<model::AlterTable>()) {
             for (const auto& action : alter->actions) {
+                if (action.kind == model::AlterTableAction::Kind::add_constraint &&
+                    action.constraint && !action.constraint->name.empty()) {
+                    context.added_names.emplace(action.constraint->name, i);
+                }
                 if (action.kind == model::AlterTableAction::Kind::rename_constraint) {
                     context.renamed_to.insert(action.name);
                 }
@@ -37,6 +41,10 @@ void scan_forward(const model::Migration& migration, detail::Context& context)
                                                     .to = alter->table.schema + "." + action.name});
                 }
             }
+        }
+        if (const auto* index = statement.get_if<model::CreateIndex>();
+            index != nullptr && !index->name.empty()) {
+            context.added_names.emplace(index->name, i);
         }
         if (const auto* rename = statement.get_if<model::Rename>()) {
             context.renamed_to.insert(rename->to);

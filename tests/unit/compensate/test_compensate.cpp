@@ -213,6 +213,44 @@ TEST_CASE("compensate::plan: a dropped primary key comes back from an index buil
     CHECK(report.no_transaction_sql().find("-- migsafe:allow MS-COL-01 ") != std::string::npos);
 }
 
+TEST_CASE("compensate::plan: what the same migration added and dropped leaves nothing to put "
+          "back")
+{
+    auto now = table_t();
+    now["columns"][1]["not_null"] = true;
+    auto report = plan_of("ALTER TABLE t ADD CONSTRAINT t_name_nn CHECK (name IS NOT NULL) NOT "
+                          "VALID;\n"
+                          "ALTER TABLE t VALIDATE CONSTRAINT t_name_nn;\n"
+                          "ALTER TABLE t ALTER COLUMN name SET NOT NULL;\n"
+                          "ALTER TABLE t DROP CONSTRAINT t_name_nn;\n",
+                          {{"public.t", table_t()}}, {{"public.t", now}});
+    CHECK(sql_of(report) ==
+          std::vector<std::string>{"", "ALTER TABLE public.t ALTER COLUMN name DROP NOT NULL", "",
+                                   ""});
+    CHECK(report.complete());
+    CHECK(report.steps[0].note == "constraint t_name_nn was added by the same migration: nothing "
+                                  "to put back");
+}
+
+TEST_CASE("compensate::plan: an added column that is part of the primary key archives whole rows")
+{
+    nlohmann::json before = {{"kind", "r"},
+                             {"columns", {column("a", "integer")}},
+                             {"constraints", nlohmann::json::array()},
+                             {"indexes", nlohmann::json::array()}};
+    auto now = before;
+    now["columns"].push_back(column("id", "bigint", true));
+    now["constraints"].push_back({{"name", "k_pkey"},
+                                  {"type", "p"},
+                                  {"definition", "PRIMARY KEY (a, id)"},
+                                  {"validated", true}});
+    auto report = plan_of("ALTER TABLE k ADD COLUMN id bigint;\n", {{"public.k", before}},
+                          {{"public.k", now}});
+    REQUIRE(report.steps.size() == 4);
+    CHECK(report.steps[2].sql ==
+          "CREATE TABLE migsafe_archive.k__id__0007 AS SELECT * FROM public.k");
+}
+
 TEST_CASE("compensate::plan: a dropped column comes back empty and needs the snapshot")
 {
     auto now = table_t();
