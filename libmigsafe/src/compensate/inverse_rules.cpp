@@ -110,7 +110,7 @@ void ensure_archive_schema(Context& context)
 /// Re-creates constraint `constraint` of `table` (quoted name `target`) the way that blocks
 /// least: CHECK and FOREIGN KEY NOT VALID then VALIDATE; PRIMARY KEY and UNIQUE from an
 /// index built CONCURRENTLY.
-void recreate_constraint(Context& context, Step base, const std::string& table,
+void recreate_constraint(Context& context, const Step& base, const std::string& table,
                          const std::string& target, const Constraint& constraint,
                          const Table& before_table)
 {
@@ -265,9 +265,10 @@ void undo_drop_column(Context& context, Step base, const std::string& at_stateme
                       const std::string& original, const model::AlterTableAction& action)
 {
     const Table* before_table = find_table(context.before, original);
-    const Column* column = before_table ? before_table->column(context.renames.column_before(
-                                              original, action.column, context.current_statement))
-                                        : nullptr;
+    const Column* column = before_table != nullptr
+                               ? before_table->column(context.renames.column_before(
+                                     original, action.column, context.current_statement))
+                               : nullptr;
     if (column == nullptr) {
         base.safety = action.if_exists ? DataSafety::lossless : DataSafety::manual;
         base.note = action.if_exists
@@ -302,9 +303,10 @@ void undo_alter_type(Context& context, Step base, const std::string& at_statemen
                      const std::string& original, const model::AlterTableAction& action)
 {
     const Table* before_table = find_table(context.before, original);
-    const Column* column = before_table ? before_table->column(context.renames.column_before(
-                                              original, action.column, context.current_statement))
-                                        : nullptr;
+    const Column* column = before_table != nullptr
+                               ? before_table->column(context.renames.column_before(
+                                     original, action.column, context.current_statement))
+                               : nullptr;
     if (column == nullptr) {
         base.safety = DataSafety::manual;
         base.note = fmt::format("column {} of {} is not in objects_before: its old type is "
@@ -327,9 +329,10 @@ void undo_drop_not_null(Context& context, Step base, const std::string& at_state
                         const std::string& original, const model::AlterTableAction& action)
 {
     const Table* before_table = find_table(context.before, original);
-    const Column* column = before_table ? before_table->column(context.renames.column_before(
-                                              original, action.column, context.current_statement))
-                                        : nullptr;
+    const Column* column = before_table != nullptr
+                               ? before_table->column(context.renames.column_before(
+                                     original, action.column, context.current_statement))
+                               : nullptr;
     if (column == nullptr || !column->not_null) {
         base.note = fmt::format("column {} allowed NULL before the migration: nothing to undo",
                                 action.column);
@@ -382,8 +385,8 @@ std::string added_constraint_name(Context& context, const std::string& original,
     std::vector<std::string> candidates;
     for (const auto& constraint : now_table->constraints) {
         if ((before_table == nullptr || before_table->constraint(constraint.name) == nullptr) &&
-            context.claimed.count(key(final_name, constraint.name)) == 0 &&
-            context.renamed_to.count(constraint.name) == 0) {
+            !context.claimed.contains(key(final_name, constraint.name)) &&
+            !context.renamed_to.contains(constraint.name)) {
             candidates.push_back(constraint.name);
         }
     }
@@ -425,7 +428,8 @@ void undo_drop_constraint(Context& context, Step base, const std::string& origin
                           const model::AlterTableAction& action)
 {
     const Table* before_table = find_table(context.before, original);
-    const Constraint* constraint = before_table ? before_table->constraint(action.name) : nullptr;
+    const Constraint* constraint =
+        before_table != nullptr ? before_table->constraint(action.name) : nullptr;
     if (constraint == nullptr && added_earlier(context, action.name, context.current_statement)) {
         base.note = fmt::format("constraint {} was added by the same migration: nothing to put "
                                 "back",
@@ -453,9 +457,10 @@ void undo_default(Context& context, Step base, const std::string& at_statement,
                   const std::string& original, const model::AlterTableAction& action)
 {
     const Table* before_table = find_table(context.before, original);
-    const Column* column = before_table ? before_table->column(context.renames.column_before(
-                                              original, action.column, context.current_statement))
-                                        : nullptr;
+    const Column* column = before_table != nullptr
+                               ? before_table->column(context.renames.column_before(
+                                     original, action.column, context.current_statement))
+                               : nullptr;
     if (column == nullptr) {
         base.safety = DataSafety::manual;
         base.note = fmt::format("column {} of {} is not in objects_before: its old default is "
@@ -482,7 +487,7 @@ void undo_action(Context& context, const model::Statement& statement,
     const std::string original = context.renames.before(at_statement, index);
     const std::string final_name = context.renames.after(at_statement, index);
     Step base = context.step_for(statement);
-    if (context.created.count(original) > 0) {
+    if (context.created.contains(original)) {
         return; // the table is moved aside as a whole
     }
     const std::string target = quoted_table(at_statement);
@@ -498,7 +503,7 @@ void undo_action(Context& context, const model::Statement& statement,
         return;
     case Kind::set_not_null: {
         const Table* before_table = find_table(context.before, original);
-        const Column* column = before_table
+        const Column* column = before_table != nullptr
                                    ? before_table->column(context.renames.column_before(
                                          original, action.column, context.current_statement))
                                    : nullptr;
@@ -570,7 +575,7 @@ void undo_create_index(Context& context, const model::Statement& statement,
     const std::string at_statement = create.table.qualified();
     const std::string original = context.renames.before(at_statement, index);
     const std::string final_name = context.renames.after(at_statement, index);
-    if (context.created.count(original) > 0) {
+    if (context.created.contains(original)) {
         return;
     }
     Step base = context.step_for(statement);
@@ -582,8 +587,8 @@ void undo_create_index(Context& context, const model::Statement& statement,
         for (const auto& candidate : now_table->indexes) {
             if ((before_table == nullptr || before_table->index(candidate.name) == nullptr) &&
                 now_table->constraint(candidate.name) == nullptr &&
-                context.claimed.count(key(final_name, candidate.name)) == 0 &&
-                context.renamed_to.count(candidate.name) == 0) {
+                !context.claimed.contains(key(final_name, candidate.name)) &&
+                !context.renamed_to.contains(candidate.name)) {
                 candidates.push_back(candidate.name);
             }
         }
@@ -763,9 +768,10 @@ std::string Renames::after(std::string table, std::size_t statement) const
 
 std::string Renames::before(std::string table, std::size_t statement) const
 {
-    for (auto it = list.rbegin(); it != list.rend(); ++it) {
-        if (it->statement <= statement && it->to == table) {
-            table = it->from;
+    for (std::size_t i = list.size(); i-- > 0;) {
+        const auto& rename = list[i];
+        if (rename.statement <= statement && rename.to == table) {
+            table = rename.from;
         }
     }
     return table;
@@ -774,9 +780,10 @@ std::string Renames::before(std::string table, std::size_t statement) const
 std::string Renames::column_before(const std::string& table, std::string column,
                                    std::size_t statement) const
 {
-    for (auto it = columns.rbegin(); it != columns.rend(); ++it) {
-        if (it->statement <= statement && it->table == table && it->to == column) {
-            column = it->from;
+    for (std::size_t i = columns.size(); i-- > 0;) {
+        const auto& rename = columns[i];
+        if (rename.statement <= statement && rename.table == table && rename.to == column) {
+            column = rename.from;
         }
     }
     return column;
@@ -910,7 +917,7 @@ void undo_statement(Context& context, const model::Statement& statement, std::si
 void restore_dropped_along(Context& context)
 {
     for (const auto& [original, before_table] : context.before) {
-        if (before_table.kind != "r" || context.created.count(original) > 0) {
+        if (before_table.kind != "r" || context.created.contains(original)) {
             continue;
         }
         std::string final_name = original;
@@ -925,7 +932,7 @@ void restore_dropped_along(Context& context)
                   .note = "it went with another change of the migration (a dropped column or "
                           "constraint, a CASCADE)"};
         for (const auto& constraint : before_table.constraints) {
-            if (context.handled.count(key(original, constraint.name)) > 0 ||
+            if (context.handled.contains(key(original, constraint.name)) ||
                 now_table->constraint(constraint.name) != nullptr) {
                 continue;
             }
@@ -934,7 +941,7 @@ void restore_dropped_along(Context& context)
                                 before_table);
         }
         for (const auto& index : before_table.indexes) {
-            if (context.handled.count(key(original, index.name)) > 0 ||
+            if (context.handled.contains(key(original, index.name)) ||
                 now_table->index(index.name) != nullptr ||
                 before_table.constraint(index.name) != nullptr) {
                 continue;

@@ -51,7 +51,7 @@ void scan_forward(const model::Migration& migration, detail::Context& context)
         }
         if (const auto* create = statement.get_if<model::CreateTable>()) {
             const auto original = context.renames.before(create->table.qualified(), i);
-            if (!create->if_not_exists || context.before.count(original) == 0) {
+            if (!create->if_not_exists || !context.before.contains(original)) {
                 context.created.insert(original);
             }
         }
