@@ -35,6 +35,7 @@ Table table_of(const nlohmann::json& value)
 {
     Table table;
     table.kind = text_of(value, "kind");
+    table.definition = text_of(value, "definition");
     for (const auto& column : value.value("columns", nlohmann::json::array())) {
         Column out{.name = text_of(column, "name"),
                    .type = text_of(column, "type"),

@@ -35,6 +35,7 @@ struct Table {
     std::vector<Column> columns{};
     std::vector<Constraint> constraints{};
     std::vector<Index> indexes{};
+    std::string definition{}; ///< an index relation's own definition (kind i)
 
     const Column* column(std::string_view name) const;
     const Constraint* constraint(std::string_view name) const;

@@ -634,6 +634,13 @@ void undo_drop_index(Context& context, const model::Statement& statement,
                 }
             }
         }
+        // A migration that only drops the index locked (and recorded) the index itself.
+        Index alone;
+        if (const Table* relation = find_table(context.before, dropped.qualified());
+            found == nullptr && relation != nullptr && !relation->definition.empty()) {
+            alone = {.name = dropped.name, .definition = relation->definition};
+            found = &alone;
+        }
         if (found == nullptr && added_earlier(context, dropped.name, context.current_statement)) {
             base.note = fmt::format("index {} was created by the same migration: nothing to put "
                                     "back",

@@ -72,7 +72,7 @@ nlohmann::json described_now(platform::Session& session, const nlohmann::json& b
     for (const auto& [name, table] : before.items()) {
         auto dot = name.find('.');
         auto row = session.query_value(
-            "SELECT jsonb_build_object("
+            "SELECT (jsonb_build_object("
             "'columns', (SELECT coalesce(jsonb_agg(jsonb_build_object('name', a.attname, 'type', "
             "format_type(a.atttypid, a.atttypmod), 'not_null', a.attnotnull, 'default', "
             "pg_get_expr(d.adbin, d.adrelid)) ORDER BY a.attnum), '[]') FROM pg_attribute a "
@@ -85,7 +85,9 @@ nlohmann::json described_now(platform::Session& session, const nlohmann::json& b
             "'indexes', (SELECT coalesce(jsonb_agg(jsonb_build_object('name', ic.relname, "
             "'definition', pg_get_indexdef(i.indexrelid), 'valid', i.indisvalid) "
             "ORDER BY ic.relname), '[]') FROM pg_index i JOIN pg_class ic ON ic.oid = "
-            "i.indexrelid WHERE i.indrelid = c.oid), 'kind', c.relkind::text)::text "
+            "i.indexrelid WHERE i.indrelid = c.oid), 'kind', c.relkind::text) || CASE WHEN "
+            "c.relkind = 'i' THEN jsonb_build_object('definition', pg_get_indexdef(c.oid)) ELSE "
+            "'{}' END)::text "
             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE n.nspname = $1 AND c.relname = $2",
             {name.substr(0, dot), name.substr(dot + 1)});
@@ -263,6 +265,28 @@ TEST_CASE("workflow::compensate: a dropped column comes back empty and the repor
     compensate_and_apply(db, dir, 2);
     CHECK(described_now(session, before) == before);
     CHECK(value(session, "SELECT count(*) FROM t WHERE legacy IS NULL") == "50");
+}
+
+TEST_CASE("workflow::compensate: a migration that only drops an index gets it back "
+          "(objects_before records the index relation with its definition)")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.write("0001_base.sql", k_base);
+    dir.write("0002_drop_index.sql", "DROP INDEX t_note_idx;\n");
+    dir.seal();
+    REQUIRE(apply_dir(db, dir).applied == 2);
+    auto session = db.connect();
+    const auto before = nlohmann::json::parse(history_of(session, 2).objects_before);
+    REQUIRE(before.contains("public.t_note_idx"));
+    CHECK(before["public.t_note_idx"]["definition"] ==
+          "CREATE INDEX t_note_idx ON public.t USING btree (note)");
+    auto report = compensate_and_apply(db, dir, 2);
+    CHECK(report.complete());
+    REQUIRE(report.steps.size() == 1);
+    CHECK(report.steps[0].sql == "CREATE INDEX CONCURRENTLY t_note_idx ON public.t USING btree "
+                                 "(note)");
+    CHECK(described_now(session, before) == before);
 }
 
 TEST_CASE("workflow::compensate: a dropped table's structure comes back")

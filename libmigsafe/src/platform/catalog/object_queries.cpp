@@ -47,7 +47,10 @@ SELECT coalesce(jsonb_object_agg(n.nspname || '.' || c.relname, jsonb_build_obje
         'name', ic.relname, 'definition', pg_catalog.pg_get_indexdef(i.indexrelid),
         'valid', i.indisvalid) ORDER BY ic.relname), '[]')
       FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-      WHERE i.indrelid = c.oid))), '{{}}')::text
+      WHERE i.indrelid = c.oid))
+  || CASE WHEN c.relkind IN ('i', 'I')
+     THEN jsonb_build_object('definition', pg_catalog.pg_get_indexdef(c.oid))
+     ELSE '{{}}'::jsonb END), '{{}}')::text
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE {})",
                                   k_in_relations);

@@ -12,7 +12,9 @@ namespace migsafe::platform::catalog {
 
 /// JSON text describing `relations` (schema-qualified names) as they are now:
 /// `{"schema.name": {kind, columns [{name, type, not_null, default}], constraints [{name,
-/// type, definition, validated}], indexes [{name, definition, valid}]}}`. Relations that do
+/// type, definition, validated}], indexes [{name, definition, valid}]}}`; an index
+/// relation (a DROP INDEX locks the index, not its table) also has its `definition`, so that
+/// it can be built again. Relations that do
 /// not exist are left out; `{}` when none does. Cost: one catalog query.
 std::string describe_objects(Session& session, const std::set<std::string>& relations);
 
