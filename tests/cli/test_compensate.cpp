@@ -82,6 +82,10 @@ TEST_CASE("migsafe compensate: exit codes, the SQL, --json and --write")
         auto word = run_cli({"compensate", "--db", conninfo, "--dir", dir.str(), "two"});
         CHECK(word.exit_code == 2);
         CHECK(word.err.find("[usage-invalid-option]") != std::string::npos);
+        auto schema = run_cli(
+            {"compensate", "--db", conninfo, "--dir", dir.str(), "--archive-schema", "", "2"});
+        CHECK(schema.exit_code == 2);
+        CHECK(schema.err.find("--archive-schema: the schema name is empty") != std::string::npos);
     }
     SUBCASE("3: the database is unreachable; the password is not printed")
     {
