@@ -699,6 +699,12 @@ void undo_drop_table(Context& context, const model::Statement& statement,
         Step base = context.step_for(statement);
         const std::string original = context.renames.before(dropped.qualified(), index);
         const Table* before_table = find_table(context.before, original);
+        if (before_table == nullptr && context.created.contains(original)) {
+            base.note =
+                fmt::format("{} was created by the same migration: nothing to put back", original);
+            context.steps.push_back(base);
+            continue;
+        }
         if (before_table == nullptr || (before_table->kind != "r" && before_table->kind != "p")) {
             base.safety = drop.if_exists ? DataSafety::lossless : DataSafety::manual;
             base.note = drop.if_exists && before_table == nullptr

@@ -232,6 +232,17 @@ TEST_CASE("compensate::plan: what the same migration added and dropped leaves no
                                   "to put back");
 }
 
+TEST_CASE("compensate::plan: a table created and dropped by the same migration leaves nothing")
+{
+    auto report = plan_of("CREATE TABLE scratch (id int);\nDROP TABLE scratch;\n",
+                          {{"public.t", table_t()}}, {{"public.t", table_t()}});
+    REQUIRE(report.steps.size() == 2);
+    CHECK(report.steps[0].note ==
+          "public.scratch was created by the same migration: nothing to put back");
+    CHECK(report.steps[1].note == "public.scratch no longer exists: nothing to move aside");
+    CHECK(report.complete());
+}
+
 TEST_CASE("compensate::plan: an added column that is part of the primary key archives whole rows")
 {
     nlohmann::json before = {{"kind", "r"},
