@@ -114,8 +114,8 @@ void register_compensate(CLI::App& app, Selected& selected)
                     "Where removed data and moved-aside tables go (default migsafe_archive)");
     sub->footer("Examples:\n"
                 "  migsafe compensate --db \"$DATABASE_URL\" --dir db/migrations 7\n"
-                "  migsafe compensate --dir db/migrations --write 7 && migsafe apply --dir "
-                "db/migrations\n"
+                "  migsafe compensate --dir db/migrations --write 7\n"
+                "  migsafe apply --dir db/migrations --store /backups --snapshot\n"
                 "Exit codes: 0 every step is lossless or archived, 1 some step needs a snapshot "
                 "or a\nperson (still printed), 2 bad input (unknown, not applied or edited "
                 "migration), 3 database\nunreachable.");
