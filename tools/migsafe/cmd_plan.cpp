@@ -3,12 +3,10 @@
 
 #include <migsafe/model/catalog_facts.hpp>
 #include <migsafe/model/migration_set.hpp>
-#include <migsafe/model/parser.hpp>
 #include <migsafe/model/sum_file.hpp>
 #include <migsafe/plan/analyze.hpp>
 #include <migsafe/plan/render.hpp>
 #include <migsafe/platform/error.hpp>
-#include <migsafe/platform/files.hpp>
 #include <migsafe/trace/trace.hpp>
 #include <migsafe/workflow/status.hpp>
 
@@ -33,15 +31,6 @@ struct PlanArgs {
     bool json = false;
 };
 
-std::string read_sql_file(const std::filesystem::path& path)
-{
-    if (!std::filesystem::exists(path)) {
-        throw Error("input-not-found", "cannot read " + path.string(), {.file = path.string()},
-                    "pass a migration directory or .sql files that exist");
-    }
-    return platform::read_file(path);
-}
-
 /// What `plan` reads: one migration directory, or SQL files in the order given.
 struct PlanSource {
     std::optional<model::MigrationSet> set;
@@ -60,17 +49,16 @@ PlanSource read_source(const std::vector<std::string>& paths)
         }
         return source;
     }
+    std::vector<std::filesystem::path> files;
     for (const auto& path : given) {
         if (std::filesystem::is_directory(path)) {
             throw Error("usage-invalid-option",
                         "plan takes one migration directory or .sql files, not both: " + path,
                         {.object = path});
         }
-        auto text = read_sql_file(path);
-        auto input = plan::read_plan_directives(text, path);
-        input.statements = model::parse_sql(text, path);
-        source.files.push_back(std::move(input));
+        files.emplace_back(path);
     }
+    source.files = plan::read_plan_inputs(files);
     return source;
 }
 

@@ -5,11 +5,11 @@
 // ourselves gives zstd (PG 15's pg_dump only has gzip) and per-file hashes.
 #include "platform/catalog/snapshot_queries.hpp"
 #include "platform/logging.hpp"
+#include "platform/parallel.hpp"
 #include "platform/pg_program_conninfo.hpp"
 #include "platform/private_file.hpp"
 #include "platform/zstd_file.hpp"
 #include "snapshot/layout.hpp"
-#include "snapshot/parallel.hpp"
 
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/platform/conninfo.hpp>
@@ -86,7 +86,7 @@ std::vector<ManifestFile> compress_all(const std::filesystem::path& raw,
     }
     std::vector<ManifestFile> files(names.size());
     std::mutex mutex;
-    detail::parallel_for(names.size(), options.jobs, [&](std::size_t i) {
+    platform::parallel_for(names.size(), options.jobs, [&](std::size_t i) {
         const auto& name = names[i].first;
         auto digest =
             platform::compress_file(raw / name, data / (name + ".zst"), options.compression_level);
