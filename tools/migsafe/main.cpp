@@ -87,6 +87,7 @@ int main(int argc, char** argv)
     migsafe::cli::register_drill(app, selected);
     migsafe::cli::register_apply(app, selected);
     migsafe::cli::register_status(app, selected);
+    migsafe::cli::register_health(app, selected);
 
     try {
         app.parse(argc, argv);
