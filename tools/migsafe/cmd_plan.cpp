@@ -62,22 +62,6 @@ PlanSource read_source(const std::vector<std::string>& paths)
     return source;
 }
 
-/// The migrations of `set` that the database `conninfo` has not applied (its
-/// migsafe.history, read without writing).
-model::MigrationSet pending_only(const model::MigrationSet& set, const std::string& conninfo)
-{
-    auto status = workflow::status(conninfo, set);
-    model::MigrationSet pending{.directory = set.directory, .migrations = {}};
-    for (const auto& migration : set.migrations) {
-        const auto* line = status.find(migration.version);
-        if (line != nullptr && line->state != workflow::MigrationState::applied &&
-            line->state != workflow::MigrationState::drifted) {
-            pending.migrations.push_back(migration);
-        }
-    }
-    return pending;
-}
-
 /// A set is planned release by release; SQL files as one release.
 plan::PlanReport analyze_source(const PlanSource& source, std::optional<std::uint64_t> release_from,
                                 const plan::PlanOptions& options)
@@ -147,8 +131,10 @@ Outcome run_plan(const PlanArgs& args)
             trace_options.schema_from = resolve_conninfo(*args.db);
         }
         if (source.set && args.db) {
-            traced =
-                trace::trace(pending_only(*source.set, trace_options.schema_from), trace_options);
+            traced = trace::trace(
+                workflow::still_to_run(*source.set,
+                                       workflow::status(trace_options.schema_from, *source.set)),
+                trace_options);
         } else {
             traced = source.set ? trace::trace(*source.set, trace_options)
                                 : trace::trace(source.files, trace_options);

@@ -88,6 +88,7 @@ int main(int argc, char** argv)
     migsafe::cli::register_apply(app, selected);
     migsafe::cli::register_status(app, selected);
     migsafe::cli::register_health(app, selected);
+    migsafe::cli::register_check(app, selected);
 
     try {
         app.parse(argc, argv);
