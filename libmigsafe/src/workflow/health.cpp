@@ -151,20 +151,32 @@ struct Checker {
         }
     }
 
+    /// The sessions of this database matching `condition` whose `since` column (a
+    /// pg_stat_activity timestamp) is older than `threshold`, oldest first: the four `who`
+    /// columns, the age in whole seconds, then `extra`.
+    std::vector<Row> sessions(std::string_view since, std::string_view condition,
+                              std::chrono::milliseconds threshold, std::string_view extra = "''")
+    {
+        return session
+            .query(fmt::format("SELECT {0}, extract(epoch FROM pg_catalog.now() - a.{1})::bigint, "
+                               "{2} FROM pg_catalog.pg_stat_activity a WHERE {3} AND {4} AND "
+                               "a.{1} < pg_catalog.now() - make_interval(secs => $1::float8) "
+                               "ORDER BY a.{1}",
+                               k_who_columns, since, extra, k_this_database, condition),
+                   {seconds(threshold)})
+            .rows;
+    }
+
     // Sessions waiting for a lock are lock-wait findings, idle ones idle-in-transaction.
     void long_transactions()
     {
-        const auto rows = session.query(
-            fmt::format("SELECT {}, extract(epoch FROM pg_catalog.now() - a.xact_start)::bigint "
-                        "FROM pg_catalog.pg_stat_activity a WHERE {} AND a.xact_start < "
-                        "pg_catalog.now() - make_interval(secs => $1::float8) AND a.state NOT "
-                        "LIKE 'idle in transaction%' AND a.wait_event_type IS DISTINCT FROM "
-                        "'Lock' ORDER BY a.xact_start",
-                        k_who_columns, k_this_database),
-            {seconds(options.long_transaction)});
+        const auto rows = sessions("xact_start",
+                                   "a.state NOT LIKE 'idle in transaction%' AND "
+                                   "a.wait_event_type IS DISTINCT FROM 'Lock'",
+                                   options.long_transaction);
         const auto error_after =
             std::chrono::duration_cast<std::chrono::seconds>(options.long_transaction * 12);
-        for (const auto& row : rows.rows) {
+        for (const auto& row : rows) {
             const auto age = number(row[4]);
             add("long-transaction",
                 age >= error_after.count() ? HealthSeverity::error : HealthSeverity::warning,
@@ -179,14 +191,9 @@ struct Checker {
 
     void idle_in_transaction()
     {
-        const auto rows = session.query(
-            fmt::format("SELECT {}, extract(epoch FROM pg_catalog.now() - a.state_change)::bigint "
-                        "FROM pg_catalog.pg_stat_activity a WHERE {} AND a.state LIKE 'idle in "
-                        "transaction%' AND a.state_change < pg_catalog.now() - "
-                        "make_interval(secs => $1::float8) ORDER BY a.state_change",
-                        k_who_columns, k_this_database),
-            {seconds(options.idle_in_transaction)});
-        for (const auto& row : rows.rows) {
+        const auto rows = sessions("state_change", "a.state LIKE 'idle in transaction%'",
+                                   options.idle_in_transaction);
+        for (const auto& row : rows) {
             add("idle-in-transaction", HealthSeverity::warning, "pid " + text(row[0]),
                 fmt::format("{} has been idle in a transaction for {} s, holding its locks and "
                             "holding back vacuum",
@@ -200,15 +207,10 @@ struct Checker {
 
     void lock_waits()
     {
-        const auto rows = session.query(
-            fmt::format("SELECT {}, extract(epoch FROM pg_catalog.now() - a.state_change)::bigint, "
-                        "pg_catalog.array_to_string(pg_catalog.pg_blocking_pids(a.pid), ', ') "
-                        "FROM pg_catalog.pg_stat_activity a WHERE {} AND a.wait_event_type = "
-                        "'Lock' AND a.state_change < pg_catalog.now() - make_interval(secs => "
-                        "$1::float8) ORDER BY a.state_change",
-                        k_who_columns, k_this_database),
-            {seconds(options.lock_wait)});
-        for (const auto& row : rows.rows) {
+        const auto rows =
+            sessions("state_change", "a.wait_event_type = 'Lock'", options.lock_wait,
+                     "pg_catalog.array_to_string(pg_catalog.pg_blocking_pids(a.pid), ', ')");
+        for (const auto& row : rows) {
             add("lock-wait", HealthSeverity::warning, "pid " + text(row[0]),
                 fmt::format("{} has waited {} s for a lock, blocked by pid {}", who(row),
                             number(row[4]), text(row[5])),
