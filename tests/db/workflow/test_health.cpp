@@ -4,7 +4,9 @@
 #include "support/test_db.hpp"
 
 #include <migsafe/model/migration_set.hpp>
+#include <migsafe/platform/cluster.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/session.hpp>
 #include <migsafe/workflow/apply.hpp>
 #include <migsafe/workflow/health.hpp>
 
@@ -210,4 +212,29 @@ TEST_CASE("health: an inactive replication slot that keeps WAL is reported")
     CHECK(slots[0].object == "slot migsafe_test_slot");
     CHECK(slots[0].fix == "reconnect its consumer, or drop it: SELECT "
                           "pg_drop_replication_slot('migsafe_test_slot');");
+}
+
+TEST_CASE("health: a forgotten prepared transaction is an error, its gid quoted in the fix")
+{
+    // The shared test server runs with max_prepared_transactions = 0: a cluster of its own.
+    migsafe::test::require_local_postgres();
+    auto options = migsafe::test::cluster_options();
+    options.settings.push_back("max_prepared_transactions = 2");
+    auto cluster = migsafe::platform::EphemeralCluster::start(options);
+    auto session = migsafe::platform::Session::connect(cluster.conninfo());
+    session.exec("CREATE TABLE t (id int)");
+    session.exec("BEGIN; INSERT INTO t VALUES (1); PREPARE TRANSACTION 'pay''ment-7'");
+    std::this_thread::sleep_for(300ms);
+
+    auto report = health(cluster.conninfo(), {.long_transaction = 100ms});
+    auto prepared = of_check(report, "prepared-transaction");
+    REQUIRE(prepared.size() == 1);
+    CHECK(prepared[0].severity == HealthSeverity::error);
+    CHECK(prepared[0].object == "transaction pay'ment-7");
+    CHECK(prepared[0].fix.starts_with("COMMIT PREPARED 'pay''ment-7'; or ROLLBACK PREPARED "
+                                      "'pay''ment-7';"));
+    CHECK_FALSE(report.healthy());
+    session.exec("ROLLBACK PREPARED 'pay''ment-7'");
+    CHECK(of_check(health(cluster.conninfo(), {.long_transaction = 100ms}), "prepared-transaction")
+              .empty());
 }
