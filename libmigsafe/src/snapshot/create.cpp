@@ -156,8 +156,8 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
                                        .timeout = std::chrono::seconds(30)})
                     .out);
 
-    std::optional<catalog::PgConnection> holder =
-        catalog::PgConnection::connect(conninfo, "migsafe snapshot");
+    std::optional<platform::Session> holder =
+        platform::Session::connect(conninfo, {.application_name = "migsafe snapshot"});
     auto facts = catalog::source_facts(*holder);
     manifest.source = {.database = facts.database,
                        .server_version = facts.server_version,
@@ -233,7 +233,7 @@ CreateResult create(const std::string& conninfo, const std::filesystem::path& st
                         ? *options.binaries
                         : platform::find_pg_binaries({.required = {"pg_dump", "pg_restore"}});
     if (options.if_older_than.count() > 0) {
-        auto probe = catalog::PgConnection::connect(conninfo, "migsafe snapshot");
+        auto probe = platform::Session::connect(conninfo, {.application_name = "migsafe snapshot"});
         auto source = catalog::source_facts(probe);
         if (auto id = fresh_verified(store, source.database, source.system_identifier,
                                      options.if_older_than)) {

@@ -66,7 +66,7 @@ RestoreResult restore(const fs::path& store, const std::string& id_or_latest,
                         ? *options.binaries
                         : platform::find_pg_binaries({.required = {"pg_dump", "pg_restore"}});
     {
-        auto conn = platform::catalog::PgConnection::connect(target, "migsafe restore");
+        auto conn = platform::Session::connect(target, {.application_name = "migsafe restore"});
         auto objects = platform::catalog::count_user_objects(conn);
         if (objects > 0 && options.clean == Clean::no) {
             throw Error("restore-target-not-empty",
