@@ -92,6 +92,14 @@ TEST_CASE("migsafe demo applies the podiatry set on an ephemeral cluster and rem
     CHECK_FALSE(report["snapshot_id"].get<std::string>().empty());
     CHECK(report["snapshot_verified_level"] == 2);
     CHECK(report["drill_passed"] == true);
+    // The gate the next release meets: everything applied, a fresh snapshot, a passing
+    // drill, a healthy database.
+    CHECK(report["check_verdict"] == "pass");
+    REQUIRE(report["check_items"].size() == 7);
+    for (const auto& item : report["check_items"]) {
+        CAPTURE(item);
+        CHECK(item.get<std::string>().starts_with("pass "));
+    }
     CHECK(tmp.entries() == 0);
 }
 

@@ -102,6 +102,13 @@ std::string render_text(const workflow::DemoReport& report, bool color)
                            paint("drill", "1", color), report.drill_passed ? "passed" : "FAILED",
                            report.drill_rto_ms);
     }
+    if (!report.check_verdict.empty()) {
+        out += fmt::format("\n{} the gate the next release would meet (migsafe check): {}\n",
+                           paint("check", "1", color), report.check_verdict);
+        for (const auto& item : report.check_items) {
+            out += "    " + item + "\n";
+        }
+    }
     out += report.cluster_dir.empty()
                ? std::string("the cluster is stopped and its directory removed\n")
                : fmt::format("the cluster is stopped; kept its directory {}\n", report.cluster_dir);

@@ -3,12 +3,10 @@
 
 #include <migsafe/model/catalog_facts.hpp>
 #include <migsafe/model/migration_set.hpp>
-#include <migsafe/model/parser.hpp>
 #include <migsafe/model/sum_file.hpp>
 #include <migsafe/plan/analyze.hpp>
 #include <migsafe/plan/render.hpp>
 #include <migsafe/platform/error.hpp>
-#include <migsafe/platform/files.hpp>
 #include <migsafe/trace/trace.hpp>
 #include <migsafe/workflow/status.hpp>
 
@@ -33,15 +31,6 @@ struct PlanArgs {
     bool json = false;
 };
 
-std::string read_sql_file(const std::filesystem::path& path)
-{
-    if (!std::filesystem::exists(path)) {
-        throw Error("input-not-found", "cannot read " + path.string(), {.file = path.string()},
-                    "pass a migration directory or .sql files that exist");
-    }
-    return platform::read_file(path);
-}
-
 /// What `plan` reads: one migration directory, or SQL files in the order given.
 struct PlanSource {
     std::optional<model::MigrationSet> set;
@@ -60,34 +49,17 @@ PlanSource read_source(const std::vector<std::string>& paths)
         }
         return source;
     }
+    std::vector<std::filesystem::path> files;
     for (const auto& path : given) {
         if (std::filesystem::is_directory(path)) {
             throw Error("usage-invalid-option",
                         "plan takes one migration directory or .sql files, not both: " + path,
                         {.object = path});
         }
-        auto text = read_sql_file(path);
-        auto input = plan::read_plan_directives(text, path);
-        input.statements = model::parse_sql(text, path);
-        source.files.push_back(std::move(input));
+        files.emplace_back(path);
     }
+    source.files = plan::read_plan_inputs(files);
     return source;
-}
-
-/// The migrations of `set` that the database `conninfo` has not applied (its
-/// migsafe.history, read without writing).
-model::MigrationSet pending_only(const model::MigrationSet& set, const std::string& conninfo)
-{
-    auto status = workflow::status(conninfo, set);
-    model::MigrationSet pending{.directory = set.directory, .migrations = {}};
-    for (const auto& migration : set.migrations) {
-        const auto* line = status.find(migration.version);
-        if (line != nullptr && line->state != workflow::MigrationState::applied &&
-            line->state != workflow::MigrationState::drifted) {
-            pending.migrations.push_back(migration);
-        }
-    }
-    return pending;
 }
 
 /// A set is planned release by release; SQL files as one release.
@@ -159,8 +131,10 @@ Outcome run_plan(const PlanArgs& args)
             trace_options.schema_from = resolve_conninfo(*args.db);
         }
         if (source.set && args.db) {
-            traced =
-                trace::trace(pending_only(*source.set, trace_options.schema_from), trace_options);
+            traced = trace::trace(
+                workflow::still_to_run(*source.set,
+                                       workflow::status(trace_options.schema_from, *source.set)),
+                trace_options);
         } else {
             traced = source.set ? trace::trace(*source.set, trace_options)
                                 : trace::trace(source.files, trace_options);

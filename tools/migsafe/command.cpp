@@ -68,23 +68,23 @@ void print_json(const Selected& selected, int exit_code, const nlohmann::json& r
                        {"exit_code", exit_code},
                        {"report", report},
                        {"error", error}};
-    std::string text = doc.dump(2);
-    if (!report_json.empty()) {
-        // Splice the library's text in place of the top-level placeholder (keys are
-        // unique at the top level, and this one is printed as `null`).
-        const std::string placeholder = "\n  \"report\": null";
-        auto at = text.find(placeholder);
-        if (at != std::string::npos) {
-            // Not re-indented: the nesting is already readable, and a second pass over
-            // a large plan costs as much as rendering it.
-            std::string_view body = report_json;
-            while (!body.empty() && body.back() == '\n') {
-                body.remove_suffix(1);
-            }
-            text.replace(at, placeholder.size(), "\n  \"report\": " + std::string(body));
-        }
+    const std::string text = doc.dump(2);
+    // The library's report goes in place of the top-level placeholder (keys are unique at
+    // the top level, and this one is printed as `null`), written as it is: not re-indented
+    // (the nesting is already readable) and not copied (a large plan is megabytes).
+    const std::string_view placeholder = "\n  \"report\": null";
+    const auto at = report_json.empty() ? std::string::npos : text.find(placeholder);
+    if (at == std::string::npos) {
+        std::cout << text << '\n';
+        return;
     }
-    std::cout << text << '\n';
+    std::string_view body = report_json;
+    while (!body.empty() && body.back() == '\n') {
+        body.remove_suffix(1);
+    }
+    const std::string_view whole = text;
+    std::cout << whole.substr(0, at) << "\n  \"report\": " << body
+              << whole.substr(at + placeholder.size()) << '\n';
 }
 
 void print_error(const Error& e)

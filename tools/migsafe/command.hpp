@@ -60,6 +60,8 @@ void register_snapshot(CLI::App& app, Selected& selected);
 void register_drill(CLI::App& app, Selected& selected);
 void register_apply(CLI::App& app, Selected& selected);
 void register_status(CLI::App& app, Selected& selected);
+void register_health(CLI::App& app, Selected& selected);
+void register_check(CLI::App& app, Selected& selected);
 void register_compensate(CLI::App& app, Selected& selected);
 
 } // namespace migsafe::cli

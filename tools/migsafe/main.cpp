@@ -87,6 +87,8 @@ int main(int argc, char** argv)
     migsafe::cli::register_drill(app, selected);
     migsafe::cli::register_apply(app, selected);
     migsafe::cli::register_status(app, selected);
+    migsafe::cli::register_health(app, selected);
+    migsafe::cli::register_check(app, selected);
     migsafe::cli::register_compensate(app, selected);
 
     try {

@@ -13,7 +13,7 @@ namespace {
 
 namespace catalog = platform::catalog;
 
-Checksum range_checksum(catalog::PgConnection& conn, const catalog::RelationInfo& rel,
+Checksum range_checksum(platform::Session& conn, const catalog::RelationInfo& rel,
                         const catalog::KeyRange& range)
 {
     Checksum sum;
@@ -21,10 +21,9 @@ Checksum range_checksum(catalog::PgConnection& conn, const catalog::RelationInfo
     return sum;
 }
 
-void list_rows(catalog::PgConnection& a, catalog::PgConnection& b,
-               const catalog::RelationInfo& rel_a, const catalog::RelationInfo& rel_b,
-               const catalog::KeyRange& range, const CompareOptions& options,
-               TableLocalisation& out)
+void list_rows(platform::Session& a, platform::Session& b, const catalog::RelationInfo& rel_a,
+               const catalog::RelationInfo& rel_b, const catalog::KeyRange& range,
+               const CompareOptions& options, TableLocalisation& out)
 {
     std::map<KeyValue, std::string> rows_a;
     for (auto& [key, row] : catalog::keyed_rows(a, rel_a, range)) {
@@ -58,7 +57,7 @@ void list_rows(catalog::PgConnection& a, catalog::PgConnection& b,
 
 } // namespace
 
-TableLocalisation bisect_table(catalog::PgConnection& a, catalog::PgConnection& b,
+TableLocalisation bisect_table(platform::Session& a, platform::Session& b,
                                const catalog::RelationInfo& rel_a,
                                const catalog::RelationInfo& rel_b, const CompareOptions& options)
 {

@@ -10,8 +10,7 @@ namespace migsafe::integrity::detail {
 
 /// Bisects `rel_a` (first database, through `a`) against `rel_b` (second, through `b`).
 /// Both must have the same columns and primary key; `rel_a`'s key types are used.
-TableLocalisation bisect_table(platform::catalog::PgConnection& a,
-                               platform::catalog::PgConnection& b,
+TableLocalisation bisect_table(platform::Session& a, platform::Session& b,
                                const platform::catalog::RelationInfo& rel_a,
                                const platform::catalog::RelationInfo& rel_b,
                                const CompareOptions& options);

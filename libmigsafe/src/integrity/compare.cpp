@@ -17,7 +17,7 @@ namespace {
 namespace catalog = platform::catalog;
 using RelationMap = std::map<std::string, catalog::RelationInfo>;
 
-RelationMap relations_by_name(catalog::PgConnection& conn)
+RelationMap relations_by_name(platform::Session& conn)
 {
     RelationMap out;
     for (auto& rel : catalog::list_relations(conn)) {

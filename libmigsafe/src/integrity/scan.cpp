@@ -79,7 +79,7 @@ public:
 
     // Runs on one worker thread with its own session, until the queue is empty or
     // another worker failed.
-    void work(catalog::PgConnection& conn)
+    void work(platform::Session& conn)
     {
         try {
             for (;;) {
@@ -110,7 +110,7 @@ public:
     const std::vector<Checksum>& checksums() const { return m_checksums; }
 
 private:
-    void hash_item(catalog::PgConnection& conn, const WorkItem& item)
+    void hash_item(platform::Session& conn, const WorkItem& item)
     {
         const auto& rel = m_relations[item.relation];
         migsafe::detail::log_debug("hashing {}.{} blocks {}..", rel.schema, rel.name,
@@ -205,7 +205,7 @@ TableReport table_report(const catalog::RelationInfo& rel, const Checksum& check
             .checksum = checksum};
 }
 
-void add_health(catalog::PgConnection& conn, const std::vector<catalog::RelationInfo>& in_scope,
+void add_health(platform::Session& conn, const std::vector<catalog::RelationInfo>& in_scope,
                 const ScanOptions& options, IntegrityReport& report)
 {
     std::map<std::pair<std::string, std::string>, bool> tables;
@@ -289,7 +289,7 @@ IntegrityReport scan(const std::string& conninfo, const ScanOptions& options)
 
     Scanner scanner(relations, options);
     scanner.plan(leader.server_version());
-    std::vector<catalog::PgConnection> helpers;
+    std::vector<platform::Session> helpers;
     for (int j = 1; j < options.jobs; ++j) {
         helpers.push_back(detail::open_read_session(conninfo, snapshot));
     }

@@ -6,10 +6,10 @@ namespace migsafe::integrity::detail {
 
 namespace catalog = platform::catalog;
 
-catalog::PgConnection open_read_session(const std::string& conninfo,
-                                        const std::optional<std::string>& snapshot_id)
+platform::Session open_read_session(const std::string& conninfo,
+                                    const std::optional<std::string>& snapshot_id)
 {
-    auto conn = catalog::PgConnection::connect(conninfo, "migsafe verify");
+    auto conn = platform::Session::connect(conninfo, {.application_name = "migsafe verify"});
     // Settings first: SET TRANSACTION SNAPSHOT must be the transaction's first statement.
     catalog::pin_output_settings(conn);
     catalog::begin_snapshot_transaction(conn);

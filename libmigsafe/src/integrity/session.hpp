@@ -2,7 +2,7 @@
 // Opening the sessions the integrity engine reads through: output settings pinned, one
 // read-only REPEATABLE READ transaction, optionally adopting another session's snapshot.
 
-#include "platform/catalog/pg_connection.hpp"
+#include <migsafe/platform/session.hpp>
 
 #include <optional>
 #include <string>
@@ -11,7 +11,7 @@ namespace migsafe::integrity::detail {
 
 /// Connects, pins the COPY output settings and begins a read-only REPEATABLE READ
 /// transaction, importing `snapshot_id` when given.
-platform::catalog::PgConnection open_read_session(const std::string& conninfo,
-                                                  const std::optional<std::string>& snapshot_id);
+platform::Session open_read_session(const std::string& conninfo,
+                                    const std::optional<std::string>& snapshot_id);
 
 } // namespace migsafe::integrity::detail

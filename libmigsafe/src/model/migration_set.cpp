@@ -2,6 +2,7 @@
 // always means two tools write to the same folder, and their orderings or up/down pairings
 // would disagree (docs/migrations.md).
 #include "model/layout.hpp"
+#include "platform/parallel.hpp"
 
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/model/parser.hpp>
@@ -117,17 +118,31 @@ MigrationSet load_migration_set(const std::filesystem::path& directory, const Lo
                             " or remove the down file");
         }
     }
-    MigrationSet set{.directory = directory, .migrations = {}};
+    // Files are read and parsed on every core (libpg_query is thread-safe): parsing is
+    // most of the time of a plan. An error names the first bad file, as a serial load would.
+    std::vector<const detail::NamedFile*> order; // each version's up, then its down
     for (const auto& [version, up] : ups) {
-        Migration migration{.version = version,
-                            .name = up->name,
-                            .layout = up->layout,
-                            .up = load_file(*up, directory, options),
-                            .down = std::nullopt};
+        order.push_back(up);
         if (auto down = downs.find(version); down != downs.end()) {
-            migration.down = load_file(*down->second, directory, options);
+            order.push_back(down->second);
         }
-        set.migrations.push_back(std::move(migration));
+    }
+    std::vector<MigrationFile> loaded(order.size());
+    platform::parallel_for(order.size(), platform::usable_cores(), [&](std::size_t i) {
+        loaded[i] = load_file(*order[i], directory, options);
+    });
+    MigrationSet set{.directory = directory, .migrations = {}};
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        const detail::NamedFile& file = *order[i];
+        if (file.role == detail::Role::up) {
+            set.migrations.push_back({.version = file.version,
+                                      .name = file.name,
+                                      .layout = file.layout,
+                                      .up = std::move(loaded[i]),
+                                      .down = std::nullopt});
+        } else {
+            set.migrations.back().down = std::move(loaded[i]);
+        }
     }
     if (options.check_sum == CheckSum::yes) {
         require_sum_file(set);

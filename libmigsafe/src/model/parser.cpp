@@ -51,6 +51,8 @@ std::string_view trim_right(std::string_view text)
 
 std::vector<Statement> parse_sql(std::string_view sql, const std::filesystem::path& file)
 {
+    // Thread-safe: libpg_query keeps a memory context per thread and frees it itself when
+    // the thread ends (calling pg_query_exit() too would free it twice).
     // libpg_query needs a NUL-terminated string.
     const std::string input(sql);
     ParseResultPtr result(new PgQueryParseResult(pg_query_parse(input.c_str())));

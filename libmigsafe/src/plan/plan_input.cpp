@@ -1,10 +1,17 @@
 // From the model's migration files and directives to the planner's input.
+#include "platform/parallel.hpp"
+
 #include <migsafe/model/directive.hpp>
 #include <migsafe/model/migration_set.hpp>
+#include <migsafe/model/parser.hpp>
 #include <migsafe/plan/analyze.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/files.hpp>
 
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <iterator>
 
 namespace migsafe::plan {
 namespace {
@@ -90,6 +97,23 @@ std::vector<PlanInput> inputs_of(const model::MigrationSet& set)
 
 } // namespace
 
+std::vector<PlanInput> read_plan_inputs(std::span<const std::filesystem::path> files)
+{
+    std::vector<PlanInput> inputs(files.size());
+    platform::parallel_for(files.size(), platform::usable_cores(), [&](std::size_t i) {
+        const auto& path = files[i];
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec)) {
+            throw Error("input-not-found", "cannot read " + path.string(), {.file = path.string()},
+                        "pass a migration directory or .sql files that exist");
+        }
+        const std::string text = platform::read_file(path);
+        inputs[i] = read_plan_directives(text, path);
+        inputs[i].statements = model::parse_sql(text, path);
+    });
+    return inputs;
+}
+
 PlanReport analyze(const model::MigrationSet& set, const PlanOptions& options)
 {
     return analyze(inputs_of(set), options);
@@ -101,10 +125,16 @@ PlanReport analyze_releases(const model::MigrationSet& set,
     auto inputs = inputs_of(set);
     std::span<const PlanInput> all(inputs);
     PlanReport merged = analyze(std::span<const PlanInput>{}, options);
+    std::size_t total = 0;
+    for (const auto& input : inputs) {
+        total += input.statements.size();
+    }
+    merged.statements.reserve(total);
     auto add = [&merged, &options](std::span<const PlanInput> release) {
         auto report = analyze(release, options);
-        merged.statements.insert(merged.statements.end(), report.statements.begin(),
-                                 report.statements.end());
+        merged.statements.insert(merged.statements.end(),
+                                 std::make_move_iterator(report.statements.begin()),
+                                 std::make_move_iterator(report.statements.end()));
     };
     std::size_t i = 0;
     for (; i < set.migrations.size(); ++i) {

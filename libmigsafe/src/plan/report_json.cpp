@@ -1,4 +1,6 @@
 // PlanReport <-> JSON (docs/plan.md documents the keys).
+#include "platform/json_writer.hpp"
+
 #include <migsafe/plan/report.hpp>
 #include <migsafe/platform/error.hpp>
 
@@ -9,39 +11,58 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json finding_json(const Finding& finding)
+void write_finding(platform::JsonWriter& out, const Finding& finding)
 {
-    Json out = {{"rule", finding.rule},
-                {"severity", to_string(finding.severity)},
-                {"message", finding.message},
-                {"fix", finding.fix},
-                {"allowed", finding.allowed}};
+    out.begin_object();
+    out.member("rule", finding.rule);
+    out.member("severity", to_string(finding.severity));
+    out.member("message", finding.message);
+    out.member("fix", finding.fix);
+    out.member("allowed", finding.allowed);
     if (finding.allowed) {
-        out["allowed_reason"] = finding.allowed_reason;
+        out.member("allowed_reason", finding.allowed_reason);
     }
-    return out;
+    out.end_object();
 }
 
-Json statement_json(const StatementPlan& statement)
+void write_names(platform::JsonWriter& out, std::string_view key,
+                 const std::vector<std::string>& names)
 {
-    Json locks = Json::array();
+    out.key(key);
+    out.begin_array();
+    for (const auto& name : names) {
+        out.value(name);
+    }
+    out.end_array();
+}
+
+void write_statement(platform::JsonWriter& out, const StatementPlan& statement)
+{
+    out.begin_object();
+    out.member("file", statement.file);
+    out.member("line", statement.line);
+    out.member("column", statement.column);
+    out.member("kind", statement.kind);
+    out.member("sql", statement.sql);
+    out.member("phase", to_string(statement.phase));
+    out.key("locks");
+    out.begin_array();
     for (const auto& lock : statement.locks) {
-        locks.push_back({{"relation", lock.relation}, {"mode", to_string(lock.mode)}});
+        out.begin_object();
+        out.member("relation", lock.relation);
+        out.member("mode", to_string(lock.mode));
+        out.end_object();
     }
-    Json findings = Json::array();
+    out.end_array();
+    write_names(out, "rewrites", statement.rewrites);
+    write_names(out, "scans", statement.scans);
+    out.key("findings");
+    out.begin_array();
     for (const auto& finding : statement.findings) {
-        findings.push_back(finding_json(finding));
+        write_finding(out, finding);
     }
-    return {{"file", statement.file},
-            {"line", statement.line},
-            {"column", statement.column},
-            {"kind", statement.kind},
-            {"sql", statement.sql},
-            {"phase", to_string(statement.phase)},
-            {"locks", locks},
-            {"rewrites", statement.rewrites},
-            {"scans", statement.scans},
-            {"findings", findings}};
+    out.end_array();
+    out.end_object();
 }
 
 [[noreturn]] void malformed(const std::string& why)
@@ -95,25 +116,42 @@ StatementPlan statement_from(const Json& in)
 
 } // namespace
 
+// Streamed, not built as a tree: a plan of thousands of statements is written about ten
+// times faster (bench/plan), in the layout nlohmann's dump(2) gives.
 std::string PlanReport::to_json() const
 {
-    Json statements_json = Json::array();
+    std::string text;
+    std::size_t expected = 512; // most of a statement's JSON is its text and its findings'
     for (const auto& statement : statements) {
-        statements_json.push_back(statement_json(statement));
+        expected += 400 + statement.sql.size();
+        for (const auto& finding : statement.findings) {
+            expected += 200 + finding.message.size() + finding.fix.size();
+        }
     }
-    Json out = {{"schema_version", k_schema_version},
-                {"pg_version", pg_version},
-                {"fail_on", to_string(fail_on)},
-                {"verdict", to_string(verdict)},
-                {"counts",
-                 {{"statements", counts.statements},
-                  {"errors", counts.errors},
-                  {"warnings", counts.warnings},
-                  {"infos", counts.infos},
-                  {"allowed", counts.allowed}}},
-                {"statements", nullptr}};
-    out["statements"] = std::move(statements_json); // an initializer list would copy it
-    return out.dump(2) + "\n";
+    text.reserve(expected);
+    platform::JsonWriter out(text);
+    out.begin_object();
+    out.member("schema_version", k_schema_version);
+    out.member("pg_version", pg_version);
+    out.member("fail_on", to_string(fail_on));
+    out.member("verdict", to_string(verdict));
+    out.key("counts");
+    out.begin_object();
+    out.member("statements", counts.statements);
+    out.member("errors", counts.errors);
+    out.member("warnings", counts.warnings);
+    out.member("infos", counts.infos);
+    out.member("allowed", counts.allowed);
+    out.end_object();
+    out.key("statements");
+    out.begin_array();
+    for (const auto& statement : statements) {
+        write_statement(out, statement);
+    }
+    out.end_array();
+    out.end_object();
+    text += '\n';
+    return text;
 }
 
 PlanReport PlanReport::from_json(std::string_view json)

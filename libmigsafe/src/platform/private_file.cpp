@@ -8,10 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 namespace migsafe::platform {
@@ -141,15 +140,40 @@ void append_line(const std::filesystem::path& path, std::string_view line)
 
 std::string read_file(const std::filesystem::path& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    // Plain read(2): a plan reads thousands of small files, and a stream's buffers and
+    // locale cost more than the read itself.
+    const auto fail = [&path](int error) {
         throw Error("io-read-failed",
-                    fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)),
+                    fmt::format("cannot read {}: {}", path.string(), std::strerror(error)),
                     {.file = path.string()});
+    };
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        fail(errno);
     }
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
+    struct stat info {};
+    std::string text;
+    if (::fstat(fd, &info) == 0 && info.st_size > 0) {
+        text.reserve(static_cast<std::size_t>(info.st_size));
+    }
+    std::array<char, 65536> buffer{};
+    for (;;) {
+        const ssize_t got = ::read(fd, buffer.data(), buffer.size());
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0) {
+            const int error = errno;
+            ::close(fd);
+            fail(error);
+        }
+        if (got == 0) {
+            break;
+        }
+        text.append(buffer.data(), static_cast<std::size_t>(got));
+    }
+    ::close(fd);
+    return text;
 }
 
 } // namespace migsafe::platform

@@ -202,6 +202,40 @@ long Session::exec_params(std::string_view sql, const Params& params)
     return affected_rows(m_state->run(sql, params).get());
 }
 
+std::uint64_t Session::copy_out(std::string_view sql,
+                                const std::function<void(std::string_view)>& on_row)
+{
+    // PQgetCopyData hands out one row per call: the integrity engine hashes rows as they
+    // arrive without buffering a table.
+    detail::log_debug("sql: {}", sql);
+    PGconn* conn = m_state->conn;
+    ResultPtr start(PQexec(conn, std::string(sql).c_str()), &PQclear);
+    if (PQresultStatus(start.get()) != PGRES_COPY_OUT) {
+        m_state->check(start.release()); // throws the server's error
+        throw Error("db-query-failed", "not a COPY ... TO STDOUT: " + std::string(sql));
+    }
+    std::uint64_t rows = 0;
+    for (;;) {
+        char* buffer = nullptr;
+        const int length = PQgetCopyData(conn, &buffer, 0);
+        if (length < 0) {
+            break;
+        }
+        std::unique_ptr<char, decltype(&PQfreemem)> owned(buffer, &PQfreemem);
+        auto size = static_cast<std::size_t>(length);
+        if (size > 0 && buffer[size - 1] == '\n') {
+            --size;
+        }
+        on_row(std::string_view(buffer, size));
+        ++rows;
+    }
+    auto end = m_state->check(PQgetResult(conn)); // the COPY's own outcome
+    while (PGresult* rest = PQgetResult(conn)) {
+        PQclear(rest);
+    }
+    return rows;
+}
+
 QueryResult Session::query(std::string_view sql, const Params& params)
 {
     auto result = m_state->run(sql, params);

@@ -5,11 +5,11 @@
 // ourselves gives zstd (PG 15's pg_dump only has gzip) and per-file hashes.
 #include "platform/catalog/snapshot_queries.hpp"
 #include "platform/logging.hpp"
+#include "platform/parallel.hpp"
 #include "platform/pg_program_conninfo.hpp"
 #include "platform/private_file.hpp"
 #include "platform/zstd_file.hpp"
 #include "snapshot/layout.hpp"
-#include "snapshot/parallel.hpp"
 
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/platform/conninfo.hpp>
@@ -86,7 +86,7 @@ std::vector<ManifestFile> compress_all(const std::filesystem::path& raw,
     }
     std::vector<ManifestFile> files(names.size());
     std::mutex mutex;
-    detail::parallel_for(names.size(), options.jobs, [&](std::size_t i) {
+    platform::parallel_for(names.size(), options.jobs, [&](std::size_t i) {
         const auto& name = names[i].first;
         auto digest =
             platform::compress_file(raw / name, data / (name + ".zst"), options.compression_level);
@@ -156,8 +156,8 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
                                        .timeout = std::chrono::seconds(30)})
                     .out);
 
-    std::optional<catalog::PgConnection> holder =
-        catalog::PgConnection::connect(conninfo, "migsafe snapshot");
+    std::optional<platform::Session> holder =
+        platform::Session::connect(conninfo, {.application_name = "migsafe snapshot"});
     auto facts = catalog::source_facts(*holder);
     manifest.source = {.database = facts.database,
                        .server_version = facts.server_version,
@@ -233,7 +233,7 @@ CreateResult create(const std::string& conninfo, const std::filesystem::path& st
                         ? *options.binaries
                         : platform::find_pg_binaries({.required = {"pg_dump", "pg_restore"}});
     if (options.if_older_than.count() > 0) {
-        auto probe = catalog::PgConnection::connect(conninfo, "migsafe snapshot");
+        auto probe = platform::Session::connect(conninfo, {.application_name = "migsafe snapshot"});
         auto source = catalog::source_facts(probe);
         if (auto id = fresh_verified(store, source.database, source.system_identifier,
                                      options.if_older_than)) {

@@ -2,11 +2,11 @@
 // manifest on the way (one read), then pg_restore the directory archive in parallel.
 #include "platform/catalog/snapshot_queries.hpp"
 #include "platform/logging.hpp"
+#include "platform/parallel.hpp"
 #include "platform/pg_program_conninfo.hpp"
 #include "platform/private_file.hpp"
 #include "platform/zstd_file.hpp"
 #include "snapshot/layout.hpp"
-#include "snapshot/parallel.hpp"
 #include "snapshot/work_dir.hpp"
 
 #include <migsafe/platform/conninfo.hpp>
@@ -28,7 +28,7 @@ std::chrono::milliseconds since(Steady::time_point start)
 
 void unpack(const fs::path& dir, const Manifest& manifest, const fs::path& into, int jobs)
 {
-    detail::parallel_for(manifest.files.size(), jobs, [&](std::size_t i) {
+    platform::parallel_for(manifest.files.size(), jobs, [&](std::size_t i) {
         const auto& file = manifest.files[i];
         auto source = dir / file.stored_name;
         if (!fs::is_regular_file(source)) {
@@ -66,7 +66,7 @@ RestoreResult restore(const fs::path& store, const std::string& id_or_latest,
                         ? *options.binaries
                         : platform::find_pg_binaries({.required = {"pg_dump", "pg_restore"}});
     {
-        auto conn = platform::catalog::PgConnection::connect(target, "migsafe restore");
+        auto conn = platform::Session::connect(target, {.application_name = "migsafe restore"});
         auto objects = platform::catalog::count_user_objects(conn);
         if (objects > 0 && options.clean == Clean::no) {
             throw Error("restore-target-not-empty",

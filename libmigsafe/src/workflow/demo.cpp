@@ -13,6 +13,7 @@
 #include <migsafe/snapshot/verify.hpp>
 #include <migsafe/trace/trace.hpp>
 #include <migsafe/workflow/apply.hpp>
+#include <migsafe/workflow/check.hpp>
 #include <migsafe/workflow/demo.hpp>
 #include <migsafe/workflow/drill.hpp>
 
@@ -236,6 +237,13 @@ DemoReport run_demo(const DemoOptions& options)
             report.verify_differences.push_back(difference.describe());
         }
         snapshot_and_drill(cluster.conninfo(), cluster.base_dir() / "snapshots", report);
+        const auto gate =
+            check(cluster.conninfo(), set.directory, {.store = cluster.base_dir() / "snapshots"});
+        report.check_verdict = gate.passed() ? "pass" : "fail";
+        for (const auto& item : gate.items) {
+            report.check_items.push_back(
+                fmt::format("{} {}: {}", to_string(item.status), item.name, item.summary));
+        }
     }
     cluster.stop();
     report.total_ms = ms_since(started);
@@ -309,6 +317,8 @@ std::string to_json(const DemoReport& report)
         {"snapshot_verified_level", report.snapshot_verified_level},
         {"drill_passed", report.drill_passed},
         {"drill_rto_ms", report.drill_rto_ms},
+        {"check_verdict", report.check_verdict},
+        {"check_items", report.check_items},
         {"total_ms", report.total_ms}};
     return doc.dump();
 }

@@ -19,8 +19,9 @@ using Clock = std::chrono::steady_clock;
 
 const std::string k_key = std::to_string(k_runner_lock_key);
 
-/// Who holds the lock now, in one line; empty when nobody (it was just released).
-std::string describe_holder(platform::Session& session)
+} // namespace
+
+std::string runner_lock_holder(platform::Session& session)
 {
     auto result = session.query(
         "SELECT a.pid::text, coalesce(a.usename, ''), coalesce(a.application_name, ''), "
@@ -43,8 +44,6 @@ std::string describe_holder(platform::Session& session)
                        row[3].value_or("?"), row[4].value_or("?"));
 }
 
-} // namespace
-
 RunnerLock::RunnerLock(platform::Session& session, std::chrono::milliseconds wait)
     : m_session(session)
 {
@@ -63,7 +62,7 @@ RunnerLock::RunnerLock(platform::Session& session, std::chrono::milliseconds wai
         }
         auto elapsed = Clock::now() - start;
         if (elapsed >= wait || migsafe::interrupt::requested()) {
-            std::string holder = describe_holder(session);
+            std::string holder = runner_lock_holder(session);
             throw Error(
                 "apply-lock-busy",
                 fmt::format("another migsafe apply holds the lock of this database{}; "

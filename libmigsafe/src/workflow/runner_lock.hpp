@@ -9,12 +9,17 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace migsafe::workflow::detail {
 
 /// The advisory lock key (both 32-bit halves positive, so pg_locks shows them as written:
 /// classid 1835624307, objid 1634100481, objsubid 1).
 inline constexpr std::int64_t k_runner_lock_key = 0x6D69677361666501;
+
+/// Who holds the runner lock of the session's database now, in one line (pid, user,
+/// application, client, connected since); empty when nobody does.
+std::string runner_lock_holder(platform::Session& session);
 
 class RunnerLock {
 public:

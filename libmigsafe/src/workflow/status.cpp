@@ -223,6 +223,19 @@ StatusReport compare_with_history(const model::MigrationSet& set,
     return report;
 }
 
+model::MigrationSet still_to_run(const model::MigrationSet& set, const StatusReport& status)
+{
+    model::MigrationSet out{.directory = set.directory, .migrations = {}};
+    for (const auto& migration : set.migrations) {
+        const auto* line = status.find(migration.version);
+        if (line != nullptr && line->state != MigrationState::applied &&
+            line->state != MigrationState::drifted) {
+            out.migrations.push_back(migration);
+        }
+    }
+    return out;
+}
+
 StatusReport status(const std::string& conninfo, const model::MigrationSet& set)
 {
     auto session = platform::Session::connect(conninfo, {.application_name = "migsafe status"});

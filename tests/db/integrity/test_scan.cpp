@@ -207,8 +207,8 @@ TEST_CASE("integrity::scan rejects jobs below 1 and unreachable servers")
         FAIL("no throw");
     } catch (const migsafe::Error& e) {
         CHECK(e.code() == "db-connect-failed");
-        CHECK(e.message().starts_with("could not connect to 'host=/nonexistent/socket user=x "
-                                      "password=*** dbname=x'"));
+        CHECK(e.message().starts_with("could not connect to "));
+        CHECK(e.message().find("password=***") != std::string::npos);
         CHECK(e.message().find("s3cret") == std::string::npos);
     }
 }
@@ -227,7 +227,7 @@ TEST_CASE("integrity::scan names the server's refusal as db-query-failed")
         FAIL("no throw");
     } catch (const migsafe::Error& e) {
         CHECK(e.code() == "db-query-failed");
-        CHECK(e.message() == "COPY failed: permission denied for table secret");
+        CHECK(e.message() == "permission denied for table secret");
         CHECK(e.context().sqlstate == "42501");
     }
     s.exec("DROP OWNED BY " + role + "; DROP ROLE " + role);

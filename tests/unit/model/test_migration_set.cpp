@@ -1,7 +1,10 @@
+#include "support/migration_dir.hpp"
+
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/platform/error.hpp>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <string>
 
@@ -131,5 +134,35 @@ TEST_CASE("migsafe::model::load_migration_set: errors carry the file and line")
         CHECK(e.context().line == 5);
         CHECK(e.context().column == 7);
         CHECK(migsafe::exit_code_for(e.category()) == 2);
+    }
+}
+
+TEST_CASE("migsafe::model::load_migration_set names the first bad file, though it parses in "
+          "parallel")
+{
+    migsafe::test::MigrationDir dir;
+    for (int version = 1; version <= 60; ++version) {
+        dir.write(fmt::format("{:04}_m.sql", version),
+                  fmt::format("CREATE TABLE t{} (id bigint);\n", version));
+    }
+    dir.write("0040_m.sql", "SELECT 1;\nALTER TABLE;\n");
+    dir.write("0007_m.sql", "CREATE TABLE ok (id int);\n\nCREATE TABEL t7 (id int);\n");
+    dir.write("0012_m.sql", "-- migsafe:no-such-directive\nSELECT 1;\n");
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        try {
+            load_migration_set(dir.path());
+            FAIL("no throw");
+        } catch (const migsafe::Error& e) {
+            CHECK(e.code() == "sql-syntax");
+            CHECK(e.context().file == (dir.path() / "0007_m.sql").string());
+            CHECK(e.context().line == 3);
+        }
+    }
+    // Without parsing, 0007 is fine and 0012's directive is the first fault.
+    try {
+        load_migration_set(dir.path(), {.parse_statements = ParseStatements::no});
+        FAIL("no throw");
+    } catch (const migsafe::Error& e) {
+        CHECK(e.context().file == (dir.path() / "0012_m.sql").string());
     }
 }

@@ -1,8 +1,13 @@
+#include "support/migration_dir.hpp"
+
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/plan/analyze.hpp>
+#include <migsafe/platform/error.hpp>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace plan = migsafe::plan;
@@ -46,4 +51,34 @@ TEST_CASE("plan::plan_input accepts a rule's slug in an allow and stores its id"
     model::Directives directives;
     directives.allowed.push_back({"drop-column", "dead column", 1});
     CHECK(plan::plan_input(directives, "0001.sql").allows.at(0).rule == "MS-BRK-01");
+}
+
+TEST_CASE("plan::read_plan_inputs keeps the order given and names the first bad file")
+{
+    migsafe::test::MigrationDir dir;
+    std::vector<std::filesystem::path> files;
+    for (int i = 0; i < 30; ++i) {
+        dir.write(fmt::format("f{}.sql", i), fmt::format("CREATE TABLE t{} (id int);\n", i));
+        files.push_back(dir.path() / fmt::format("f{}.sql", i));
+    }
+    std::reverse(files.begin(), files.end());
+    const auto inputs = plan::read_plan_inputs(files);
+    REQUIRE(inputs.size() == 30);
+    CHECK(inputs.front().file == dir.path() / "f29.sql");
+    CHECK(inputs.front().statements.at(0).sql == "CREATE TABLE t29 (id int)");
+    CHECK(inputs.back().statements.at(0).sql == "CREATE TABLE t0 (id int)");
+
+    dir.write("f20.sql", "CREATE TABEL x (id int);\n");
+    files.insert(files.begin() + 25, dir.path() / "missing.sql");
+    // In the order given, f20 comes before the missing file.
+    CHECK_THROWS_WITH_AS(plan::read_plan_inputs(files),
+                         doctest::Contains("f20.sql:1:8: syntax error"), migsafe::Error);
+    std::reverse(files.begin(), files.end());
+    try {
+        plan::read_plan_inputs(files);
+        FAIL("no throw");
+    } catch (const migsafe::Error& e) {
+        CHECK(e.code() == "input-not-found");
+        CHECK(e.context().file == (dir.path() / "missing.sql").string());
+    }
 }

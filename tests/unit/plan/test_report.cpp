@@ -46,6 +46,20 @@ TEST_CASE("plan::PlanReport::from_json reads to_json back")
     CHECK(plan::PlanReport::from_json(report.to_json()) == report);
 }
 
+TEST_CASE("plan::PlanReport::to_json streams the layout of nlohmann's dump(2)")
+{
+    // Statements with quotes, tabs, comments and non-ASCII names; a table created earlier in
+    // the file (no locks), a finding allowed with a reason, empty and full arrays.
+    auto report = plan::analyze_sql("-- migsafe:allow MS-IDX-01 \"small\" table\n"
+                                    "CREATE TABLE \"caf\xC3\xA9\" (id int, note text);\n"
+                                    "CREATE INDEX ON t (c);\n"
+                                    "UPDATE t SET note = E'tab\\there' /* \xE2\x82\xAC */;",
+                                    "m/0001 \"q\".sql");
+    const std::string text = report.to_json();
+    CHECK(text == nlohmann::ordered_json::parse(text).dump(2) + "\n");
+    CHECK(plan::PlanReport::from_json(text) == report);
+}
+
 TEST_CASE("plan::PlanReport::from_json refuses a bad document")
 {
     CHECK_THROWS_WITH_AS(plan::PlanReport::from_json("{\"schema_version\": 2}"),

@@ -80,6 +80,11 @@ MIGSAFE_API PlanInput plan_input(const model::Directives& directives,
 /// `directive-unknown` and `directive-malformed`.
 MIGSAFE_API PlanInput read_plan_directives(std::string_view sql, const std::filesystem::path& file);
 
+/// Reads and parses SQL files given one by one (not a migration set), in parallel, into
+/// planner inputs in the order given. Throws `input-not-found` for a missing file, then the
+/// parser's and the directives' errors, for the first bad file in that order.
+MIGSAFE_API std::vector<PlanInput> read_plan_inputs(std::span<const std::filesystem::path> files);
+
 /// Plans `files` in order, as one release: objects created in an earlier file or
 /// statement are new (locking them blocks nobody); a DROP of something the same release
 /// added is a contract step in the release of its expand, which fails the verdict.

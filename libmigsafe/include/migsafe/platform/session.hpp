@@ -3,6 +3,7 @@
 #include <migsafe/export.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -65,6 +66,11 @@ public:
     QueryResult query(std::string_view sql, const Params& params = {});
     /// The first column of the first row, or nullopt when there is no row or it is NULL.
     Value query_value(std::string_view sql, const Params& params = {});
+    /// Runs `COPY ... TO STDOUT` and calls `on_row` with each row's text (without its
+    /// newline) as it arrives, so a table is never held in memory. Returns the number of
+    /// rows. Throws like `query`; an exception from `on_row` leaves the session unusable.
+    std::uint64_t copy_out(std::string_view sql,
+                           const std::function<void(std::string_view)>& on_row);
 
     /// The server version as libpq reports it, e.g. 150018 for 15.18.
     int server_version() const;

@@ -106,6 +106,10 @@ struct DemoReport {
     int snapshot_verified_level = 0;
     bool drill_passed = false;
     std::int64_t drill_rto_ms = 0;
+    /// `migsafe check` against the migrated, seeded, snapshotted and drilled database: the
+    /// gate the next release would meet. Each item as `status name: summary`.
+    std::string check_verdict;
+    std::vector<std::string> check_items;
     double total_ms = 0;
 };
 

@@ -70,6 +70,11 @@ MIGSAFE_API std::string file_checksum(std::string_view text);
 MIGSAFE_API StatusReport compare_with_history(const model::MigrationSet& set,
                                               const std::vector<HistoryEntry>& history);
 
+/// The migrations of `set` that `status` says are still to run (pending, partial or out of
+/// order; not applied, drifted or missing), in version order.
+MIGSAFE_API model::MigrationSet still_to_run(const model::MigrationSet& set,
+                                             const StatusReport& status);
+
 /// Connects to `conninfo`, reads `migsafe.history` (without creating it) and compares.
 /// Throws `db-connect-failed` and the errors of `read_history`.
 MIGSAFE_API StatusReport status(const std::string& conninfo, const model::MigrationSet& set);

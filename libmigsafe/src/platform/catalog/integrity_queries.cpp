@@ -95,7 +95,7 @@ std::string quote_string(std::string_view text)
     return quote_literal(text);
 }
 
-void pin_output_settings(PgConnection& conn)
+void pin_output_settings(Session& conn)
 {
     // Each of these changes the text COPY produces for some type; timeouts are lifted
     // because a long COPY is the point, and search_path is emptied so that reg* values
@@ -107,53 +107,56 @@ void pin_output_settings(PgConnection& conn)
               "SELECT pg_catalog.set_config('search_path', '', false)");
 }
 
-void begin_snapshot_transaction(PgConnection& conn)
+void begin_snapshot_transaction(Session& conn)
 {
     conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 }
 
-std::string export_snapshot(PgConnection& conn)
+std::string export_snapshot(Session& conn)
 {
-    return text(conn.query("SELECT pg_catalog.pg_export_snapshot()").at(0).at(0));
+    return text(conn.query("SELECT pg_catalog.pg_export_snapshot()").rows.at(0).at(0));
 }
 
-void import_snapshot(PgConnection& conn, const std::string& snapshot_id)
+void import_snapshot(Session& conn, const std::string& snapshot_id)
 {
     conn.exec("SET TRANSACTION SNAPSHOT " + quote_string(snapshot_id));
 }
 
-void end_transaction(PgConnection& conn)
+void end_transaction(Session& conn)
 {
     conn.exec("COMMIT");
 }
 
-ServerFacts server_facts(PgConnection& conn)
+ServerFacts server_facts(Session& conn)
 {
     auto row = conn.query("SELECT pg_catalog.current_setting('server_version'), "
                           "pg_catalog.current_database(), "
                           "pg_catalog.to_char(pg_catalog.now() AT TIME ZONE 'UTC', "
                           "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')")
-                   .at(0);
+                   .rows.at(0);
     // `15.18 (Debian 15.18-0+deb12u1)`: the packager's suffix is not the server's version.
     auto version = text(row.at(0));
     return {version.substr(0, version.find(' ')), text(row.at(1)), text(row.at(2))};
 }
 
-std::vector<RelationInfo> list_relations(PgConnection& conn)
+std::vector<RelationInfo> list_relations(Session& conn)
 {
-    auto rows = conn.query(
-        fmt::format("SELECT c.oid::text, n.nspname, c.relname, c.relkind = 'p', "
-                    "  COALESCE(pn.nspname, ''), COALESCE(pc.relname, ''), "
-                    "  (pg_catalog.pg_relation_size(c.oid) / "
-                    "   pg_catalog.current_setting('block_size')::int8)::text "
-                    "FROM pg_catalog.pg_class c "
-                    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                    "LEFT JOIN pg_catalog.pg_inherits i ON c.relispartition AND i.inhrelid = c.oid "
-                    "LEFT JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent "
-                    "LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
-                    "WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't' AND {} "
-                    "ORDER BY n.nspname, c.relname",
-                    k_user_schema));
+    auto rows =
+        conn
+            .query(fmt::format(
+                "SELECT c.oid::text, n.nspname, c.relname, c.relkind = 'p', "
+                "  COALESCE(pn.nspname, ''), COALESCE(pc.relname, ''), "
+                "  (pg_catalog.pg_relation_size(c.oid) / "
+                "   pg_catalog.current_setting('block_size')::int8)::text "
+                "FROM pg_catalog.pg_class c "
+                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                "LEFT JOIN pg_catalog.pg_inherits i ON c.relispartition AND i.inhrelid = c.oid "
+                "LEFT JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent "
+                "LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
+                "WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't' AND {} "
+                "ORDER BY n.nspname, c.relname",
+                k_user_schema))
+            .rows;
     std::vector<RelationInfo> relations;
     std::map<std::string, std::size_t> by_oid;
     for (const auto& row : rows) {
@@ -166,28 +169,34 @@ std::vector<RelationInfo> list_relations(PgConnection& conn)
                              .parent_name = text(row[5]),
                              .pages = to_int64(row[6]).value_or(0)});
     }
-    auto columns = conn.query(
-        fmt::format("SELECT a.attrelid::text, a.attname FROM pg_catalog.pg_attribute a "
-                    "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
-                    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                    "WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND {}",
-                    k_user_schema));
+    auto columns =
+        conn
+            .query(fmt::format(
+                "SELECT a.attrelid::text, a.attname FROM pg_catalog.pg_attribute a "
+                "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND {}",
+                k_user_schema))
+            .rows;
     for (const auto& row : columns) {
         auto it = by_oid.find(text(row[0]));
         if (it != by_oid.end()) {
             relations[it->second].columns.push_back(text(row[1]));
         }
     }
-    auto keys = conn.query(fmt::format(
-        "SELECT i.indrelid::text, a.attname, "
-        "  pg_catalog.format_type(a.atttypid, a.atttypmod) "
-        "FROM pg_catalog.pg_index i "
-        "CROSS JOIN LATERAL pg_catalog.unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) "
-        "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
-        "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
-        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE i.indisprimary AND {} ORDER BY i.indrelid, k.ord",
-        k_user_schema));
+    auto keys =
+        conn
+            .query(fmt::format(
+                "SELECT i.indrelid::text, a.attname, "
+                "  pg_catalog.format_type(a.atttypid, a.atttypmod) "
+                "FROM pg_catalog.pg_index i "
+                "CROSS JOIN LATERAL pg_catalog.unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) "
+                "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+                "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
+                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE i.indisprimary AND {} ORDER BY i.indrelid, k.ord",
+                k_user_schema))
+            .rows;
     for (const auto& row : keys) {
         auto it = by_oid.find(text(row[0]));
         if (it != by_oid.end()) {
@@ -202,16 +211,19 @@ std::vector<RelationInfo> list_relations(PgConnection& conn)
     return relations;
 }
 
-std::vector<InvalidIndexRow> list_invalid_indexes(PgConnection& conn)
+std::vector<InvalidIndexRow> list_invalid_indexes(Session& conn)
 {
-    auto rows = conn.query(
-        fmt::format("SELECT n.nspname, c.relname, tn.nspname, t.relname FROM pg_catalog.pg_index i "
-                    "JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
-                    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                    "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
-                    "JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace "
-                    "WHERE NOT i.indisvalid AND t.relpersistence <> 't' AND {} ORDER BY 1, 2",
-                    k_user_schema));
+    auto rows =
+        conn
+            .query(fmt::format(
+                "SELECT n.nspname, c.relname, tn.nspname, t.relname FROM pg_catalog.pg_index i "
+                "JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
+                "JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace "
+                "WHERE NOT i.indisvalid AND t.relpersistence <> 't' AND {} ORDER BY 1, 2",
+                k_user_schema))
+            .rows;
     std::vector<InvalidIndexRow> out;
     for (const auto& row : rows) {
         out.push_back({text(row[0]), text(row[1]), text(row[2]), text(row[3])});
@@ -219,17 +231,20 @@ std::vector<InvalidIndexRow> list_invalid_indexes(PgConnection& conn)
     return out;
 }
 
-std::vector<UnvalidatedConstraintRow> list_unvalidated_constraints(PgConnection& conn)
+std::vector<UnvalidatedConstraintRow> list_unvalidated_constraints(Session& conn)
 {
-    auto rows = conn.query(fmt::format(
-        "SELECT n.nspname, t.relname, con.conname, "
-        "  CASE con.contype WHEN 'f' THEN 'foreign-key' WHEN 'c' THEN 'check' "
-        "  ELSE con.contype::text END "
-        "FROM pg_catalog.pg_constraint con "
-        "JOIN pg_catalog.pg_class t ON t.oid = con.conrelid "
-        "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
-        "WHERE NOT con.convalidated AND t.relpersistence <> 't' AND {} ORDER BY 1, 2, 3",
-        k_user_schema));
+    auto rows =
+        conn
+            .query(fmt::format(
+                "SELECT n.nspname, t.relname, con.conname, "
+                "  CASE con.contype WHEN 'f' THEN 'foreign-key' WHEN 'c' THEN 'check' "
+                "  ELSE con.contype::text END "
+                "FROM pg_catalog.pg_constraint con "
+                "JOIN pg_catalog.pg_class t ON t.oid = con.conrelid "
+                "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+                "WHERE NOT con.convalidated AND t.relpersistence <> 't' AND {} ORDER BY 1, 2, 3",
+                k_user_schema))
+            .rows;
     std::vector<UnvalidatedConstraintRow> out;
     for (const auto& row : rows) {
         out.push_back({text(row[0]), text(row[1]), text(row[2]), text(row[3])});
@@ -237,25 +252,29 @@ std::vector<UnvalidatedConstraintRow> list_unvalidated_constraints(PgConnection&
     return out;
 }
 
-std::vector<SequenceRow> list_sequences(PgConnection& conn)
+std::vector<SequenceRow> list_sequences(Session& conn)
 {
-    auto rows = conn.query(fmt::format(
-        "SELECT n.nspname, c.relname, s.seqincrement::text, "
-        "  pg_catalog.has_sequence_privilege(c.oid, 'SELECT'), "
-        "  COALESCE(tn.nspname, ''), COALESCE(t.relname, ''), COALESCE(a.attname, ''), "
-        "  COALESCE(a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype), false) "
-        "FROM pg_catalog.pg_sequence s "
-        "JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid "
-        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_class'::regclass "
-        "  AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass "
-        "  AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i') "
-        "LEFT JOIN pg_catalog.pg_class t ON t.oid = d.refobjid "
-        "LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace "
-        "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid "
-        "  AND a.attnum = d.refobjsubid "
-        "WHERE c.relpersistence <> 't' AND {} ORDER BY 1, 2",
-        k_user_schema));
+    auto rows =
+        conn
+            .query(fmt::format(
+                "SELECT n.nspname, c.relname, s.seqincrement::text, "
+                "  pg_catalog.has_sequence_privilege(c.oid, 'SELECT'), "
+                "  COALESCE(tn.nspname, ''), COALESCE(t.relname, ''), COALESCE(a.attname, ''), "
+                "  COALESCE(a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype), "
+                "false) "
+                "FROM pg_catalog.pg_sequence s "
+                "JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid "
+                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                "LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_class'::regclass "
+                "  AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass "
+                "  AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i') "
+                "LEFT JOIN pg_catalog.pg_class t ON t.oid = d.refobjid "
+                "LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace "
+                "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid "
+                "  AND a.attnum = d.refobjsubid "
+                "WHERE c.relpersistence <> 't' AND {} ORDER BY 1, 2",
+                k_user_schema))
+            .rows;
     std::vector<SequenceRow> out;
     for (const auto& row : rows) {
         SequenceRow seq{.schema = text(row[0]),
@@ -268,7 +287,7 @@ std::vector<SequenceRow> list_sequences(PgConnection& conn)
             auto position =
                 conn.query("SELECT last_value::text, is_called FROM " +
                            quote_identifier(seq.schema) + "." + quote_identifier(seq.name))
-                    .at(0);
+                    .rows.at(0);
             seq.last_value = to_int64(position.at(0));
             seq.is_called = text(position.at(1)) == "t";
         }
@@ -277,7 +296,7 @@ std::vector<SequenceRow> list_sequences(PgConnection& conn)
                 to_int64(conn.query("SELECT pg_catalog.max(" + quote_identifier(seq.owner_column) +
                                     ")::int8::text FROM " + quote_identifier(seq.owner_schema) +
                                     "." + quote_identifier(seq.owner_table))
-                             .at(0)
+                             .rows.at(0)
                              .at(0));
         }
         out.push_back(std::move(seq));
@@ -285,7 +304,7 @@ std::vector<SequenceRow> list_sequences(PgConnection& conn)
     return out;
 }
 
-std::uint64_t stream_rows(PgConnection& conn, const RelationInfo& rel, const BlockRange& blocks,
+std::uint64_t stream_rows(Session& conn, const RelationInfo& rel, const BlockRange& blocks,
                           const std::function<void(std::string_view)>& on_row)
 {
     std::string where;
@@ -301,7 +320,7 @@ std::uint64_t stream_rows(PgConnection& conn, const RelationInfo& rel, const Blo
                          on_row);
 }
 
-std::uint64_t stream_key_range(PgConnection& conn, const RelationInfo& rel, const KeyRange& range,
+std::uint64_t stream_key_range(Session& conn, const RelationInfo& rel, const KeyRange& range,
                                const std::function<void(std::string_view)>& on_row)
 {
     return conn.copy_out(fmt::format("COPY (SELECT {} FROM {} WHERE {}) TO STDOUT",
@@ -310,16 +329,20 @@ std::uint64_t stream_key_range(PgConnection& conn, const RelationInfo& rel, cons
                          on_row);
 }
 
-std::vector<Key> split_keys(PgConnection& conn, const RelationInfo& rel, const KeyRange& range,
+std::vector<Key> split_keys(Session& conn, const RelationInfo& rel, const KeyRange& range,
                             std::int64_t parts)
 {
     auto keys = column_list(rel.key_columns);
-    auto rows = conn.query(fmt::format(
-        "SELECT {} FROM (SELECT {}, pg_catalog.row_number() OVER (ORDER BY {}) AS migsafe_rn, "
-        "pg_catalog.count(*) OVER () AS migsafe_n FROM {} WHERE {}) s "
-        "WHERE migsafe_rn > 1 AND (migsafe_rn - 1) % "
-        "GREATEST(1, ceil(migsafe_n::numeric / {})::int8) = 0 ORDER BY migsafe_rn",
-        key_texts(rel), keys, keys, table_sql(rel), key_predicate(rel, range), parts));
+    auto rows =
+        conn
+            .query(fmt::format(
+                "SELECT {} FROM (SELECT {}, pg_catalog.row_number() OVER (ORDER BY {}) AS "
+                "migsafe_rn, "
+                "pg_catalog.count(*) OVER () AS migsafe_n FROM {} WHERE {}) s "
+                "WHERE migsafe_rn > 1 AND (migsafe_rn - 1) % "
+                "GREATEST(1, ceil(migsafe_n::numeric / {})::int8) = 0 ORDER BY migsafe_rn",
+                key_texts(rel), keys, keys, table_sql(rel), key_predicate(rel, range), parts))
+            .rows;
     std::vector<Key> out;
     for (const auto& row : rows) {
         Key key;
@@ -331,12 +354,13 @@ std::vector<Key> split_keys(PgConnection& conn, const RelationInfo& rel, const K
     return out;
 }
 
-std::vector<std::pair<Key, std::string>> keyed_rows(PgConnection& conn, const RelationInfo& rel,
+std::vector<std::pair<Key, std::string>> keyed_rows(Session& conn, const RelationInfo& rel,
                                                     const KeyRange& range)
 {
     auto rows = conn.query(fmt::format("SELECT {}, ROW({})::text FROM {} WHERE {} ORDER BY {}",
                                        key_texts(rel), column_list(rel.columns), table_sql(rel),
-                                       key_predicate(rel, range), column_list(rel.key_columns)));
+                                       key_predicate(rel, range), column_list(rel.key_columns)))
+                    .rows;
     std::vector<std::pair<Key, std::string>> out;
     for (auto& row : rows) {
         Key key;

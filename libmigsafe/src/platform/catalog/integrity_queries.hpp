@@ -2,7 +2,7 @@
 // Every SQL text the integrity engine runs. Identifiers are always quoted here and values
 // are parameters or quoted literals; the engine calls these typed functions only.
 
-#include "platform/catalog/pg_connection.hpp"
+#include <migsafe/platform/session.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -63,37 +63,37 @@ struct SequenceRow {
 };
 
 /// Pins the settings that change COPY text (docs/integrity.md, "Byte-exactness").
-void pin_output_settings(PgConnection& conn);
+void pin_output_settings(Session& conn);
 /// Starts a read-only REPEATABLE READ transaction.
-void begin_snapshot_transaction(PgConnection& conn);
+void begin_snapshot_transaction(Session& conn);
 /// `pg_export_snapshot()` of the current transaction.
-std::string export_snapshot(PgConnection& conn);
+std::string export_snapshot(Session& conn);
 /// Adopts an exported snapshot (must be the first statement after BEGIN).
-void import_snapshot(PgConnection& conn, const std::string& snapshot_id);
+void import_snapshot(Session& conn, const std::string& snapshot_id);
 /// Ends the transaction.
-void end_transaction(PgConnection& conn);
-ServerFacts server_facts(PgConnection& conn);
+void end_transaction(Session& conn);
+ServerFacts server_facts(Session& conn);
 
 /// Every ordinary and partitioned table outside the system schemas (views, foreign
 /// tables, materialized views and other sessions' temporary tables are not tables here).
-std::vector<RelationInfo> list_relations(PgConnection& conn);
-std::vector<InvalidIndexRow> list_invalid_indexes(PgConnection& conn);
-std::vector<UnvalidatedConstraintRow> list_unvalidated_constraints(PgConnection& conn);
+std::vector<RelationInfo> list_relations(Session& conn);
+std::vector<InvalidIndexRow> list_invalid_indexes(Session& conn);
+std::vector<UnvalidatedConstraintRow> list_unvalidated_constraints(Session& conn);
 /// Sequences with their position and the maximum of their owning column (one query each).
-std::vector<SequenceRow> list_sequences(PgConnection& conn);
+std::vector<SequenceRow> list_sequences(Session& conn);
 
 /// Streams the rows of `rel` (this relation only, not its children) within `blocks` as
 /// COPY text of the name-ordered column list. Returns the row count.
-std::uint64_t stream_rows(PgConnection& conn, const RelationInfo& rel, const BlockRange& blocks,
+std::uint64_t stream_rows(Session& conn, const RelationInfo& rel, const BlockRange& blocks,
                           const std::function<void(std::string_view)>& on_row);
 /// The same for the rows whose primary key is in `range`.
-std::uint64_t stream_key_range(PgConnection& conn, const RelationInfo& rel, const KeyRange& range,
+std::uint64_t stream_key_range(Session& conn, const RelationInfo& rel, const KeyRange& range,
                                const std::function<void(std::string_view)>& on_row);
 /// Up to `parts - 1` keys splitting the rows of `range` into `parts` equal slices, ascending.
-std::vector<Key> split_keys(PgConnection& conn, const RelationInfo& rel, const KeyRange& range,
+std::vector<Key> split_keys(Session& conn, const RelationInfo& rel, const KeyRange& range,
                             std::int64_t parts);
 /// The rows of `range` in key order: key, then the row as record text.
-std::vector<std::pair<Key, std::string>> keyed_rows(PgConnection& conn, const RelationInfo& rel,
+std::vector<std::pair<Key, std::string>> keyed_rows(Session& conn, const RelationInfo& rel,
                                                     const KeyRange& range);
 
 /// `name` as a quoted SQL identifier.

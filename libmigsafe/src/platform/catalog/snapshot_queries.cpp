@@ -15,13 +15,13 @@ constexpr const char* k_user_namespace = "n.nspname NOT IN ('pg_catalog', 'infor
 
 } // namespace
 
-SourceFacts source_facts(PgConnection& conn)
+SourceFacts source_facts(Session& conn)
 {
     auto facts = server_facts(conn);
     SourceFacts out{.database = facts.database, .server_version = facts.version};
     try {
         auto rows =
-            conn.query("SELECT system_identifier::text FROM pg_catalog.pg_control_system()");
+            conn.query("SELECT system_identifier::text FROM pg_catalog.pg_control_system()").rows;
         out.system_identifier = rows.at(0).at(0).value_or("");
     } catch (const Error&) {
         // Not granted to this role: the manifest simply has no system identifier.
@@ -29,30 +29,35 @@ SourceFacts source_facts(PgConnection& conn)
     return out;
 }
 
-std::string hold_exported_snapshot(PgConnection& conn)
+std::string hold_exported_snapshot(Session& conn)
 {
     pin_output_settings(conn);
     begin_snapshot_transaction(conn);
     return export_snapshot(conn);
 }
 
-std::int64_t count_user_objects(PgConnection& conn)
+std::int64_t count_user_objects(Session& conn)
 {
     std::string user = k_user_namespace;
-    auto rows = conn.query(
-        "SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_namespace n WHERE " + user +
-        " AND n.nspname <> 'public')"
-        " + (SELECT pg_catalog.count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
-        " ON n.oid = c.relnamespace WHERE " +
-        user +
-        ")"
-        " + (SELECT pg_catalog.count(*) FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n"
-        " ON n.oid = p.pronamespace WHERE " +
-        user +
-        ")"
-        " + (SELECT pg_catalog.count(*) FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n"
-        " ON n.oid = t.typnamespace WHERE " +
-        user + " AND t.typtype IN ('e', 'd', 'r'))");
+    auto rows =
+        conn.query("SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_namespace n WHERE " +
+                   user +
+                   " AND n.nspname <> 'public')"
+                   " + (SELECT pg_catalog.count(*) FROM pg_catalog.pg_class c JOIN "
+                   "pg_catalog.pg_namespace n"
+                   " ON n.oid = c.relnamespace WHERE " +
+                   user +
+                   ")"
+                   " + (SELECT pg_catalog.count(*) FROM pg_catalog.pg_proc p JOIN "
+                   "pg_catalog.pg_namespace n"
+                   " ON n.oid = p.pronamespace WHERE " +
+                   user +
+                   ")"
+                   " + (SELECT pg_catalog.count(*) FROM pg_catalog.pg_type t JOIN "
+                   "pg_catalog.pg_namespace n"
+                   " ON n.oid = t.typnamespace WHERE " +
+                   user + " AND t.typtype IN ('e', 'd', 'r'))")
+            .rows;
     std::string text = rows.at(0).at(0).value_or("0");
     std::int64_t count = 0;
     std::from_chars(text.data(), text.data() + text.size(), count);
