@@ -60,6 +60,17 @@ const Table* find_table(const Objects& objects, const std::string& qualified)
     return found == objects.end() ? nullptr : &found->second;
 }
 
+/// Column `column` (as named at the current statement) of table `original` as it was
+/// before the migration, renames followed back; nullptr when objects_before lacks it.
+const Column* column_before(const Context& context, const std::string& original,
+                            const std::string& column)
+{
+    const Table* table = find_table(context.before, original);
+    return table != nullptr ? table->column(context.renames.column_before(
+                                  original, column, context.current_statement))
+                            : nullptr;
+}
+
 /// `CREATE [UNIQUE] INDEX name ON ...` -> `CREATE [UNIQUE] INDEX CONCURRENTLY name ON ...`.
 std::string concurrently(const std::string& definition)
 {
@@ -264,11 +275,7 @@ void undo_add_column(Context& context, Step base, const std::string& at_statemen
 void undo_drop_column(Context& context, Step base, const std::string& at_statement,
                       const std::string& original, const model::AlterTableAction& action)
 {
-    const Table* before_table = find_table(context.before, original);
-    const Column* column = before_table != nullptr
-                               ? before_table->column(context.renames.column_before(
-                                     original, action.column, context.current_statement))
-                               : nullptr;
+    const Column* column = column_before(context, original, action.column);
     if (column == nullptr) {
         base.safety = action.if_exists ? DataSafety::lossless : DataSafety::manual;
         base.note = action.if_exists
@@ -302,11 +309,7 @@ void undo_drop_column(Context& context, Step base, const std::string& at_stateme
 void undo_alter_type(Context& context, Step base, const std::string& at_statement,
                      const std::string& original, const model::AlterTableAction& action)
 {
-    const Table* before_table = find_table(context.before, original);
-    const Column* column = before_table != nullptr
-                               ? before_table->column(context.renames.column_before(
-                                     original, action.column, context.current_statement))
-                               : nullptr;
+    const Column* column = column_before(context, original, action.column);
     if (column == nullptr) {
         base.safety = DataSafety::manual;
         base.note = fmt::format("column {} of {} is not in objects_before: its old type is "
@@ -328,11 +331,7 @@ void undo_alter_type(Context& context, Step base, const std::string& at_statemen
 void undo_drop_not_null(Context& context, Step base, const std::string& at_statement,
                         const std::string& original, const model::AlterTableAction& action)
 {
-    const Table* before_table = find_table(context.before, original);
-    const Column* column = before_table != nullptr
-                               ? before_table->column(context.renames.column_before(
-                                     original, action.column, context.current_statement))
-                               : nullptr;
+    const Column* column = column_before(context, original, action.column);
     if (column == nullptr || !column->not_null) {
         base.note = fmt::format("column {} allowed NULL before the migration: nothing to undo",
                                 action.column);
@@ -456,11 +455,7 @@ void undo_drop_constraint(Context& context, Step base, const std::string& origin
 void undo_default(Context& context, Step base, const std::string& at_statement,
                   const std::string& original, const model::AlterTableAction& action)
 {
-    const Table* before_table = find_table(context.before, original);
-    const Column* column = before_table != nullptr
-                               ? before_table->column(context.renames.column_before(
-                                     original, action.column, context.current_statement))
-                               : nullptr;
+    const Column* column = column_before(context, original, action.column);
     if (column == nullptr) {
         base.safety = DataSafety::manual;
         base.note = fmt::format("column {} of {} is not in objects_before: its old default is "
@@ -502,11 +497,7 @@ void undo_action(Context& context, const model::Statement& statement,
         undo_alter_type(context, base, at_statement, original, action);
         return;
     case Kind::set_not_null: {
-        const Table* before_table = find_table(context.before, original);
-        const Column* column = before_table != nullptr
-                                   ? before_table->column(context.renames.column_before(
-                                         original, action.column, context.current_statement))
-                                   : nullptr;
+        const Column* column = column_before(context, original, action.column);
         if (column != nullptr && column->not_null) {
             base.note = "the column was NOT NULL before the migration: nothing to undo";
         } else {

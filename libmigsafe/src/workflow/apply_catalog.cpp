@@ -1,26 +1,12 @@
 // The catalog reads of the apply runner (its SQL apart from the history's).
+#include "platform/catalog/object_queries.hpp"
 #include "workflow/apply_internal.hpp"
 
 #include <fmt/format.h>
 
 namespace migsafe::workflow::detail {
-namespace {
-
-/// Relation names travel as one newline-separated parameter and are matched against
-/// `schema.name` exactly: never parsed as SQL, never pasted into it.
-std::string joined(const std::set<std::string>& relations)
-{
-    std::string out;
-    for (const auto& relation : relations) {
-        out += (out.empty() ? "" : "\n") + relation;
-    }
-    return out;
-}
-
-constexpr const char* k_in_relations =
-    "n.nspname || '.' || c.relname = ANY (pg_catalog.string_to_array($1, E'\\n'))";
-
-} // namespace
+using platform::catalog::k_relation_in_list;
+using platform::catalog::relation_list;
 
 std::vector<std::string> lock_holders(platform::Session& monitor,
                                       const std::set<std::string>& relations, int exclude_pid)
@@ -39,11 +25,11 @@ std::vector<std::string> lock_holders(platform::Session& monitor,
         "WHERE datname = pg_catalog.current_database()) "
         "AND l.pid <> pg_catalog.pg_backend_pid() AND l.pid <> $2::int "
         "ORDER BY a.xact_start NULLS LAST, a.pid LIMIT 5",
-        k_in_relations);
+        k_relation_in_list);
     // The holder's query text is left out on purpose: it may carry secrets.
     std::vector<std::string> out;
     for (const auto& row :
-         monitor.query(sql, {joined(relations), std::to_string(exclude_pid)}).rows) {
+         monitor.query(sql, {relation_list(relations), std::to_string(exclude_pid)}).rows) {
         out.push_back(fmt::format(
             "pid {} (user {}, application '{}', from {}, {}{}) holds {} on {}",
             row[0].value_or("?"), row[1].value_or("?"), row[2].value_or(""), row[3].value_or("?"),

@@ -5,11 +5,8 @@
 #include <fmt/format.h>
 
 namespace migsafe::platform::catalog {
-namespace {
 
-/// Relation names travel as one newline-separated parameter and are matched against
-/// `schema.name` exactly: never parsed as SQL, never pasted into it.
-std::string joined(const std::set<std::string>& relations)
+std::string relation_list(const std::set<std::string>& relations)
 {
     std::string out;
     for (const auto& relation : relations) {
@@ -17,11 +14,6 @@ std::string joined(const std::set<std::string>& relations)
     }
     return out;
 }
-
-constexpr const char* k_in_relations =
-    "n.nspname || '.' || c.relname = ANY (pg_catalog.string_to_array($1, E'\\n'))";
-
-} // namespace
 
 std::string describe_objects(Session& session, const std::set<std::string>& relations)
 {
@@ -53,8 +45,8 @@ SELECT coalesce(jsonb_object_agg(n.nspname || '.' || c.relname, jsonb_build_obje
      ELSE '{{}}'::jsonb END), '{{}}')::text
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE {})",
-                                  k_in_relations);
-    return session.query_value(sql, {joined(relations)}).value_or("{}");
+                                  k_relation_in_list);
+    return session.query_value(sql, {relation_list(relations)}).value_or("{}");
 }
 
 } // namespace migsafe::platform::catalog
