@@ -840,6 +840,40 @@ std::string name_of(const std::string& qualified)
     return dot == std::string::npos ? qualified : qualified.substr(dot + 1);
 }
 
+/// Whether what a data statement wrote goes aside anyway: its rows are in a table the
+/// migration created (moved aside whole), or it is an UPDATE that only sets columns the
+/// migration added (their values are archived with them: a backfill).
+bool covered_by_archive(const Context& context, const model::Statement& statement,
+                        std::size_t index)
+{
+    const auto created = [&](const model::RelationName& table) {
+        return context.created.contains(context.renames.before(table.qualified(), index));
+    };
+    if (const auto* insert = statement.get_if<model::Insert>()) {
+        return created(insert->table);
+    }
+    if (const auto* truncate = statement.get_if<model::Truncate>()) {
+        return !truncate->tables.empty() &&
+               std::all_of(truncate->tables.begin(), truncate->tables.end(), created);
+    }
+    const auto* change = statement.get_if<model::DataChange>();
+    if (change == nullptr) {
+        return false;
+    }
+    if (created(change->table)) {
+        return true;
+    }
+    if (statement.kind != model::StatementKind::update || change->set_columns.empty()) {
+        return false;
+    }
+    const auto original = context.renames.before(change->table.qualified(), index);
+    return std::all_of(
+        change->set_columns.begin(), change->set_columns.end(), [&](const std::string& column) {
+            return context.added_columns.contains(
+                original + "/" + context.renames.column_before(original, column, index));
+        });
+}
+
 void undo_statement(Context& context, const model::Statement& statement, std::size_t index)
 {
     context.current_statement = index;
@@ -893,6 +927,9 @@ void undo_statement(Context& context, const model::Statement& statement, std::si
     case StatementKind::update:
     case StatementKind::delete_rows:
     case StatementKind::truncate: {
+        if (covered_by_archive(context, statement, index)) {
+            return;
+        }
         Step base = context.step_for(statement);
         base.safety = DataSafety::needs_snapshot;
         base.note = fmt::format("the rows it {} are not in the catalog: {}",

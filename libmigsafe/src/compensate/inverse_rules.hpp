@@ -51,6 +51,10 @@ struct Context {
     /// Tables the migration created (their name before any rename): undone by moving the
     /// table aside, so the statements on them need no step of their own.
     std::set<std::string> created{};
+    /// Columns the migration added to tables it did not create (`schema.table/column`,
+    /// names before any rename): undone by archiving their values, so an UPDATE that only
+    /// sets such columns (a backfill) needs no step of its own.
+    std::set<std::string> added_columns{};
     /// Constraints and indexes (`schema.table/name`, names before the migration) a step
     /// already puts back or removes; the final sweep leaves them alone.
     std::set<std::string> handled{};

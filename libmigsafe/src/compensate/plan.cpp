@@ -25,6 +25,10 @@ void scan_forward(const model::Migration& migration, detail::Context& context)
                     action.constraint && !action.constraint->name.empty()) {
                     context.added_names.emplace(action.constraint->name, i);
                 }
+                if (action.kind == model::AlterTableAction::Kind::add_column) {
+                    context.added_columns.insert(
+                        context.renames.before(alter->table.qualified(), i) + "/" + action.column);
+                }
                 if (action.kind == model::AlterTableAction::Kind::rename_constraint) {
                     context.renamed_to.insert(action.name);
                 }

@@ -293,6 +293,46 @@ TEST_CASE("compensate::plan: data changes need the snapshot, unknown statements 
           std::string::npos);
 }
 
+TEST_CASE("compensate::plan: rows written into what the migration adds go aside with it")
+{
+    auto now = table_t();
+    now["columns"].push_back(column("score", "integer"));
+    const nlohmann::json before = {{"public.t", table_t()}};
+    const nlohmann::json after = {{"public.t", now}, {"public.audit", {{"kind", "r"}}}};
+
+    // A created table's rows move aside with the table; a backfill of an added column is
+    // archived with the column: nothing needs the snapshot.
+    auto covered = plan_of("CREATE TABLE audit (id bigint PRIMARY KEY, note text);\n"
+                           "INSERT INTO audit VALUES (1, 'first');\n"
+                           "UPDATE audit SET note = 'x';\n"
+                           "ALTER TABLE t ADD COLUMN score integer;\n"
+                           "UPDATE t SET score = 0 WHERE score IS NULL;\n",
+                           before, after);
+    CHECK(covered.count(DataSafety::needs_snapshot) == 0);
+    CHECK(covered.complete());
+    for (const auto& step : covered.steps) {
+        CAPTURE(step.sql);
+        CHECK(step.undoes.find(":2") == std::string::npos); // the INSERT
+        CHECK(step.undoes.find(":3") == std::string::npos); // the UPDATE of audit
+        CHECK(step.undoes.find(":5") == std::string::npos); // the backfill
+    }
+
+    // An UPDATE that also sets a column that was there before changed data for good.
+    auto mixed = plan_of("ALTER TABLE t ADD COLUMN score integer;\n"
+                         "UPDATE t SET score = 0, name = 'x';\n",
+                         before, {{"public.t", now}});
+    CHECK(mixed.count(DataSafety::needs_snapshot) == 1);
+    CHECK_FALSE(mixed.complete());
+
+    // A column renamed onto the added one's name is still the old column.
+    auto renamed = plan_of("ALTER TABLE t ADD COLUMN score integer;\n"
+                           "ALTER TABLE t RENAME COLUMN score TO points;\n"
+                           "ALTER TABLE t RENAME COLUMN name TO score;\n"
+                           "UPDATE t SET score = 'x';\n",
+                           before, {{"public.t", now}});
+    CHECK(renamed.count(DataSafety::needs_snapshot) == 1);
+}
+
 TEST_CASE("compensate::plan: a dropped table's structure comes back from objects_before")
 {
     auto report = plan_of("DROP TABLE t;\n", {{"public.t", table_t()}}, nlohmann::json::object());
