@@ -272,20 +272,29 @@ void undo_add_column(Context& context, Step base, const std::string& at_statemen
     context.steps.push_back(drop);
 }
 
+/// The step for something the migration dropped or changed that objects_before does not
+/// describe: with IF EXISTS it did not exist (nothing to undo); else `unknown` says what a
+/// person must supply.
+void push_undescribed(Context& context, Step base, bool if_exists, const std::string& what,
+                      std::string unknown)
+{
+    base.safety = if_exists ? DataSafety::lossless : DataSafety::manual;
+    base.note = if_exists ? fmt::format("{} did not exist before the migration (IF EXISTS): "
+                                        "nothing to undo",
+                                        what)
+                          : std::move(unknown);
+    context.steps.push_back(std::move(base));
+}
+
 void undo_drop_column(Context& context, Step base, const std::string& at_statement,
                       const std::string& original, const model::AlterTableAction& action)
 {
     const Column* column = column_before(context, original, action.column);
     if (column == nullptr) {
-        base.safety = action.if_exists ? DataSafety::lossless : DataSafety::manual;
-        base.note = action.if_exists
-                        ? fmt::format("column {} did not exist before the migration (IF EXISTS): "
-                                      "nothing to undo",
-                                      action.column)
-                        : fmt::format("column {} of {} is not in objects_before: its type is "
-                                      "unknown",
-                                      action.column, original);
-        context.steps.push_back(base);
+        push_undescribed(context, base, action.if_exists, "column " + action.column,
+                         fmt::format("column {} of {} is not in objects_before: its type is "
+                                     "unknown",
+                                     action.column, original));
         return;
     }
     // NOT NULL without a default cannot come back before the values do.
@@ -311,11 +320,10 @@ void undo_alter_type(Context& context, Step base, const std::string& at_statemen
 {
     const Column* column = column_before(context, original, action.column);
     if (column == nullptr) {
-        base.safety = DataSafety::manual;
-        base.note = fmt::format("column {} of {} is not in objects_before: its old type is "
-                                "unknown",
-                                action.column, original);
-        context.steps.push_back(base);
+        push_undescribed(context, base, false, action.column,
+                         fmt::format("column {} of {} is not in objects_before: its old type is "
+                                     "unknown",
+                                     action.column, original));
         return;
     }
     base.sql = fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {} USING {}::{}",
@@ -437,15 +445,10 @@ void undo_drop_constraint(Context& context, Step base, const std::string& origin
         return;
     }
     if (constraint == nullptr) {
-        base.safety = action.if_exists ? DataSafety::lossless : DataSafety::manual;
-        base.note = action.if_exists
-                        ? fmt::format("constraint {} did not exist before the migration (IF "
-                                      "EXISTS): nothing to undo",
-                                      action.name)
-                        : fmt::format("constraint {} of {} is not in objects_before: its "
-                                      "definition is unknown",
-                                      action.name, original);
-        context.steps.push_back(base);
+        push_undescribed(context, base, action.if_exists, "constraint " + action.name,
+                         fmt::format("constraint {} of {} is not in objects_before: its "
+                                     "definition is unknown",
+                                     action.name, original));
         return;
     }
     recreate_constraint(context, base, original, quoted_table(original), *constraint,
@@ -457,11 +460,10 @@ void undo_default(Context& context, Step base, const std::string& at_statement,
 {
     const Column* column = column_before(context, original, action.column);
     if (column == nullptr) {
-        base.safety = DataSafety::manual;
-        base.note = fmt::format("column {} of {} is not in objects_before: its old default is "
-                                "unknown",
-                                action.column, original);
-        context.steps.push_back(base);
+        push_undescribed(context, base, false, action.column,
+                         fmt::format("column {} of {} is not in objects_before: its old default "
+                                     "is unknown",
+                                     action.column, original));
         return;
     }
     base.sql = column->default_expression
@@ -640,15 +642,10 @@ void undo_drop_index(Context& context, const model::Statement& statement,
             continue;
         }
         if (found == nullptr) {
-            base.safety = drop.if_exists ? DataSafety::lossless : DataSafety::manual;
-            base.note = drop.if_exists
-                            ? fmt::format("index {} did not exist before the migration (IF "
-                                          "EXISTS): nothing to undo",
-                                          dropped.qualified())
-                            : fmt::format("the definition of index {} is not in objects_before: "
-                                          "re-create it by hand",
-                                          dropped.qualified());
-            context.steps.push_back(base);
+            push_undescribed(context, base, drop.if_exists, "index " + dropped.qualified(),
+                             fmt::format("the definition of index {} is not in objects_before: "
+                                         "re-create it by hand",
+                                         dropped.qualified()));
             continue;
         }
         context.handled.insert(key(table, found->name));
@@ -840,6 +837,8 @@ std::string name_of(const std::string& qualified)
     return dot == std::string::npos ? qualified : qualified.substr(dot + 1);
 }
 
+namespace {
+
 /// Whether what a data statement wrote goes aside anyway: its rows are in a table the
 /// migration created (moved aside whole), or it is an UPDATE that only sets columns the
 /// migration added (their values are archived with them: a backfill).
@@ -873,6 +872,8 @@ bool covered_by_archive(const Context& context, const model::Statement& statemen
                 original + "/" + context.renames.column_before(original, column, index));
         });
 }
+
+} // namespace
 
 void undo_statement(Context& context, const model::Statement& statement, std::size_t index)
 {
