@@ -1,6 +1,8 @@
 // The health checks: one query each, on the current database, read-only. Sessions are
 // named by pid, user, application and client, never by their query text (it may carry
 // secrets).
+#include "platform/catalog/integrity_queries.hpp"
+
 #include <migsafe/platform/duration.hpp>
 #include <migsafe/platform/session.hpp>
 #include <migsafe/workflow/health.hpp>
@@ -111,22 +113,16 @@ struct Checker {
 
     void unvalidated_constraints()
     {
-        const auto rows =
-            session.query(fmt::format("SELECT n.nspname, t.relname, con.conname "
-                                      "FROM pg_catalog.pg_constraint con "
-                                      "JOIN pg_catalog.pg_class t ON t.oid = con.conrelid "
-                                      "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
-                                      "WHERE NOT con.convalidated AND {} ORDER BY 1, 2, 3",
-                                      k_user_schema));
-        for (const auto& row : rows.rows) {
-            add("unvalidated-constraint", HealthSeverity::warning,
-                named(row[0], row[1]) + "." + text(row[2]),
+        // The integrity engine's query: verify and health see the same constraints.
+        for (const auto& row : platform::catalog::list_unvalidated_constraints(session)) {
+            const std::string table = row.table_schema + "." + row.table_name;
+            add("unvalidated-constraint", HealthSeverity::warning, table + "." + row.name,
                 fmt::format("constraint {} on {} is NOT VALID: rows written before it was "
                             "added were never checked",
-                            text(row[2]), named(row[0], row[1])),
+                            row.name, table),
                 fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}; (ShareUpdateExclusiveLock: "
                             "reads and writes go on)",
-                            qualified(text(row[0]), text(row[1])), quote_ident(text(row[2]))));
+                            qualified(row.table_schema, row.table_name), quote_ident(row.name)));
         }
     }
 
