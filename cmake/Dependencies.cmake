@@ -3,8 +3,7 @@
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 
-# libpqxx 6.4 has no CMake config; its .pc lacks -lpq, so libpq is found separately.
-pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+# libpq is used directly (docs/toolchain.md #7, #8).
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 # xxHash: header-only, see migsafe_use_xxhash in Warnings.cmake.
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
@@ -13,8 +12,7 @@ find_package(zstd CONFIG REQUIRED)
 find_package(fmt CONFIG REQUIRED)
 find_package(spdlog CONFIG REQUIRED)
 find_package(nlohmann_json CONFIG REQUIRED)
-find_package(tomlplusplus CONFIG QUIET)
-# Boost.Process is header-only but its path API needs Boost.Filesystem (pitfalls #2).
+# Boost.Process is header-only but its path API needs Boost.Filesystem (docs/toolchain.md #2).
 find_package(Boost 1.74 CONFIG REQUIRED COMPONENTS filesystem)
 
 if(MIGSAFE_BUILD_TOOLS)

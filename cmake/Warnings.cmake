@@ -14,7 +14,7 @@ function(migsafe_target_settings target)
 endfunction()
 
 # xxHash is used header-only (XXH_INLINE_ALL): libpg_query exports its own older copy of
-# the XXH3 symbols, and linking libxxhash would bind to whichever comes first (pitfalls #1).
+# the XXH3 symbols, and linking libxxhash would bind to whichever comes first (docs/toolchain.md #1).
 function(migsafe_use_xxhash target)
     target_include_directories(${target} SYSTEM PRIVATE ${XXHASH_INCLUDE_DIRS})
     target_compile_definitions(${target} PRIVATE XXH_INLINE_ALL)

@@ -9,10 +9,10 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   clang-format-14
   # libraries (see cmake/Dependencies.cmake)
-  libpqxx-dev libpq-dev libpg-query-dev
+  libpq-dev libpg-query-dev
   libboost-dev libboost-filesystem-dev
   libxxhash-dev libzstd-dev
-  libspdlog-dev libfmt-dev doctest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
+  libspdlog-dev libfmt-dev doctest-dev libcli11-dev nlohmann-json3-dev
   # PostgreSQL server and client programs: ephemeral clusters (initdb, pg_ctl), pg_dump,
   # pg_restore, psql. The tests start their own cluster; no service is needed.
   postgresql-15 postgresql-client-15
