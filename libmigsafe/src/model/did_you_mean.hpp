@@ -1,6 +1,6 @@
 #pragma once
 
-// "Did you mean" suggestions for unknown names (STYLE.md, Errors).
+// "Did you mean" suggestions for unknown names (docs/style.md, "Errors").
 
 #include <span>
 #include <string>

@@ -1,6 +1,6 @@
 // XXH3-128 through the header-only xxHash (XXH_INLINE_ALL, set by the build): libpg_query
 // exports an older copy of the XXH3 symbols that would otherwise win at link time
-// (docs: shared/reference/pitfalls.md #1).
+// (docs/toolchain.md #1).
 #include <migsafe/platform/hash.hpp>
 
 #include <fmt/format.h>

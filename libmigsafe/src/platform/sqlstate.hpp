@@ -1,6 +1,6 @@
 #pragma once
 // Private: what a SQLSTATE means to migsafe, shared by every libpq connection class so
-// callers see one set of error codes whichever class ran the statement (STYLE.md, Errors).
+// callers see one set of error codes whichever class ran the statement (docs/style.md, "Errors").
 
 #include <string_view>
 

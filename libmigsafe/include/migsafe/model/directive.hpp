@@ -14,7 +14,7 @@
 
 namespace migsafe::model {
 
-/// The expand/backfill/contract phase a migration belongs to (DESIGN.md principle 2).
+/// The expand/backfill/contract phase a migration belongs to (ARCHITECTURE.md, principle 2).
 enum class Phase { expand, backfill, contract };
 
 /// `expand`, `backfill` or `contract`.

@@ -46,7 +46,7 @@ struct Lock {
     friend bool operator==(const Lock&, const Lock&) = default;
 };
 
-/// Where a statement belongs in the expand -> backfill -> contract sequence (DESIGN.md).
+/// Where a statement belongs in the expand -> backfill -> contract sequence (ARCHITECTURE.md).
 enum class Phase {
     expand,   ///< adds shape: tables, nullable columns, indexes, NOT VALID constraints
     backfill, ///< moves data: UPDATE, INSERT ... SELECT, DELETE

@@ -10,7 +10,7 @@
 
 namespace migsafe {
 
-/// What kind of failure an error is; it decides the exit code (STYLE.md, "CLI").
+/// What kind of failure an error is; it decides the exit code (ARCHITECTURE.md, "Contracts").
 enum class Category {
     usage,       ///< bad command-line usage, nothing done (exit 2)
     input,       ///< bad input file or value, nothing done (exit 2)

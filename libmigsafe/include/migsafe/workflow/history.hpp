@@ -1,6 +1,6 @@
 #pragma once
 
-/// The apply history: one row per migration in `migsafe.history` (DESIGN.md fixes the
+/// The apply history: one row per migration in `migsafe.history` (ARCHITECTURE.md fixes the
 /// name). Columns and their meaning are in docs/apply.md.
 
 #include <migsafe/export.hpp>
