@@ -5,9 +5,12 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -233,4 +236,125 @@ TEST_CASE("migsafe plan --trace --db traces the pending migrations on a copy of 
     CHECK(db.connect().query_value("SELECT data_type FROM information_schema.columns WHERE "
                                    "table_name = 'items' AND column_name = 'price'") == "integer");
     CHECK(db.connect().query_value("SELECT count(*) FROM migsafe.history") == "1");
+}
+
+namespace {
+
+/// Runs `migsafe ARGS...` and waits at most `seconds` for it: a command that hangs (on a
+/// FIFO, say) is killed and reported as exit -1 instead of hanging the test binary.
+int exit_within(const std::vector<std::string>& args, int seconds)
+{
+    const int pid = migsafe::test::spawn_cli(args);
+    for (int waited = 0; waited < seconds * 10; ++waited) {
+        int status = 0;
+        if (::waitpid(pid, &status, WNOHANG) == pid) {
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        ::usleep(100 * 1000);
+    }
+    ::kill(pid, SIGKILL);
+    migsafe::test::wait_cli(pid);
+    return -1;
+}
+
+} // namespace
+
+TEST_CASE("migsafe plan on a file that is not UTF-8 exits 2 naming file:line:column, in every "
+          "format")
+{
+    migsafe::test::MigrationDir dir;
+    dir.write("0001_bad.sql",
+              "CREATE TABLE t (id int);\n-- caf\xe9\nCREATE TABLE \"\xff\" (a int);\n");
+    const auto file = (dir.path() / "0001_bad.sql").string();
+    for (const char* format : {"text", "json", "sarif", "github"}) {
+        CAPTURE(format);
+        auto result = run_cli({"plan", "--format", format, file});
+        CHECK(result.exit_code == 2);
+        CHECK(result.err.find(file + ":2:7: not valid UTF-8: byte 0xe9 at offset 31 "
+                                     "[input-invalid-utf8]") != std::string::npos);
+        if (std::string(format) == "json") {
+            auto doc = nlohmann::json::parse(result.out);
+            CHECK(doc["error"]["code"] == "input-invalid-utf8");
+            CHECK(doc["error"]["line"] == 2);
+        }
+    }
+    auto as_set = run_cli({"plan", "--json", dir.str()});
+    CHECK(as_set.exit_code == 2);
+    CHECK(nlohmann::json::parse(as_set.out)["error"]["code"] == "input-invalid-utf8");
+}
+
+TEST_CASE("migsafe plan refuses a statement over the size or nesting limit with exit 2 and "
+          "file:line")
+{
+    migsafe::test::MigrationDir dir;
+    std::string deep = "CREATE TABLE t (id int);\nSELECT 1";
+    for (int i = 0; i < 400000; ++i) {
+        deep += "+1";
+    }
+    dir.write("0001_deep.sql", deep + ";\n");
+    auto nested = run_cli({"plan", (dir.path() / "0001_deep.sql").string()});
+    CHECK(nested.exit_code == 2);
+    CHECK(nested.err.find("0001_deep.sql:2:1: the statement nests deeper than the limit of 3000 "
+                          "levels of its parse tree [sql-limit-exceeded]") != std::string::npos);
+
+    std::string wide = "SELECT 1;\n\nCREATE TABLE wide (";
+    for (int i = 0; i < 120000; ++i) {
+        wide += (i == 0 ? "c" : ", c") + std::to_string(i) + " int";
+    }
+    dir.write("0002_wide.sql", wide + ");\n");
+    auto large = run_cli({"plan", (dir.path() / "0002_wide.sql").string()});
+    CHECK(large.exit_code == 2);
+    CHECK(large.err.find("0002_wide.sql:3:1: the statement is ") != std::string::npos);
+    CHECK(large.err.find("bytes long, over the limit of 1048576 bytes [sql-limit-exceeded]") !=
+          std::string::npos);
+}
+
+TEST_CASE("migsafe plan refuses a FIFO, a device and unresolvable paths with exit 2, never "
+          "hanging")
+{
+    migsafe::test::MigrationDir dir;
+    const auto fifo = dir.path() / "0001_fifo.sql";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK(exit_within({"plan", fifo.string()}, 20) == 2);
+    auto as_file = run_cli({"plan", fifo.string()});
+    CHECK(as_file.err.find(fifo.string() + ": cannot read " + fifo.string() +
+                           ": it is a FIFO, not a regular file [input-not-regular-file]") !=
+          std::string::npos);
+    CHECK(exit_within({"plan", dir.str()}, 20) == 2);
+
+    const auto zero = dir.path() / "zero.sql";
+    fs::create_symlink("/dev/zero", zero);
+    auto device = run_cli({"plan", zero.string()});
+    CHECK(device.exit_code == 2);
+    CHECK(device.err.find("it is a character device, not a regular file") != std::string::npos);
+
+    const auto loop = dir.path() / "loop.sql";
+    fs::create_symlink(loop, loop);
+    auto looped = run_cli({"plan", loop.string()});
+    CHECK(looped.exit_code == 2);
+    CHECK(looped.err.find("[input-path-invalid]") != std::string::npos);
+    CHECK(looped.err.find(loop.string()) != std::string::npos);
+
+    const std::string long_path = "/tmp/" + std::string(100000, 'x') + ".sql";
+    auto too_long = run_cli({"plan", long_path});
+    CHECK(too_long.exit_code == 2);
+    CHECK(too_long.err.find("File name too long") != std::string::npos);
+
+    fs::remove(fifo);
+    const auto sum = dir.path() / "migsafe.sum";
+    dir.write("0001_ok.sql", "CREATE TABLE t (id int);\n");
+    REQUIRE(::mkfifo(sum.c_str(), 0600) == 0);
+    CHECK(exit_within({"plan", dir.str()}, 20) == 2);
+}
+
+TEST_CASE("migsafe plan: argument range errors are usage errors in the house form")
+{
+    auto version = run_cli({"plan", "--pg-version", "99", fixture("MS-IDX-01", "fail")});
+    CHECK(version.exit_code == 2);
+    CHECK(version.err.starts_with("migsafe: error: --pg-version: Value 99 not in range 10 to 18 "
+                                  "[usage-invalid-option]\n"));
+    auto jobs = run_cli({"verify", "--jobs", "0", "--db", "dbname=x"});
+    CHECK(jobs.exit_code == 2);
+    CHECK(jobs.err.starts_with("migsafe: error: --jobs: Value 0 not in range 1 to 64 "
+                               "[usage-invalid-option]\n"));
 }

@@ -3,8 +3,11 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 
@@ -106,4 +109,56 @@ TEST_CASE("migsafe sum --check on the committed podiatry set passes")
 {
     auto result = run_cli({"sum", "--check", (k_fixtures / "podiatry").string()});
     CHECK(result.exit_code == 0);
+}
+
+namespace {
+
+/// `migsafe ARGS...`'s exit code, or -1 when it runs over `seconds` (it is then killed).
+int exit_within(const std::vector<std::string>& args, int seconds)
+{
+    const int pid = migsafe::test::spawn_cli(args);
+    for (int waited = 0; waited < seconds * 10; ++waited) {
+        int status = 0;
+        if (::waitpid(pid, &status, WNOHANG) == pid) {
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        ::usleep(100 * 1000);
+    }
+    ::kill(pid, SIGKILL);
+    migsafe::test::wait_cli(pid);
+    return -1;
+}
+
+} // namespace
+
+TEST_CASE("migsafe sum refuses a migsafe.sum that is a FIFO, reading or writing, with exit 2")
+{
+    ScratchSet set(k_fixtures / "podiatry");
+    const auto sum = set.dir / "migsafe.sum";
+    fs::remove(sum);
+    REQUIRE(::mkfifo(sum.c_str(), 0600) == 0);
+    CHECK(exit_within({"sum", "--check", set.dir.string()}, 20) == 2);
+    CHECK(exit_within({"sum", set.dir.string()}, 20) == 2);
+    auto check = run_cli({"sum", "--check", set.dir.string()});
+    CHECK(check.err.find("it is a FIFO, not a regular file [input-not-regular-file]") !=
+          std::string::npos);
+    auto write = run_cli({"sum", set.dir.string()});
+    CHECK(write.err.find("refusing to write " + sum.string() +
+                         ": it is a FIFO, not a regular file [output-not-regular-file]") !=
+          std::string::npos);
+    CHECK(fs::is_fifo(sum));
+    CHECK_FALSE(fs::exists(set.dir / "migsafe.sum.tmp"));
+}
+
+TEST_CASE("migsafe sum on a file that is not UTF-8 exits 2 naming file:line:column")
+{
+    ScratchSet set(k_fixtures / "podiatry");
+    const auto file = set.dir / "0001_create_professionals.sql";
+    std::ofstream(file, std::ios::app) << "\n-- \xc3\x28\n";
+    auto result = run_cli({"sum", "--json", set.dir.string()});
+    CHECK(result.exit_code == 2);
+    auto doc = nlohmann::json::parse(result.out);
+    CHECK(doc["error"]["code"] == "input-invalid-utf8");
+    CHECK(doc["error"]["file"] == file.string());
+    CHECK(doc["error"]["column"] == 4);
 }

@@ -4,8 +4,11 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 
@@ -114,4 +117,38 @@ TEST_CASE("migsafe verify --amcheck exits 3 without the extension and 0 with it"
     CHECK(checked.exit_code == 0);
     auto doc = nlohmann::json::parse(checked.out);
     CHECK(doc["report"]["amcheck"]["corruption_found"] == false);
+}
+
+TEST_CASE("migsafe verify --baseline: an invalid report names the file; a FIFO is refused")
+{
+    auto bad = scratch_file("invalid-baseline");
+    std::ofstream(bad) << "{\"schema_version\": 1, \"tables\": 42}";
+    // The baseline is read before any connection: no server is needed.
+    auto invalid = run_cli({"verify", "--db", "dbname=none", "--baseline", bad.string()});
+    CHECK(invalid.exit_code == 2);
+    CHECK(invalid.err.find("migsafe: error: " + bad.string() +
+                           ": invalid integrity report: missing field server_version "
+                           "[input-invalid-report]") != std::string::npos);
+    fs::remove(bad);
+
+    auto fifo = scratch_file("fifo-baseline");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const int pid =
+        migsafe::test::spawn_cli({"verify", "--db", "dbname=none", "--baseline", fifo.string()});
+    int status = -1;
+    for (int waited = 0; waited < 200 && ::waitpid(pid, &status, WNOHANG) != pid; ++waited) {
+        ::usleep(100 * 1000);
+    }
+    if (!WIFEXITED(status)) {
+        ::kill(pid, SIGKILL);
+        migsafe::test::wait_cli(pid);
+    }
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 2);
+    fs::remove(fifo);
+
+    auto jobs = run_cli({"verify", "--jobs", "0", "--db", "dbname=none"});
+    CHECK(jobs.exit_code == 2);
+    CHECK(jobs.err.find("--jobs: Value 0 not in range 1 to 64 [usage-invalid-option]") !=
+          std::string::npos);
 }

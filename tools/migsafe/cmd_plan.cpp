@@ -42,16 +42,19 @@ PlanSource read_source(const std::vector<std::string>& paths)
 {
     std::vector<std::string> given = paths.empty() ? std::vector<std::string>{"migrations"} : paths;
     PlanSource source;
-    if (given.size() == 1 && std::filesystem::is_directory(given.front())) {
+    // error_code forms: a path that cannot be resolved (a symbolic-link loop, a name too
+    // long) is read as a file below, whose read names it and the reason.
+    std::error_code ec;
+    if (given.size() == 1 && std::filesystem::is_directory(given.front(), ec)) {
         source.set = model::load_migration_set(given.front());
-        if (std::filesystem::exists(source.set->directory / model::k_sum_file_name)) {
+        if (std::filesystem::exists(source.set->directory / model::k_sum_file_name, ec) || ec) {
             model::require_sum_file(*source.set);
         }
         return source;
     }
     std::vector<std::filesystem::path> files;
     for (const auto& path : given) {
-        if (std::filesystem::is_directory(path)) {
+        if (std::filesystem::is_directory(path, ec)) {
             throw Error("usage-invalid-option",
                         "plan takes one migration directory or .sql files, not both: " + path,
                         {.object = path});
@@ -133,7 +136,7 @@ Outcome run_plan(const PlanArgs& args)
         if (source.set && args.db) {
             traced = trace::trace(
                 workflow::still_to_run(*source.set,
-                                       workflow::status(trace_options.schema_from, *source.set)),
+                                       workflow::status(*trace_options.schema_from, *source.set)),
                 trace_options);
         } else {
             traced = source.set ? trace::trace(*source.set, trace_options)

@@ -36,7 +36,8 @@ struct VerifyArgs {
 
 std::string read_baseline(const std::string& path)
 {
-    if (!std::filesystem::exists(path)) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec) && !ec) {
         throw Error("input-not-found", "cannot read the baseline report " + path, {.file = path},
                     "pass a report written by `migsafe verify --out FILE`");
     }
@@ -107,7 +108,14 @@ Outcome run_verify(const VerifyArgs& args)
     }
     std::optional<integrity::IntegrityReport> baseline;
     if (!args.baseline.empty()) {
-        baseline = integrity::IntegrityReport::from_json(read_baseline(args.baseline));
+        try {
+            baseline = integrity::IntegrityReport::from_json(read_baseline(args.baseline));
+        } catch (const Error& e) {
+            if (!e.context().file.empty()) {
+                throw;
+            }
+            throw Error(e.code(), e.message(), {.file = args.baseline}, e.hint());
+        }
     }
     auto report = integrity::scan(conninfo, scan);
     if (!args.out.empty()) {

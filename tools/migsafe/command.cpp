@@ -7,8 +7,10 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string_view>
 
@@ -68,7 +70,9 @@ void print_json(const Selected& selected, int exit_code, const nlohmann::json& r
                        {"exit_code", exit_code},
                        {"report", report},
                        {"error", error}};
-    const std::string text = doc.dump(2);
+    // Any byte may reach a message (a file name, a database's text): invalid UTF-8 is
+    // written as U+FFFD rather than making the document impossible to write.
+    const std::string text = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     // The library's report goes in place of the top-level placeholder (keys are unique at
     // the top level, and this one is printed as `null`), written as it is: not re-indented
     // (the nesting is already readable) and not copied (a large plan is megabytes).
@@ -100,6 +104,35 @@ void print_error(const Error& e)
     }
 }
 
+/// A file-system error that a command did not translate, as the error it means: a path
+/// that does not exist or cannot be resolved is bad input (exit 2), anything else the
+/// environment (exit 3); the path is named either way.
+Error translate(const std::filesystem::filesystem_error& e)
+{
+    const auto path = e.path1().string();
+    const auto message = fmt::format("cannot access {}: {}", path, e.code().message());
+    switch (e.code().value()) {
+    case ENOENT:
+        return Error("input-not-found", message, {.file = path});
+    case ELOOP:
+    case ENAMETOOLONG:
+    case ENOTDIR:
+        return Error("input-path-invalid", message, {.file = path});
+    default:
+        return Error("io-read-failed", message, {.file = path});
+    }
+}
+
+int report_error(const Selected& selected, const Error& e)
+{
+    int code = exit_code_for(e.category());
+    print_error(e);
+    if (selected.format == OutputFormat::json) {
+        print_json(selected, code, nullptr, error_json(e));
+    }
+    return code;
+}
+
 } // namespace
 
 int run_command(const Selected& selected)
@@ -116,19 +149,12 @@ int run_command(const Selected& selected)
         }
         return outcome.exit_code;
     } catch (const Error& e) {
-        int code = exit_code_for(e.category());
-        print_error(e);
-        if (selected.format == OutputFormat::json) {
-            print_json(selected, code, nullptr, error_json(e));
-        }
-        return code;
+        return report_error(selected, e);
+    } catch (const std::filesystem::filesystem_error& e) {
+        return report_error(selected, translate(e));
     } catch (const std::exception& e) {
-        Error internal("internal-assertion", fmt::format("unexpected exception: {}", e.what()));
-        print_error(internal);
-        if (selected.format == OutputFormat::json) {
-            print_json(selected, 70, nullptr, error_json(internal));
-        }
-        return 70;
+        return report_error(selected, Error("internal-assertion",
+                                            fmt::format("unexpected exception: {}", e.what())));
     }
 }
 

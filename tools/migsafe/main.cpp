@@ -54,7 +54,9 @@ void configure_logging(const GlobalOptions& options)
 
 } // namespace
 
-int main(int argc, char** argv)
+namespace {
+
+int run(int argc, char** argv)
 {
     // SIGINT/SIGTERM: stop ephemeral clusters and remove their directories, then 130/143.
     migsafe::interrupt::install();
@@ -101,9 +103,15 @@ int main(int argc, char** argv)
                       << "' [usage-invalid-option]\nmigsafe: hint: run migsafe --help\n";
             return 2;
         }
-        int code = app.exit(e);
-        // CLI11 uses 100-127 for parse errors; our contract says 2 for any usage error.
-        return code == 0 ? 0 : 2;
+        if (e.get_exit_code() == 0) { // --help, --version
+            return app.exit(e);
+        }
+        // CLI11 uses 100-127 for parse errors (a value out of range, a missing argument);
+        // our contract says exit 2, in the form of every other usage error.
+        std::cerr << "migsafe: error: " << e.what()
+                  << " [usage-invalid-option]\nmigsafe: hint: run migsafe --help, or migsafe "
+                     "SUBCOMMAND --help\n";
+        return 2;
     }
 
     try {
@@ -113,4 +121,24 @@ int main(int argc, char** argv)
         return migsafe::exit_code_for(e.category());
     }
     return migsafe::cli::run_command(selected);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    // run_command maps a command's errors; this catches what escapes around it (argument
+    // parsing, logging set-up), so that no exception ends the process with terminate().
+    try {
+        return run(argc, argv);
+    } catch (const migsafe::Error& e) {
+        std::cerr << "migsafe: error: " << e.located_message() << " [" << e.code() << "]\n";
+        return migsafe::exit_code_for(e.category());
+    } catch (const std::exception& e) {
+        std::cerr << "migsafe: error: unexpected exception: " << e.what()
+                  << " [internal-assertion]\n";
+    } catch (...) {
+        std::cerr << "migsafe: error: unexpected exception [internal-assertion]\n";
+    }
+    return 70;
 }

@@ -1,5 +1,7 @@
 // The JSON form of an integrity report (docs/integrity.md). Reading checks every field's
 // presence and type and names the field at fault: a baseline file is user input.
+#include "platform/json_depth.hpp"
+
 #include <migsafe/integrity/report.hpp>
 #include <migsafe/platform/error.hpp>
 
@@ -10,6 +12,8 @@ namespace migsafe::integrity {
 namespace {
 
 using nlohmann::json;
+
+constexpr std::size_t k_max_depth = 64;
 
 [[noreturn]] void invalid(const std::string& what)
 {
@@ -173,6 +177,11 @@ std::string IntegrityReport::to_json(int indent) const
 
 IntegrityReport IntegrityReport::from_json(std::string_view text)
 {
+    // A report nests four levels: a deeper document is not one (and is refused before
+    // anything recursive reads it).
+    if (platform::json_nesting_depth(text) > k_max_depth) {
+        invalid(fmt::format("the document nests deeper than {} levels", k_max_depth));
+    }
     json doc = json::parse(text.begin(), text.end(), nullptr, false);
     if (doc.is_discarded()) {
         invalid("not valid JSON");

@@ -1,4 +1,5 @@
 #include "model/did_you_mean.hpp"
+#include "model/source_text.hpp"
 
 #include <migsafe/model/directive.hpp>
 #include <migsafe/platform/duration.hpp>
@@ -200,6 +201,7 @@ std::string_view to_string(Phase phase) noexcept
 
 Directives parse_directives(std::string_view sql, const std::filesystem::path& file)
 {
+    detail::require_utf8(sql, file);
     Directives directives;
     DirectiveReader reader(file, directives);
     bool leading = true;

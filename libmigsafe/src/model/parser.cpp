@@ -1,19 +1,46 @@
-// The whole text is parsed once: libpg_query's parse result both splits the statements
-// (stmt_location/stmt_len, in bytes) and gives each one's tree, so a separate
-// pg_query_split_with_parser call would only parse everything twice.
+// A file is split into statements first, then each statement is parsed on its own, so that
+// memory holds one statement's parse tree at a time (a tree and its JSON are 20 to 100
+// times the size of the SQL) and the limits below name the statement at fault.
+//
+// Splitting: libpg_query's scanner split is cheap but does not know `BEGIN ATOMIC ... END`
+// bodies and skips text it cannot start a statement with; when its pieces do not cover the
+// file, or a piece does not parse on its own, the parser's split (one full parse without a
+// tree) decides instead and reports any syntax error at its position in the file.
+//
+// Stack: libpg_query writes its tree recursively, one frame per level of nesting, and
+// `SELECT 1+1+...` nests once per operator; a statement of k_max_statement_bytes can nest
+// half a million levels. Parsing therefore runs on a thread with a stack sized for that,
+// and trees nested deeper than k_max_nesting_depth are refused before migsafe's own
+// (recursive) readers see them.
 #include "model/source_text.hpp"
 #include "model/transform.hpp"
+#include "platform/json_depth.hpp"
 
 #include <migsafe/model/parser.hpp>
+#include <migsafe/platform/assert.hpp>
 #include <migsafe/platform/error.hpp>
 
+#include <fmt/format.h>
 #include <pg_query.h>
 
+#include <exception>
 #include <memory>
+#include <optional>
 #include <string>
+
+#include <pthread.h>
 
 namespace migsafe::model {
 namespace {
+
+/// The longest statement parsed, in bytes (its text, comments included).
+constexpr std::size_t k_max_statement_bytes = std::size_t{1} << 20;
+/// The deepest parse tree accepted, in levels of its JSON form (about three per level of
+/// an expression: 1000 nested operators or function calls).
+constexpr std::size_t k_max_nesting_depth = 3000;
+/// The parsing thread's stack: about 120 bytes per level of nesting, for the deepest tree
+/// a statement of k_max_statement_bytes can give (two bytes per level), with room to spare.
+constexpr std::size_t k_parse_stack_bytes = std::size_t{256} << 20;
 
 struct ParseResultDeleter {
     void operator()(PgQueryParseResult* result) const
@@ -24,15 +51,32 @@ struct ParseResultDeleter {
 };
 using ParseResultPtr = std::unique_ptr<PgQueryParseResult, ParseResultDeleter>;
 
-[[noreturn]] void throw_syntax_error(std::string_view sql, const std::filesystem::path& file,
-                                     const PgQueryError& error)
+struct SplitResultDeleter {
+    void operator()(PgQuerySplitResult* result) const
+    {
+        pg_query_free_split_result(*result);
+        delete result; // NOLINT(cppcoreguidelines-owning-memory)
+    }
+};
+using SplitResultPtr = std::unique_ptr<PgQuerySplitResult, SplitResultDeleter>;
+
+/// One statement's bytes in the file.
+struct Span {
+    std::size_t location = 0;
+    std::size_t length = 0;
+};
+
+[[noreturn]] void throw_syntax_error(std::string_view sql, std::size_t base,
+                                     const std::filesystem::path& file, const PgQueryError& error)
 {
-    // cursorpos is a 1-based character position; 0 means the parser gave none, which
-    // happens for errors at the end of the input.
+    // cursorpos is a 1-based character position in the text parsed (which starts at byte
+    // `base` of the file); 0 means the parser gave none, which happens for errors at the
+    // end of the input.
+    const auto text = sql.substr(base);
     const std::size_t offset =
-        error.cursorpos > 0
-            ? detail::byte_of_character(sql, static_cast<std::size_t>(error.cursorpos - 1))
-            : sql.size();
+        base + (error.cursorpos > 0
+                    ? detail::byte_of_character(text, static_cast<std::size_t>(error.cursorpos - 1))
+                    : text.size());
     const auto position = detail::position_of_byte(sql, offset);
     throw Error("sql-syntax", error.message != nullptr ? error.message : "syntax error",
                 {.file = file.string(), .line = position.line, .column = position.column});
@@ -47,37 +91,200 @@ std::string_view trim_right(std::string_view text)
     return text;
 }
 
+std::vector<Span> spans_of(const PgQuerySplitResult& result)
+{
+    std::vector<Span> spans;
+    spans.reserve(static_cast<std::size_t>(result.n_stmts));
+    for (int i = 0; i < result.n_stmts; ++i) {
+        spans.push_back({static_cast<std::size_t>(result.stmts[i]->stmt_location),
+                         static_cast<std::size_t>(result.stmts[i]->stmt_len)});
+    }
+    return spans;
+}
+
+/// Whether `spans` (in order) leave nothing but whitespace, comments and `;` between them.
+bool covers(std::string_view sql, const std::vector<Span>& spans)
+{
+    std::size_t at = 0;
+    for (std::size_t i = 0; i <= spans.size(); ++i) {
+        const auto end = i < spans.size() ? spans[i].location : sql.size();
+        if (end < at || end > sql.size()) {
+            return false;
+        }
+        for (at = detail::skip_space_and_comments(sql, at); at < end && sql[at] == ';';) {
+            at = detail::skip_space_and_comments(sql, at + 1);
+        }
+        if (at < end) {
+            return false;
+        }
+        if (i < spans.size()) {
+            at = end + spans[i].length;
+        }
+    }
+    return true;
+}
+
+/// The statements of `input` by the scanner's split, or nothing when that split cannot be
+/// trusted for this text (see the file comment).
+std::optional<std::vector<Span>> scanner_spans(const std::string& input)
+{
+    SplitResultPtr result(new PgQuerySplitResult(pg_query_split_with_scanner(input.c_str())));
+    if (result->error != nullptr) {
+        return std::nullopt;
+    }
+    auto spans = spans_of(*result);
+    if (!covers(input, spans)) {
+        return std::nullopt;
+    }
+    return spans;
+}
+
+/// The statements of `input` by the parser's split. Throws `sql-syntax`.
+std::vector<Span> parser_spans(const std::string& input, const std::filesystem::path& file)
+{
+    SplitResultPtr result(new PgQuerySplitResult(pg_query_split_with_parser(input.c_str())));
+    if (result->error != nullptr) {
+        throw_syntax_error(input, 0, file, *result->error);
+    }
+    return spans_of(*result);
+}
+
+class FileParser {
+public:
+    FileParser(std::string_view sql, const std::filesystem::path& file)
+        : m_sql(sql)
+        , m_file(file)
+        , m_positions(sql)
+    {
+    }
+
+    std::vector<Statement> run()
+    {
+        // libpg_query needs NUL-terminated strings.
+        const std::string input(m_sql);
+        if (auto spans = scanner_spans(input)) {
+            try {
+                return statements(*spans, Split::scanner);
+            } catch (const NeedsParserSplit&) {
+                m_positions = detail::PositionCursor(m_sql);
+            }
+        }
+        return statements(parser_spans(input, m_file), Split::parser);
+    }
+
+private:
+    enum class Split { scanner, parser };
+    struct NeedsParserSplit {};
+
+    std::vector<Statement> statements(const std::vector<Span>& spans, Split split)
+    {
+        std::vector<Statement> out;
+        out.reserve(spans.size());
+        for (const auto& span : spans) {
+            const auto location = std::min(span.location, m_sql.size());
+            const auto length = std::min(span.length, m_sql.size() - location);
+            out.push_back(statement(location, length, split));
+        }
+        return out;
+    }
+
+    Statement statement(std::size_t location, std::size_t length, Split split)
+    {
+        const auto start = detail::skip_space_and_comments(m_sql, location);
+        const auto end = std::max(start, location + length);
+        Statement statement;
+        statement.file = m_file;
+        const auto position = m_positions.at(start);
+        statement.line = position.line;
+        statement.column = position.column;
+        if (length > k_max_statement_bytes) {
+            throw Error(
+                "sql-limit-exceeded",
+                fmt::format("the statement is {} bytes long, over the limit of {} bytes", length,
+                            k_max_statement_bytes),
+                {.file = m_file.string(), .line = position.line, .column = position.column});
+        }
+        const std::string text(m_sql.substr(location, length));
+        ParseResultPtr result(new PgQueryParseResult(pg_query_parse(text.c_str())));
+        if (result->error != nullptr) {
+            if (split == Split::scanner) {
+                throw NeedsParserSplit{};
+            }
+            throw_syntax_error(m_sql, location, m_file, *result->error);
+        }
+        const std::string_view tree_text(result->parse_tree);
+        if (platform::json_nesting_depth(tree_text) > k_max_nesting_depth) {
+            throw Error(
+                "sql-limit-exceeded",
+                fmt::format("the statement nests deeper than the limit of {} levels of "
+                            "its parse tree",
+                            k_max_nesting_depth),
+                {.file = m_file.string(), .line = position.line, .column = position.column});
+        }
+        const auto tree = detail::Json::parse(tree_text);
+        const auto& raws = tree.value("stmts", detail::Json::array());
+        if (raws.size() != 1) {
+            if (split == Split::scanner) {
+                throw NeedsParserSplit{};
+            }
+            MIGSAFE_ASSERT(raws.size() == 1); // the parser's split gives one statement each
+        }
+        statement.sql = std::string(trim_right(m_sql.substr(start, end - start)));
+        detail::transform_statement(raws.front().value("stmt", detail::Json::object()), statement);
+        return statement;
+    }
+
+    std::string_view m_sql;
+    const std::filesystem::path& m_file;
+    detail::PositionCursor m_positions;
+};
+
+/// Runs `work` on a thread with a stack of `stack_bytes` and returns its result (or
+/// rethrows its exception). Runs it on the calling thread when no such thread can be made.
+template <typename Result, typename Work>
+Result on_large_stack(std::size_t stack_bytes, Work work)
+{
+    struct Job {
+        Work* work;
+        std::optional<Result> result;
+        std::exception_ptr failure;
+    } job{&work, std::nullopt, nullptr};
+    const auto body = [](void* arg) -> void* {
+        auto* running = static_cast<Job*>(arg);
+        try {
+            running->result.emplace((*running->work)());
+        } catch (...) {
+            running->failure = std::current_exception();
+        }
+        return nullptr;
+    };
+    pthread_attr_t attributes;
+    pthread_t thread{};
+    bool started = false;
+    if (::pthread_attr_init(&attributes) == 0) {
+        started = ::pthread_attr_setstacksize(&attributes, stack_bytes) == 0 &&
+                  ::pthread_create(&thread, &attributes, body, &job) == 0;
+        ::pthread_attr_destroy(&attributes);
+    }
+    if (!started) {
+        return work();
+    }
+    ::pthread_join(thread, nullptr);
+    if (job.failure) {
+        std::rethrow_exception(job.failure);
+    }
+    return std::move(*job.result);
+}
+
 } // namespace
 
 std::vector<Statement> parse_sql(std::string_view sql, const std::filesystem::path& file)
 {
+    detail::require_utf8(sql, file);
     // Thread-safe: libpg_query keeps a memory context per thread and frees it itself when
     // the thread ends (calling pg_query_exit() too would free it twice).
-    // libpg_query needs a NUL-terminated string.
-    const std::string input(sql);
-    ParseResultPtr result(new PgQueryParseResult(pg_query_parse(input.c_str())));
-    if (result->error != nullptr) {
-        throw_syntax_error(sql, file, *result->error);
-    }
-    const auto tree = detail::Json::parse(result->parse_tree);
-    std::vector<Statement> statements;
-    for (const auto& raw : tree.value("stmts", detail::Json::array())) {
-        // Absent fields are zero (pitfalls #10): the first statement has no location, the
-        // last one has no length when no `;` follows it.
-        const auto location = raw.value("stmt_location", std::size_t{0});
-        const auto length = raw.value("stmt_len", sql.size() - location);
-        const auto start = detail::skip_space_and_comments(sql, location);
-        const auto end = std::max(start, location + length);
-        Statement statement;
-        statement.sql = std::string(trim_right(sql.substr(start, end - start)));
-        statement.file = file;
-        const auto position = detail::position_of_byte(sql, start);
-        statement.line = position.line;
-        statement.column = position.column;
-        detail::transform_statement(raw.value("stmt", detail::Json::object()), statement);
-        statements.push_back(std::move(statement));
-    }
-    return statements;
+    return on_large_stack<std::vector<Statement>>(k_parse_stack_bytes,
+                                                  [&] { return FileParser(sql, file).run(); });
 }
 
 } // namespace migsafe::model

@@ -1,5 +1,10 @@
 #include "model/source_text.hpp"
 
+#include <migsafe/platform/error.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cctype>
 
 namespace migsafe::model::detail {
@@ -24,6 +29,76 @@ SourcePosition position_of_byte(std::string_view text, std::size_t offset)
         }
     }
     return position;
+}
+
+SourcePosition PositionCursor::at(std::size_t offset)
+{
+    if (offset < m_offset) {
+        m_offset = 0;
+        m_position = {};
+    }
+    const auto end = std::min(offset, m_text.size());
+    for (; m_offset < end; ++m_offset) {
+        if (m_text[m_offset] == '\n') {
+            ++m_position.line;
+            m_position.column = 1;
+        } else if (!is_continuation_byte(m_text[m_offset])) {
+            ++m_position.column;
+        }
+    }
+    return m_position;
+}
+
+std::optional<std::size_t> first_invalid_utf8(std::string_view text)
+{
+    const auto byte = [&text](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const unsigned char lead = byte(i);
+        if (lead < 0x80U) {
+            ++i;
+            continue;
+        }
+        std::size_t length = 0;
+        unsigned char low = 0x80U; // bounds of the second byte (no overlongs, surrogates)
+        unsigned char high = 0xBFU;
+        if (lead >= 0xC2U && lead <= 0xDFU) {
+            length = 2;
+        } else if (lead >= 0xE0U && lead <= 0xEFU) {
+            length = 3;
+            low = lead == 0xE0U ? 0xA0U : 0x80U;
+            high = lead == 0xEDU ? 0x9FU : 0xBFU;
+        } else if (lead >= 0xF0U && lead <= 0xF4U) {
+            length = 4;
+            low = lead == 0xF0U ? 0x90U : 0x80U;
+            high = lead == 0xF4U ? 0x8FU : 0xBFU;
+        } else {
+            return i;
+        }
+        if (i + 1 >= text.size() || byte(i + 1) < low || byte(i + 1) > high) {
+            return i;
+        }
+        for (std::size_t k = 2; k < length; ++k) {
+            if (i + k >= text.size() || !is_continuation_byte(text[i + k])) {
+                return i;
+            }
+        }
+        i += length;
+    }
+    return std::nullopt;
+}
+
+void require_utf8(std::string_view text, const std::filesystem::path& file)
+{
+    const auto bad = first_invalid_utf8(text);
+    if (!bad) {
+        return;
+    }
+    const auto position = position_of_byte(text, *bad);
+    throw Error("input-invalid-utf8",
+                fmt::format("not valid UTF-8: byte 0x{:02x} at offset {}",
+                            static_cast<unsigned char>(text[*bad]), *bad),
+                {.file = file.string(), .line = position.line, .column = position.column});
 }
 
 std::size_t byte_of_character(std::string_view text, std::size_t index)

@@ -1,15 +1,17 @@
 #include <migsafe/model/sum_file.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/files.hpp>
 
 #include <fmt/format.h>
 
 #include <charconv>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 namespace migsafe::model {
 namespace {
+
+// A sum file lists one line of about 60 bytes per migration file: 16 MiB is 250,000 files.
+constexpr std::uint64_t k_max_sum_file_size = std::uint64_t{16} << 20;
 
 constexpr std::string_view k_header =
     "# migsafe.sum: XXH3-128 of each migration file and of the ordered set.\n"
@@ -55,16 +57,10 @@ SumEntry parse_entry(std::string_view line, const std::filesystem::path& file, i
 std::string read_sum_text(const std::filesystem::path& path)
 {
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) {
+    if (!std::filesystem::exists(path, ec) && !ec) {
         throw Error("sum-missing", path.string() + " does not exist", {.file = path.string()});
     }
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in) {
-        throw Error("io-read-failed", "cannot read " + path.string(), {.file = path.string()});
-    }
-    return text.str();
+    return platform::read_file(path, k_max_sum_file_size);
 }
 
 // Added and removed files with the same content are one migration that moved.
@@ -176,13 +172,7 @@ std::string write_sum_file(const std::filesystem::path& directory)
 {
     const auto set = load_migration_set(directory, {.parse_statements = ParseStatements::no});
     auto text = render_sum_file(compute_sum(set));
-    const auto path = directory / k_sum_file_name;
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-        throw Error("io-write-failed", "cannot write " + path.string(), {.file = path.string()});
-    }
+    platform::write_file_durably(directory / k_sum_file_name, text);
     return text;
 }
 

@@ -102,12 +102,16 @@ std::vector<PlanInput> read_plan_inputs(std::span<const std::filesystem::path> f
     std::vector<PlanInput> inputs(files.size());
     platform::parallel_for(files.size(), platform::usable_cores(), [&](std::size_t i) {
         const auto& path = files[i];
-        std::error_code ec;
-        if (!std::filesystem::exists(path, ec)) {
-            throw Error("input-not-found", "cannot read " + path.string(), {.file = path.string()},
+        std::string text;
+        try {
+            text = platform::read_file(path);
+        } catch (const Error& e) {
+            if (e.code() != "input-not-found") {
+                throw;
+            }
+            throw Error(e.code(), e.message(), e.context(),
                         "pass a migration directory or .sql files that exist");
         }
-        const std::string text = platform::read_file(path);
         inputs[i] = read_plan_directives(text, path);
         inputs[i].statements = model::parse_sql(text, path);
     });

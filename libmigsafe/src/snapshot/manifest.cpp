@@ -1,6 +1,8 @@
 // The manifest's JSON form. Its self-hash is the XXH3-128 of the document without the
 // `manifest_hash` key, dumped on one line with sorted keys (nlohmann's default), so the
 // check does not depend on the file's whitespace.
+#include "platform/json_depth.hpp"
+
 #include <migsafe/platform/error.hpp>
 #include <migsafe/snapshot/manifest.hpp>
 
@@ -14,10 +16,14 @@ namespace {
 
 using json = nlohmann::json;
 
+/// A manifest nests five levels; anything far deeper is damage (and would overflow the
+/// stack of the recursive dump that computes the self-hash).
+constexpr std::size_t k_max_depth = 64;
+
 std::string self_hash(json document)
 {
     document.erase("manifest_hash");
-    return xxh3_128(document.dump()).to_hex();
+    return xxh3_128(document.dump(-1, ' ', false, json::error_handler_t::replace)).to_hex();
 }
 
 Hash128 read_hash(const json& value, const char* what)
@@ -92,11 +98,17 @@ std::string Manifest::to_json() const
         {"timings_ms", {{"dump", dump_ms}, {"scan", scan_ms}}},
     };
     document["manifest_hash"] = self_hash(document);
-    return document.dump(2) + "\n";
+    // Text from the server (a database name in SQL_ASCII) may be invalid UTF-8: written as
+    // U+FFFD, which reads back to the same document, so the self-hash still holds.
+    return document.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 Manifest Manifest::from_json(std::string_view text)
 {
+    if (platform::json_nesting_depth(text) > k_max_depth) {
+        throw Error("snapshot-corrupt",
+                    fmt::format("manifest nests deeper than {} levels", k_max_depth));
+    }
     json document;
     try {
         document = json::parse(text);

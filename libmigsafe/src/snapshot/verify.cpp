@@ -8,6 +8,7 @@
 #include "snapshot/work_dir.hpp"
 
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/files.hpp>
 #include <migsafe/platform/process.hpp>
 #include <migsafe/snapshot/store.hpp>
 #include <migsafe/snapshot/verify.hpp>
@@ -23,6 +24,9 @@ namespace migsafe::snapshot {
 namespace {
 
 namespace fs = std::filesystem;
+
+/// A manifest lists each file in about 400 bytes: 64 MiB is far above any real one.
+constexpr std::uint64_t k_max_manifest_size = std::uint64_t{64} << 20;
 
 struct ManifestCheck {
     std::optional<Manifest> manifest{};
@@ -41,16 +45,21 @@ ManifestCheck check_manifests(const fs::path& dir)
             check.mismatches.push_back({.kind = "missing-file", .file = std::string(names[i])});
             continue;
         }
-        texts[i] = platform::read_file(path);
         try {
+            // A damaged store may hold anything under a manifest's name (a folder, a FIFO, a
+            // huge file): that is a verdict on the snapshot, like a damaged text.
+            texts[i] = platform::read_file(path, k_max_manifest_size);
             parsed[i] = Manifest::from_json(*texts[i]);
         } catch (const Error& e) {
+            if (e.category() == Category::environment) {
+                throw;
+            }
             check.mismatches.push_back({.kind = "manifest-unreadable",
                                         .file = std::string(names[i]),
                                         .actual = e.message()});
         }
     }
-    if (parsed[0] && parsed[1] && *texts[0] != *texts[1]) {
+    if (parsed[0] && parsed[1] && texts[0] && texts[1] && *texts[0] != *texts[1]) {
         check.mismatches.push_back({.kind = "manifest-copies-differ",
                                     .file = std::string(detail::k_manifest_copy),
                                     .expected = xxh3_128(*texts[0]).to_hex(),
@@ -186,7 +195,8 @@ void record(const fs::path& store, const VerifyReport& report)
                            {"level_reached", report.level_reached},
                            {"passed", report.passed()},
                            {"mismatches", report.mismatches.size()}};
-    platform::append_line(store / detail::k_verifications, line.dump());
+    platform::append_line(store / detail::k_verifications,
+                          line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 } // namespace
@@ -218,7 +228,9 @@ std::string VerifyReport::to_json(int indent) const
                         {"level_reached", level_reached},
                         {"passed", passed()},
                         {"mismatches", list}};
-    return j.dump(indent);
+    // A mismatch quotes what was found, and a damaged file may hold any byte: invalid
+    // UTF-8 is written as U+FFFD instead of making the report unwritable.
+    return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 VerifyReport verify(const fs::path& store, const std::string& id_or_latest,

@@ -7,6 +7,7 @@
 #include <migsafe/snapshot/verify.hpp>
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <functional>
@@ -348,4 +349,59 @@ TEST_CASE("snapshot::verify of an intact snapshot reaches level 2")
     CHECK(two.to_json(-1) == "{\"id\":\"" + b.manifest.id +
                                  "\",\"level_reached\":2,\"level_requested\":2,\"mismatches\":[],"
                                  "\"passed\":true}");
+}
+
+TEST_CASE("snapshot::verify gives a verdict naming the file for any damaged byte, never an "
+          "exception")
+{
+    // Appended bytes, flipped bytes (into invalid UTF-8 too) at offsets spread over each
+    // file, and truncations: each is a failed verdict whose first mismatch names the file,
+    // and the report (which quotes what was found) can always be written as JSON.
+    const auto& b = base();
+    TempDir store;
+    const auto dir = store.path() / b.manifest.id;
+    fs::copy(b.path(), dir, fs::copy_options::recursive);
+    std::vector<std::string> names = {"manifest.json", "manifest.copy.json"};
+    for (const auto& file : b.manifest.files) {
+        names.push_back(file.stored_name);
+    }
+    int verdicts = 0;
+    for (const auto& name : names) {
+        const auto path = dir / name;
+        const auto original = slurp(path);
+        std::vector<std::pair<std::string, std::string>> damages;
+        for (const std::string tail : {"\n", "x", "\xff\xfe", "{}", std::string(4096, '\0')}) {
+            damages.emplace_back("append", original + tail);
+        }
+        const std::size_t step = std::max<std::size_t>(1, original.size() / 12);
+        for (std::size_t at = 0; at < original.size(); at += step) {
+            for (const unsigned char mask : {0x01, 0x40, 0x80}) {
+                auto flipped = original;
+                flipped[at] = static_cast<char>(flipped[at] ^ mask);
+                damages.emplace_back("flip " + std::to_string(at), flipped);
+            }
+            damages.emplace_back("truncate " + std::to_string(at), original.substr(0, at));
+        }
+        for (const auto& [what, bytes] : damages) {
+            CAPTURE(name);
+            CAPTURE(what);
+            spit(path, bytes);
+            VerifyReport report;
+            REQUIRE_NOTHROW(report = verify(store.path(), b.manifest.id, {.level = 1}));
+            CHECK_FALSE(report.passed());
+            REQUIRE_FALSE(report.mismatches.empty());
+            // A manifest that still reads (a newline appended) only differs from its copy,
+            // and either may be the damaged one.
+            const auto& named = report.mismatches.front().file;
+            CHECK(
+                (named == name || (name.starts_with("manifest") && named.starts_with("manifest"))));
+            std::string json;
+            CHECK_NOTHROW(json = report.to_json());
+            CHECK(nlohmann::json::accept(json));
+            ++verdicts;
+        }
+        spit(path, original);
+    }
+    CHECK(verdicts > 300);
+    CHECK(verify(store.path(), b.manifest.id, {.level = 1}).passed());
 }

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
 
 using migsafe::model::parse_sql;
@@ -90,4 +91,92 @@ TEST_CASE("migsafe::model::parse_sql keeps DO and function bodies opaque")
     CHECK(statements[1].kind == StatementKind::create_function);
     CHECK(statements[1].as<migsafe::model::OpaqueBody>().language == "plpgsql");
     CHECK(statements[1].as<migsafe::model::OpaqueBody>().body == " BEGIN RETURN 1; END ");
+}
+
+namespace {
+
+/// The code and located message `parse_sql(sql)` throws, or "".
+std::string parse_error(const std::string& sql)
+{
+    try {
+        parse_sql(sql, "m/0001_x.sql");
+    } catch (const migsafe::Error& e) {
+        return std::string(e.code()) + ": " + e.located_message();
+    }
+    return "";
+}
+
+} // namespace
+
+TEST_CASE("migsafe::model::parse_sql refuses text that is not UTF-8, naming line, column and "
+          "byte")
+{
+    CHECK(parse_error("SELECT 1;\nSELECT 'ab\xff';") ==
+          "input-invalid-utf8: m/0001_x.sql:2:11: not valid UTF-8: byte 0xff at offset 20");
+    CHECK(parse_error("SELECT '\xc0\xaf';").starts_with("input-invalid-utf8: m/0001_x.sql:1:9:"));
+    CHECK(parse_error("SELECT '\xed\xa0\x80';").starts_with("input-invalid-utf8: "));
+    CHECK(parse_error("SELECT '\xf4\x90\x80\x80';").starts_with("input-invalid-utf8: "));
+    CHECK(parse_error("SELECT '\xe2\x82';").starts_with("input-invalid-utf8: "));
+    CHECK(parse_error("SELECT '\xe2\x82\xac \xf0\x9f\x98\x80 \xc3\xa9';").empty());
+}
+
+TEST_CASE("migsafe::model::parse_sql refuses a statement nested past the limit, not the stack")
+{
+    std::string sql = "SELECT 1;\n\n   SELECT 1";
+    for (int i = 0; i < 300000; ++i) { // 600 KB: far deeper than any thread's default stack
+        sql += "+1";
+    }
+    CHECK(parse_error(sql) == "sql-limit-exceeded: m/0001_x.sql:3:4: the statement nests deeper "
+                              "than the limit of 3000 levels of its parse tree");
+    std::string fine = "SELECT 1";
+    for (int i = 0; i < 500; ++i) {
+        fine += "+1";
+    }
+    CHECK(parse_sql(fine, "x.sql").size() == 1);
+}
+
+TEST_CASE("migsafe::model::parse_sql refuses a statement over 1 MiB, naming it")
+{
+    std::string sql = "CREATE TABLE a (id int);\nINSERT INTO a VALUES (1)";
+    while (sql.size() < (std::size_t{1} << 20) + 100) {
+        sql += ",(1)";
+    }
+    CHECK(parse_error(sql + ";") == "sql-limit-exceeded: m/0001_x.sql:2:1: the statement is " +
+                                        std::to_string(sql.size() - 24) +
+                                        " bytes long, over the limit of 1048576 bytes");
+}
+
+TEST_CASE("migsafe::model::parse_sql splits BEGIN ATOMIC bodies and odd separators as "
+          "PostgreSQL does")
+{
+    const auto statements =
+        parse_sql("CREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC SELECT 1; SELECT 2; "
+                  "END;\n;;\nCREATE TABLE t (id int); -- done\n",
+                  "x.sql");
+    REQUIRE(statements.size() == 2);
+    CHECK(statements[0].sql.ends_with("SELECT 2; END"));
+    CHECK(statements[1].line == 4);
+    CHECK(statements[1].kind == StatementKind::create_table);
+    // The scanner's split skips what it cannot start a statement with: the syntax error of
+    // the first statement is still reported where it is.
+    CHECK(parse_error("SELEC 1;\nSELECT 2;") ==
+          "sql-syntax: m/0001_x.sql:1:1: syntax error at or near \"SELEC\"");
+    CHECK(parse_error("SELECT 1;\nSELECT (2;") ==
+          "sql-syntax: m/0001_x.sql:2:10: syntax error at or near \";\"");
+}
+
+TEST_CASE("migsafe::model::parse_sql is linear in the number of statements")
+{
+    // 200,000 statements (2 MB): a quadratic line count took minutes here.
+    std::string sql;
+    for (int i = 0; i < 200000; ++i) {
+        sql += "SELECT 1;\n";
+    }
+    const auto started = std::chrono::steady_clock::now();
+    const auto statements = parse_sql(sql, "x.sql");
+    const auto seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    REQUIRE(statements.size() == 200000);
+    CHECK(statements.back().line == 200000);
+    CHECK(seconds < 30);
 }

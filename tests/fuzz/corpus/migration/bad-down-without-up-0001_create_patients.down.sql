@@ -1,0 +1,2 @@
+0001_create.sql
+DROP TABLE patients;

@@ -1,0 +1,2 @@
+0003_x.up.sql
+ALTER TABLE patients DROP COLUMN phone;

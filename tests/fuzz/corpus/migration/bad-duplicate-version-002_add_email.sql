@@ -1,0 +1,2 @@
+0001_create.sql
+ALTER TABLE patients ADD COLUMN email text;

@@ -1,0 +1,3 @@
+0003_x.up.sql
+-- migsafe:phase expand
+ALTER TABLE patients ADD COLUMN phone varchar(20);

@@ -1,0 +1,6 @@
+20240101120000_init.sql
+-- migsafe:phase expand
+CREATE TABLE patients (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name text NOT NULL
+);

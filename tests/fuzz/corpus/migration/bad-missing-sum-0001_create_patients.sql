@@ -1,0 +1,6 @@
+0001_create.sql
+-- migsafe:phase expand
+CREATE TABLE patients (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name text NOT NULL
+);

@@ -1,0 +1,6 @@
+V2__add.sql
+-- migsafe:phase expand
+CREATE TABLE patients (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name text NOT NULL
+);

@@ -1,0 +1,2 @@
+0003_u.sql
+CREATE TABLE "café" ("été" text DEFAULT '☃');

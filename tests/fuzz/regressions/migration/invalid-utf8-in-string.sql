@@ -1,0 +1,2 @@
+0001_bad.sql
+CREATE TABLE "tÿ" (a text DEFAULT 'café');
