@@ -2,6 +2,7 @@
 
 #include <migsafe/platform/duration.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/interrupt.hpp>
 
 #include <fmt/format.h>
 
@@ -125,7 +126,7 @@ Error translate(const std::filesystem::filesystem_error& e)
 
 int report_error(const Selected& selected, const Error& e)
 {
-    int code = exit_code_for(e.category());
+    int code = interrupt::exit_code(exit_code_for(e.category()));
     print_error(e);
     if (selected.format == OutputFormat::json) {
         print_json(selected, code, nullptr, error_json(e));
@@ -139,6 +140,8 @@ int run_command(const Selected& selected)
 {
     try {
         Outcome outcome = selected.body();
+        // A flow that unwound after SIGINT/SIGTERM (apply) ends with 130/143.
+        outcome.exit_code = interrupt::exit_code(outcome.exit_code);
         if (selected.format == OutputFormat::json) {
             print_json(selected, outcome.exit_code,
                        outcome.report_json.empty() ? outcome.report : nlohmann::json(), nullptr,
