@@ -3,6 +3,7 @@
 
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/platform/conninfo.hpp>
+#include <migsafe/platform/duration.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/workflow/apply.hpp>
 
@@ -167,11 +168,11 @@ Outcome run_apply(const ApplyArgs& args)
     options.phase = *phase;
     options.dry_run = args.dry_run;
     options.out_of_order = args.out_of_order;
-    options.wait = duration_option(args.wait, "--wait");
-    options.lock_timeout = duration_option(args.lock_timeout, "--lock-timeout");
+    // A bound is the point of these: empty or zero (no bound at all) is refused.
+    options.wait = parse_bound(args.wait, "--wait");
+    options.lock_timeout = parse_bound(args.lock_timeout, "--lock-timeout");
     options.statement_timeout = duration_option(args.statement_timeout, "--statement-timeout");
-    options.concurrently_timeout =
-        duration_option(args.concurrently_timeout, "--concurrently-timeout");
+    options.concurrently_timeout = parse_bound(args.concurrently_timeout, "--concurrently-timeout");
     options.retries = args.retries;
     options.store = args.store;
     options.snapshot = args.snapshot      ? workflow::SnapshotPolicy::take
@@ -216,13 +217,16 @@ void register_apply(CLI::App& app, Selected& selected)
     sub->add_flag("--out-of-order", args->out_of_order,
                   "Apply pending migrations older than the newest applied one");
     sub->add_option("--wait", args->wait,
-                    "How long to wait for another runner's lock before exit 3 (default 5m)");
+                    "How long to wait for another runner's lock before exit 3 (default 5m; "
+                    "empty or 0 is refused)");
     sub->add_option("--lock-timeout", args->lock_timeout,
-                    "lock_timeout of every migration transaction (default 5s)");
+                    "lock_timeout of every migration transaction (default 5s; empty or 0, which "
+                    "would mean no timeout, is refused)");
     sub->add_option("--statement-timeout", args->statement_timeout,
-                    "statement_timeout of every statement (default: none)");
+                    "statement_timeout of every statement (default: none; 0 is none too)");
     sub->add_option("--concurrently-timeout", args->concurrently_timeout,
-                    "lock_timeout of CONCURRENTLY statements (default 30m)");
+                    "lock_timeout of CONCURRENTLY statements (default 30m; empty or 0 is "
+                    "refused)");
     sub->add_option("--retries", args->retries,
                     "Retries after a lock timeout or deadlock, with jittered backoff (default 3)");
     sub->add_option("--store", args->store,
@@ -246,7 +250,8 @@ void register_apply(CLI::App& app, Selected& selected)
         "  migsafe apply --dir db/migrations --phase contract --store /backups\n"
         "Exit codes: 0 applied (or nothing to do), 1 refused (drift, order, no snapshot) or\n"
         "verification failed, 2 bad input, 3 lock not obtained, 4 a migration failed and was\n"
-        "rolled back, 5 stopped part-way (the message says how to resume).");
+        "rolled back, 5 stopped part-way (the message says how to resume), 130/143 interrupted\n"
+        "by SIGINT/SIGTERM, after recording what is unfinished (a second signal ends at once).");
     sub->callback([&selected, args] {
         selected = {.name = "apply",
                     .format = args->json ? OutputFormat::json : OutputFormat::text,

@@ -3,6 +3,7 @@
 
 #include <migsafe/compensate/compensate.hpp>
 #include <migsafe/model/migration_set.hpp>
+#include <migsafe/platform/duration.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/workflow/compensate.hpp>
 
@@ -49,11 +50,10 @@ std::string summary(const compensate::Report& report)
 Outcome run_compensate(const CompensateArgs& args)
 {
     const auto version = version_argument(args.version);
-    compensate::Options options{
-        .lock_timeout = duration_option(args.lock_timeout, "--lock-timeout"),
-        .concurrently_lock_timeout =
-            duration_option(args.concurrently_timeout, "--concurrently-timeout"),
-        .archive_schema = args.archive_schema};
+    compensate::Options options{.lock_timeout = parse_bound(args.lock_timeout, "--lock-timeout"),
+                                .concurrently_lock_timeout = parse_bound(args.concurrently_timeout,
+                                                                         "--concurrently-timeout"),
+                                .archive_schema = args.archive_schema};
     if (options.archive_schema.empty()) {
         throw Error("usage-invalid-option", "--archive-schema: the schema name is empty",
                     {.object = "--archive-schema"});
@@ -107,9 +107,10 @@ void register_compensate(CLI::App& app, Selected& selected)
                   "Add the compensation to --dir as the next version(s) and rewrite migsafe.sum "
                   "if there is one");
     sub->add_option("--lock-timeout", args->lock_timeout,
-                    "lock_timeout the compensation sets (default 5s)");
+                    "lock_timeout the compensation sets (default 5s; empty or 0 is refused)");
     sub->add_option("--concurrently-timeout", args->concurrently_timeout,
-                    "lock_timeout before its CONCURRENTLY statements (default 30m)");
+                    "lock_timeout before its CONCURRENTLY statements (default 30m; empty or 0 is "
+                    "refused)");
     sub->add_option("--archive-schema", args->archive_schema,
                     "Where removed data and moved-aside tables go (default migsafe_archive)");
     sub->footer("Examples:\n"

@@ -55,6 +55,28 @@ std::chrono::milliseconds parse_duration(std::string_view text, std::string_view
     throw fail();
 }
 
+std::chrono::milliseconds parse_bound(std::string_view text, std::string_view option)
+{
+    auto refuse = [&](std::string_view what) {
+        return Error("usage-invalid-option",
+                     fmt::format("{}: {} would mean no bound at all (the wait could last "
+                                 "forever); give a positive duration such as 5s",
+                                 option, what),
+                     {.object = std::string(option)},
+                     fmt::format("pass a positive duration to {}, or leave the option out for "
+                                 "its default",
+                                 option));
+    };
+    if (text.empty()) {
+        throw refuse("an empty duration");
+    }
+    auto value = parse_duration(text, option);
+    if (value.count() == 0) {
+        throw refuse(fmt::format("'{}'", text));
+    }
+    return value;
+}
+
 std::string format_duration(std::chrono::milliseconds duration)
 {
     const std::int64_t ms = duration.count();

@@ -39,3 +39,23 @@ TEST_CASE("migsafe::format_duration picks the largest exact unit")
     CHECK(migsafe::format_duration(90min) == "90m");
     CHECK(migsafe::format_duration(0ms) == "0s");
 }
+
+TEST_CASE("migsafe::parse_bound refuses an empty or zero bound, naming the option")
+{
+    CHECK(migsafe::parse_bound("5s", "--lock-timeout") == 5s);
+    CHECK(migsafe::parse_bound("1ms", "--wait") == 1ms);
+    for (const char* text : {"", "0", "0ms", "0s", "0m"}) {
+        CAPTURE(text);
+        try {
+            migsafe::parse_bound(text, "--lock-timeout");
+            FAIL("no error");
+        } catch (const migsafe::Error& error) {
+            CHECK(error.code() == "usage-invalid-option");
+            CHECK(error.context().object == "--lock-timeout");
+            CHECK(error.message().rfind("--lock-timeout: ", 0) == 0);
+            CHECK(error.message().find("would mean no bound at all") != std::string::npos);
+            CHECK(migsafe::exit_code_for(error.category()) == 2);
+        }
+    }
+    CHECK_THROWS_AS(migsafe::parse_bound("soon", "--wait"), migsafe::Error);
+}
