@@ -370,7 +370,9 @@ TEST_CASE("snapshot::verify gives a verdict naming the file for any damaged byte
         const auto path = dir / name;
         const auto original = slurp(path);
         std::vector<std::pair<std::string, std::string>> damages;
-        for (const std::string tail : {"\n", "x", "\xff\xfe", "{}", std::string(4096, '\0')}) {
+        const std::vector<std::string> tails = {"\n", "x", "\xff\xfe", "{}",
+                                                std::string(4096, '\0')};
+        for (const auto& tail : tails) {
             damages.emplace_back("append", original + tail);
         }
         const std::size_t step = std::max<std::size_t>(1, original.size() / 12);
