@@ -172,7 +172,9 @@ std::string IntegrityReport::to_json(int indent) const
                                     {"column_max", optional_number(s.column_max)},
                                     {"behind", s.behind()}});
     }
-    return doc.dump(indent);
+    // Names come from the server as they are stored: in a SQL_ASCII database any byte.
+    // Invalid UTF-8 is written as U+FFFD rather than making the report unwritable.
+    return doc.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
 IntegrityReport IntegrityReport::from_json(std::string_view text)

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <zstd.h>
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -26,6 +28,14 @@ struct DctxFree {
 
 std::ifstream open_input(const std::filesystem::path& path)
 {
+    // Opening a FIFO would wait for a writer, and a device would be read forever: only a
+    // regular file (symbolic links followed) is read.
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+        throw Error("input-not-regular-file",
+                    fmt::format("cannot read {}: it is not a regular file", path.string()),
+                    {.file = path.string()});
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw Error("io-read-failed",
