@@ -152,3 +152,27 @@ TEST_CASE("migsafe verify --baseline: an invalid report names the file; a FIFO i
     CHECK(jobs.err.find("--jobs: Value 0 not in range 1 to 64 [usage-invalid-option]") !=
           std::string::npos);
 }
+
+TEST_CASE("migsafe verify --out refuses a folder or a FIFO with exit 2 and leaves no PATH.tmp")
+{
+    TestDatabase db;
+    load_clinics(db);
+    auto folder = scratch_file("out-folder");
+    fs::create_directory(folder);
+    auto into_folder = run_cli({"verify", "--db", db.conninfo(), "--out", folder.string()});
+    CHECK(into_folder.exit_code == 2);
+    CHECK(into_folder.err.find("refusing to write " + folder.string() +
+                               ": it is a directory, not a regular file "
+                               "[output-not-regular-file]") != std::string::npos);
+    CHECK(fs::is_directory(folder));
+    CHECK_FALSE(fs::exists(folder.string() + ".tmp"));
+    fs::remove(folder);
+
+    auto fifo = scratch_file("out-fifo");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    auto into_fifo = run_cli({"verify", "--db", db.conninfo(), "--out", fifo.string()});
+    CHECK(into_fifo.exit_code == 2);
+    CHECK(fs::is_fifo(fifo));
+    CHECK_FALSE(fs::exists(fifo.string() + ".tmp"));
+    fs::remove(fifo);
+}
