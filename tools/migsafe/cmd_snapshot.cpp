@@ -25,6 +25,7 @@ struct SnapshotArgs {
     std::string target;
     std::string if_older_than;
     std::string max_age;
+    std::string lock_wait_timeout = "30s";
     int level = 1;
     int jobs = 2;
     int keep = 0;
@@ -50,7 +51,9 @@ std::string human_bytes(std::uint64_t bytes)
 Outcome run_create(const SnapshotArgs& args)
 {
     snapshot::CreateOptions options{
-        .if_older_than = duration_option(args.if_older_than, "--if-older-than"), .jobs = args.jobs};
+        .if_older_than = duration_option(args.if_older_than, "--if-older-than"),
+        .jobs = args.jobs,
+        .lock_wait_timeout = parse_bound(args.lock_wait_timeout, "--lock-wait-timeout")};
     if (isatty(fileno(stderr)) != 0) {
         options.progress = [](const snapshot::CreateProgress& p) {
             std::cerr << fmt::format("\rsnapshot: {} {}   ", p.step, human_bytes(p.bytes_done))
@@ -192,6 +195,9 @@ void register_snapshot(CLI::App& app, Selected& selected)
                        "(e.g. 24h) and verifies");
     create->add_option("--jobs", args->jobs, "Parallel pg_dump jobs and compression threads")
         ->check(CLI::Range(1, 64));
+    create->add_option("--lock-wait-timeout", args->lock_wait_timeout,
+                       "Give up when a table stays locked by another session (a migration) this "
+                       "long (default: 30s; must be positive)");
     create->footer("Examples:\n"
                    "  migsafe snapshot create --db postgres:///app --store /var/backups/app\n"
                    "  migsafe snapshot create --db postgres:///app --store s --if-older-than 24h");

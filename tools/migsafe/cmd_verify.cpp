@@ -6,6 +6,7 @@
 #include <migsafe/integrity/compare.hpp>
 #include <migsafe/integrity/diff.hpp>
 #include <migsafe/integrity/verify.hpp>
+#include <migsafe/platform/duration.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/files.hpp>
 
@@ -27,6 +28,7 @@ struct VerifyArgs {
     std::string against;
     std::vector<std::string> tables;
     std::vector<std::string> exclude;
+    std::string lock_timeout = "30s";
     int jobs = 1;
     bool show_rows = false;
     bool amcheck = false;
@@ -83,7 +85,8 @@ Outcome run_verify(const VerifyArgs& args)
     integrity::ScanOptions scan{.tables = args.tables,
                                 .exclude = args.exclude,
                                 .jobs = args.jobs,
-                                .progress = progress_printer(args.progress)};
+                                .progress = progress_printer(args.progress),
+                                .lock_timeout = parse_bound(args.lock_timeout, "--lock-timeout")};
     std::string conninfo = resolve_conninfo(args.db);
     Outcome outcome;
     if (!args.against.empty()) {
@@ -174,6 +177,9 @@ void register_verify(CLI::App& app, Selected& selected)
     sub->add_option("--exclude", args->exclude, "Skip tables matching this pattern; repeatable");
     sub->add_option("--jobs", args->jobs, "Parallel workers sharing one snapshot (default: 1)")
         ->check(CLI::Range(1, 64));
+    sub->add_option("--lock-timeout", args->lock_timeout,
+                    "Give up when a table stays locked by another session (a migration) this "
+                    "long (default: 30s; must be positive)");
     sub->add_flag("--show-rows", args->show_rows,
                   "With --against: list the keys of the differing rows");
     sub->add_flag("--amcheck", args->amcheck,

@@ -76,8 +76,8 @@ Comparison compare_databases(const std::string& conninfo_a, const std::string& c
     if (differing.empty()) {
         return result;
     }
-    auto a = detail::open_read_session(conninfo_a, std::nullopt);
-    auto b = detail::open_read_session(conninfo_b, std::nullopt);
+    auto a = detail::open_read_session(conninfo_a, std::nullopt, options.scan.lock_timeout);
+    auto b = detail::open_read_session(conninfo_b, std::nullopt, options.scan.lock_timeout);
     RelationMap rels_a = relations_by_name(a);
     RelationMap rels_b = relations_by_name(b);
     for (const TableReport* table : differing) {

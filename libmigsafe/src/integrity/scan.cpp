@@ -10,6 +10,9 @@
 
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/session.hpp>
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <atomic>
@@ -21,6 +24,16 @@
 
 namespace migsafe::integrity {
 namespace {
+
+constexpr const char* k_lock_hint =
+    "a migration or another session holds a conflicting lock (`migsafe health` names it); run "
+    "again once it is released, or raise --lock-timeout";
+
+/// `schema.name` with each part quoted as PostgreSQL would (`"x.y".z`).
+std::string display_name(const platform::catalog::RelationInfo& rel)
+{
+    return platform::quote_ident(rel.schema) + "." + platform::quote_ident(rel.name);
+}
 
 namespace catalog = platform::catalog;
 using Clock = std::chrono::steady_clock;
@@ -118,18 +131,29 @@ private:
         Checksum sum;
         std::uint64_t bytes = 0;
         std::uint64_t unreported = 0;
-        catalog::stream_rows(conn, rel, item.blocks, [&](std::string_view row) {
-            sum.add_row(row);
-            bytes += row.size() + 1;
-            if (++unreported == k_progress_every_rows) {
-                report(unreported, bytes, false);
-                unreported = 0;
-                bytes = 0;
-                if (m_failed.load()) {
-                    throw Stopped{};
+        try {
+            catalog::stream_rows(conn, rel, item.blocks, [&](std::string_view row) {
+                sum.add_row(row);
+                bytes += row.size() + 1;
+                if (++unreported == k_progress_every_rows) {
+                    report(unreported, bytes, false);
+                    unreported = 0;
+                    bytes = 0;
+                    if (m_failed.load()) {
+                        throw Stopped{};
+                    }
                 }
+            });
+        } catch (const Error& e) {
+            if (e.code() != "db-lock-timeout") {
+                throw;
             }
-        });
+            throw Error("db-lock-timeout",
+                        fmt::format("table {} stayed locked by another session for longer than "
+                                    "the scan's lock timeout ({} ms)",
+                                    display_name(rel), m_options.lock_timeout.count()),
+                        {.object = display_name(rel), .sqlstate = "55P03"}, k_lock_hint);
+        }
         std::lock_guard lock(m_mutex);
         m_checksums[item.relation].merge(sum);
         bool table_done = --m_pieces_left[item.relation] == 0;
@@ -267,16 +291,33 @@ void sort_bytewise(IntegrityReport& report)
               });
 }
 
-} // namespace
-
-IntegrityReport scan(const std::string& conninfo, const ScanOptions& options)
+/// A lock timeout met outside a table's own read (the catalog reads open every relation
+/// to size it) named after the tables other sessions hold exclusively right now.
+Error named_lock_timeout(const std::string& conninfo, const ScanOptions& options)
 {
-    if (options.jobs < 1) {
-        throw Error("usage-invalid-option",
-                    "--jobs must be at least 1, got " + std::to_string(options.jobs),
-                    {.object = "--jobs"});
+    std::vector<std::string> locked;
+    try {
+        auto conn = platform::Session::connect(conninfo, {.application_name = "migsafe verify"});
+        locked = catalog::tables_locked_exclusively(conn);
+    } catch (const Error&) {
+        // The names are a courtesy; the timeout is the error.
     }
-    auto leader = detail::open_read_session(conninfo, options.snapshot);
+    std::string what = locked.empty() ? std::string("a table") : fmt::format("{}", locked.at(0));
+    for (std::size_t i = 1; i < locked.size(); ++i) {
+        what += (i + 1 == locked.size() ? " and " : ", ") + locked[i];
+    }
+    return Error("db-lock-timeout",
+                 fmt::format("{} stayed locked by another session for longer than the scan's "
+                             "lock timeout ({} ms)",
+                             locked.size() > 1 ? "tables " + what : "table " + what,
+                             options.lock_timeout.count()),
+                 {.object = locked.empty() ? std::string() : locked.front(), .sqlstate = "55P03"},
+                 k_lock_hint);
+}
+
+IntegrityReport scan_once(const std::string& conninfo, const ScanOptions& options)
+{
+    auto leader = detail::open_read_session(conninfo, options.snapshot, options.lock_timeout);
     std::optional<std::string> snapshot = options.snapshot;
     if (options.jobs > 1 && !snapshot) {
         snapshot = catalog::export_snapshot(leader);
@@ -291,7 +332,7 @@ IntegrityReport scan(const std::string& conninfo, const ScanOptions& options)
     scanner.plan(leader.server_version());
     std::vector<platform::Session> helpers;
     for (int j = 1; j < options.jobs; ++j) {
-        helpers.push_back(detail::open_read_session(conninfo, snapshot));
+        helpers.push_back(detail::open_read_session(conninfo, snapshot, options.lock_timeout));
     }
     std::vector<std::thread> threads;
     threads.reserve(helpers.size());
@@ -321,6 +362,26 @@ IntegrityReport scan(const std::string& conninfo, const ScanOptions& options)
     }
     catalog::end_transaction(leader);
     return report;
+}
+
+} // namespace
+
+IntegrityReport scan(const std::string& conninfo, const ScanOptions& options)
+{
+    if (options.jobs < 1) {
+        throw Error("usage-invalid-option",
+                    "--jobs must be at least 1, got " + std::to_string(options.jobs),
+                    {.object = "--jobs"});
+    }
+    detail::check_lock_timeout(options.lock_timeout);
+    try {
+        return scan_once(conninfo, options);
+    } catch (const Error& e) {
+        if (e.code() != "db-lock-timeout" || !e.context().object.empty()) {
+            throw;
+        }
+        throw named_lock_timeout(conninfo, options);
+    }
 }
 
 } // namespace migsafe::integrity

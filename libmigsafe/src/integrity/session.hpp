@@ -4,14 +4,20 @@
 
 #include <migsafe/platform/session.hpp>
 
+#include <chrono>
 #include <optional>
 #include <string>
 
 namespace migsafe::integrity::detail {
 
-/// Connects, pins the COPY output settings and begins a read-only REPEATABLE READ
-/// transaction, importing `snapshot_id` when given.
+/// Connects, pins the COPY output settings, bounds lock waits to `lock_timeout` and begins
+/// a read-only REPEATABLE READ transaction, importing `snapshot_id` when given.
 platform::Session open_read_session(const std::string& conninfo,
-                                    const std::optional<std::string>& snapshot_id);
+                                    const std::optional<std::string>& snapshot_id,
+                                    std::chrono::milliseconds lock_timeout);
+
+/// Throws `usage-invalid-option` unless `lock_timeout` is positive (zero would mean that a
+/// scan waits forever behind a migration's lock).
+void check_lock_timeout(std::chrono::milliseconds lock_timeout);
 
 } // namespace migsafe::integrity::detail

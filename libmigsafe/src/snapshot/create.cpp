@@ -24,6 +24,7 @@
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <thread>
 
@@ -44,6 +45,13 @@ void check_options(const CreateOptions& options)
         throw Error("usage-invalid-option",
                     fmt::format("--jobs must be at least 1, got {}", options.jobs),
                     {.object = "--jobs"});
+    }
+    if (options.lock_wait_timeout.count() <= 0) {
+        throw Error("usage-invalid-option",
+                    fmt::format("--lock-wait-timeout must be positive, got {} ms: pg_dump would "
+                                "wait forever behind another session's lock",
+                                options.lock_wait_timeout.count()),
+                    {.object = "--lock-wait-timeout"});
     }
     if (options.compression_level < 1 || options.compression_level > 19) {
         throw Error(
@@ -107,6 +115,37 @@ std::vector<ManifestFile> compress_all(const std::filesystem::path& raw,
     return files;
 }
 
+/// pg_dump's failure to lock a table within --lock-wait-timeout, as `db-lock-timeout`
+/// naming the table (pg_dump prints the LOCK TABLE statement it gave up on); nullopt for
+/// any other failure.
+std::optional<Error> lock_timeout_error(const Error& failure, std::chrono::milliseconds timeout)
+{
+    // pg_dump bounds its LOCK TABLE with statement_timeout (and its parallel workers use
+    // NOWAIT), so the server's words are those of a statement timeout or a lock refusal.
+    const std::string& text = failure.message();
+    bool timed_out = text.find("statement timeout") != std::string::npos ||
+                     text.find("lock timeout") != std::string::npos ||
+                     text.find("could not obtain lock") != std::string::npos;
+    if (failure.code() != "process-failed" || !timed_out ||
+        text.find("LOCK TABLE") == std::string::npos) {
+        return std::nullopt;
+    }
+    std::string table = "a table";
+    constexpr std::string_view k_lock = "LOCK TABLE ";
+    if (auto at = text.find(k_lock); at != std::string::npos) {
+        auto start = at + k_lock.size();
+        auto end = text.find(" IN ", start);
+        table = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    }
+    return Error("db-lock-timeout",
+                 fmt::format("pg_dump waited longer than --lock-wait-timeout ({} ms) for a lock "
+                             "on {}: another session holds a conflicting lock",
+                             timeout.count(), table),
+                 {.object = table, .sqlstate = "55P03"},
+                 "`migsafe health` names the session; take the snapshot once it is released, or "
+                 "raise --lock-wait-timeout");
+}
+
 /// Bytes written so far into the staging folder (pg_dump's progress).
 std::uint64_t folder_bytes(const std::filesystem::path& dir)
 {
@@ -166,12 +205,14 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
     auto snapshot_id = catalog::hold_exported_snapshot(*holder);
 
     auto raw = temp / "raw";
-    std::vector<std::string> args = {"--format=directory",
-                                     "--compress=0",
-                                     "--no-sync",
-                                     fmt::format("--jobs={}", options.jobs),
-                                     "--snapshot=" + snapshot_id,
-                                     "--file=" + raw.string()};
+    std::vector<std::string> args = {
+        "--format=directory",
+        "--compress=0",
+        "--no-sync",
+        fmt::format("--jobs={}", options.jobs),
+        fmt::format("--lock-wait-timeout={}", options.lock_wait_timeout.count()),
+        "--snapshot=" + snapshot_id,
+        "--file=" + raw.string()};
     manifest.pg_dump_args = args;
     manifest.pg_dump_args.back() = "--file=raw";
     manifest.pg_dump_args.push_back("--dbname=" + manifest.source.conninfo);
@@ -179,9 +220,11 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
     args.push_back("--dbname=" + connection.conninfo);
 
     // The scan and pg_dump read the same exported snapshot, at the same time.
-    auto scan = std::async(std::launch::async, [&conninfo, &snapshot_id] {
+    auto scan = std::async(std::launch::async, [&conninfo, &snapshot_id, &options] {
         auto scan_started = Steady::now();
-        auto report = integrity::scan(conninfo, {.jobs = 1, .snapshot = snapshot_id});
+        auto report = integrity::scan(
+            conninfo,
+            {.jobs = 1, .snapshot = snapshot_id, .lock_timeout = options.lock_wait_timeout});
         return std::make_pair(std::move(report), ms_since(scan_started));
     });
     try {
@@ -189,10 +232,17 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
         migsafe::detail::log_info("snapshot {}: pg_dump of {} ({} jobs)", id, facts.database,
                                   options.jobs);
         auto watcher = watch_dump(raw, options, started);
-        platform::run_process({.program = binaries.program("pg_dump").string(),
-                               .args = args,
-                               .env = connection.env,
-                               .timeout = options.dump_timeout});
+        try {
+            platform::run_process({.program = binaries.program("pg_dump").string(),
+                                   .args = args,
+                                   .env = connection.env,
+                                   .timeout = options.dump_timeout});
+        } catch (const Error& e) {
+            if (auto locked = lock_timeout_error(e, options.lock_wait_timeout)) {
+                throw *locked;
+            }
+            throw;
+        }
         manifest.dump_ms = ms_since(dump_started);
     } catch (...) {
         try {

@@ -43,13 +43,19 @@ struct ScanOptions {
     /// transaction sees (the snapshot engine pairs it with `pg_dump --snapshot`). The
     /// exporting transaction must stay open until `scan` returns. Empty: take a new one.
     std::optional<std::string> snapshot{};
+    /// How long the read of one table may wait for its ACCESS SHARE lock (another session
+    /// holding ACCESS EXCLUSIVE, e.g. a migration) before the scan fails with
+    /// `db-lock-timeout`. Must be positive.
+    std::chrono::milliseconds lock_timeout{std::chrono::seconds(30)};
 };
 
 /// Reads every table in scope in one REPEATABLE READ snapshot (shared by `jobs` sessions
 /// through `pg_export_snapshot`) and returns the report: each table's exact row count and
 /// checksum of its COPY text (docs/integrity.md), invalid indexes, NOT VALID constraints
 /// and sequences. Only reads; never changes the database.
-/// Throws `usage-invalid-option` (`jobs` < 1), `db-connect-failed`, `db-query-failed`.
+/// Throws `usage-invalid-option` (`jobs` < 1, `lock_timeout` not positive),
+/// `db-connect-failed`, `db-lock-timeout` (a table stayed locked past `lock_timeout`; the
+/// message names it), `db-query-failed`.
 /// Cost: one sequential read of every table in scope, streamed; memory does not grow with
 /// table size.
 MIGSAFE_API IntegrityReport scan(const std::string& conninfo, const ScanOptions& options = {});

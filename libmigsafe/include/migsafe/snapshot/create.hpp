@@ -31,6 +31,11 @@ struct CreateOptions {
     int compression_level = 3;
     /// Kill pg_dump after this long; zero: no limit.
     std::chrono::milliseconds dump_timeout{0};
+    /// How long pg_dump (`--lock-wait-timeout`) and the integrity scan may wait for the
+    /// ACCESS SHARE lock of one table (held by a migration, say) before the snapshot fails
+    /// with `db-lock-timeout` (exit 3) naming the table. Must be positive: a backup that
+    /// waits forever behind a lock is one nobody notices is missing.
+    std::chrono::milliseconds lock_wait_timeout{std::chrono::seconds(30)};
     /// The PostgreSQL programs; nullopt looks for pg_dump and pg_restore.
     std::optional<platform::PgBinaries> binaries{};
     /// Called after each step and file, from a worker thread, never concurrently. Must not
@@ -52,8 +57,9 @@ struct CreateResult {
 /// and hashed (XXH3-128 of content and of stored bytes) in one read. The folder is built
 /// as `.tmp-<id>` and renamed once both manifests are fsynced: a failure (pg_dump error,
 /// timeout, disk full) leaves no complete snapshot, and the partial folder is removed.
-/// Throws `store-invalid`, `binary-not-found`, `db-connect-failed`, `process-failed`
-/// (pg_dump failed), `process-timeout`, `io-write-failed`, `usage-invalid-option`.
+/// Throws `store-invalid`, `binary-not-found`, `db-connect-failed`, `db-lock-timeout` (a
+/// table stayed locked past `lock_wait_timeout`), `process-failed` (pg_dump failed),
+/// `process-timeout`, `io-write-failed`, `usage-invalid-option`.
 /// Cost: one pg_dump plus one full scan (run concurrently), and the dump written twice
 /// (raw, then compressed).
 MIGSAFE_API CreateResult create(const std::string& conninfo, const std::filesystem::path& store,

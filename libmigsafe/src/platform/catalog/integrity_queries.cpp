@@ -107,6 +107,33 @@ void pin_output_settings(Session& conn)
               "SELECT pg_catalog.set_config('search_path', '', false)");
 }
 
+void set_session_lock_timeout(Session& conn, std::chrono::milliseconds timeout)
+{
+    conn.query("SELECT pg_catalog.set_config('lock_timeout', $1, false)",
+               {std::to_string(timeout.count())});
+}
+
+std::vector<std::string> tables_locked_exclusively(Session& conn)
+{
+    auto rows = conn.query("SELECT DISTINCT pg_catalog.quote_ident(n.nspname) || '.' || "
+                           "  pg_catalog.quote_ident(c.relname) "
+                           "FROM pg_catalog.pg_locks l "
+                           "JOIN pg_catalog.pg_class c ON c.oid = l.relation "
+                           "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                           "WHERE l.locktype = 'relation' AND l.granted "
+                           "  AND l.mode = 'AccessExclusiveLock' "
+                           "  AND l.pid <> pg_catalog.pg_backend_pid() "
+                           "  AND l.database = (SELECT oid FROM pg_catalog.pg_database "
+                           "                    WHERE datname = pg_catalog.current_database()) "
+                           "ORDER BY 1")
+                    .rows;
+    std::vector<std::string> names;
+    for (const auto& row : rows) {
+        names.push_back(text(row.at(0)));
+    }
+    return names;
+}
+
 void begin_snapshot_transaction(Session& conn)
 {
     conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");

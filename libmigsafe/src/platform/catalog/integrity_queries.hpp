@@ -4,6 +4,7 @@
 
 #include <migsafe/platform/session.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -64,6 +65,12 @@ struct SequenceRow {
 
 /// Pins the settings that change COPY text (docs/integrity.md, "Byte-exactness").
 void pin_output_settings(Session& conn);
+/// Bounds how long each statement of this session waits for a lock (`lock_timeout`, for
+/// the whole session). `timeout` must be positive: zero would mean waiting forever.
+void set_session_lock_timeout(Session& conn, std::chrono::milliseconds timeout);
+/// The tables of the current database that other sessions hold in ACCESS EXCLUSIVE mode,
+/// as quoted `schema.name`, sorted: who to blame when a read timed out on a lock.
+std::vector<std::string> tables_locked_exclusively(Session& conn);
 /// Starts a read-only REPEATABLE READ transaction.
 void begin_snapshot_transaction(Session& conn);
 /// `pg_export_snapshot()` of the current transaction.
