@@ -140,9 +140,10 @@ std::vector<HistoryEntry> read_history(platform::Session& session)
     if (exists.value_or("f") != "t") {
         return {};
     }
-    // Timestamps in UTC whatever the session's TimeZone; JSON columns as text.
+    // Timestamps in UTC whatever the session's TimeZone; JSON columns as text; booleans in
+    // their output form 't' / 'f' (a ::text cast would give 'true' / 'false').
     auto result = session.query(
-        "SELECT version::text, name, file, checksum, phase, transactional::text, status, "
+        "SELECT version::text, name, file, checksum, phase, transactional, status, "
         "statements_total, statements_applied, statement_checksums::text, "
         "to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
         "to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "

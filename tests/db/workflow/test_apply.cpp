@@ -86,6 +86,7 @@ TEST_CASE("apply: the podiatry fixtures apply once, with a complete history; a s
         CHECK_FALSE(entry.migsafe_version.empty());
         CHECK(entry.statement_checksums.size() == static_cast<std::size_t>(entry.statements_total));
     }
+    CHECK(history[0].transactional == true);   // read as a boolean, not 'true' == "t"
     CHECK(history[10].transactional == false); // 0011: CREATE INDEX CONCURRENTLY
     CHECK(history[11].phase == "contract");
     // The objects as they were: 0012 saw professionals with its full_name column.
