@@ -2,6 +2,7 @@
 #include "compensate/catalog_objects.hpp"
 
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/identifier.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -57,6 +58,20 @@ Table table_of(const nlohmann::json& value)
                                  .valid = flag_of(index, "valid", true)});
     }
     return table;
+}
+
+/// The table's key, its display form (platform::qualified_name): from its `schema` and
+/// `name` fields, or (objects_before written by older versions) from the JSON key, whose
+/// unquoted parts are taken as written.
+std::string key_of(const std::string& key, const nlohmann::json& value)
+{
+    const auto schema = value.find("schema");
+    const auto name = value.find("name");
+    if (schema != value.end() && schema->is_string() && name != value.end() && name->is_string()) {
+        return platform::qualified_name(schema->get<std::string>(), name->get<std::string>());
+    }
+    const auto pair = platform::split_qualified_name(key);
+    return pair ? platform::qualified_name(pair->first, pair->second) : key;
 }
 
 } // namespace
@@ -118,7 +133,7 @@ Objects parse_objects(std::string_view json, std::string_view what)
                         fmt::format("{}: the entry of {} is not an object", what, name),
                         {.object = std::string(what)});
         }
-        out.emplace(name, table_of(value));
+        out.emplace(key_of(name, value), table_of(value));
     }
     return out;
 }

@@ -45,7 +45,7 @@ struct Table {
     std::string primary_key_columns() const;
 };
 
-/// Tables by `schema.name`.
+/// Tables by display form (platform::qualified_name: `public.t`, `"x.y".z`).
 using Objects = std::map<std::string, Table>;
 
 /// Reads the JSON text (empty: no objects). Throws `compensate-objects-malformed`, naming

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 
 namespace migsafe::compensate::detail {
 namespace {
@@ -315,6 +317,68 @@ void undo_drop_column(Context& context, Step base, const std::string& at_stateme
     context.steps.push_back(base);
 }
 
+/// The family of a type whose members all cast to each other (`numbers`, `strings`, ...),
+/// from its display text (`character varying(20)`, `pg_catalog.int8`, `bigint`); empty
+/// for any other type (arrays, user types, ...), whose way back migsafe does not know.
+std::string_view type_family(std::string type)
+{
+    std::transform(type.begin(), type.end(), type.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (type.starts_with("pg_catalog.")) {
+        type.erase(0, std::string_view("pg_catalog.").size());
+    }
+    if (auto paren = type.find('('); paren != std::string::npos) {
+        const auto close = type.find(')', paren);
+        type.erase(paren, close == std::string::npos ? std::string::npos : close - paren + 1);
+    }
+    while (!type.empty() && type.back() == ' ') {
+        type.pop_back();
+    }
+    static const std::map<std::string_view, std::string_view> k_families{
+        {"smallint", "numbers"},
+        {"int2", "numbers"},
+        {"integer", "numbers"},
+        {"int", "numbers"},
+        {"int4", "numbers"},
+        {"bigint", "numbers"},
+        {"int8", "numbers"},
+        {"numeric", "numbers"},
+        {"decimal", "numbers"},
+        {"real", "numbers"},
+        {"float4", "numbers"},
+        {"double precision", "numbers"},
+        {"float8", "numbers"},
+        {"float", "numbers"},
+        {"text", "strings"},
+        {"varchar", "strings"},
+        {"character varying", "strings"},
+        {"char", "strings"},
+        {"character", "strings"},
+        {"bpchar", "strings"},
+        {"date", "dates"},
+        {"timestamp", "dates"},
+        {"timestamp without time zone", "dates"},
+        {"timestamptz", "dates"},
+        {"timestamp with time zone", "dates"},
+        {"time", "times"},
+        {"time without time zone", "times"},
+        {"timetz", "times"},
+        {"time with time zone", "times"},
+        {"json", "json"},
+        {"jsonb", "json"},
+    };
+    const auto found = k_families.find(type);
+    return found == k_families.end() ? std::string_view() : found->second;
+}
+
+/// Whether `new_type` casts back to `old_type` with an explicit cast: any string type does
+/// (PostgreSQL's I/O conversion from text), and the members of one family do.
+bool casts_back(const std::string& new_type, const std::string& old_type)
+{
+    const auto back = type_family(new_type);
+    return back == "strings" || (!back.empty() && back == type_family(old_type));
+}
+
 void undo_alter_type(Context& context, Step base, const std::string& at_statement,
                      const std::string& original, const model::AlterTableAction& action)
 {
@@ -324,6 +388,31 @@ void undo_alter_type(Context& context, Step base, const std::string& at_statemen
                          fmt::format("column {} of {} is not in objects_before: its old type is "
                                      "unknown",
                                      action.column, original));
+        return;
+    }
+    if (action.has_using) {
+        // The values were converted by an expression migsafe cannot invert (boolean -> an
+        // enum through a CASE, text -> int through a parse...): a plain cast back may not
+        // exist ("cannot cast type ... to boolean") or may give other values.
+        base.safety = DataSafety::manual;
+        base.note = fmt::format(
+            "the migration converted {} with a USING expression, which migsafe cannot invert: "
+            "write the way back to {} by hand (ALTER TABLE {} ALTER COLUMN {} TYPE {} USING "
+            "<expression>), or restore the column's values from a snapshot",
+            action.column, column->type, quoted_table(at_statement), quote_ident(action.column),
+            column->type);
+        context.steps.push_back(base);
+        return;
+    }
+    if (!casts_back(action.new_type, column->type)) {
+        base.safety = DataSafety::manual;
+        base.note = fmt::format(
+            "migsafe knows of no cast from {} back to {}: write the way back by hand (ALTER "
+            "TABLE {} ALTER COLUMN {} TYPE {} USING <expression>), or restore the column's "
+            "values from a snapshot",
+            action.new_type, column->type, quoted_table(at_statement), quote_ident(action.column),
+            column->type);
+        context.steps.push_back(base);
         return;
     }
     base.sql = fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {} USING {}::{}",
@@ -533,7 +622,7 @@ void undo_action(Context& context, const model::Statement& statement,
         context.steps.push_back(base);
         return;
     case Kind::rename_table: {
-        const std::string renamed = alter.table.schema + "." + action.name;
+        const std::string renamed = platform::qualified_name(alter.table.schema, action.name);
         base.sql = fmt::format("ALTER TABLE {} RENAME TO {}", quoted_table(renamed),
                                quote_ident(alter.table.name));
         base.allows = {"MS-BRK-03"};
@@ -666,8 +755,7 @@ void undo_rename(Context& context, const model::Statement& statement, const mode
         context.steps.push_back(base);
         return;
     }
-    const std::string from =
-        rename.from.find('.') == std::string::npos ? "public." + rename.from : rename.from;
+    const std::string& from = rename.from; // a display form: schema_of/name_of split it
     base.sql = fmt::format("ALTER INDEX {}.{} RENAME TO {}", quote_ident(schema_of(from)),
                            quote_ident(rename.to), quote_ident(name_of(from)));
     for (const auto& [name, described] : context.before) {
@@ -797,9 +885,10 @@ std::string Context::where(const model::Statement& statement) const
 
 std::string Context::archive_name(const std::string& parts) const
 {
+    // PostgreSQL keeps 63 bytes of a name (NAMEDATALEN - 1); the cut never splits a UTF-8
+    // character, which the server would refuse as an invalid byte sequence.
     const std::string suffix = fmt::format("__{:04}", migration.version);
-    std::string head = parts.substr(0, std::min<std::size_t>(parts.size(), 63 - suffix.size()));
-    return head + suffix;
+    return platform::utf8_prefix(parts, 63 - suffix.size()) + suffix;
 }
 
 std::string Context::archived(const std::string& name) const
@@ -822,19 +911,18 @@ std::string Context::snapshot_sentence() const
 
 std::string quoted_table(const std::string& qualified)
 {
-    return quote_ident(schema_of(qualified)) + "." + quote_ident(name_of(qualified));
+    const auto relation = model::RelationName::from_qualified(qualified);
+    return platform::qualified_name(relation.schema, relation.name);
 }
 
 std::string schema_of(const std::string& qualified)
 {
-    auto dot = qualified.find('.');
-    return dot == std::string::npos ? std::string("public") : qualified.substr(0, dot);
+    return model::RelationName::from_qualified(qualified).schema;
 }
 
 std::string name_of(const std::string& qualified)
 {
-    auto dot = qualified.find('.');
-    return dot == std::string::npos ? qualified : qualified.substr(dot + 1);
+    return model::RelationName::from_qualified(qualified).name;
 }
 
 namespace {

@@ -40,9 +40,10 @@ void scan_forward(const model::Migration& migration, detail::Context& context)
                          .to = action.name});
                 }
                 if (action.kind == model::AlterTableAction::Kind::rename_table) {
-                    context.renames.list.push_back({.statement = i,
-                                                    .from = alter->table.qualified(),
-                                                    .to = alter->table.schema + "." + action.name});
+                    context.renames.list.push_back(
+                        {.statement = i,
+                         .from = alter->table.qualified(),
+                         .to = platform::qualified_name(alter->table.schema, action.name)});
                 }
             }
         }
@@ -105,7 +106,7 @@ std::set<std::string> relations_after(const model::Migration& migration,
         if (const auto* alter = statement.get_if<model::AlterTable>()) {
             for (const auto& action : alter->actions) {
                 if (action.kind == model::AlterTableAction::Kind::rename_table) {
-                    out.insert(alter->table.schema + "." + action.name);
+                    out.insert(platform::qualified_name(alter->table.schema, action.name));
                 }
             }
         }

@@ -1,42 +1,14 @@
 // The report value type: names and the sequence rule. JSON lives in report_json.cpp.
 #include <migsafe/integrity/report.hpp>
+#include <migsafe/platform/identifier.hpp>
 
 #include <algorithm>
 
 namespace migsafe::integrity {
-namespace {
-
-bool is_plain_identifier(std::string_view part)
-{
-    if (part.empty() || !((part[0] >= 'a' && part[0] <= 'z') || part[0] == '_')) {
-        return false;
-    }
-    return std::all_of(part.begin(), part.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
-    });
-}
-
-std::string display_part(std::string_view part)
-{
-    if (is_plain_identifier(part)) {
-        return std::string(part);
-    }
-    std::string quoted = "\"";
-    for (char c : part) {
-        quoted += c;
-        if (c == '"') {
-            quoted += '"';
-        }
-    }
-    quoted += '"';
-    return quoted;
-}
-
-} // namespace
 
 std::string qualified_name(std::string_view schema, std::string_view name)
 {
-    return display_part(schema) + "." + display_part(name);
+    return platform::qualified_name(schema, name);
 }
 
 std::string_view to_string(TableKind kind) noexcept

@@ -69,8 +69,7 @@ std::string blocking(std::string_view what, const std::string& relation, LockMod
 
 std::string short_name(const std::string& qualified)
 {
-    auto dot = qualified.rfind('.');
-    return dot == std::string::npos ? qualified : qualified.substr(dot + 1);
+    return model::RelationName::from_qualified(qualified).name;
 }
 
 } // namespace migsafe::plan::detail

@@ -73,7 +73,8 @@ void plan_rename(const ActionScope& scope, const model::AlterTableAction& action
         return;
     }
     if (action.kind == ActionKind::rename_table) {
-        const std::string renamed = scope.table.substr(0, scope.table.find('.') + 1) + action.name;
+        const std::string renamed = platform::qualified_name(
+            model::RelationName::from_qualified(scope.table).schema, action.name);
         if (scope.table_is_new) {
             context.release.created[renamed] = context.release.created[scope.table];
             return;

@@ -97,8 +97,8 @@ void plan_unique(const ActionScope& scope, const model::Constraint& constraint, 
     const bool unique = constraint.kind == Kind::unique;
     const std::string what = unique ? "ADD UNIQUE" : "ADD PRIMARY KEY";
     if (!constraint.using_index.empty()) {
-        const std::string index =
-            scope.table.substr(0, scope.table.find('.')) + "." + constraint.using_index;
+        const std::string index = platform::qualified_name(
+            model::RelationName::from_qualified(scope.table).schema, constraint.using_index);
         // The index is renamed to the constraint's name (ShareUpdateExclusiveLock) only
         // when the names differ; otherwise it is only read (trace: AccessShareLock).
         const bool renamed = !constraint.name.empty() && constraint.name != constraint.using_index;

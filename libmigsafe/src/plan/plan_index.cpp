@@ -12,7 +12,7 @@ constexpr std::string_view k_alone = "\n-- alone in a migration marked -- migsaf
 void remember(const model::CreateIndex& index, const std::string& table, Context& context)
 {
     if (!index.name.empty()) {
-        const std::string name = index.table.schema + "." + index.name;
+        const std::string name = platform::qualified_name(index.table.schema, index.name);
         context.release.created.emplace(name, context.file.file);
         context.release.index_table[name] = table;
         context.release.index_columns[name] = index.columns;

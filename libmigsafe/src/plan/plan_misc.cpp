@@ -304,10 +304,11 @@ void plan_comment(const Words& words, Context& context, Effects& effects)
         // schema.table.column or table.column: drop the column part
         std::size_t end = find_word(words, "IS", at);
         if (end >= at + 5) {
-            effects.lock(context, words[at].identifier + "." + words[at + 2].identifier,
+            effects.lock(context,
+                         platform::qualified_name(words[at].identifier, words[at + 2].identifier),
                          LockMode::share_update_exclusive);
         } else if (end >= at + 3) {
-            effects.lock(context, "public." + words[at].identifier,
+            effects.lock(context, platform::qualified_name("public", words[at].identifier),
                          LockMode::share_update_exclusive);
         }
         return;

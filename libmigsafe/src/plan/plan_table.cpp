@@ -92,25 +92,26 @@ std::string lock_foreign_key_neighbours(const std::string& table, Context& conte
 // the release created are known.
 void lock_schema(const std::string& schema, Context& context, Effects& effects)
 {
-    const std::string prefix = schema + ".";
+    const auto in_schema = [&schema](const std::string& name) {
+        return model::RelationName::from_qualified(name).schema == schema;
+    };
     std::vector<std::string> tables;
     if (const auto* catalog = context.options().catalog) {
         for (const auto& [name, table] : catalog->tables) {
-            if (name.starts_with(prefix)) {
+            if (in_schema(name)) {
                 tables.push_back(name);
             }
         }
     }
     for (const auto& [name, file] : context.release.created) {
-        if (name.starts_with(prefix) &&
-            std::find(tables.begin(), tables.end(), name) == tables.end()) {
+        if (in_schema(name) && std::find(tables.begin(), tables.end(), name) == tables.end()) {
             tables.push_back(name);
         }
     }
     for (const auto& table : tables) {
         effects.lock(context, table, LockMode::access_exclusive);
         for (const auto& neighbour : foreign_key_neighbours(context, table)) {
-            if (!neighbour.table.starts_with(prefix)) {
+            if (!in_schema(neighbour.table)) {
                 effects.lock(context, neighbour.table, LockMode::access_exclusive);
             }
         }

@@ -2,6 +2,8 @@
 // libpg_query's (model/parser.hpp).
 #include "plan/sql_text.hpp"
 
+#include <migsafe/platform/identifier.hpp>
+
 #include <algorithm>
 #include <cctype>
 
@@ -114,11 +116,11 @@ std::string relation_at(const std::vector<Word>& words, std::size_t& at)
         return {};
     }
     if (at + 2 < words.size() && words[at + 1].text == ".") {
-        std::string name = words[at].identifier + "." + words[at + 2].identifier;
+        std::string name = platform::qualified_name(words[at].identifier, words[at + 2].identifier);
         at += 3;
         return name;
     }
-    return "public." + words[at++].identifier;
+    return platform::qualified_name("public", words[at++].identifier);
 }
 
 std::size_t find_word(const std::vector<Word>& words, std::string_view word, std::size_t from)

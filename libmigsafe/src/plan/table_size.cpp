@@ -1,6 +1,7 @@
 // With the live catalog (`--db`): findings on an existing table state its estimated rows,
 // size and, when the statement rewrites or scans it, a rough lock duration; a warning on
-// a large table that is rewritten or scanned becomes an error.
+// a large table that is rewritten or scanned under a lock that blocks writes (or by the
+// data change itself) becomes an error.
 #include "plan/effects.hpp"
 
 #include <fmt/format.h>
@@ -81,6 +82,16 @@ bool names(const std::string& message, const std::string& relation)
     return false;
 }
 
+// Whether holding `mode` through a long rewrite or scan hurts the application: it blocks
+// writes (ShareLock and stronger), or it is the data change itself (RowExclusiveLock: an
+// UPDATE or DELETE of every row). The weaker locks block neither reads nor writes: a
+// VALIDATE CONSTRAINT (ShareUpdateExclusiveLock, the safe half of NOT VALID + VALIDATE),
+// the referenced table of a foreign key it checks (RowShareLock), a plain read.
+bool long_hold_hurts(LockMode mode)
+{
+    return mode >= LockMode::share || mode == LockMode::row_exclusive;
+}
+
 bool contains(const std::vector<std::string>& list, const std::string& relation)
 {
     return std::find(list.begin(), list.end(), relation) != list.end();
@@ -114,7 +125,12 @@ void add_table_sizes(const Context& context, Effects& effects)
             finding.message += "]";
             const bool large = table->rows > context.options().large_table_rows ||
                                table->bytes > context.options().large_table_bytes;
-            if ((rewritten || scanned) && large && finding.severity == Severity::warning) {
+            // An AccessExclusiveLock an earlier statement of the transaction took on the
+            // table is held through this statement's scan too (MS-OPS-03).
+            const bool held_exclusive =
+                context.in_transaction() && context.file.holding_access_exclusive == lock.relation;
+            if ((rewritten || scanned) && large && (held_exclusive || long_hold_hurts(lock.mode)) &&
+                finding.severity == Severity::warning) {
                 finding.severity = Severity::error;
                 finding.message += " (error: a large table)";
             }

@@ -298,18 +298,6 @@ const std::string& Session::redacted_conninfo() const
     return m_state->redacted_conninfo;
 }
 
-std::string quote_ident(std::string_view name)
-{
-    std::string out = "\"";
-    for (char c : name) {
-        out += c;
-        if (c == '"') {
-            out += '"';
-        }
-    }
-    return out + "\"";
-}
-
 std::string quote_literal(std::string_view text)
 {
     const bool backslash = text.find('\\') != std::string_view::npos;

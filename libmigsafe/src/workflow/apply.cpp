@@ -261,7 +261,7 @@ std::string integrity_summary(const integrity::IntegrityReport& report,
 {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& table : report.tables) {
-        std::string name = table.schema + "." + table.name;
+        std::string name = table.qualified_name();
         if (tables.count(name) > 0) {
             out[name] = {{"rows", table.checksum.rows}, {"checksum", table.checksum.sums_hex()}};
         }
@@ -276,7 +276,7 @@ std::vector<std::string> untouched_changes(const integrity::IntegrityReport& bef
 {
     std::vector<std::string> out;
     for (const auto& table : before.tables) {
-        std::string name = table.schema + "." + table.name;
+        std::string name = table.qualified_name();
         if (pending.touched.count(name) > 0 || table.kind == integrity::TableKind::partitioned) {
             continue;
         }

@@ -8,6 +8,22 @@ namespace migsafe::workflow::detail {
 using platform::catalog::k_relation_in_list;
 using platform::catalog::relation_list;
 
+namespace {
+
+// Relations are matched by (schema, name), never by a dotted string: `x."y.z"` and
+// `"x.y".z` would read the same. `qualified` is a display form (platform::qualified_name).
+std::string schema_of(const std::string& qualified)
+{
+    return model::RelationName::from_qualified(qualified).schema;
+}
+
+std::string name_of(const std::string& qualified)
+{
+    return model::RelationName::from_qualified(qualified).name;
+}
+
+} // namespace
+
 std::vector<std::string> lock_holders(platform::Session& monitor,
                                       const std::set<std::string>& relations, int exclude_pid)
 {
@@ -52,8 +68,8 @@ std::map<std::string, std::string> invalid_indexes(platform::Session& session,
         "JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace "
         "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
         "JOIN pg_catalog.pg_namespace tn ON tn.oid = c.relnamespace "
-        "WHERE NOT i.indisvalid AND tn.nspname || '.' || c.relname = $1",
-        {table});
+        "WHERE NOT i.indisvalid AND tn.nspname = $1 AND c.relname = $2",
+        {schema_of(table), name_of(table)});
     for (const auto& row : result.rows) {
         out.emplace(row[0].value_or(""), row[1].value_or(""));
     }
@@ -65,8 +81,8 @@ std::optional<bool> index_valid(platform::Session& session, const std::string& q
     auto result = session.query("SELECT i.indisvalid::text FROM pg_catalog.pg_index i "
                                 "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
                                 "JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace "
-                                "WHERE n.nspname || '.' || ic.relname = $1",
-                                {qualified});
+                                "WHERE n.nspname = $1 AND ic.relname = $2",
+                                {schema_of(qualified), name_of(qualified)});
     if (result.rows.empty()) {
         return std::nullopt;
     }

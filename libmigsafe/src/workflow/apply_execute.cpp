@@ -139,7 +139,7 @@ std::string index_of(const model::Statement& statement)
     if (index == nullptr || index->name.empty()) {
         return {};
     }
-    return index->table.schema + "." + index->name;
+    return platform::qualified_name(index->table.schema, index->name);
 }
 
 } // namespace

@@ -70,9 +70,9 @@ nlohmann::json described_now(platform::Session& session, const nlohmann::json& b
 {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& [name, table] : before.items()) {
-        auto dot = name.find('.');
+        const auto relation = platform::split_qualified_name(name).value();
         auto row = session.query_value(
-            "SELECT (jsonb_build_object("
+            "SELECT (jsonb_build_object('schema', n.nspname, 'name', c.relname, "
             "'columns', (SELECT coalesce(jsonb_agg(jsonb_build_object('name', a.attname, 'type', "
             "format_type(a.atttypid, a.atttypmod), 'not_null', a.attnotnull, 'default', "
             "pg_get_expr(d.adbin, d.adrelid)) ORDER BY a.attnum), '[]') FROM pg_attribute a "
@@ -90,7 +90,7 @@ nlohmann::json described_now(platform::Session& session, const nlohmann::json& b
             "'{}' END)::text "
             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE n.nspname = $1 AND c.relname = $2",
-            {name.substr(0, dot), name.substr(dot + 1)});
+            {relation.first, relation.second});
         out[name] = row ? nlohmann::json::parse(*row) : nlohmann::json();
     }
     return out;
@@ -377,4 +377,122 @@ TEST_CASE("compensate::quote_ident quotes exactly as the server's quote_ident, f
         differing += compensate::quote_ident(word) == server ? 0 : 1;
     }
     CHECK(differing == 0);
+}
+
+TEST_CASE("workflow::compensate: x.\"y.z\" and \"x.y\".z are two tables; undoing ADD COLUMN on "
+          "one leaves the other's column alone")
+{
+    TestDatabase db;
+    auto session = db.connect();
+    session.exec("CREATE SCHEMA x; CREATE SCHEMA \"x.y\";"
+                 "CREATE TABLE x.\"y.z\" (id int PRIMARY KEY, c text);"
+                 "INSERT INTO x.\"y.z\" VALUES (1, 'keep me');"
+                 "CREATE TABLE \"x.y\".z (id int PRIMARY KEY);"
+                 "INSERT INTO \"x.y\".z VALUES (1)");
+    MigrationDir dir;
+    dir.write("0001_add.sql", "ALTER TABLE \"x.y\".z ADD COLUMN c text;\n");
+    dir.seal();
+    REQUIRE(apply_dir(db, dir).applied == 1);
+    session.exec("UPDATE \"x.y\".z SET c = 'added'");
+    const auto before = nlohmann::json::parse(history_of(session, 1).objects_before);
+    CHECK(before.contains("\"x.y\".z"));
+    CHECK_FALSE(before.contains("x.\"y.z\""));
+
+    auto report = compensate_and_apply(db, dir, 1);
+    CAPTURE(report.to_json());
+    CHECK(report.complete());
+    bool dropped = false;
+    for (const auto& step : report.steps) {
+        CHECK(step.sql.find("x.\"y.z\"") == std::string::npos);
+        if (step.sql.find("DROP COLUMN c") != std::string::npos) {
+            CHECK(step.sql == "ALTER TABLE \"x.y\".z DROP COLUMN c");
+            dropped = true;
+        }
+    }
+    CHECK(dropped);
+    // The table the migration never touched keeps its column and its value.
+    CHECK(value(session, "SELECT c FROM x.\"y.z\" WHERE id = 1") == "keep me");
+    CHECK(value(session, "SELECT count(*) FROM information_schema.columns WHERE "
+                         "table_schema = 'x.y' AND table_name = 'z' AND column_name = 'c'") == "0");
+    CHECK(described_now(session, before) == before);
+}
+
+TEST_CASE("workflow::compensate: a 63-byte table name of 2-byte characters gets an archive name "
+          "cut at a character boundary")
+{
+    TestDatabase db;
+    std::string name;
+    while (name.size() + 2 <= 63) {
+        name += "\xc3\xa9"; // é
+    }
+    REQUIRE(name.size() == 62);
+    MigrationDir dir;
+    dir.write("0001_create.sql", fmt::format("CREATE TABLE \"{}\" (id int PRIMARY KEY);\n", name));
+    dir.write("0002_add.sql", fmt::format("ALTER TABLE \"{}\" ADD COLUMN note text;\n", name));
+    dir.seal();
+    REQUIRE(apply_dir(db, dir).applied == 2);
+    auto session = db.connect();
+    session.exec(fmt::format("INSERT INTO \"{}\" VALUES (1, 'n')", name));
+
+    auto report = compensate_and_apply(db, dir, 2);
+    CAPTURE(report.to_json());
+    CHECK(report.complete());
+    std::string archive;
+    for (const auto& step : report.steps) {
+        if (!step.archive.empty()) {
+            archive = step.archive;
+        }
+    }
+    REQUIRE_FALSE(archive.empty());
+    // `migsafe_archive."éé...é__0002"`: 57 bytes are left for `name__note`, so 28
+    // characters é (56 bytes), then the suffix.
+    std::string expected_table;
+    for (int i = 0; i < 28; ++i) {
+        expected_table += "\xc3\xa9";
+    }
+    CHECK(archive == "migsafe_archive.\"" + expected_table + "__0002\"");
+    CHECK(value(session, "SELECT count(*) FROM " + archive) == "1");
+    CHECK_NOTHROW(nlohmann::json::parse(report.to_json()));
+}
+
+TEST_CASE("workflow::compensate: a type change with USING, or with no cast back, is manual")
+{
+    TestDatabase db;
+    auto session = db.connect();
+    session.exec("CREATE TYPE state AS ENUM ('on', 'off');"
+                 "CREATE TABLE flags (id int PRIMARY KEY, active boolean, amount bigint);"
+                 "INSERT INTO flags VALUES (1, true, 5), (2, false, 7)");
+    MigrationDir dir;
+    dir.write("0001_enum.sql", "ALTER TABLE flags ALTER COLUMN active TYPE state USING CASE WHEN "
+                               "active THEN 'on'::state ELSE 'off'::state END;\n");
+    dir.write("0002_money.sql", "ALTER TABLE flags ALTER COLUMN amount TYPE money;\n");
+    dir.seal();
+    REQUIRE(apply_dir(db, dir).applied == 2);
+
+    // What the old rule wrote fails on the server: there is no cast back.
+    CHECK_THROWS_WITH_AS(session.exec("ALTER TABLE flags ALTER COLUMN active TYPE boolean "
+                                      "USING active::boolean"),
+                         doctest::Contains("cannot cast type state to boolean"), Error);
+
+    for (std::uint64_t version : {2, 1}) {
+        auto report = compensate_dir(db, dir, version);
+        CAPTURE(report.to_json());
+        REQUIRE(report.steps.size() == 1);
+        const auto& step = report.steps[0];
+        CHECK(step.safety == compensate::DataSafety::manual);
+        CHECK(step.sql.empty());
+        CHECK_FALSE(report.complete());
+        if (version == 1) {
+            CHECK(step.note ==
+                  "the migration converted active with a USING expression, which migsafe cannot "
+                  "invert: write the way back to boolean by hand (ALTER TABLE public.flags ALTER "
+                  "COLUMN active TYPE boolean USING <expression>), or restore the column's values "
+                  "from a snapshot");
+        } else {
+            CHECK(step.note ==
+                  "migsafe knows of no cast from money back to bigint: write the way back by "
+                  "hand (ALTER TABLE public.flags ALTER COLUMN amount TYPE bigint USING "
+                  "<expression>), or restore the column's values from a snapshot");
+        }
+    }
 }

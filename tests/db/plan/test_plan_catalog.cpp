@@ -1,10 +1,13 @@
 // plan::analyze_sql with the live catalog (PlanOptions::catalog, `migsafe plan --db`).
 #include "db/trace/trace_helpers.hpp"
+#include "support/migration_dir.hpp"
 #include "support/test_db.hpp"
 
 #include <migsafe/model/catalog_facts.hpp>
+#include <migsafe/model/migration_set.hpp>
 #include <migsafe/plan/analyze.hpp>
 #include <migsafe/trace/trace.hpp>
+#include <migsafe/workflow/apply.hpp>
 
 #include <doctest/doctest.h>
 
@@ -14,6 +17,8 @@
 namespace model = migsafe::model;
 namespace plan = migsafe::plan;
 namespace trace = migsafe::trace;
+namespace workflow = migsafe::workflow;
+using migsafe::test::MigrationDir;
 
 namespace {
 
@@ -456,4 +461,49 @@ TEST_CASE("plan::analyze_sql with a catalog: a foreign key on an existing table 
 
     // Without the catalog the existing table's indexes are unknown: no finding.
     CHECK_FALSE(has_rule(plan::analyze_sql(pets, "0001.sql", {}).statements.at(0), "MS-OPS-09"));
+}
+
+TEST_CASE("plan::analyze_sql with a catalog: VALIDATE CONSTRAINT on a large table is no error; "
+          "apply takes no snapshot for it")
+{
+    // The safe half of NOT VALID + VALIDATE: it scans under ShareUpdateExclusiveLock, which
+    // blocks neither reads nor writes, so the table's size is stated but is no reason for
+    // an error, a failing verdict or a snapshot.
+    migsafe::test::TestDatabase db;
+    db.connect().exec("CREATE TABLE orders (id int PRIMARY KEY, total int);"
+                      "INSERT INTO orders SELECT i, i FROM generate_series(1, 1200000) i;"
+                      "ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total > 0) "
+                      "NOT VALID;"
+                      "ALTER TABLE orders ADD CONSTRAINT orders_self_fk FOREIGN KEY (total) "
+                      "REFERENCES orders (id) NOT VALID;"
+                      "ANALYZE orders");
+    const auto facts = model::load_catalog_facts(db.conninfo());
+    REQUIRE(facts.table("public.orders") != nullptr);
+    REQUIRE(facts.table("public.orders")->rows > 1'000'000);
+    const plan::PlanOptions options{.catalog = &facts};
+    for (const char* sql : {"ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;",
+                            "ALTER TABLE orders VALIDATE CONSTRAINT orders_self_fk;"}) {
+        CAPTURE(sql);
+        const auto report = plan::analyze_sql(sql, "0001.sql", options);
+        CAPTURE(report.to_json());
+        REQUIRE(report.statements.size() == 1);
+        for (const auto& f : report.statements[0].findings) {
+            CHECK(f.severity != plan::Severity::error);
+        }
+        CHECK(report.verdict == plan::Verdict::pass);
+    }
+    // Still an error where the scan blocks writes: ADD CHECK without NOT VALID.
+    const auto blocking = plan::analyze_sql(
+        "ALTER TABLE orders ADD CONSTRAINT orders_total_check2 CHECK (total > 0);", "0001.sql",
+        options);
+    CHECK(blocking.verdict == plan::Verdict::fail);
+
+    MigrationDir dir;
+    dir.write("0001_validate.sql", "ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;\n");
+    dir.seal();
+    workflow::ApplyOptions dry;
+    dry.dry_run = true;
+    const auto report = workflow::apply(db.conninfo(), model::load_migration_set(dir.path()), dry);
+    REQUIRE(report.migrations.size() == 1);
+    CHECK_FALSE(report.migrations[0].risky);
 }

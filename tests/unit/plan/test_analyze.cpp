@@ -414,3 +414,26 @@ TEST_CASE("plan::analyze DROP TABLE and TRUNCATE CASCADE follow foreign keys the
           std::vector<plan::Lock>{{"public.owners", plan::LockMode::access_exclusive},
                                   {"public.pets", plan::LockMode::access_exclusive}});
 }
+
+TEST_CASE("plan::analyze_sql: x.\"y.z\" and \"x.y\".z are two tables")
+{
+    // Joined with a dot and the quotes dropped, both read `x.y.z`: the ALTER would be taken
+    // for a change of the table the file just created, and its findings lost.
+    const auto report =
+        plan::analyze_sql(k_timeout + "CREATE TABLE x.\"y.z\" (id int);\n"
+                                      "ALTER TABLE \"x.y\".z ALTER COLUMN id TYPE bigint;\n",
+                          "0001.sql");
+    REQUIRE(report.statements.size() == 3);
+    const auto& alter = report.statements[2];
+    REQUIRE_FALSE(alter.locks.empty());
+    CHECK(alter.locks[0].relation == "\"x.y\".z");
+    CHECK(alter.rewrites == std::vector<std::string>{"\"x.y\".z"});
+    CHECK(has(alter, "MS-COL-07")); // a rewrite of an existing table, not of the new one
+    CHECK(report.verdict == plan::Verdict::fail);
+
+    const auto same =
+        plan::analyze_sql(k_timeout + "CREATE TABLE x.\"y.z\" (id int);\n"
+                                      "ALTER TABLE x.\"y.z\" ALTER COLUMN id TYPE bigint;\n",
+                          "0001.sql");
+    CHECK_FALSE(has(same.statements.at(2), "MS-COL-07"));
+}

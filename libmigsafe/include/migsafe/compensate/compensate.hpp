@@ -11,6 +11,7 @@
 
 #include <migsafe/export.hpp>
 #include <migsafe/model/migration_set.hpp>
+#include <migsafe/platform/identifier.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -142,8 +143,8 @@ struct Written {
 /// migsafe's own layout), `compensate-file-exists` and `io-write-failed`.
 MIGSAFE_API Written write(const Report& report, const model::MigrationSet& set);
 
-/// `"name"` quoted as PostgreSQL's quote_ident does: as is when it is a lowercase plain
-/// identifier that is not a keyword, else in double quotes with inner quotes doubled.
-MIGSAFE_API std::string quote_ident(std::string_view name);
+/// The one identifier quoting function (platform/identifier.hpp), used for every name the
+/// compensating SQL writes.
+using platform::quote_ident;
 
 } // namespace migsafe::compensate

@@ -7,7 +7,9 @@
 
 #include <migsafe/export.hpp>
 #include <migsafe/platform/assert.hpp>
+#include <migsafe/platform/identifier.hpp>
 
+#include <compare>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -54,15 +56,25 @@ enum class StatementKind {
 /// The stable name of a kind (`create_table`, `delete`, ...).
 MIGSAFE_API std::string_view to_string(StatementKind kind) noexcept;
 
-/// A relation name. `schema` is `public` when the SQL does not name one (migsafe does not
-/// know the session's search_path).
+/// A relation name, kept as its (schema, name) pair. `schema` is `public` when the SQL does
+/// not name one (migsafe does not know the session's search_path).
 struct RelationName {
     std::string schema = "public";
     std::string name;
 
-    /// `schema.name`, e.g. `public.professionals`.
-    std::string qualified() const { return schema + "." + name; }
+    /// The display form, `schema.name` with each part quoted where PostgreSQL needs it
+    /// (`public.professionals`, `"x.y".z`, `x."y.z"`): two different pairs never give the
+    /// same text, so it also serves as a key. platform::split_qualified_name reverses it.
+    std::string qualified() const { return platform::qualified_name(schema, name); }
+    /// The pair of a `qualified()` text (`public` when it names no schema).
+    static RelationName from_qualified(std::string_view text)
+    {
+        auto parts = platform::split_qualified_name(text);
+        return parts ? RelationName{parts->first, parts->second}
+                     : RelationName{"public", std::string(text)};
+    }
     friend bool operator==(const RelationName&, const RelationName&) = default;
+    friend auto operator<=>(const RelationName&, const RelationName&) = default;
 };
 
 /// How a column default behaves when a column is added (PostgreSQL 11+ stores a constant

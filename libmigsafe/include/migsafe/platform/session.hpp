@@ -1,6 +1,7 @@
 #pragma once
 
 #include <migsafe/export.hpp>
+#include <migsafe/platform/identifier.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -89,10 +90,6 @@ private:
     explicit Session(std::unique_ptr<State> state);
     std::unique_ptr<State> m_state;
 };
-
-/// `name` as a SQL identifier, in double quotes with inner quotes doubled
-/// (`my "t"` -> `"my ""t"""`). Pure; no connection needed.
-MIGSAFE_API std::string quote_ident(std::string_view name);
 
 /// `text` as a SQL string literal: single quotes doubled, and the `E'...'` form with
 /// doubled backslashes when it holds a backslash (safe whatever

@@ -1,5 +1,6 @@
 // SQL of model::load_catalog_facts: sizes, columns, checks, indexes, foreign keys and
-// functions of the user schemas. Lists of names come back joined by the unit separator.
+// functions of the user schemas. Lists of names come back joined by the unit separator;
+// relations as their display form (platform::qualified_name).
 #include "platform/catalog/catalog_facts_queries.hpp"
 
 #include <string>
@@ -43,12 +44,19 @@ std::string text(const Value& value)
     return value.value_or("");
 }
 
+// A relation's key and display form (`"x.y".z`): schema and name come back as two
+// columns, never joined with a dot in SQL, where `x."y.z"` would read the same.
+std::string qualified(const Value& schema, const Value& name)
+{
+    return qualified_name(text(schema), text(name));
+}
+
 } // namespace
 
 std::vector<TableRow> user_tables(Session& session)
 {
     const auto result = session.query(
-        std::string("SELECT c.oid::bigint, n.nspname || '.' || c.relname, c.relkind::text, "
+        std::string("SELECT c.oid::bigint, n.nspname, c.relname, c.relkind::text, "
                     "c.reltuples, c.relpages, pg_catalog.pg_total_relation_size(c.oid) "
                     "FROM pg_catalog.pg_class c "
                     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -57,11 +65,11 @@ std::vector<TableRow> user_tables(Session& session)
     std::vector<TableRow> rows;
     for (const auto& row : result.rows) {
         rows.push_back({.oid = text(row[0]),
-                        .qualified = text(row[1]),
-                        .kind = text(row[2]).empty() ? 'r' : text(row[2]).front(),
-                        .reltuples = std::stod(row[3].value_or("0")),
-                        .relpages = std::stoll(row[4].value_or("0")),
-                        .total_bytes = std::stoll(row[5].value_or("0"))});
+                        .qualified = qualified(row[1], row[2]),
+                        .kind = text(row[3]).empty() ? 'r' : text(row[3]).front(),
+                        .reltuples = std::stod(row[4].value_or("0")),
+                        .relpages = std::stoll(row[5].value_or("0")),
+                        .total_bytes = std::stoll(row[6].value_or("0"))});
     }
     return rows;
 }
@@ -71,8 +79,7 @@ std::vector<ColumnRow> user_columns(Session& session)
     const auto result =
         session.query(std::string("SELECT a.attrelid::bigint, a.attname, "
                                   "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
-                                  "CASE WHEN t.typtype = 'd' THEN tn.nspname || '.' || t.typname "
-                                  "END "
+                                  "t.typtype = 'd', tn.nspname, t.typname "
                                   "FROM pg_catalog.pg_attribute a "
                                   "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
                                   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -87,7 +94,7 @@ std::vector<ColumnRow> user_columns(Session& session)
                         .name = text(row[1]),
                         .type = text(row[2]),
                         .not_null = is_true(row[3]),
-                        .domain = text(row[4])});
+                        .domain = is_true(row[4]) ? qualified(row[5], row[6]) : std::string()});
     }
     return rows;
 }
@@ -97,7 +104,7 @@ std::vector<ReadRow> matview_reads(Session& session)
     // A materialized view's query depends, through its _RETURN rule, on every relation
     // it names (one row per column used, hence DISTINCT).
     const auto result = session.query(
-        std::string("SELECT DISTINCT r.ev_class::bigint, n.nspname || '.' || c.relname "
+        std::string("SELECT DISTINCT r.ev_class::bigint, n.nspname, c.relname "
                     "FROM pg_catalog.pg_rewrite r "
                     "JOIN pg_catalog.pg_class m ON m.oid = r.ev_class AND m.relkind = 'm' "
                     "JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass "
@@ -105,10 +112,10 @@ std::vector<ReadRow> matview_reads(Session& session)
                     " AND d.refobjid <> r.ev_class "
                     "JOIN pg_catalog.pg_class c ON c.oid = d.refobjid "
                     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE ") +
-        k_user_schema + " ORDER BY 1, 2");
+        k_user_schema + " ORDER BY 1, 2, 3");
     std::vector<ReadRow> rows;
     for (const auto& row : result.rows) {
-        rows.push_back({.table_oid = text(row[0]), .qualified = text(row[1])});
+        rows.push_back({.table_oid = text(row[0]), .qualified = qualified(row[1], row[2])});
     }
     return rows;
 }
@@ -130,7 +137,7 @@ std::vector<IndexRow> user_indexes(Session& session)
 {
     const auto result = session.query(
         std::string(
-            "SELECT i.indrelid::bigint, n.nspname || '.' || c.relname, "
+            "SELECT i.indrelid::bigint, n.nspname, c.relname, "
             "(SELECT pg_catalog.string_agg(COALESCE(a.attname, ''), chr(31) ORDER BY k.ord) "
             " FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) "
             " LEFT JOIN pg_catalog.pg_attribute a "
@@ -144,12 +151,12 @@ std::vector<IndexRow> user_indexes(Session& session)
     std::vector<IndexRow> rows;
     for (const auto& row : result.rows) {
         rows.push_back({.table_oid = text(row[0]),
-                        .qualified = text(row[1]),
-                        .columns = split(row[2]),
-                        .unique = is_true(row[3]),
-                        .primary = is_true(row[4]),
-                        .valid = is_true(row[5]),
-                        .partial = is_true(row[6])});
+                        .qualified = qualified(row[1], row[2]),
+                        .columns = split(row[3]),
+                        .unique = is_true(row[4]),
+                        .primary = is_true(row[5]),
+                        .valid = is_true(row[6]),
+                        .partial = is_true(row[7])});
     }
     return rows;
 }
@@ -157,11 +164,11 @@ std::vector<IndexRow> user_indexes(Session& session)
 std::vector<ForeignKeyRow> foreign_keys(Session& session)
 {
     const auto result = session.query(
-        "SELECT k.conname, cn.nspname || '.' || c.relname, "
+        "SELECT k.conname, cn.nspname, c.relname, "
         "(SELECT pg_catalog.string_agg(a.attname, chr(31) ORDER BY u.ord) "
         " FROM unnest(k.conkey) WITH ORDINALITY AS u(attnum, ord) "
         " JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum), "
-        "fn.nspname || '.' || f.relname, "
+        "fn.nspname, f.relname, "
         "(SELECT pg_catalog.string_agg(a.attname, chr(31) ORDER BY u.ord) "
         " FROM unnest(k.confkey) WITH ORDINALITY AS u(attnum, ord) "
         " JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum), "
@@ -171,15 +178,15 @@ std::vector<ForeignKeyRow> foreign_keys(Session& session)
         "JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace "
         "JOIN pg_catalog.pg_class f ON f.oid = k.confrelid "
         "JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace "
-        "WHERE k.contype = 'f' ORDER BY 2, 1");
+        "WHERE k.contype = 'f' ORDER BY 2, 3, 1");
     std::vector<ForeignKeyRow> rows;
     for (const auto& row : result.rows) {
         rows.push_back({.name = text(row[0]),
-                        .table = text(row[1]),
-                        .columns = split(row[2]),
-                        .referenced = text(row[3]),
-                        .referenced_columns = split(row[4]),
-                        .validated = is_true(row[5])});
+                        .table = qualified(row[1], row[2]),
+                        .columns = split(row[3]),
+                        .referenced = qualified(row[4], row[5]),
+                        .referenced_columns = split(row[6]),
+                        .validated = is_true(row[7])});
     }
     return rows;
 }

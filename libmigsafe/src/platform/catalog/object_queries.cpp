@@ -2,6 +2,8 @@
 // catalog now (compensate).
 #include "platform/catalog/object_queries.hpp"
 
+#include "platform/json_writer.hpp"
+
 #include <fmt/format.h>
 
 namespace migsafe::platform::catalog {
@@ -9,9 +11,16 @@ namespace migsafe::platform::catalog {
 std::string relation_list(const std::set<std::string>& relations)
 {
     std::string out;
+    JsonWriter json(out);
+    json.begin_array();
     for (const auto& relation : relations) {
-        out += (out.empty() ? "" : "\n") + relation;
+        const auto pair = split_qualified_name(relation);
+        json.begin_array();
+        json.value(pair ? pair->first : std::string("public"));
+        json.value(pair ? pair->second : relation);
+        json.end_array();
     }
+    json.end_array();
     return out;
 }
 
@@ -21,8 +30,10 @@ std::string describe_objects(Session& session, const std::set<std::string>& rela
         return "{}";
     }
     std::string sql = fmt::format(R"(
-SELECT coalesce(jsonb_object_agg(n.nspname || '.' || c.relname, jsonb_build_object(
-  'kind', c.relkind::text,
+SELECT coalesce(jsonb_object_agg(
+  pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname),
+  jsonb_build_object(
+  'schema', n.nspname, 'name', c.relname, 'kind', c.relkind::text,
   'columns', (SELECT coalesce(jsonb_agg(jsonb_build_object(
         'name', a.attname, 'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
         'not_null', a.attnotnull, 'default', pg_catalog.pg_get_expr(d.adbin, d.adrelid))

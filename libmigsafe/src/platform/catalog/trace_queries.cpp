@@ -26,7 +26,7 @@ std::vector<RelationRow> user_relations(Session& session)
     rows.reserve(result.rows.size());
     for (const auto& row : result.rows) {
         rows.push_back({.oid = to_int(row[0]),
-                        .qualified = row[1].value_or("") + "." + row[2].value_or(""),
+                        .qualified = qualified_name(row[1].value_or(""), row[2].value_or("")),
                         .kind = row[3] && !row[3]->empty() ? row[3]->front() : 'r',
                         .filenode = to_int(row[4])});
     }

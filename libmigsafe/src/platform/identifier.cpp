@@ -1,10 +1,11 @@
-// Identifier quoting for the compensating SQL: every name migsafe writes goes through here.
-#include <migsafe/compensate/compensate.hpp>
+// The one identifier quoting function (PostgreSQL's quote_ident) and the display form of
+// schema-qualified names built on it.
+#include <migsafe/platform/identifier.hpp>
 
 #include <algorithm>
 #include <array>
 
-namespace migsafe::compensate {
+namespace migsafe::platform {
 namespace {
 
 /// PostgreSQL's reserved key words (and those that cannot be column or type names): a
@@ -177,6 +178,29 @@ bool plain(std::string_view name)
     });
 }
 
+/// Reads one part of a qualified name starting at `at`: a quoted identifier (quotes
+/// undoubled) or the text up to the next dot. Returns the position after it, or npos.
+std::size_t read_part(std::string_view text, std::size_t at, std::string& part)
+{
+    if (at < text.size() && text[at] == '"') {
+        for (std::size_t i = at + 1; i < text.size(); ++i) {
+            if (text[i] != '"') {
+                part += text[i];
+            } else if (i + 1 < text.size() && text[i + 1] == '"') {
+                part += '"';
+                ++i;
+            } else {
+                return i + 1;
+            }
+        }
+        return std::string_view::npos; // unterminated
+    }
+    const auto dot = text.find('.', at);
+    const auto end = dot == std::string_view::npos ? text.size() : dot;
+    part.append(text.substr(at, end - at));
+    return end;
+}
+
 } // namespace
 
 std::string quote_ident(std::string_view name)
@@ -194,4 +218,43 @@ std::string quote_ident(std::string_view name)
     return out + "\"";
 }
 
-} // namespace migsafe::compensate
+std::string qualified_name(std::string_view schema, std::string_view name)
+{
+    return quote_ident(schema) + "." + quote_ident(name);
+}
+
+std::optional<std::pair<std::string, std::string>> split_qualified_name(std::string_view text)
+{
+    std::string first;
+    auto at = read_part(text, 0, first);
+    if (at == std::string_view::npos) {
+        return std::nullopt;
+    }
+    if (at == text.size()) {
+        return std::make_pair(std::string("public"), first);
+    }
+    if (text[at] != '.') {
+        return std::nullopt;
+    }
+    std::string second;
+    at = read_part(text, at + 1, second);
+    if (at != text.size()) {
+        return std::nullopt;
+    }
+    return std::make_pair(first, second);
+}
+
+std::string utf8_prefix(std::string_view text, std::size_t max_bytes)
+{
+    if (text.size() <= max_bytes) {
+        return std::string(text);
+    }
+    std::size_t end = max_bytes;
+    // Back up over continuation bytes (10xxxxxx) to the start of the character cut.
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+        --end;
+    }
+    return std::string(text.substr(0, end));
+}
+
+} // namespace migsafe::platform
