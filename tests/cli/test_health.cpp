@@ -5,6 +5,12 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
 using migsafe::test::run_cli;
 using migsafe::test::TestDatabase;
 
@@ -37,4 +43,51 @@ TEST_CASE("migsafe health: bad options exit 2, an unreachable server 3 without t
     CHECK(down.out.find("hunter2") == std::string::npos);
     CHECK(down.err.find("hunter2") == std::string::npos);
     CHECK(nlohmann::json::parse(down.out)["error"]["code"] == "db-connect-failed");
+}
+
+TEST_CASE("migsafe health: a threshold past ten years is a usage error naming the option and the "
+          "maximum")
+{
+    TestDatabase db;
+    auto huge = run_cli({"health", "--db", db.conninfo(), "--long-transaction", "99999999d"});
+    CHECK(huge.exit_code == 2);
+    CHECK(huge.err.find("--long-transaction 99999999d is out of range: at most 3650d "
+                        "[usage-invalid-option]") != std::string::npos);
+    auto json = run_cli({"health", "--db", db.conninfo(), "--lock-wait", "4000d", "--json"});
+    CHECK(json.exit_code == 2);
+    CHECK(nlohmann::json::parse(json.out)["error"]["code"] == "usage-invalid-option");
+    auto edge = run_cli({"health", "--db", db.conninfo(), "--long-transaction", "3650d"});
+    CHECK(edge.exit_code == 0);
+}
+
+TEST_CASE("migsafe --log-file: the log is 0600 and the folders it creates 0700")
+{
+    TestDatabase db;
+    char pattern[] = "/tmp/migsafe-log-XXXXXX";
+    REQUIRE(::mkdtemp(pattern) != nullptr);
+    const std::filesystem::path base(pattern);
+    const auto log = base / "new" / "deeper" / "migsafe.log";
+    auto result = run_cli(
+        {"--log-file", log.string(), "--log-level", "debug", "health", "--db", db.conninfo()});
+    CHECK(result.exit_code == 0);
+    struct stat info {};
+    REQUIRE(::stat(log.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+    CHECK(info.st_size > 0);
+    REQUIRE(::stat((base / "new").c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0700);
+    REQUIRE(::stat((base / "new" / "deeper").c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0700);
+    // A folder that existed keeps its mode; a log that existed is made private.
+    REQUIRE(::stat(base.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0700); // mkdtemp's own mode, untouched
+    const auto shared = base / "shared.log";
+    {
+        std::ofstream(shared) << "old\n";
+    }
+    ::chmod(shared.c_str(), 0644);
+    CHECK(run_cli({"--log-file", shared.string(), "health", "--db", db.conninfo()}).exit_code == 0);
+    REQUIRE(::stat(shared.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+    std::filesystem::remove_all(base);
 }

@@ -168,6 +168,26 @@ std::string percent_decode(std::string_view s)
     return out;
 }
 
+/// Whether libpq reads a `dbname` value as a connection string of its own (a URL, or
+/// key=value pairs): its password must be masked too.
+bool is_nested_conninfo(std::string_view value)
+{
+    return is_uri(value) || value.find('=') != std::string_view::npos;
+}
+
+/// `value` as a single-quoted key=value value.
+std::string quote_value(std::string_view value)
+{
+    std::string out = "'";
+    for (char c : value) {
+        if (c == '\\' || c == '\'') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out + "'";
+}
+
 /// Every spelling of the password in `conninfo` (raw and decoded), for masking echoes.
 std::vector<std::string> passwords_in(std::string_view conninfo)
 {
@@ -192,6 +212,12 @@ std::vector<std::string> passwords_in(std::string_view conninfo)
                 found.emplace_back(conninfo.substr(b, e - b));
                 found.push_back(unquote(conninfo.substr(b, e - b)));
             }
+            if (const auto value = unquote(conninfo.substr(b, e - b));
+                key == "dbname" && is_nested_conninfo(value)) {
+                for (auto& nested : passwords_in(value)) {
+                    found.push_back(std::move(nested));
+                }
+            }
         });
     }
     std::erase_if(found, [](const std::string& p) { return p.empty(); });
@@ -212,6 +238,17 @@ std::string redact_conninfo(std::string_view conninfo)
             out.append(conninfo.substr(copied, b - copied));
             out.append(k_mask);
             copied = e;
+        }
+        // libpq expands a dbname that is itself a URL or key=value string
+        // (`dbname=postgresql://u:secret@h/d`): its password is masked in place.
+        const auto value = unquote(conninfo.substr(b, e - b));
+        if (key == "dbname" && is_nested_conninfo(value)) {
+            const auto masked = redact_conninfo(value);
+            if (masked != value) {
+                out.append(conninfo.substr(copied, b - copied));
+                out.append(quote_value(masked));
+                copied = e;
+            }
         }
     });
     out.append(conninfo.substr(copied));

@@ -1,36 +1,24 @@
-#include <migsafe/platform/conninfo.hpp>
-#include <migsafe/platform/error.hpp>
+#include "platform/pg_program_conninfo.hpp"
+
 #include <migsafe/platform/libpq_environment.hpp>
 
-#include <fmt/format.h>
-
-#include <memory>
-
-#include <libpq-fe.h>
+#include <cstdlib>
 
 namespace migsafe::platform {
 
 std::vector<std::pair<std::string, std::string>> libpq_environment(std::string_view conninfo)
 {
-    const std::string text(conninfo);
-    char* parse_error = nullptr;
-    std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
-        PQconninfoParse(text.c_str(), &parse_error), &PQconninfoFree);
-    if (!options) {
-        std::string reason = parse_error != nullptr ? parse_error : "out of memory";
-        PQfreemem(parse_error);
-        while (!reason.empty() && reason.back() == '\n') {
-            reason.pop_back();
-        }
-        throw Error("db-conninfo-invalid",
-                    fmt::format("invalid connection string {}: {}", redact_conninfo(conninfo),
-                                redact_secret_in(reason, conninfo)));
-    }
     std::vector<std::pair<std::string, std::string>> env;
-    for (auto* option = options.get(); option->keyword != nullptr; ++option) {
-        if (option->val != nullptr && option->envvar != nullptr && *option->val != '\0') {
-            env.emplace_back(option->envvar, option->val);
+    bool password = false;
+    for (const auto& setting : connection_settings(conninfo)) {
+        if (!setting.envvar.empty() && !setting.value.empty()) {
+            env.emplace_back(setting.envvar, setting.value);
+            password = password || setting.envvar == "PGPASSWORD";
         }
+    }
+    // Children do not inherit PGPASSWORD (process.hpp): the one that connects gets it here.
+    if (const char* value = std::getenv("PGPASSWORD"); !password && value != nullptr) {
+        env.emplace_back("PGPASSWORD", value);
     }
     return env;
 }

@@ -7,8 +7,16 @@
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <system_error>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace migsafe {
 namespace {
@@ -81,6 +89,47 @@ std::shared_ptr<spdlog::logger> make_logger()
     return created;
 }
 
+/// Creates the missing folders of `path` with mode 0700 (existing ones are left as they
+/// are), and the file itself with mode 0600, as every file migsafe writes: a log may hold
+/// table names, hosts and users. A regular file that already exists is tightened to 0600;
+/// anything else (`/dev/stderr`) is used as it is. Throws `io-write-failed`.
+void prepare_log_file(const std::string& path)
+{
+    auto fail = [&](const std::string& what, int error) {
+        return Error("io-write-failed",
+                     fmt::format("cannot open log file {}: {}: {}", path, what,
+                                 std::generic_category().message(error)),
+                     {.object = "--log-file"});
+    };
+    const std::filesystem::path file(path);
+    std::vector<std::filesystem::path> missing;
+    std::error_code ec;
+    for (auto dir = file.parent_path(); !dir.empty() && !std::filesystem::exists(dir, ec);
+         dir = dir.parent_path()) {
+        missing.push_back(dir);
+        if (dir == dir.parent_path()) {
+            break;
+        }
+    }
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+        if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST) {
+            throw fail("cannot create folder " + it->string(), errno);
+        }
+    }
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        throw fail("cannot create it", errno);
+    }
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && (info.st_mode & 0077) != 0 &&
+        ::fchmod(fd, 0600) != 0) {
+        const int error = errno;
+        ::close(fd);
+        throw fail("cannot make it private (mode 0600)", error);
+    }
+    ::close(fd);
+}
+
 } // namespace
 
 namespace detail {
@@ -123,6 +172,7 @@ void set_callback(Callback callback)
 
 void add_file(const std::string& path)
 {
+    prepare_log_file(path);
     try {
         auto sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path);
         sink->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z [%l] %v");

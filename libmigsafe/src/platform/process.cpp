@@ -168,6 +168,55 @@ std::string tail(std::string_view text, std::size_t max_chars)
     return std::string(text);
 }
 
+/// Whether the child inherits variable `name` of this process. Children get an explicit
+/// environment, never a copy of ours: PGPASSWORD (and any other secret a deploy tool puts
+/// in migsafe's environment) would otherwise sit in /proc/PID/environ of every server and
+/// program started, readable by the user it runs as. What a program needs beyond the
+/// locale, time zone and PATH comes through `ProcessSpec::env` (the password of pg_dump,
+/// for one). A program run as another user (initdb, pg_ctl, postgres as root) gets no
+/// HOME and no PG* variables of ours: its settings are all on its command line.
+bool inherited(std::string_view name, bool other_user)
+{
+    constexpr std::string_view k_always[] = {"PATH", "LANG",   "LANGUAGE",
+                                             "TZ",   "TMPDIR", "LD_LIBRARY_PATH"};
+    for (auto kept : k_always) {
+        if (name == kept) {
+            return true;
+        }
+    }
+    if (name.starts_with("LC_")) {
+        return true;
+    }
+    if (other_user) {
+        return false;
+    }
+    if (name == "HOME" || name.starts_with("KRB5")) {
+        return true; // ~/.pgpass, ~/.pg_service.conf, Kerberos credentials of this user
+    }
+    return name.starts_with("PG") && name != "PGPASSWORD";
+}
+
+/// The environment of a child: what `inherited` keeps of ours, then `spec.env`.
+bp::environment child_environment(const ProcessSpec& spec, bool other_user)
+{
+    bp::environment env;
+    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+        const std::string_view text(*entry);
+        const auto eq = text.find('=');
+        if (eq == std::string_view::npos || eq == 0) {
+            continue;
+        }
+        const std::string name(text.substr(0, eq));
+        if (inherited(name, other_user)) {
+            env[name] = std::string(text.substr(eq + 1));
+        }
+    }
+    for (const auto& [key, value] : spec.env) {
+        env[key] = value;
+    }
+    return env;
+}
+
 int decode_status(int status)
 {
     if (WIFSIGNALED(status)) {
@@ -228,10 +277,7 @@ ProcessResult run_process(const ProcessSpec& spec)
     if (dir.empty()) {
         dir = account ? std::filesystem::path("/") : std::filesystem::current_path();
     }
-    bp::environment env = boost::this_process::environment();
-    for (const auto& [key, value] : spec.env) {
-        env[key] = value;
-    }
+    bp::environment env = child_environment(spec, account.has_value());
     detail::log_debug("running {}{}", describe(exe, spec),
                       account ? fmt::format(" as {}", spec.run_as_user) : std::string());
 

@@ -258,8 +258,8 @@ TraceReport trace(std::span<const plan::PlanInput> files, const TraceOptions& op
     auto cluster = platform::EphemeralCluster::start(options.cluster);
     auto session =
         platform::Session::connect(cluster.conninfo(), {.application_name = "migsafe trace"});
-    if (!options.schema_from.empty()) {
-        detail::copy_schema(options.schema_from, session);
+    if (options.schema_from) {
+        detail::copy_schema(*options.schema_from, session);
     }
     return trace_on(session, files, options);
 }

@@ -4,6 +4,7 @@
 #include "platform/catalog/integrity_queries.hpp"
 
 #include <migsafe/platform/duration.hpp>
+#include <migsafe/platform/error.hpp>
 #include <migsafe/platform/session.hpp>
 #include <migsafe/workflow/health.hpp>
 #include <migsafe/workflow/history.hpp>
@@ -41,16 +42,16 @@ std::int64_t number(const platform::Value& value)
     return value && !value->empty() ? std::stoll(*value) : 0;
 }
 
-/// For SQL: `"public"."orders"`.
+/// For SQL and for people alike: `public.orders`, `"x.y".z` (quoted where needed, so two
+/// tables never read the same).
 std::string qualified(const std::string& schema, const std::string& name)
 {
-    return quote_ident(schema) + "." + quote_ident(name);
+    return platform::qualified_name(schema, name);
 }
 
-/// For people: `public.orders`.
 std::string named(const platform::Value& schema, const platform::Value& name)
 {
-    return text(schema) + "." + text(name);
+    return qualified(text(schema), text(name));
 }
 
 /// `pid 4242 (user app, application 'web', from 10.0.0.7)`.
@@ -115,7 +116,7 @@ struct Checker {
     {
         // The integrity engine's query: verify and health see the same constraints.
         for (const auto& row : platform::catalog::list_unvalidated_constraints(session)) {
-            const std::string table = row.table_schema + "." + row.table_name;
+            const std::string table = qualified(row.table_schema, row.table_name);
             add("unvalidated-constraint", HealthSeverity::warning, table + "." + row.name,
                 fmt::format("constraint {} on {} is NOT VALID: rows written before it was "
                             "added were never checked",
@@ -276,7 +277,7 @@ struct Checker {
             const bool narrow_column = text(row[9]) == "integer" || text(row[9]) == "smallint";
             add("sequence-exhaustion",
                 used >= options.sequence_error ? HealthSeverity::error : HealthSeverity::warning,
-                text(row[0]) + "." + text(row[1]),
+                named(row[0], row[1]),
                 fmt::format("sequence {} is at {} of {} ({:.0f}% used){}: inserts fail when it "
                             "runs out",
                             named(row[0], row[1]), text(row[2]), text(row[4]),
@@ -360,8 +361,34 @@ bool HealthReport::healthy() const noexcept
     return count(HealthSeverity::error) == 0;
 }
 
+namespace {
+
+/// Thresholds past ten years are refused before connecting: the server computes now()
+/// minus the threshold, which leaves the timestamp range ("timestamp out of range") for
+/// values a person would not mean anyway.
+void check_thresholds(const HealthOptions& options)
+{
+    constexpr std::chrono::milliseconds k_max = std::chrono::hours(24 * 3650);
+    const std::pair<std::chrono::milliseconds, std::string_view> thresholds[] = {
+        {options.long_transaction, "--long-transaction"},
+        {options.idle_in_transaction, "idle_in_transaction"},
+        {options.lock_wait, "--lock-wait"},
+    };
+    for (const auto& [value, option] : thresholds) {
+        if (value > k_max || value.count() < 0) {
+            throw Error("usage-invalid-option",
+                        fmt::format("{} {} is out of range: at most {}", option,
+                                    format_duration(value), format_duration(k_max)),
+                        {.object = std::string(option)});
+        }
+    }
+}
+
+} // namespace
+
 HealthReport health(const std::string& conninfo, const HealthOptions& options)
 {
+    check_thresholds(options);
     auto session = Session::connect(conninfo, {.application_name = "migsafe health"});
     // Catalog reads only; a server that is stuck must not keep the check waiting.
     session.exec("SET statement_timeout = '30s'; SET lock_timeout = '5s'");

@@ -11,10 +11,13 @@
 #include <pwd.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 using migsafe::platform::ClusterOptions;
 using migsafe::platform::EphemeralCluster;
@@ -191,4 +194,34 @@ TEST_CASE("EphemeralCluster::start when initdb fails is cluster-start-failed wit
         std::filesystem::remove_all(base);
     }
     std::filesystem::remove_all(bindir);
+}
+
+TEST_CASE("EphemeralCluster::start gives the server none of this process's secrets")
+{
+    migsafe::test::require_local_postgres();
+    // A deploy tool's environment: a password and a conninfo with one, which the server
+    // (run as the unprivileged user when root) must not inherit.
+    migsafe::test::ScopedEnv password("PGPASSWORD", std::string("env-s3cret"));
+    migsafe::test::ScopedEnv url("DATABASE_URL",
+                                 std::string("postgresql://app:url-s3cret@db.example/app"));
+    migsafe::test::ScopedEnv lang("LC_MESSAGES", std::string("C"));
+    auto cluster = EphemeralCluster::start(migsafe::test::cluster_options());
+    const int pid = postmaster_pid(cluster);
+    REQUIRE(pid > 0);
+    std::ifstream file("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+    REQUIRE(file.good());
+    std::vector<std::string> names;
+    std::string environ_text;
+    for (std::string entry; std::getline(file, entry, '\0');) {
+        environ_text += entry + "\n";
+        names.push_back(entry.substr(0, entry.find('=')));
+    }
+    CAPTURE(environ_text);
+    CHECK(environ_text.find("env-s3cret") == std::string::npos);
+    CHECK(environ_text.find("url-s3cret") == std::string::npos);
+    CHECK(std::find(names.begin(), names.end(), "PGPASSWORD") == names.end());
+    CHECK(std::find(names.begin(), names.end(), "DATABASE_URL") == names.end());
+    // What a server needs is still there.
+    CHECK(std::find(names.begin(), names.end(), "PATH") != names.end());
+    CHECK(environ_text.find("LC_MESSAGES=C\n") != std::string::npos);
 }

@@ -1,15 +1,19 @@
 // trace::trace on a real server: what PostgreSQL reports for the reference statements.
 #include "db/trace/trace_helpers.hpp"
+#include "support/scoped_env.hpp"
 #include "support/test_db.hpp"
 
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/libpq_environment.hpp>
 #include <migsafe/trace/trace.hpp>
 
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -249,4 +253,28 @@ TEST_CASE("trace::trace with schema_from of an unreachable database fails before
         CHECK(error.code() == "process-failed");
         CHECK(error.message().find("pg_dump") != std::string::npos);
     }
+}
+
+TEST_CASE("trace::trace with an empty schema_from copies the schema of the database the PG* "
+          "variables name (`plan --db \"\" --trace`)")
+{
+    migsafe::test::require_local_postgres();
+    migsafe::test::TestDatabase live;
+    live.connect().exec(k_schema);
+    // Only the PG* variables say where the database is: no DATABASE_URL, no conninfo.
+    std::vector<std::unique_ptr<migsafe::test::ScopedEnv>> env;
+    env.push_back(std::make_unique<migsafe::test::ScopedEnv>("DATABASE_URL", std::nullopt));
+    for (const auto& [name, value] : migsafe::platform::libpq_environment(live.conninfo())) {
+        env.push_back(std::make_unique<migsafe::test::ScopedEnv>(name, value));
+    }
+    const std::vector inputs{
+        plan_input_of("ALTER TABLE items ALTER COLUMN price TYPE bigint;", "0002_widen.sql")};
+    trace::TraceOptions options;
+    options.schema_from = "";
+    options.cluster = migsafe::test::cluster_options();
+    const auto report = trace::trace(inputs, options);
+    REQUIRE(report.statements.size() == 1);
+    CHECK(report.statements[0].traced);
+    CHECK(took(report.statements[0], "public.items", LockMode::access_exclusive));
+    CHECK(report.disagreements.empty());
 }

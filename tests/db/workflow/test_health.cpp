@@ -73,12 +73,12 @@ TEST_CASE("health: a fresh database passes; leftovers of migrations are found wi
     REQUIRE(invalid.size() == 1);
     CHECK(invalid[0].object == "public.orders_email_key");
     CHECK(invalid[0].severity == HealthSeverity::warning);
-    CHECK(invalid[0].fix.starts_with("DROP INDEX CONCURRENTLY \"public\".\"orders_email_key\";"));
+    CHECK(invalid[0].fix.starts_with("DROP INDEX CONCURRENTLY public.orders_email_key;"));
 
     auto constraint = of_check(report, "unvalidated-constraint");
     REQUIRE(constraint.size() == 1);
-    CHECK(constraint[0].fix.starts_with(
-        "ALTER TABLE \"public\".\"orders\" VALIDATE CONSTRAINT \"email_set\";"));
+    CHECK(
+        constraint[0].fix.starts_with("ALTER TABLE public.orders VALIDATE CONSTRAINT email_set;"));
 
     // 2,000,000,000 of an integer column's 2,147,483,647: an error; 25,000 of smallint's
     // 32,767: a warning.

@@ -32,3 +32,38 @@ TEST_CASE("migsafe::redact_secret_in masks a password echoed in a message")
           "auth failed for ***");
     CHECK(migsafe::redact_secret_in("nothing to hide", "host=x") == "nothing to hide");
 }
+
+TEST_CASE("migsafe::redact_conninfo masks the password of a dbname that is itself a connection "
+          "string")
+{
+    // libpq expands a dbname holding a URL or key=value pairs: its password is a password.
+    CHECK(redact_conninfo("dbname=postgresql://u:secret@host/db") ==
+          "dbname='postgresql://u:***@host/db'");
+    CHECK(redact_conninfo("host=x dbname='postgres://u:secret@h:5432/db?sslmode=require' user=u") ==
+          "host=x dbname='postgres://u:***@h:5432/db?sslmode=require' user=u");
+    CHECK(redact_conninfo("dbname=postgresql://h/db?password=secret&user=u") ==
+          "dbname='postgresql://h/db?password=***&user=u'");
+    CHECK(redact_conninfo("dbname='host=h password=secret'") == "dbname='host=h password=***'");
+    CHECK(redact_conninfo("dbname = 'host=h password=\\'s e\\'' user=u") ==
+          "dbname = 'host=h password=***' user=u");
+    // Nothing to hide: left exactly as written.
+    CHECK(redact_conninfo("dbname=postgresql://u@host/db") == "dbname=postgresql://u@host/db");
+    CHECK(redact_conninfo("service=prod passfile=/home/u/.pgpass dbname=app") ==
+          "service=prod passfile=/home/u/.pgpass dbname=app");
+    CHECK(redact_conninfo("postgresql://u@h/db?service=prod&passfile=/p") ==
+          "postgresql://u@h/db?service=prod&passfile=/p");
+    // Both a top-level password and a nested one.
+    CHECK(redact_conninfo("password=one dbname=postgresql://u:two@h/db") ==
+          "password=*** dbname='postgresql://u:***@h/db'");
+}
+
+TEST_CASE("migsafe::redact_secret_in masks the password of a nested dbname in messages")
+{
+    CHECK(migsafe::redact_secret_in("could not connect: secret rejected",
+                                    "dbname=postgresql://u:secret@host/db") ==
+          "could not connect: *** rejected");
+    CHECK(migsafe::redact_secret_in("bad p@ss", "dbname='postgresql://u:p%40ss@host/db'") ==
+          "bad ***");
+    CHECK(migsafe::redact_secret_in("bad hunter2", "dbname='host=h password=hunter2'") ==
+          "bad ***");
+}

@@ -26,7 +26,10 @@ struct ProcessSpec {
     std::string program;
     /// Arguments, without the program name. Never passed through a shell.
     std::vector<std::string> args{};
-    /// Variables added to (or replacing those of) the current environment.
+    /// The child's variables beyond the few it inherits: the child never gets a copy of
+    /// this process's environment, only PATH, LANG, LANGUAGE, LC_*, TZ, TMPDIR and
+    /// LD_LIBRARY_PATH, plus (unless `run_as_user` applies) HOME, KRB5* and the PG*
+    /// variables but PGPASSWORD. A password a child needs goes here, for that child only.
     std::vector<std::pair<std::string, std::string>> env{};
     /// Working directory; empty keeps the current one (or `/` when `run_as_user` applies).
     std::filesystem::path working_dir{};

@@ -14,6 +14,7 @@
 #include <migsafe/platform/cluster.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,8 +31,9 @@ struct TraceOptions {
     std::string conninfo{};
     /// A live database whose schema (pg_dump --schema-only: no rows) the ephemeral cluster
     /// starts from, when `conninfo` is empty (`migsafe plan --trace --db`). Only read.
-    /// Pass the migrations it has not applied yet. Empty: the cluster starts empty.
-    std::string schema_from{};
+    /// Pass the migrations it has not applied yet. An empty string is a connection too
+    /// (libpq's defaults: the PG* variables). nullopt: the cluster starts empty.
+    std::optional<std::string> schema_from{};
     /// How the ephemeral cluster is started when `conninfo` is empty.
     platform::ClusterOptions cluster{};
     /// The first `setup_files` files are applied (committed) and not traced.
