@@ -82,6 +82,14 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
     {"apply-history-invalid", input, k_unchanged, k_final,
      "migsafe.history holds rows this migsafe cannot read",
      "check that migsafe.history was written by migsafe, and use the same or a newer migsafe"},
+    {"apply-interrupted", failed, k_unchanged, k_retry,
+     "SIGINT or SIGTERM stopped the run between two migrations: those before it are "
+     "applied, the next one was not started",
+     "run migsafe apply again to apply the rest"},
+    {"apply-interrupted-backend", environment, k_unchanged, k_retry,
+     "the server still runs a statement of an interrupted migsafe apply (its client is gone)",
+     "wait for it to end, or end it with pg_terminate_backend(pid); then apply again (a "
+     "rerun cleans up what the statement left)"},
     {"apply-lock-busy", environment, k_unchanged, k_retry,
      "another migsafe apply holds the runner lock of this database",
      "wait for the other run to finish, or raise --wait"},

@@ -31,6 +31,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <thread>
 
 namespace migsafe::workflow {
 namespace {
@@ -151,9 +152,6 @@ Pending pending_of(const model::Migration& migration, std::vector<plan::Statemen
             pending.touched.insert(lock.relation);
         }
         if (i < statements.size()) {
-            if (const auto* create = statements[i].get_if<model::CreateTable>()) {
-                pending.created.insert(create->table.qualified());
-            }
             if (const auto* drop = statements[i].get_if<model::DropTable>()) {
                 for (const auto& table : drop->tables) {
                     pending.touched.insert(table.qualified());
@@ -218,10 +216,13 @@ MigrationRun run_of(const Pending& pending)
 }
 
 /// Why `pending` may not run in this run, given what the run applies before it (empty:
-/// it may). Marks in `expanded` / `created` what it will change if it runs.
+/// it may). Marks in `expanded` what it will change if it runs. `existed` holds the
+/// objects the run's migrations touch that exist before the run: whatever else they touch
+/// this run creates (tables, views, materialized views, sequences, types, functions, and
+/// objects dropped and created again), and nothing deployed uses it yet.
 std::string hold_reason(const Pending& pending, const ApplyOptions& options,
                         std::map<std::string, std::uint64_t>& expanded,
-                        std::set<std::string>& created)
+                        const std::set<std::string>& existed)
 {
     const std::uint64_t version = pending.migration->version;
     if (options.to && version > *options.to) {
@@ -239,7 +240,7 @@ std::string hold_reason(const Pending& pending, const ApplyOptions& options,
     if (contract) {
         for (const auto& relation : pending.touched) {
             auto found = expanded.find(relation);
-            if (found != expanded.end() && created.count(relation) == 0) {
+            if (found != expanded.end() && existed.count(relation) > 0) {
                 return fmt::format(
                     "contracts {}, which {:04} expands in this same run: never destroy in the "
                     "step that deploys (runbook); apply it in a later run, after the release "
@@ -252,7 +253,6 @@ std::string hold_reason(const Pending& pending, const ApplyOptions& options,
             expanded.emplace(relation, version);
         }
     }
-    created.insert(pending.created.begin(), pending.created.end());
     return {};
 }
 
@@ -400,6 +400,36 @@ void run_migration(Run& run, const Pending& pending, MigrationRun& out, ApplyRep
     run.say(pending.migration->version, fmt::format("done in {} ms", out.duration_ms));
 }
 
+/// Waits, at most `wait`, until no server process of an interrupted run still runs a
+/// statement: a killed run's index build or transaction must end before this run looks at
+/// what it left.
+void wait_for_interrupted_backends(platform::Session& session, int monitor_pid,
+                                   std::chrono::milliseconds wait)
+{
+    const auto start = Clock::now();
+    bool said = false;
+    while (true) {
+        auto left = detail::interrupted_backends(session, {session.backend_pid(), monitor_pid});
+        if (left.empty()) {
+            return;
+        }
+        const std::string who = fmt::format("{}", fmt::join(left, "; "));
+        if (!said) {
+            migsafe::detail::log_warn("waiting for the server process of an interrupted migsafe "
+                                      "apply to end its statement: {}",
+                                      who);
+            said = true;
+        }
+        if (Clock::now() - start >= wait || interrupt::requested()) {
+            throw Error("apply-interrupted-backend",
+                        fmt::format("the server still runs a statement of an interrupted migsafe "
+                                    "apply after {}: {}",
+                                    format_duration(wait), who));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
 void count_pending(ApplyReport& report)
 {
     report.applied = 0;
@@ -475,10 +505,16 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
     const std::string host = host_name();
     report.run_id = new_run_id(host);
 
-    auto session = platform::Session::connect(conninfo, {.application_name = "migsafe apply"});
+    auto session = platform::Session::connect(
+        conninfo, {.application_name = std::string(detail::k_application_name)});
+    detail::runner_settings(session);
     // On SIGINT/SIGTERM the running statement is cancelled, so its transaction rolls back
-    // now rather than when a long statement ends and the server notices we are gone.
-    interrupt::Cleanup cancel("cancel the running migration statement", session.canceller());
+    // now rather than when a long statement ends; the run then fails the way any failure
+    // does (recorded, INVALID index dropped, the unfinished part and the resume command
+    // said) and the host exits 130/143. A second signal ends the process at once.
+    interrupt::Unwind unwind;
+    interrupt::Cleanup cancel("cancel the running migration statement", session.canceller(),
+                              interrupt::When::at_once);
     std::optional<platform::Session> monitor;
     std::optional<detail::RunnerLock> lock;
     if (!options.dry_run) {
@@ -487,6 +523,7 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
         lock.emplace(*monitor, options.wait);
         report.lock_wait_ms = lock->waited().count();
         detail::ensure_history(session);
+        wait_for_interrupted_backends(session, monitor->backend_pid(), options.wait);
     }
     const auto history = read_history(session);
     const auto status = compare_with_history(set, history);
@@ -519,17 +556,28 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
     auto catalog = model::load_catalog_facts(conninfo);
     auto planned = plan_by_file(set, todo.front()->version, options, &catalog, pg_version);
 
-    std::vector<Pending> chosen;
-    std::map<std::string, std::uint64_t> expanded;
-    std::set<std::string> created;
-    bool holding = false;
+    std::vector<Pending> considered;
+    std::set<std::string> mentioned;
     for (const auto* migration : todo) {
         auto found = by_version.find(migration->version);
-        Pending pending = pending_of(*migration, planned[migration->up.relative_path],
-                                     found == by_version.end() ? nullptr : found->second);
+        considered.push_back(pending_of(*migration, planned[migration->up.relative_path],
+                                        found == by_version.end() ? nullptr : found->second));
+        mentioned.insert(considered.back().touched.begin(), considered.back().touched.end());
+        for (const auto& [table, where] : considered.back().destroys) {
+            mentioned.insert(table);
+        }
+    }
+    // What exists before the run; the rest is created by it.
+    const auto existed = detail::existing_objects(session, mentioned);
+
+    std::vector<Pending> chosen;
+    std::map<std::string, std::uint64_t> expanded;
+    bool holding = false;
+    for (auto& pending : considered) {
+        const auto* migration = pending.migration;
         MigrationRun shown = run_of(pending);
         if (!holding) {
-            shown.reason = hold_reason(pending, options, expanded, created);
+            shown.reason = hold_reason(pending, options, expanded, existed);
             holding = !shown.reason.empty();
         } else {
             shown.reason = "after a held migration";
@@ -537,7 +585,7 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
         if (!holding) {
             // Destroying what this run created loses nothing that existed before it.
             for (const auto& [table, where] : pending.destroys) {
-                if (!pending.risky && (table.empty() || created.count(table) == 0)) {
+                if (!pending.risky && (table.empty() || existed.count(table) > 0)) {
                     pending.risky = true;
                     pending.risky_reason = where;
                 }
@@ -613,6 +661,15 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
             ++shown_index;
         }
         lock->check();
+        if (interrupt::requested()) {
+            count_pending(report);
+            throw Error("apply-interrupted",
+                        fmt::format("interrupted by {} before {}: {} migration(s) applied in this "
+                                    "run, {} pending; {}",
+                                    interrupt::signal_name(), pending.migration->up.relative_path,
+                                    report.applied, report.pending_after, run.resume_sentence()),
+                        {.file = pending.migration->up.relative_path});
+        }
         run_migration(run, pending, report.migrations[shown_index], report);
         if (!report.problems.empty()) {
             report.verdict = plan::Verdict::fail;

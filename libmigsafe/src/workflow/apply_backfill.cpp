@@ -7,6 +7,7 @@
 #include <migsafe/backfill/backfill.hpp>
 #include <migsafe/platform/duration.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/interrupt.hpp>
 
 #include <fmt/format.h>
 
@@ -78,7 +79,10 @@ void run_backfill(const Run& run, const Pending& pending, HistoryEntry& entry, M
         result = backfill::run(session, job, from, options);
     } catch (const Error& error) {
         const bool nothing_done = committed == 0 && !resuming;
-        std::string message = fmt::format("the backfill stopped: {}", error.message());
+        std::string message = interrupt::requested()
+                                  ? fmt::format("the backfill was interrupted by {} ({})",
+                                                interrupt::signal_name(), error.message())
+                                  : fmt::format("the backfill stopped: {}", error.message());
         if (nothing_done) {
             entry.status = HistoryStatus::failed;
             entry.backfill.clear();

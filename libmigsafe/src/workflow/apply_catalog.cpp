@@ -2,6 +2,9 @@
 #include "platform/catalog/object_queries.hpp"
 #include "workflow/apply_internal.hpp"
 
+#include <migsafe/platform/error.hpp>
+#include <migsafe/platform/identifier.hpp>
+
 #include <fmt/format.h>
 
 namespace migsafe::workflow::detail {
@@ -9,6 +12,19 @@ using platform::catalog::k_relation_in_list;
 using platform::catalog::relation_list;
 
 namespace {
+
+/// A boolean column in its output form ('t' / 'f'); anything else is a bug.
+bool boolean_of(const platform::Value& value)
+{
+    if (value == platform::Value("t")) {
+        return true;
+    }
+    if (value == platform::Value("f")) {
+        return false;
+    }
+    throw Error("internal-assertion",
+                fmt::format("a boolean read from the catalog is '{}'", value.value_or("NULL")));
+}
 
 // Relations are matched by (schema, name), never by a dotted string: `x."y.z"` and
 // `"x.y".z` would read the same. `qualified` is a display form (platform::qualified_name).
@@ -78,7 +94,9 @@ std::map<std::string, std::string> invalid_indexes(platform::Session& session,
 
 std::optional<bool> index_valid(platform::Session& session, const std::string& qualified)
 {
-    auto result = session.query("SELECT i.indisvalid::text FROM pg_catalog.pg_index i "
+    // The boolean itself, not its text cast: `indisvalid::text` is 'true' / 'false', the
+    // output form of a boolean column is 't' / 'f'.
+    auto result = session.query("SELECT i.indisvalid FROM pg_catalog.pg_index i "
                                 "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
                                 "JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace "
                                 "WHERE n.nspname = $1 AND ic.relname = $2",
@@ -86,7 +104,61 @@ std::optional<bool> index_valid(platform::Session& session, const std::string& q
     if (result.rows.empty()) {
         return std::nullopt;
     }
-    return result.rows.front().front().value_or("f") == "t";
+    return boolean_of(result.rows.front().front());
+}
+
+std::vector<std::string> interrupted_backends(platform::Session& session,
+                                              const std::vector<int>& exclude_pids)
+{
+    // Sessions named like this run's main session that still run a statement while this
+    // run holds the runner lock: the server side of a killed run (a runner waiting for
+    // the lock runs nothing on its main session). Their query text is left out on
+    // purpose: it may carry secrets.
+    std::string excluded = "{";
+    for (std::size_t i = 0; i < exclude_pids.size(); ++i) {
+        excluded += (i == 0 ? "" : ",") + std::to_string(exclude_pids[i]);
+    }
+    excluded += "}";
+    auto result =
+        session.query("SELECT a.pid::text, coalesce(extract(epoch FROM pg_catalog.now() - "
+                      "a.query_start)::bigint::text, '?') FROM pg_catalog.pg_stat_activity a "
+                      "WHERE a.application_name = $1 AND a.state = 'active' "
+                      "AND a.datname = pg_catalog.current_database() AND a.pid <> ALL ($2::int[]) "
+                      "ORDER BY a.pid",
+                      {std::string(k_application_name), excluded});
+    std::vector<std::string> out;
+    for (const auto& row : result.rows) {
+        out.push_back(fmt::format("pid {} (its statement started {} s ago)", row[0].value_or("?"),
+                                  row[1].value_or("?")));
+    }
+    return out;
+}
+
+std::set<std::string> existing_objects(platform::Session& session,
+                                       const std::set<std::string>& names)
+{
+    // Relations (tables, views, materialized views, sequences, indexes), types and
+    // functions, by (schema, name).
+    std::string sql =
+        fmt::format("SELECT n.nspname, c.relname FROM pg_catalog.pg_class c "
+                    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE {0} "
+                    "UNION SELECT n.nspname, t.typname FROM pg_catalog.pg_type t "
+                    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+                    "WHERE (n.nspname, t.typname) IN (SELECT r.value ->> 0, r.value ->> 1 "
+                    "FROM pg_catalog.jsonb_array_elements($1::jsonb) AS r) "
+                    "UNION SELECT n.nspname, p.proname FROM pg_catalog.pg_proc p "
+                    "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+                    "WHERE (n.nspname, p.proname) IN (SELECT r.value ->> 0, r.value ->> 1 "
+                    "FROM pg_catalog.jsonb_array_elements($1::jsonb) AS r)",
+                    k_relation_in_list);
+    std::set<std::string> out;
+    if (names.empty()) {
+        return out;
+    }
+    for (const auto& row : session.query(sql, {relation_list(names)}).rows) {
+        out.insert(platform::qualified_name(row[0].value_or(""), row[1].value_or("")));
+    }
+    return out;
 }
 
 } // namespace migsafe::workflow::detail

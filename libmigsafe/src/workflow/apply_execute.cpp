@@ -142,6 +142,33 @@ std::string index_of(const model::Statement& statement)
     return platform::qualified_name(index->table.schema, index->name);
 }
 
+/// What a failure says: the error's message, after the signal that caused it.
+std::string failure_text(const Error& error)
+{
+    if (!migsafe::interrupt::requested()) {
+        return error.message();
+    }
+    return fmt::format("interrupted by {} ({})", migsafe::interrupt::signal_name(),
+                       error.message());
+}
+
+/// The hint of a failure: the cause's, unless a signal caused it.
+std::string hint_of(const Error& error)
+{
+    return migsafe::interrupt::requested()
+               ? std::string("the run was interrupted, not refused: run migsafe apply again to "
+                             "apply the migration")
+               : error.hint();
+}
+
+/// Throws when SIGINT/SIGTERM arrived: the statement about to run is not started.
+void stop_if_interrupted()
+{
+    if (migsafe::interrupt::requested()) {
+        throw Error("apply-interrupted", "stopped before the statement started");
+    }
+}
+
 } // namespace
 
 void Run::say(std::uint64_t version, std::string message) const
@@ -221,16 +248,18 @@ int run_transactional(const Run& run, const Pending& pending, HistoryEntry& entr
             platform::Transaction transaction(session);
             set_timeouts(session, true, run.options.lock_timeout, run.options.statement_timeout);
             for (index = 0; index < count; ++index) {
+                stop_if_interrupted();
                 session.exec(statements[static_cast<std::size_t>(index)].sql);
             }
             index = -1;
+            stop_if_interrupted(); // the statements ran; the commit would apply them
             entry.status = HistoryStatus::applied;
             entry.statements_applied = count;
             entry.attempts = attempt;
             entry.duration_ms = ms_since(start);
             record(session, entry, true);
             transaction.commit();
-            session.exec("RESET ALL"); // a SET in the file must not leak into the next one
+            reset_session(session); // a SET in the file must not leak into the next one
             return attempt;
         } catch (const Error& error) {
             if (error.code() == "db-connection-lost") {
@@ -256,20 +285,59 @@ int run_transactional(const Run& run, const Pending& pending, HistoryEntry& entr
             }
             std::string message =
                 fmt::format("{}; the migration was rolled back (the database is as before it)",
-                            error.message());
+                            failure_text(error));
             record_failure(run, entry, located(pending, index) + ": " + message);
             throw Error("apply-migration-failed", message, where(pending, index, error),
-                        error.hint());
+                        hint_of(error));
         }
     }
 }
 
 namespace {
 
+/// What an earlier attempt of the migration may have left at the first statement this run
+/// runs of it.
+enum class Earlier {
+    none,    ///< no earlier attempt reached it
+    failed,  ///< an attempt failed there (and its clean-up may have failed too)
+    partial, ///< an attempt stopped there: killed while it ran, or before its record
+};
+
+/// What a failed statement left in the database.
+enum class Leftover {
+    none,     ///< nothing: the database is as before the statement
+    possible, ///< something may be left (an INVALID index, a partition being detached)
+};
+
+const char* by_whom(Earlier earlier)
+{
+    return earlier == Earlier::partial ? "the interrupted run" : "the failed run";
+}
+
+/// What a failed statement that ran outside a transaction left behind, after the clean-up.
+Leftover left_by(platform::Session& session, const model::Statement& statement)
+{
+    if (statement.kind == model::StatementKind::vacuum) {
+        return Leftover::none;
+    }
+    if (const auto* drop = statement.get_if<model::DropIndex>()) {
+        // A DROP INDEX CONCURRENTLY that failed after its first step leaves the index
+        // INVALID; before it, the index is as it was.
+        for (const auto& index : drop->indexes) {
+            if (index_valid(session, index.qualified()) == false) {
+                return Leftover::possible;
+            }
+        }
+        return Leftover::none;
+    }
+    return Leftover::possible;
+}
+
 /// Runs statement `index` of a no-transaction file, retried on lock timeouts; records the
-/// progress with it (in its transaction when it can run in one).
-void run_one(const Run& run, const Pending& pending, int index, bool resuming_here,
-             bool user_lock_timeout, bool user_statement_timeout)
+/// progress with it (in its transaction when it can run in one). On failure, `left` says
+/// whether the database may hold part of the statement.
+void run_one(const Run& run, const Pending& pending, int index, Earlier earlier,
+             bool user_lock_timeout, bool user_statement_timeout, Leftover& left)
 {
     auto& session = run.session;
     const auto& statement = statement_at(pending, index);
@@ -278,9 +346,12 @@ void run_one(const Run& run, const Pending& pending, int index, bool resuming_he
     const std::string index_name = index_of(statement);
     const auto* create = statement.get_if<model::CreateIndex>();
     const std::string table = create != nullptr ? create->table.qualified() : std::string();
+    const auto* drop = statement.get_if<model::DropIndex>();
+    left = Leftover::none;
     for (int attempt = 1;; ++attempt) {
         std::map<std::string, std::string> invalid_before;
         try {
+            stop_if_interrupted();
             if (outside) {
                 if (!user_lock_timeout) {
                     set_timeouts(session, false, run.options.concurrently_timeout, std::nullopt);
@@ -288,28 +359,27 @@ void run_one(const Run& run, const Pending& pending, int index, bool resuming_he
                 if (!user_statement_timeout) {
                     set_timeouts(session, false, std::nullopt, milliseconds(0));
                 }
-                if (!index_name.empty()) {
+                if (!index_name.empty() && earlier != Earlier::none) {
+                    // A run killed during the build (or between the build and its record)
+                    // left the index: valid, it is complete; INVALID, it goes.
                     auto valid = index_valid(session, index_name);
-                    if (valid == true && resuming_here) {
-                        // Built by the run that was killed before it could record it.
+                    if (valid == true && earlier == Earlier::partial) {
                         run.say(version, fmt::format("{} was built by the interrupted run; "
                                                      "not building it again",
                                                      index_name));
                         record_progress(session, version, index + 1);
                         return;
                     }
+                    if (valid == false) {
+                        run.say(version, fmt::format("dropping the INVALID index {} left by {}",
+                                                     index_name, by_whom(earlier)));
+                        left = Leftover::possible; // until the drop is done
+                        session.exec("DROP INDEX CONCURRENTLY IF EXISTS " + index_name);
+                        left = Leftover::none;
+                    }
                 }
                 if (!table.empty()) {
                     invalid_before = invalid_indexes(session, table);
-                    if (resuming_here && !index_name.empty() &&
-                        invalid_before.count(index_name) > 0) {
-                        run.say(version, fmt::format("dropping the INVALID index {} left by the "
-                                                     "interrupted run",
-                                                     index_name));
-                        session.exec("DROP INDEX CONCURRENTLY IF EXISTS " +
-                                     invalid_before.at(index_name));
-                        invalid_before.erase(index_name);
-                    }
                 }
                 session.exec(statement.sql);
                 record_progress(session, version, index + 1);
@@ -332,7 +402,21 @@ void run_one(const Run& run, const Pending& pending, int index, bool resuming_he
                 continue;
             }
             if (error.code() == "db-connection-lost") {
+                left = Leftover::possible;
                 throw;
+            }
+            if (drop != nullptr && outside && earlier == Earlier::partial &&
+                error.context().sqlstate == "42704") {
+                // "does not exist": the interrupted run dropped it before it could record.
+                run.say(version,
+                        fmt::format("{} was dropped by the interrupted run",
+                                    drop->indexes.empty() ? std::string("the index")
+                                                          : drop->indexes.front().qualified()));
+                record_progress(session, version, index + 1);
+                return;
+            }
+            if (outside && error.code() != "apply-interrupted" && left == Leftover::none) {
+                left = table.empty() ? left_by(session, statement) : Leftover::none;
             }
             if (outside && !table.empty()) {
                 // A failed CONCURRENTLY build leaves an INVALID index behind: drop it so
@@ -348,6 +432,7 @@ void run_one(const Run& run, const Pending& pending, int index, bool resuming_he
                         }
                     }
                 } catch (const Error& cleanup) {
+                    left = Leftover::possible;
                     migsafe::detail::log_warn("could not drop the INVALID index: {}",
                                               cleanup.message());
                 }
@@ -367,6 +452,22 @@ void run_one(const Run& run, const Pending& pending, int index, bool resuming_he
 
 } // namespace
 
+void reset_session(platform::Session& session)
+{
+    session.exec("RESET ALL");
+    runner_settings(session);
+}
+
+void runner_settings(platform::Session& session)
+{
+    // PostgreSQL 14+: a server process whose client is gone (migsafe killed) stops its
+    // statement within a second instead of running it to the end, e.g. finishing an index
+    // build nobody will record. A rerun waits for such processes (interrupted_backends).
+    if (session.server_version() >= 140000) {
+        session.exec("SET client_connection_check_interval = 1000");
+    }
+}
+
 void run_statement_by_statement(const Run& run, const Pending& pending, HistoryEntry& entry)
 {
     auto& session = run.session;
@@ -374,6 +475,10 @@ void run_statement_by_statement(const Run& run, const Pending& pending, HistoryE
     const int count = static_cast<int>(statements.size());
     const int first = entry.statements_applied;
     const auto start = Clock::now();
+    // What an earlier attempt may have left at the first statement this run runs.
+    const Earlier earlier = pending.history == nullptr                          ? Earlier::none
+                            : pending.history->status == HistoryStatus::partial ? Earlier::partial
+                                                                                : Earlier::failed;
     record(session, entry, false); // partial, committed before the first statement runs
     bool user_lock_timeout = false;
     bool user_statement_timeout = false;
@@ -386,7 +491,7 @@ void run_statement_by_statement(const Run& run, const Pending& pending, HistoryE
             user_statement_timeout = user_statement_timeout || sets(statement, "statement_timeout");
         }
     }
-    if (first > 0) {
+    if (earlier == Earlier::partial) {
         run.say(pending.migration->version, fmt::format("resuming at statement {} of {} ({})",
                                                         first + 1, count, located(pending, first)));
     }
@@ -394,25 +499,29 @@ void run_statement_by_statement(const Run& run, const Pending& pending, HistoryE
         const auto& statement = statement_at(pending, index);
         user_lock_timeout = user_lock_timeout || sets(statement, "lock_timeout");
         user_statement_timeout = user_statement_timeout || sets(statement, "statement_timeout");
+        Leftover left = Leftover::none;
         try {
-            run_one(run, pending, index, index == first && first > 0, user_lock_timeout,
-                    user_statement_timeout);
+            run_one(run, pending, index, index == first ? earlier : Earlier::none,
+                    user_lock_timeout, user_statement_timeout, left);
             entry.statements_applied = index + 1;
         } catch (const Error& error) {
             entry.duration_ms = ms_since(start);
-            const bool nothing_done = entry.statements_applied == 0;
+            const bool nothing_done = entry.statements_applied == 0 && left == Leftover::none;
             entry.status = nothing_done ? HistoryStatus::failed : HistoryStatus::partial;
             if (nothing_done && error.code() == "apply-lock-timeout") {
                 record_failure(run, entry, error.located_message());
                 throw;
             }
-            std::string message = error.code() == "apply-lock-timeout"
-                                      ? error.message()
-                                      : fmt::format("statement {} of {} failed: {}", index + 1,
-                                                    count, error.message());
+            std::string message =
+                error.code() == "apply-lock-timeout" ? error.message()
+                : error.code() == "apply-interrupted"
+                    ? fmt::format("interrupted by {} before statement {} of {}",
+                                  migsafe::interrupt::signal_name(), index + 1, count)
+                    : fmt::format("statement {} of {} failed: {}", index + 1, count,
+                                  failure_text(error));
             record_failure(run, entry, located(pending, index) + ": " + message);
             try {
-                session.exec("RESET ALL");
+                reset_session(session);
             } catch (const Error&) {
                 // the connection may be gone; nothing to reset then
             }
@@ -420,20 +529,26 @@ void run_statement_by_statement(const Run& run, const Pending& pending, HistoryE
                 throw Error("apply-migration-failed",
                             message + "; no statement of it was applied (the database is as "
                                       "before it)",
-                            where(pending, index, error), error.hint());
+                            where(pending, index, error), hint_of(error));
             }
             throw Error("apply-partial",
-                        fmt::format("{}; {} of {} statements of {} are applied (no-transaction "
+                        fmt::format("{}; {} of {} statements of {} are applied{} (no-transaction "
                                     "file): fix the failing statement if needed, then {}",
                                     message, entry.statements_applied, count,
-                                    pending.migration->up.relative_path, run.resume_sentence()),
+                                    pending.migration->up.relative_path,
+                                    left == Leftover::none
+                                        ? ""
+                                        : fmt::format(" and statement {} may have left part of its "
+                                                      "work (a rerun cleans up what it can)",
+                                                      index + 1),
+                                    run.resume_sentence()),
                         where(pending, index, error));
         }
     }
     entry.status = HistoryStatus::applied;
     entry.duration_ms = ms_since(start);
     record(session, entry, true);
-    session.exec("RESET ALL");
+    reset_session(session);
 }
 
 } // namespace migsafe::workflow::detail

@@ -17,6 +17,9 @@
 
 namespace migsafe::workflow::detail {
 
+/// The application_name of the session that runs the migrations.
+inline constexpr std::string_view k_application_name = "migsafe apply";
+
 /// A pending migration as the runner sees it: its plan and what it touches.
 struct Pending {
     const model::Migration* migration = nullptr;
@@ -25,7 +28,6 @@ struct Pending {
     bool risky = false;
     std::string risky_reason{};      ///< e.g. `MS-IDX-01 (error) at 0007_x.sql:3`
     std::set<std::string> touched{}; ///< relations it locks, schema-qualified
-    std::set<std::string> created{}; ///< tables it creates
     /// Tables its destructive statements act on, with where (`0009_x.sql:2`): risky unless
     /// the same run created them.
     std::map<std::string, std::string> destroys{};
@@ -56,6 +58,12 @@ bool runs_outside_transaction(const model::Statement& statement);
 /// The history row a run starts from for `pending` (status, counts and checksums filled).
 HistoryEntry new_entry(const Run& run, const Pending& pending);
 
+/// The runner's own session settings (set after connecting and after each RESET ALL).
+void runner_settings(platform::Session& session);
+
+/// RESET ALL (a SET in one file must not leak into the next), then `runner_settings`.
+void reset_session(platform::Session& session);
+
 /// Runs a transactional migration: one transaction (retried on lock timeouts), the
 /// history row committed with it. Returns the attempts made.
 int run_transactional(const Run& run, const Pending& pending, HistoryEntry& entry);
@@ -81,5 +89,15 @@ std::map<std::string, std::string> invalid_indexes(platform::Session& session,
 
 /// Whether index `qualified` exists, and is valid: nullopt when it does not exist.
 std::optional<bool> index_valid(platform::Session& session, const std::string& qualified);
+
+/// The server processes of an interrupted run still running a statement (sessions named
+/// `k_application_name` other than `exclude_pids` that are active), one line each.
+std::vector<std::string> interrupted_backends(platform::Session& session,
+                                              const std::vector<int>& exclude_pids);
+
+/// Of `names` (display forms), those that exist now as a relation (table, view,
+/// materialized view, sequence, index), a type or a function.
+std::set<std::string> existing_objects(platform::Session& session,
+                                       const std::set<std::string>& names);
 
 } // namespace migsafe::workflow::detail
