@@ -309,11 +309,14 @@ ProcessResult run_process(const ProcessSpec& spec)
     // The child has its own process group, so a Ctrl-C at the terminal does not reach it:
     // on SIGINT/SIGTERM the interrupt watcher kills it (before the cleanups registered
     // earlier run, e.g. removing the directory it writes into).
-    interrupt::Cleanup on_interrupt(fmt::format("killing {} (pid {})", name, child.id()),
-                                    [pid = child.id()] {
-                                        ::kill(-pid, SIGKILL);
-                                        ::kill(pid, SIGKILL);
-                                    });
+    // At once also while a flow unwinds after the signal (apply taking a snapshot).
+    interrupt::Cleanup on_interrupt(
+        fmt::format("killing {} (pid {})", name, child.id()),
+        [pid = child.id()] {
+            ::kill(-pid, SIGKILL);
+            ::kill(pid, SIGKILL);
+        },
+        interrupt::When::at_once);
     out.start();
     err.start();
     bool timed_out = false;
