@@ -204,7 +204,9 @@ std::string Report::to_json(int indent) const
                           {"complete", complete()},
                           {"counts", counts},
                           {"steps", list}};
-    return out.dump(indent);
+    // Names and definitions come from the catalog: a byte that is not UTF-8 (a SQL_ASCII
+    // database) becomes U+FFFD instead of failing the whole report.
+    return out.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Report Report::from_json(std::string_view json)

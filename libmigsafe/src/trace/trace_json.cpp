@@ -92,7 +92,8 @@ std::string TraceReport::to_json() const
                       {"statements", statements_json},
                       {"static_plan", Json::parse(static_plan.to_json())},
                       {"observed", Json::parse(observed.to_json())}};
-    return out.dump(2);
+    // Relation names come from the catalog: a byte that is not UTF-8 becomes U+FFFD.
+    return out.dump(2, ' ', false, Json::error_handler_t::replace);
 }
 
 TraceReport TraceReport::from_json(std::string_view json)

@@ -26,7 +26,8 @@ std::string HealthReport::to_json() const
          {{"errors", count(HealthSeverity::error)}, {"warnings", count(HealthSeverity::warning)}}},
         {"checks", checks},
         {"findings", found}};
-    return out.dump(2) + "\n";
+    // Names come from the catalog: a byte that is not UTF-8 becomes U+FFFD.
+    return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string HealthReport::to_text() const

@@ -415,3 +415,42 @@ TEST_CASE("compensate::write: the next versions, migsafe.sum rewritten; other la
         CHECK(e.code() == "compensate-layout-unsupported");
     }
 }
+
+TEST_CASE("compensate::Report::to_json survives a catalog name that is not UTF-8")
+{
+    // A SQL_ASCII database may hold any byte in a name; the report still prints.
+    Report report;
+    report.version = 7;
+    Step step;
+    step.note = "constraint \xff\xfe of public.t is not in objects_before";
+    step.safety = DataSafety::manual;
+    report.steps.push_back(step);
+    std::string json;
+    CHECK_NOTHROW(json = report.to_json());
+    const auto doc = nlohmann::json::parse(json);
+    CHECK(doc["steps"][0]["note"] ==
+          "constraint \xef\xbf\xbd\xef\xbf\xbd of public.t is not in objects_before");
+}
+
+TEST_CASE("compensate::plan: objects_before keyed by display form, with schema and name, and "
+          "in the older unquoted form, name the same tables")
+{
+    auto before = table_t();
+    before["columns"].push_back(column("Note", "text"));
+    auto now = table_t();
+    auto quoted = before;
+    quoted["schema"] = "x.y";
+    quoted["name"] = "T";
+    auto quoted_now = now;
+    quoted_now["schema"] = "x.y";
+    quoted_now["name"] = "T";
+    const auto report = plan_of("ALTER TABLE \"x.y\".\"T\" DROP COLUMN \"Note\";\n",
+                                {{"\"x.y\".\"T\"", quoted}}, {{"\"x.y\".\"T\"", quoted_now}});
+    REQUIRE(report.steps.size() == 1);
+    CHECK(report.steps[0].sql == "ALTER TABLE \"x.y\".\"T\" ADD COLUMN \"Note\" text");
+    // As older versions wrote it: `public.Orders` unquoted.
+    const auto legacy = plan_of("ALTER TABLE \"Orders\" DROP COLUMN \"Note\";\n",
+                                {{"public.Orders", before}}, {{"public.Orders", now}});
+    REQUIRE(legacy.steps.size() == 1);
+    CHECK(legacy.steps[0].sql == "ALTER TABLE public.\"Orders\" ADD COLUMN \"Note\" text");
+}
