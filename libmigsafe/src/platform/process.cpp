@@ -15,6 +15,7 @@
 
 #include <grp.h>
 #include <pwd.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -282,12 +283,22 @@ ProcessResult run_process(const ProcessSpec& spec)
                       account ? fmt::format(" as {}", spec.run_as_user) : std::string());
 
     // Runs in the child between fork and exec: its own process group (so a timeout kills
-    // grandchildren too), then drop root if asked.
-    auto setup = [account](auto& exec) {
+    // grandchildren too), then drop root if asked, then ask the kernel to kill the child
+    // when this thread dies: a migsafe killed with SIGKILL must not leave a pg_dump
+    // holding a transaction (and its locks) on the database. The death signal is set
+    // after setuid because a change of user clears it; the getppid() check covers a
+    // parent that died before it was set. The calling thread waits for the child below,
+    // so it never ends first.
+    const pid_t parent = ::getpid();
+    auto setup = [account, parent](auto& exec) {
         setpgid(0, 0);
         if (account && (setgroups(1, &account->gid) != 0 || setgid(account->gid) != 0 ||
                         setuid(account->uid) != 0)) {
             exec.set_error(std::error_code(errno, std::system_category()), "dropping root");
+            return;
+        }
+        if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) {
+            ::_exit(127);
         }
     };
 
