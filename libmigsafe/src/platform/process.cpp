@@ -15,8 +15,8 @@
 
 #include <grp.h>
 #include <pwd.h>
-#include <sys/prctl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
