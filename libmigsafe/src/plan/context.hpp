@@ -26,6 +26,9 @@ struct KnownConstraint {
     std::string referenced{};      ///< foreign keys: the referenced table, qualified
     int transaction = -1;          ///< the transaction that added it NOT VALID (-1: validated)
     std::string not_null_column{}; ///< CHECK (c IS NOT NULL): c
+    /// The file that added it: transaction ids count per file, so the same id in another
+    /// file (a later migration) is another transaction.
+    std::string file{};
 };
 
 /// State of the whole release.

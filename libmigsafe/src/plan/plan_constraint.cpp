@@ -139,7 +139,8 @@ void remember_foreign_key(const std::string& table, const model::Constraint& con
         context.release.constraints[table][constraint.name] = {
             .kind = Kind::foreign_key,
             .referenced = constraint.references->qualified(),
-            .transaction = constraint.not_valid ? context.file.transaction_id : -1};
+            .transaction = constraint.not_valid ? context.file.transaction_id : -1,
+            .file = context.file.file};
     }
     // A table the release created, or (`--db`) an existing one: its indexes are known.
     if (context.is_new(table) || context.existing(table) != nullptr) {
@@ -180,7 +181,8 @@ void plan_add_constraint(const ActionScope& scope, const model::AlterTableAction
             context.release.constraints[scope.table][constraint.name] = {
                 .kind = Kind::check,
                 .transaction = constraint.not_valid ? context.file.transaction_id : -1,
-                .not_null_column = column};
+                .not_null_column = column,
+                .file = context.file.file};
         }
         if (!constraint.not_valid && !column.empty()) {
             context.release.checked_not_null.insert({scope.table, column});
@@ -231,8 +233,8 @@ void plan_constraint_change(const ActionScope& scope, const model::AlterTableAct
         effects.lock(context, constraint->referenced, LockMode::row_share);
         effects.scan(context, constraint->referenced);
     }
-    if (constraint->transaction == context.file.transaction_id && context.in_transaction() &&
-        !scope.table_is_new) {
+    if (constraint->transaction == context.file.transaction_id &&
+        constraint->file == context.file.file && context.in_transaction() && !scope.table_is_new) {
         effects.find("MS-CON-09",
                      fmt::format("VALIDATE CONSTRAINT {} runs in the same transaction as its "
                                  "ADD ... NOT VALID: the ADD's lock on {} is held during the "

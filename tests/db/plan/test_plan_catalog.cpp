@@ -492,6 +492,21 @@ TEST_CASE("plan::analyze_sql with a catalog: VALIDATE CONSTRAINT on a large tabl
         }
         CHECK(report.verdict == plan::Verdict::pass);
     }
+    // The NOT VALID + VALIDATE pattern as two migrations planned together (`migsafe plan
+    // --db 0001.sql 0002.sql`): two files are two transactions, whatever their ids.
+    const std::vector inputs{
+        migsafe::test::plan_input_of("ALTER TABLE orders ADD CONSTRAINT orders_total_positive "
+                                     "CHECK (total > 0) NOT VALID;",
+                                     "0001_add.sql"),
+        migsafe::test::plan_input_of(
+            "ALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;", "0002_validate.sql")};
+    const auto pattern = plan::analyze(inputs, options);
+    CAPTURE(pattern.to_json());
+    REQUIRE(pattern.statements.size() == 2);
+    CHECK_FALSE(has_rule(pattern.statements[1], "MS-CON-09"));
+    for (const auto& f : pattern.statements[1].findings) {
+        CHECK(f.severity != plan::Severity::error);
+    }
     // Still an error where the scan blocks writes: ADD CHECK without NOT VALID.
     const auto blocking = plan::analyze_sql(
         "ALTER TABLE orders ADD CONSTRAINT orders_total_check2 CHECK (total > 0);", "0001.sql",

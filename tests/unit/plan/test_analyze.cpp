@@ -437,3 +437,23 @@ TEST_CASE("plan::analyze_sql: x.\"y.z\" and \"x.y\".z are two tables")
                           "0001.sql");
     CHECK_FALSE(has(same.statements.at(2), "MS-COL-07"));
 }
+
+TEST_CASE("plan::analyze: ADD ... NOT VALID and VALIDATE in two files are two transactions")
+{
+    // Transaction ids count per file: the first transaction of the second file is not the
+    // first transaction of the first.
+    const std::vector files{
+        input(k_timeout + "ALTER TABLE t ADD CONSTRAINT t_c CHECK (c > 0) NOT VALID;\n",
+              "0001_add.sql"),
+        input(k_timeout + "ALTER TABLE t VALIDATE CONSTRAINT t_c;\n", "0002_validate.sql")};
+    const auto report = plan::analyze(files);
+    REQUIRE(report.statements.size() == 4);
+    CHECK_FALSE(has(report.statements[3], "MS-CON-09"));
+    CHECK(report.verdict == plan::Verdict::pass);
+    // In one file and one transaction it is still MS-CON-09.
+    const auto same =
+        plan::analyze_sql(k_timeout + "ALTER TABLE t ADD CONSTRAINT t_c CHECK (c > 0) NOT "
+                                      "VALID;\nALTER TABLE t VALIDATE CONSTRAINT t_c;\n",
+                          "0001.sql");
+    CHECK(has(same.statements.at(2), "MS-CON-09"));
+}
