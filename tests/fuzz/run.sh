@@ -25,6 +25,7 @@ if [ ${#targets[@]} -eq 0 ]; then
     targets=(migration sum_file integrity_report manifest)
 fi
 
+mkdir -p "$build"
 flags="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -g -O1"
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Debug \
     -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
@@ -32,7 +33,7 @@ cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Debug \
     -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
     -DMIGSAFE_FUZZ_ENGINE=libfuzzer -DMIGSAFE_WERROR=OFF -DMIGSAFE_INSTALL=OFF \
     ${CMAKE_CXX_COMPILER_LAUNCHER:+-DCMAKE_CXX_COMPILER_LAUNCHER=$CMAKE_CXX_COMPILER_LAUNCHER} \
-    >"$build.configure.log"
+    >"$build/configure.log"
 for name in "${targets[@]}"; do
     cmake --build "$build" -j"$jobs" --target "migsafe-fuzz-$name"
 done
