@@ -8,6 +8,9 @@ import os
 import random
 import sys
 
+if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
+    print(__doc__, file=sys.stderr if len(sys.argv) < 2 else sys.stdout)
+    sys.exit(2 if len(sys.argv) < 2 else 0)
 out = sys.argv[1]
 migrations = int(sys.argv[2]) if len(sys.argv) > 2 else 600
 per = int(sys.argv[3]) if len(sys.argv) > 3 else 10
