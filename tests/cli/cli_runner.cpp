@@ -1,5 +1,6 @@
 #include "cli_runner.hpp"
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -126,6 +127,21 @@ int wait_cli(int pid)
         return WEXITSTATUS(status);
     }
     return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
+}
+
+int exit_within(const std::vector<std::string>& args, int seconds)
+{
+    const int pid = spawn_cli(args);
+    for (int waited = 0; waited < seconds * 10; ++waited) {
+        int status = 0;
+        if (::waitpid(pid, &status, WNOHANG) == pid) {
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        ::usleep(100 * 1000);
+    }
+    ::kill(pid, SIGKILL);
+    wait_cli(pid);
+    return -1;
 }
 
 } // namespace migsafe::test

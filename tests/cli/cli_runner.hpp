@@ -30,4 +30,9 @@ int spawn_cli(const std::vector<std::string>& args,
 /// Waits for `pid`; returns its exit status, or 128 + signal when it was killed.
 int wait_cli(int pid);
 
+/// Runs `migsafe ARGS...` (output to /dev/null) and waits at most `seconds`: returns its
+/// exit status (128 + signal when killed), or -1 when it ran over and was killed, so a
+/// command that hangs (on a FIFO, say) fails the test instead of hanging the binary.
+int exit_within(const std::vector<std::string>& args, int seconds);
+
 } // namespace migsafe::test

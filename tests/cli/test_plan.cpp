@@ -238,27 +238,6 @@ TEST_CASE("migsafe plan --trace --db traces the pending migrations on a copy of 
     CHECK(db.connect().query_value("SELECT count(*) FROM migsafe.history") == "1");
 }
 
-namespace {
-
-/// Runs `migsafe ARGS...` and waits at most `seconds` for it: a command that hangs (on a
-/// FIFO, say) is killed and reported as exit -1 instead of hanging the test binary.
-int exit_within(const std::vector<std::string>& args, int seconds)
-{
-    const int pid = migsafe::test::spawn_cli(args);
-    for (int waited = 0; waited < seconds * 10; ++waited) {
-        int status = 0;
-        if (::waitpid(pid, &status, WNOHANG) == pid) {
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        }
-        ::usleep(100 * 1000);
-    }
-    ::kill(pid, SIGKILL);
-    migsafe::test::wait_cli(pid);
-    return -1;
-}
-
-} // namespace
-
 TEST_CASE("migsafe plan on a file that is not UTF-8 exits 2 naming file:line:column, in every "
           "format")
 {
@@ -315,12 +294,12 @@ TEST_CASE("migsafe plan refuses a FIFO, a device and unresolvable paths with exi
     migsafe::test::MigrationDir dir;
     const auto fifo = dir.path() / "0001_fifo.sql";
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-    CHECK(exit_within({"plan", fifo.string()}, 20) == 2);
+    CHECK(migsafe::test::exit_within({"plan", fifo.string()}, 20) == 2);
     auto as_file = run_cli({"plan", fifo.string()});
     CHECK(as_file.err.find(fifo.string() + ": cannot read " + fifo.string() +
                            ": it is a FIFO, not a regular file [input-not-regular-file]") !=
           std::string::npos);
-    CHECK(exit_within({"plan", dir.str()}, 20) == 2);
+    CHECK(migsafe::test::exit_within({"plan", dir.str()}, 20) == 2);
 
     const auto zero = dir.path() / "zero.sql";
     fs::create_symlink("/dev/zero", zero);
@@ -344,7 +323,7 @@ TEST_CASE("migsafe plan refuses a FIFO, a device and unresolvable paths with exi
     const auto sum = dir.path() / "migsafe.sum";
     dir.write("0001_ok.sql", "CREATE TABLE t (id int);\n");
     REQUIRE(::mkfifo(sum.c_str(), 0600) == 0);
-    CHECK(exit_within({"plan", dir.str()}, 20) == 2);
+    CHECK(migsafe::test::exit_within({"plan", dir.str()}, 20) == 2);
 }
 
 TEST_CASE("migsafe plan: argument range errors are usage errors in the house form")

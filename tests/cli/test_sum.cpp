@@ -111,34 +111,14 @@ TEST_CASE("migsafe sum --check on the committed podiatry set passes")
     CHECK(result.exit_code == 0);
 }
 
-namespace {
-
-/// `migsafe ARGS...`'s exit code, or -1 when it runs over `seconds` (it is then killed).
-int exit_within(const std::vector<std::string>& args, int seconds)
-{
-    const int pid = migsafe::test::spawn_cli(args);
-    for (int waited = 0; waited < seconds * 10; ++waited) {
-        int status = 0;
-        if (::waitpid(pid, &status, WNOHANG) == pid) {
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        }
-        ::usleep(100 * 1000);
-    }
-    ::kill(pid, SIGKILL);
-    migsafe::test::wait_cli(pid);
-    return -1;
-}
-
-} // namespace
-
 TEST_CASE("migsafe sum refuses a migsafe.sum that is a FIFO, reading or writing, with exit 2")
 {
     ScratchSet set(k_fixtures / "podiatry");
     const auto sum = set.dir / "migsafe.sum";
     fs::remove(sum);
     REQUIRE(::mkfifo(sum.c_str(), 0600) == 0);
-    CHECK(exit_within({"sum", "--check", set.dir.string()}, 20) == 2);
-    CHECK(exit_within({"sum", set.dir.string()}, 20) == 2);
+    CHECK(migsafe::test::exit_within({"sum", "--check", set.dir.string()}, 20) == 2);
+    CHECK(migsafe::test::exit_within({"sum", set.dir.string()}, 20) == 2);
     auto check = run_cli({"sum", "--check", set.dir.string()});
     CHECK(check.err.find("it is a FIFO, not a regular file [input-not-regular-file]") !=
           std::string::npos);
