@@ -1,6 +1,6 @@
 // migsafe: the command-line tool over libmigsafe. Parses arguments with CLI11, lets the
 // selected subcommand make one library call, prints its result and returns its exit code
-// (DESIGN.md, "Command-line contract"). No SQL and no business logic here.
+// (ARCHITECTURE.md, "Contracts"). No SQL and no business logic here.
 #include "command.hpp"
 
 #include <migsafe/platform/error.hpp>

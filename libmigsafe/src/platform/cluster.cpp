@@ -1,7 +1,7 @@
 // Ephemeral clusters: initdb + pg_ctl in a private temporary directory. The socket lives in
 // that directory and TCP is off (listen_addresses = ''), so any port number is free: it
 // only names the socket file. As root, the directory is handed to an unprivileged user
-// because initdb and postgres refuse to run as root (pitfalls #3).
+// because initdb and postgres refuse to run as root (docs/toolchain.md #3).
 #include "platform/logging.hpp"
 
 #include <migsafe/platform/cluster.hpp>

@@ -1,5 +1,5 @@
 // Boost.Process (version 1, Boost 1.74) is used in this one file only: its header alone
-// costs ~6 s of compile time (pitfalls #12). Output is read through asio pipes so that a
+// costs ~6 s of compile time (docs/toolchain.md #12). Output is read through asio pipes so that a
 // timeout can stop the read; child exit is polled with waitpid rather than SIGCHLD, which
 // Boost.Process would otherwise claim for the whole program.
 #include "platform/logging.hpp"

@@ -1,5 +1,5 @@
 // Sessions over raw libpq: its result fields give the SQLSTATE, detail and hint directly,
-// which libpqxx 6.4 folds into one message (pitfalls #8).
+// which libpqxx 6.4 folds into one message (docs/toolchain.md #8).
 #include "platform/logging.hpp"
 #include "platform/sqlstate.hpp"
 

@@ -30,7 +30,7 @@ TEST_CASE("migsafe::Error with an unknown code is an internal error")
     CHECK(e.message() == "unknown error code 'no-such-code': boom");
 }
 
-TEST_CASE("migsafe::exit_code_for maps every category to DESIGN.md's exit codes")
+TEST_CASE("migsafe::exit_code_for maps every category to the exit codes of ARCHITECTURE.md")
 {
     CHECK(migsafe::exit_code_for(migsafe::Category::usage) == 2);
     CHECK(migsafe::exit_code_for(migsafe::Category::input) == 2);
