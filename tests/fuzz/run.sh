@@ -11,8 +11,8 @@
 # Each target starts from a scratch copy of tests/fuzz/corpus/NAME plus
 # tests/fuzz/regressions/NAME. A crash, leak, timeout or broken invariant leaves the input
 # in $MIGSAFE_FUZZ_BUILD/artifacts/NAME/: keep it as tests/fuzz/regressions/NAME/<short
-# name> once fixed, so that ctest replays it. Needs clang-14 and libclang-rt-14-dev
-# (apt-get install clang-14 libclang-rt-14-dev).
+# name> once fixed, so that ctest replays it. Installs clang-14 and libclang-rt-14-dev with
+# apt-get when they are missing.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,6 +23,20 @@ jobs="${MIGSAFE_FUZZ_JOBS:-2}"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(migration sum_file integrity_report manifest)
+fi
+
+# The clang toolchain and its libFuzzer runtime, installed like scripts/install-deps.sh does.
+missing=()
+for package in clang-14 libclang-rt-14-dev; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+        missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "fuzz: installing ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 mkdir -p "$build"
