@@ -71,7 +71,7 @@ void plan_create_table(const model::Statement& statement, Context& context, Effe
 namespace {
 
 // DROP TABLE `table`: its foreign keys go with it, and dropping one takes
-// AccessExclusiveLock on both of its tables (postgres-locks.md, "DROP FK constraint").
+// AccessExclusiveLock on both of its tables (docs/locks.md, 2.8: "DROP a foreign key").
 // Returns the clause a finding adds ("" when none is known).
 std::string lock_foreign_key_neighbours(const std::string& table, Context& context,
                                         Effects& effects)

@@ -1,5 +1,5 @@
-// The rule catalog. Ids and slugs come from the lock reference
-// (shared/reference/postgres-locks.md); once published, an id never changes meaning.
+// The rule catalog. Each rule names its section of docs/locks.md, the lock reference;
+// once published, an id never changes meaning.
 // Keep the table sorted by id (a unit test checks it).
 #include <migsafe/plan/rule.hpp>
 #include <migsafe/platform/assert.hpp>

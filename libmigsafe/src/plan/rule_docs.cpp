@@ -29,7 +29,8 @@ std::string render_rule_markdown(const Rule& rule)
     out += fmt::format("| enabled | {} |\n", rule.activation == Activation::by_default
                                                  ? "by default"
                                                  : "opt-in (`design_lints`)");
-    out += fmt::format("| reference | postgres-locks.md, section {} |\n\n", rule.section);
+    out +=
+        fmt::format("| reference | [docs/locks.md](../locks.md), section {} |\n\n", rule.section);
     out += fmt::format("## Why it hurts\n\n{}.\n\n", rule.why);
     out += fmt::format("## Safe alternative\n\n{}\n\n", rule.alternative);
     out += "## Suppressing\n\n";
