@@ -2,6 +2,7 @@
 // chooses what this run may apply (phases, --to, the contract rule), makes sure of a
 // snapshot before risky migrations, then runs each migration and records it.
 #include "platform/catalog/object_queries.hpp"
+#include "platform/catalog/snapshot_queries.hpp"
 #include "platform/logging.hpp"
 #include "workflow/apply_internal.hpp"
 #include "workflow/history_store.hpp"
@@ -612,7 +613,10 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
         report.migrations.push_back(std::move(shown));
     }
 
-    const auto database = session.query_value("SELECT pg_catalog.current_database()").value_or("");
+    // Without the right to read pg_control_system() the system identifier is empty, and
+    // snapshots are matched by database name only.
+    const auto source = platform::catalog::source_facts(session);
+    const auto& database = source.database;
     Run run{.session = session,
             .monitor = monitor ? *monitor : session,
             .options = options,
@@ -624,17 +628,9 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
     auto first_risky =
         std::find_if(chosen.begin(), chosen.end(), [](const Pending& p) { return p.risky; });
     if (first_risky != chosen.end()) {
-        std::string system_identifier;
-        try {
-            system_identifier = session
-                                    .query_value("SELECT system_identifier::text FROM "
-                                                 "pg_catalog.pg_control_system()")
-                                    .value_or("");
-        } catch (const Error&) {
-            // not granted to this role: snapshots are matched by database name only
-        }
-        std::string refused = ensure_snapshot(conninfo, *first_risky, report, options, database,
-                                              system_identifier, options.dry_run ? nullptr : &run);
+        std::string refused =
+            ensure_snapshot(conninfo, *first_risky, report, options, database,
+                            source.system_identifier, options.dry_run ? nullptr : &run);
         if (!refused.empty()) {
             report.problems.push_back(refused);
             report.verdict = plan::Verdict::fail;

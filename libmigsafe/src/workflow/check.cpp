@@ -1,6 +1,7 @@
 // The pre-deploy gate: each item asks one engine (the set, apply's dry run, the planner,
 // the snapshot store, the runner lock, health) and turns its answer into pass, warn or
 // fail. A problem becomes an item; only an unreachable database stops the gate.
+#include "platform/catalog/snapshot_queries.hpp"
 #include "snapshot/layout.hpp"
 #include "workflow/runner_lock.hpp"
 
@@ -303,16 +304,12 @@ CheckReport check(const std::string& conninfo, const std::filesystem::path& dir,
     }
     auto session = platform::Session::connect(conninfo, {.application_name = "migsafe check"});
     CheckReport report;
-    report.database = session.query_value("SELECT pg_catalog.current_database()").value_or("");
+    // Without the right to read pg_control_system() the system identifier is empty, and
+    // snapshots are matched by database name only.
+    const auto facts = platform::catalog::source_facts(session);
+    report.database = facts.database;
     Gate gate{.conninfo = conninfo, .options = options, .report = report};
-    try {
-        gate.system_identifier =
-            session
-                .query_value("SELECT system_identifier::text FROM pg_catalog.pg_control_system()")
-                .value_or("");
-    } catch (const Error&) {
-        // not granted to this role: snapshots are matched by database name only
-    }
+    gate.system_identifier = facts.system_identifier;
     gate.migrations(dir);
     gate.apply_dry_run();
     gate.plan_pending();
