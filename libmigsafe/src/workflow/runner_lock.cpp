@@ -1,6 +1,7 @@
 // The runner's advisory lock (see runner_lock.hpp).
 #include "workflow/runner_lock.hpp"
 
+#include "platform/catalog/advisory_lock_queries.hpp"
 #include "platform/logging.hpp"
 
 #include <migsafe/platform/error.hpp>
@@ -15,6 +16,7 @@
 namespace migsafe::workflow::detail {
 namespace {
 
+namespace catalog = platform::catalog;
 using Clock = std::chrono::steady_clock;
 
 const std::string k_key = std::to_string(k_runner_lock_key);
@@ -23,25 +25,13 @@ const std::string k_key = std::to_string(k_runner_lock_key);
 
 std::string runner_lock_holder(platform::Session& session)
 {
-    auto result = session.query(
-        "SELECT a.pid::text, coalesce(a.usename, ''), coalesce(a.application_name, ''), "
-        "coalesce(host(a.client_addr), 'local socket'), "
-        "coalesce(to_char(a.backend_start AT TIME ZONE 'UTC', "
-        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') "
-        "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
-        "WHERE l.locktype = 'advisory' AND l.granted "
-        "AND l.database = (SELECT oid FROM pg_catalog.pg_database "
-        "WHERE datname = pg_catalog.current_database()) "
-        "AND l.classid = ($1::bigint >> 32)::oid AND l.objid = ($1::bigint & 4294967295)::oid "
-        "AND l.objsubid = 1",
-        {k_key});
-    if (result.rows.empty()) {
+    const auto holder = catalog::advisory_lock_holder(session, k_runner_lock_key);
+    if (!holder) {
         return {};
     }
-    const auto& row = result.rows.front();
     return fmt::format("pid {} (user {}, application '{}', from {}, connected since {})",
-                       row[0].value_or("?"), row[1].value_or("?"), row[2].value_or(""),
-                       row[3].value_or("?"), row[4].value_or("?"));
+                       holder->pid, holder->user, holder->application, holder->client,
+                       holder->connected_since);
 }
 
 RunnerLock::RunnerLock(platform::Session& session, std::chrono::milliseconds wait)
@@ -53,8 +43,7 @@ RunnerLock::RunnerLock(platform::Session& session, std::chrono::milliseconds wai
     int tries = 0;
     while (true) {
         ++tries;
-        if (session.query_value("SELECT pg_catalog.pg_try_advisory_lock($1::bigint)", {k_key})
-                .value_or("f") == "t") {
+        if (catalog::try_advisory_lock(session, k_runner_lock_key)) {
             m_waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
             migsafe::detail::log_debug("apply lock taken after {} tries ({} ms)", tries,
                                        m_waited.count());
@@ -84,7 +73,7 @@ RunnerLock::RunnerLock(platform::Session& session, std::chrono::milliseconds wai
 RunnerLock::~RunnerLock()
 {
     try {
-        m_session.query_value("SELECT pg_catalog.pg_advisory_unlock($1::bigint)", {k_key});
+        catalog::advisory_unlock(m_session, k_runner_lock_key);
     } catch (const std::exception& error) {
         migsafe::detail::log_warn("could not release the apply lock: {}", error.what());
     }
@@ -92,18 +81,14 @@ RunnerLock::~RunnerLock()
 
 void RunnerLock::check() const
 {
-    platform::Value held;
+    bool held = false;
     try {
-        held = m_session.query_value(
-            "SELECT count(*) FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND granted "
-            "AND pid = pg_catalog.pg_backend_pid() AND classid = ($1::bigint >> 32)::oid "
-            "AND objid = ($1::bigint & 4294967295)::oid AND objsubid = 1",
-            {k_key});
+        held = catalog::holds_advisory_lock(m_session, k_runner_lock_key);
     } catch (const Error& error) {
         throw Error("apply-lock-lost",
                     fmt::format("the session holding the apply lock failed: {}", error.message()));
     }
-    if (held.value_or("0") == "0") {
+    if (!held) {
         throw Error("apply-lock-lost", "the apply lock is no longer held by this run");
     }
 }
