@@ -1,48 +1,17 @@
 #include "apply_kill.hpp"
 
-#include <fcntl.h>
+#include "cli_runner.hpp"
 
 #include <fstream>
 #include <sstream>
-#include <stdexcept>
 #include <thread>
-
-#include <spawn.h>
-
-extern char** environ;
 
 namespace migsafe::test {
 
 int spawn_cli_logged(const std::vector<std::string>& args, const std::filesystem::path& out,
                      const std::filesystem::path& err)
 {
-    std::vector<std::string> argv_strings{MIGSAFE_CLI_PATH};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_strings) {
-        argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-    std::vector<std::string> env_strings{"NO_COLOR=1"};
-    for (char** e = environ; *e != nullptr; ++e) {
-        env_strings.emplace_back(*e);
-    }
-    std::vector<char*> envp;
-    for (auto& e : env_strings) {
-        envp.push_back(e.data());
-    }
-    envp.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, MIGSAFE_CLI_PATH, &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) {
-        throw std::runtime_error("posix_spawn failed for " + std::string(MIGSAFE_CLI_PATH));
-    }
-    return pid;
+    return spawn_cli_to(args, out, err, {{"NO_COLOR", "1"}});
 }
 
 std::string file_text(const std::filesystem::path& path)

@@ -79,7 +79,8 @@ extern char** environ;
 
 namespace migsafe::test {
 
-int spawn_cli(const std::vector<std::string>& args, const std::map<std::string, std::string>& env)
+int spawn_cli_to(const std::vector<std::string>& args, const std::filesystem::path& out,
+                 const std::filesystem::path& err, const std::map<std::string, std::string>& env)
 {
     std::vector<std::string> env_strings;
     for (char** e = environ; *e != nullptr; ++e) {
@@ -106,8 +107,8 @@ int spawn_cli(const std::vector<std::string>& args, const std::map<std::string, 
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     pid_t pid = 0;
     int rc = posix_spawn(&pid, MIGSAFE_CLI_PATH, &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
@@ -115,6 +116,11 @@ int spawn_cli(const std::vector<std::string>& args, const std::map<std::string, 
         throw std::runtime_error("posix_spawn failed for " + std::string(MIGSAFE_CLI_PATH));
     }
     return pid;
+}
+
+int spawn_cli(const std::vector<std::string>& args, const std::map<std::string, std::string>& env)
+{
+    return spawn_cli_to(args, "/dev/null", "/dev/null", env);
 }
 
 int wait_cli(int pid)

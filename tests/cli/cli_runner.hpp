@@ -1,6 +1,7 @@
 #pragma once
 // Runs the built `migsafe` binary (MIGSAFE_CLI_PATH) and captures what it printed.
 
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -26,6 +27,12 @@ namespace migsafe::test {
 /// stdout/stderr sent to /dev/null. Returns its pid.
 int spawn_cli(const std::vector<std::string>& args,
               const std::map<std::string, std::string>& env = {});
+
+/// Like `spawn_cli`, with stdout and stderr written to the files `out` and `err` (created
+/// 0600, truncated; /dev/null discards).
+int spawn_cli_to(const std::vector<std::string>& args, const std::filesystem::path& out,
+                 const std::filesystem::path& err,
+                 const std::map<std::string, std::string>& env = {});
 
 /// Waits for `pid`; returns its exit status, or 128 + signal when it was killed.
 int wait_cli(int pid);
