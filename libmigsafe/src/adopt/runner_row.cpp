@@ -26,6 +26,12 @@ std::int64_t number(const platform::Value& value)
     return n;
 }
 
+/// A boolean column as text (`true`, or `t` from older servers' casts).
+bool is_true(const platform::Value& value)
+{
+    return value == "true" || value == "t";
+}
+
 /// Prisma's folder is `<timestamp>_<name>`: the part after the first `_`.
 std::string prisma_name(std::string_view folder)
 {
@@ -68,7 +74,7 @@ RunnerRow flyway_row(catalog::RunnerHistoryRecord& record)
         row.state = RowState::marker;
     } else if (row.type == "BASELINE") {
         row.state = RowState::baseline;
-    } else if (text(v[9]) != "t") {
+    } else if (!is_true(v[9])) {
         row.state = RowState::failed;
     }
     return row;
@@ -118,7 +124,7 @@ std::vector<RunnerRow> read_rows(platform::Session& session, const HistoryTable&
             break;
         case Tool::golang_migrate:
             row = {.tool = Tool::golang_migrate, .version = text(record.values[0])};
-            if (text(record.values[1]) == "t") {
+            if (is_true(record.values[1])) {
                 row.state = RowState::dirty;
             }
             break;

@@ -46,10 +46,10 @@ struct RunnerHistoryRecord {
 std::vector<RunnerHistoryRecord> prisma_history(Session& conn, std::string_view schema,
                                                 std::string_view table);
 /// `flyway_schema_history` rows by installed_rank: installed_rank, version, description,
-/// type, script, checksum, installed_by, installed_on, execution_time, success (t/f).
+/// type, script, checksum, installed_by, installed_on, execution_time, success (true/false).
 std::vector<RunnerHistoryRecord> flyway_history(Session& conn, std::string_view schema,
                                                 std::string_view table);
-/// golang-migrate's rows (it keeps one): version, dirty (t/f).
+/// golang-migrate's rows (it keeps one): version, dirty (true/false).
 std::vector<RunnerHistoryRecord> golang_migrate_history(Session& conn, std::string_view schema,
                                                         std::string_view table);
 /// dbmate's and Rails' rows, by version: version.
