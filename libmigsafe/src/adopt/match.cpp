@@ -393,8 +393,11 @@ std::string tool_identity(Tool tool, const model::Migration& migration)
         return text;
     }
     case Tool::dbmate:
-    case Tool::rails:
-        return std::string(before_underscore(last_component(path)));
+    case Tool::rails: {
+        // dbmate `^(\d+).*\.sql$`, Rails `\A([0-9]+)_...`: the leading digits, as written.
+        auto name = last_component(path);
+        return std::string(name.substr(0, name.find_first_not_of("0123456789")));
+    }
     case Tool::diesel: {
         std::string version(before_underscore(first_component(path)));
         version.erase(std::remove(version.begin(), version.end(), '-'), version.end());

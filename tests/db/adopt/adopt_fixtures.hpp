@@ -52,9 +52,10 @@ CREATE INDEX "flyway_schema_history_s_idx" ON "public"."flyway_schema_history" (
 inline constexpr const char* k_golang_migrate_ddl =
     R"(CREATE TABLE IF NOT EXISTS "public"."schema_migrations" (version bigint not null primary key, dirty boolean not null))";
 
-// dbmate v2 (pkg/driver/postgres/postgres.go, CreateMigrationsTable).
+// dbmate 2.36.0 (pkg/driver/postgres/postgres.go, CreateMigrationsTable), as the server log
+// of a real `dbmate up` shows it (/work/notes/peers.md): `varchar` without a length.
 inline constexpr const char* k_dbmate_ddl =
-    R"(create table if not exists public.schema_migrations (version varchar(128) primary key))";
+    R"(create table if not exists public.schema_migrations (version varchar primary key))";
 
 // Rails 7.1 (activerecord lib/active_record/schema_migration.rb and internal_metadata.rb,
 // as create_table renders them on PostgreSQL), with the environment row Rails writes.

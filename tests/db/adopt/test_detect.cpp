@@ -64,7 +64,7 @@ TEST_CASE("adopt::locate_history: a table with the tool's name but other columns
     CHECK_FALSE(rails->is_tools);
     CHECK(rails->mismatch ==
           "public.schema_migrations is not rails's: its columns are version character "
-          "varying(128) (dbmate's: there is no ar_internal_metadata beside it)");
+          "varying (dbmate's: there is no ar_internal_metadata beside it)");
 
     TestDatabase db3;
     auto session3 = db3.connect();

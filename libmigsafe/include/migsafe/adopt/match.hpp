@@ -21,7 +21,7 @@ namespace migsafe::adopt {
 /// How `tool` identifies `migration`, derived from its file name as the tool derives it:
 /// - prisma: the folder (`20240101120000_init`);
 /// - flyway: the version with `_` as `.` (`V1_2__x.sql` -> `1.2`); "" for `R__x.sql`;
-/// - dbmate, rails: the digits before the first `_` (`20240101120000`);
+/// - dbmate, rails: the leading digits, as written (`20240101120000`, `0003`);
 /// - diesel: the folder's part before the first `_`, dashes dropped
 ///   (`2024-01-01-000000_x` -> `20240101000000`);
 /// - golang-migrate: the number before the first `_`, without leading zeros (`0003` -> `3`).

@@ -17,7 +17,7 @@ enum class Tool {
     prisma,         ///< `prisma migrate deploy`: `_prisma_migrations`
     flyway,         ///< Flyway: `flyway_schema_history`
     golang_migrate, ///< golang-migrate: `schema_migrations(version bigint, dirty boolean)`
-    dbmate,         ///< dbmate: `schema_migrations(version varchar(128))`
+    dbmate,         ///< dbmate: `schema_migrations(version varchar)`
     rails,          ///< Rails: `schema_migrations(version varchar)` + `ar_internal_metadata`
     diesel,         ///< diesel: `__diesel_schema_migrations(version varchar(50), run_on)`
 };

@@ -208,8 +208,9 @@ void create_golang_migrate_history(Session& conn, std::string_view schema, std::
 
 void create_dbmate_history(Session& conn, std::string_view schema, std::string_view table)
 {
-    // dbmate pkg/driver/postgres/postgres.go, CreateMigrationsTable.
-    conn.exec(fmt::format("CREATE TABLE IF NOT EXISTS {} (version varchar(128) primary key)",
+    // dbmate 2.36.0 pkg/driver/postgres/postgres.go, CreateMigrationsTable (as its server log
+    // shows it: `varchar` without a length; older versions wrote varchar(255)).
+    conn.exec(fmt::format("create table if not exists {} (version varchar primary key)",
                           qualified_name(schema, table)));
 }
 
