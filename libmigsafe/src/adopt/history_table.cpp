@@ -135,9 +135,11 @@ std::optional<HistoryTable> locate_history(platform::Session& session, Tool tool
         for (const auto& column : *columns) {
             found.columns.push_back(column.name + " " + column.type);
         }
-        const bool metadata =
-            catalog::table_columns(session, schema, "ar_internal_metadata").has_value();
-        const auto owner = tool_of_columns(found.columns, metadata);
+        auto owner = tool_of_columns(found.columns, false);
+        if (owner == Tool::dbmate && // the same columns as Rails': ar_internal_metadata decides
+            catalog::table_columns(session, schema, "ar_internal_metadata").has_value()) {
+            owner = Tool::rails;
+        }
         found.is_tools = owner == tool;
         if (!found.is_tools) {
             std::string owner_note;
