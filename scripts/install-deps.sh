@@ -13,6 +13,7 @@ packages=(
   libboost-dev libboost-filesystem-dev
   libxxhash-dev libzstd-dev
   libspdlog-dev libfmt-dev doctest-dev libcli11-dev nlohmann-json3-dev
+  libtomlplusplus-dev
   # PostgreSQL server and client programs: ephemeral clusters (initdb, pg_ctl), pg_dump,
   # pg_restore, psql. The tests start their own cluster; no service is needed.
   postgresql-15 postgresql-client-15

@@ -5,6 +5,13 @@
 
 #include <migsafe/backfill/backfill.hpp>
 #include <migsafe/compensate/compensate.hpp>
+#include <migsafe/config/config_file.hpp>
+#include <migsafe/config/discover.hpp>
+#include <migsafe/config/effective.hpp>
+#include <migsafe/config/environment.hpp>
+#include <migsafe/config/keys.hpp>
+#include <migsafe/config/plan_settings.hpp>
+#include <migsafe/config/setting.hpp>
 #include <migsafe/integrity/amcheck.hpp>
 #include <migsafe/integrity/checksum.hpp>
 #include <migsafe/integrity/compare.hpp>

@@ -12,6 +12,8 @@
 
 #include <algorithm>
 
+#include <fnmatch.h>
+
 namespace migsafe::plan {
 namespace {
 
@@ -67,9 +69,28 @@ Effects plan_one(const model::Statement& statement, Context& context)
     return effects;
 }
 
-void apply_allows(const PlanInput& file, StatementPlan& statement)
+// The project config's settings (disabled rules, severities, path allowances), then the
+// file's `-- migsafe:allow` directives, which win over a config allowance.
+void apply_allows(const PlanInput& file, StatementPlan& statement, const PlanOptions& options)
 {
+    std::erase_if(statement.findings, [&](const Finding& finding) {
+        return std::find(options.disabled_rules.begin(), options.disabled_rules.end(),
+                         finding.rule) != options.disabled_rules.end();
+    });
+    const std::string path = file.file.string();
     for (auto& finding : statement.findings) {
+        for (const auto& [rule, severity] : options.severity_overrides) {
+            if (rule == finding.rule) {
+                finding.severity = severity;
+            }
+        }
+        for (const auto& allow : options.path_allows) {
+            if (allow.rule == finding.rule && fnmatch(allow.path.c_str(), path.c_str(), 0) == 0) {
+                finding.allowed = true;
+                finding.allowed_reason = allow.reason;
+                break;
+            }
+        }
         auto allow = std::find_if(file.allows.begin(), file.allows.end(),
                                   [&](const Allow& a) { return a.rule == finding.rule; });
         if (allow != file.allows.end()) {
@@ -162,7 +183,7 @@ PlanReport analyze(std::span<const PlanInput> files, const PlanOptions& options)
     check_foreign_key_indexes(release, report);
     for (std::size_t i = 0; i < files.size(); ++i) {
         for (std::size_t s = ranges[i].first; s < ranges[i].second; ++s) {
-            apply_allows(files[i], report.statements[s]);
+            apply_allows(files[i], report.statements[s], options);
         }
     }
     settle_verdict(report);

@@ -48,6 +48,22 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
      "an output path names a device, a FIFO, a folder or a socket, not a regular file",
      "pass the path of a regular file, or of one that does not exist yet"},
 
+    // ---- project config (migsafe.toml)
+    {"config-environment", usage, k_unchanged, k_final,
+     "the environment chosen with --env or MIGSAFE_ENV is not defined in migsafe.toml, or its "
+     "connection variable is not set",
+     "define [environments.NAME] with database_url_env, and export that variable"},
+    {"config-invalid", input, k_unchanged, k_final,
+     "migsafe.toml (or a MIGSAFE_* variable) holds invalid TOML or a value of the wrong type "
+     "or range",
+     "fix the value at the line and column named; docs/config.md lists each key's type"},
+    {"config-secret", input, k_unchanged, k_final,
+     "migsafe.toml holds a password (a password key, or a URL or conninfo with one)",
+     "keep connection strings in an environment variable named by database_url_env"},
+    {"config-unknown-key", input, k_unchanged, k_final,
+     "migsafe.toml holds a key migsafe does not know",
+     "fix the key's spelling (the message suggests the closest); docs/config.md lists them"},
+
     // ---- migration sets (model)
     {"directive-malformed", input, k_unchanged, k_final,
      "a migsafe directive has a missing or invalid argument",

@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace migsafe::plan {
@@ -47,6 +48,21 @@ struct PlanOptions {
     /// than this (or more bytes than `large_table_bytes`) becomes an error.
     double large_table_rows = 1'000'000;
     std::int64_t large_table_bytes = std::int64_t{1} << 30; ///< 1 GiB
+    /// Rule ids switched off (migsafe.toml `[plan] disabled_rules`): their findings are
+    /// dropped from the report.
+    std::vector<std::string> disabled_rules{};
+    /// Rule id -> the severity its findings get (`[plan] severity`), before the verdict.
+    std::vector<std::pair<std::string, Severity>> severity_overrides{};
+    /// Findings allowed by the project config (`[[plan.allow]]`): a finding of `rule` in
+    /// a file whose path (relative to the migration set, else as given) matches the glob
+    /// `path` (fnmatch(3), `*` also matches `/`) stays in the report, marked allowed with
+    /// `reason`, like a `-- migsafe:allow` directive (which wins when both apply).
+    struct PathAllow {
+        std::string rule{};
+        std::string path{};
+        std::string reason{};
+    };
+    std::vector<PathAllow> path_allows{};
 };
 
 /// How migsafe runs a migration file.
