@@ -36,9 +36,14 @@ CliResult run_cli(const std::vector<std::string>& args,
                   const std::map<std::string, std::string>& env)
 {
     // The shell only wires the environment and the stderr file; arguments are quoted.
-    std::string command = "env NO_COLOR=1";
+    // env(1) reads its -u options before the first NAME=VALUE.
+    std::string command = "env";
     for (const auto& [name, value] : env) {
-        command += value.empty() ? " -u " + name : " " + shell_quote(name + "=" + value);
+        command += value.empty() ? " -u " + name : "";
+    }
+    command += " NO_COLOR=1";
+    for (const auto& [name, value] : env) {
+        command += value.empty() ? "" : " " + shell_quote(name + "=" + value);
     }
     command += " " + shell_quote(MIGSAFE_CLI_PATH);
     for (const auto& arg : args) {

@@ -1,6 +1,7 @@
 // migsafe plan [PATH...]: the static plan of a migration set or of SQL files.
 #include "command.hpp"
 
+#include <migsafe/config/plan_settings.hpp>
 #include <migsafe/model/catalog_facts.hpp>
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/model/sum_file.hpp>
@@ -107,7 +108,7 @@ std::string trace_text(const trace::TraceReport& traced)
     return text;
 }
 
-Outcome run_plan(const PlanArgs& args)
+Outcome run_plan(const PlanArgs& args, const ProjectConfig& project)
 {
     auto format = plan::parse_format(args.json ? "json" : args.format);
     std::optional<model::CatalogFacts> facts;
@@ -120,6 +121,9 @@ Outcome run_plan(const PlanArgs& args)
         .pg_version = args.pg_version.value_or(live_version),
         .fail_on = args.fail_on == "warning" ? plan::Severity::warning : plan::Severity::error,
         .design_lints = args.design_lints ? plan::DesignLints::on : plan::DesignLints::off};
+    if (project.effective && project.effective->config) {
+        config::add_plan_settings(*project.effective->config, options); // docs/config.md
+    }
     auto source = read_source(args.paths);
     options.catalog = facts ? &*facts : nullptr;
     auto report = analyze_source(source, args.release_from, options);
@@ -164,7 +168,7 @@ Outcome run_plan(const PlanArgs& args)
 
 } // namespace
 
-void register_plan(CLI::App& app, Selected& selected)
+void register_plan(CLI::App& app, Selected& selected, const ProjectConfig& project)
 {
     auto args = std::make_shared<PlanArgs>();
     auto* sub = app.add_subcommand(
@@ -204,11 +208,11 @@ void register_plan(CLI::App& app, Selected& selected)
                 "  migsafe plan --pg-version 11 0042_add_column.sql\n"
                 "  migsafe plan --db postgres:///app db/migrations  # with the live catalog\n"
                 "  migsafe plan --trace db/migrations             # check the plan on PostgreSQL");
-    sub->callback([&selected, args] {
+    sub->callback([&selected, &project, args] {
         bool json = args->json || args->format == "json";
         selected = {.name = "plan",
                     .format = json ? OutputFormat::json : OutputFormat::text,
-                    .body = [args] { return run_plan(*args); }};
+                    .body = [args, &project] { return run_plan(*args, project); }};
     });
 }
 

@@ -2,12 +2,17 @@
 // What every subcommand shares: the outcome it returns, how it is run (errors mapped to
 // exit codes, one JSON document with --json), and terminal helpers.
 
+#include <migsafe/config/effective.hpp>
+
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
+#include <tuple>
+#include <vector>
 
 namespace migsafe::cli {
 
@@ -51,11 +56,29 @@ std::string resolve_conninfo(const std::string& db_option);
 /// `text` read as a duration (`500ms`, `10s`, `24h`); empty is zero. Errors name `option`.
 std::chrono::milliseconds duration_option(const std::string& text, const char* option);
 
+/// migsafe.toml for this run (project_config.cpp, docs/config.md): the global --config
+/// and --env, and the effective settings, resolved just before the selected command runs.
+struct ProjectConfig {
+    std::string file_option;
+    std::string environment_option;
+    std::optional<config::Effective> effective;
+    /// Required options a config key may fill: subcommand, option, key.
+    std::vector<std::tuple<CLI::App*, CLI::Option*, std::string>> relaxed;
+};
+
+/// Adds --config and --env to `app`. Call after every subcommand is registered.
+void register_project_config(CLI::App& app, ProjectConfig& project);
+
+/// Makes `selected` first read the config and give the options the command line left out
+/// their value from MIGSAFE_* variables, then the file. Throws, when the command runs, the
+/// config errors (config-*), and usage-invalid-option for a required option still unset.
+void apply_project_config(CLI::App& app, ProjectConfig& project, Selected& selected);
+
 /// Registers each subcommand on `app`; its callback fills `selected`.
 void register_sum(CLI::App& app, Selected& selected);
 void register_demo(CLI::App& app, Selected& selected);
 void register_verify(CLI::App& app, Selected& selected);
-void register_plan(CLI::App& app, Selected& selected);
+void register_plan(CLI::App& app, Selected& selected, const ProjectConfig& project);
 void register_snapshot(CLI::App& app, Selected& selected);
 void register_drill(CLI::App& app, Selected& selected);
 void register_apply(CLI::App& app, Selected& selected);
@@ -63,5 +86,6 @@ void register_status(CLI::App& app, Selected& selected);
 void register_health(CLI::App& app, Selected& selected);
 void register_check(CLI::App& app, Selected& selected);
 void register_compensate(CLI::App& app, Selected& selected);
+void register_config(CLI::App& app, Selected& selected, const ProjectConfig& project);
 
 } // namespace migsafe::cli

@@ -81,7 +81,8 @@ int run(int argc, char** argv)
     app.add_option("--log-file", global.log_file, "Also append the log to this file");
 
     migsafe::cli::Selected selected;
-    migsafe::cli::register_plan(app, selected);
+    migsafe::cli::ProjectConfig project;
+    migsafe::cli::register_plan(app, selected, project);
     migsafe::cli::register_sum(app, selected);
     migsafe::cli::register_demo(app, selected);
     migsafe::cli::register_verify(app, selected);
@@ -92,6 +93,8 @@ int run(int argc, char** argv)
     migsafe::cli::register_health(app, selected);
     migsafe::cli::register_check(app, selected);
     migsafe::cli::register_compensate(app, selected);
+    migsafe::cli::register_config(app, selected, project);
+    migsafe::cli::register_project_config(app, project);
 
     try {
         app.parse(argc, argv);
@@ -120,6 +123,7 @@ int run(int argc, char** argv)
         std::cerr << "migsafe: error: " << e.located_message() << " [" << e.code() << "]\n";
         return migsafe::exit_code_for(e.category());
     }
+    migsafe::cli::apply_project_config(app, project, selected);
     return migsafe::cli::run_command(selected);
 }
 
