@@ -91,6 +91,21 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
     {"sum-missing", input, k_unchanged, k_final, "the migration directory has no migsafe.sum",
      "run `migsafe sum DIR` and commit migsafe.sum with the migrations"},
 
+    // ---- adopt (other runners' histories)
+    {"adopt-history-foreign", input, k_unchanged, k_final,
+     "a table has the name of the runner's history, but not its columns",
+     "pass --from with the runner that owns the table, or --schema/--table where this "
+     "runner keeps its history"},
+    {"adopt-history-not-found", input, k_unchanged, k_final,
+     "the runner's history table is not where it keeps it by default",
+     "pass --schema and --table where the runner keeps its history (docs/adopt.md)"},
+    {"adopt-tool-lock-busy", environment, k_unchanged, k_retry,
+     "the other runner holds its own lock: it is migrating this database now",
+     "wait for the other runner to finish, then run migsafe again"},
+    {"adopt-tool-unknown", usage, k_unchanged, k_final,
+     "--from names a runner migsafe does not know",
+     "use one of prisma, flyway, golang-migrate, dbmate, rails, diesel"},
+
     // ---- apply
     {"apply-connection-lost", partial, k_uncertain, k_retry,
      "the connection broke while a migration ran: whether it committed is unknown",
