@@ -46,12 +46,19 @@ if ready; then
   exit 0
 fi
 
+# Ask the registry first: an unreachable one makes npm install retry for minutes.
+if ! npm ping --fetch-timeout=15000 --fetch-retries=0 >"$dir/npm-ping.log" 2>&1; then
+  echo "peers: the npm registry is unreachable; npm ping said:" >&2
+  tail -n 5 "$dir/npm-ping.log" >&2
+  exit 3
+fi
+
 rm -rf "$dir/node_modules" "$dir/.installed"
 printf '{"name":"migsafe-peers","private":true}\n' >"$dir/package.json"
 log="$dir/npm-install.log"
 start=$(date +%s)
 if ! npm install --prefix "$dir" --no-audit --no-fund --no-package-lock --ignore-scripts \
-  --loglevel=error --fetch-timeout=60000 --fetch-retries=2 "${packages[@]}" >"$log" 2>&1; then
+  --loglevel=error --fetch-timeout=60000 --fetch-retries=1 "${packages[@]}" >"$log" 2>&1; then
   if ! npm ping --fetch-timeout=15000 --fetch-retries=0 >/dev/null 2>&1; then
     echo "peers: the npm registry is unreachable; npm said:" >&2
     tail -n 5 "$log" >&2
