@@ -23,6 +23,10 @@ packages=(
   python3-jsonschema
 )
 
+# npm installs the real dbmate and Prisma for the peer tests (tests/peers/install.sh). A
+# machine whose Node.js came from elsewhere already has npm: Debian's would conflict with it.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
   sudo="sudo"
