@@ -295,3 +295,26 @@ TEST_CASE("config: a required --store can come from the file; without it, exit 2
     auto listed = run_cli({"--config", project.toml(), "snapshot", "list", "--json"});
     CHECK(listed.exit_code == 0);
 }
+
+TEST_CASE("config: apply sets the lock_timeout and statement_timeout of option > env > file")
+{
+    TestDatabase db;
+    Project project;
+    project.config("[apply]\nlock_timeout = \"1234ms\"\nstatement_timeout = \"4321ms\"\n");
+    REQUIRE(run_cli({"sum", project.migrations()}).exit_code == 0);
+    // -vv logs the SQL sent: the SET of each migration's transaction.
+    auto applied = run_cli({"--config", project.toml(), "-vv", "apply", "--db", db.conninfo(),
+                            "--dir", project.migrations(), "--no-snapshot", "--to", "1"},
+                           {{"MIGSAFE_APPLY_STATEMENT_TIMEOUT", "5555ms"}});
+    CAPTURE(applied.err);
+    CHECK(applied.exit_code == 0);
+    CHECK(applied.err.find("lock_timeout = 1234") != std::string::npos);
+    CHECK(applied.err.find("statement_timeout = 5555") != std::string::npos);
+    CHECK(applied.err.find("4321") == std::string::npos);
+    auto option =
+        run_cli({"--config", project.toml(), "-vv", "apply", "--db", db.conninfo(), "--dir",
+                 project.migrations(), "--no-snapshot", "--lock-timeout", "777ms"});
+    CHECK(option.exit_code == 0);
+    CHECK(option.err.find("lock_timeout = 777") != std::string::npos);
+    CHECK(option.err.find("statement_timeout = 4321") != std::string::npos);
+}
