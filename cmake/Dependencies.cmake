@@ -12,6 +12,8 @@ find_package(zstd CONFIG REQUIRED)
 find_package(fmt CONFIG REQUIRED)
 find_package(spdlog CONFIG REQUIRED)
 find_package(nlohmann_json CONFIG REQUIRED)
+# toml++ reads migsafe.toml; used header-only in one .cpp (docs/toolchain.md #14).
+find_package(tomlplusplus 3 CONFIG REQUIRED)
 # Boost.Process is header-only but its path API needs Boost.Filesystem (docs/toolchain.md #2).
 find_package(Boost 1.74 CONFIG REQUIRED COMPONENTS filesystem)
 
