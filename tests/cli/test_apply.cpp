@@ -265,7 +265,7 @@ TEST_CASE("migsafe apply: a backfill killed with -9 under concurrent writes resu
     for (int i = 0; i < 400 && !some_batches; ++i) {
         try {
             auto done = session.query_value("SELECT (backfill->>'batches_done')::int >= 5 FROM "
-                                            "migsafe.history WHERE version = 1");
+                                            "migsafe.history WHERE version = '1'");
             some_batches = done.value_or("f") == "t";
         } catch (const migsafe::Error&) {
             // migsafe.history does not exist yet

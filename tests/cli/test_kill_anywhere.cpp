@@ -136,7 +136,7 @@ bool backfill_batches(const TestDatabase& db, int at_least)
         try {
             auto done = session.query_value(
                 "SELECT (backfill->>'batches_done')::int >= $1::int FROM migsafe.history WHERE "
-                "version = 4",
+                "version = '4'",
                 {std::to_string(at_least)});
             if (done.value_or("f") == "t") {
                 return true;

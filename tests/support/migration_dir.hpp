@@ -32,13 +32,14 @@ public:
     MigrationDir(const MigrationDir&) = delete;
     MigrationDir& operator=(const MigrationDir&) = delete;
 
-    /// Copies every file of `sql-fixtures/<fixture>` in (its migsafe.sum too).
+    /// Copies every file and folder of `sql-fixtures/<fixture>` in (its migsafe.sum too).
     void copy_fixture(const std::string& fixture)
     {
         for (const auto& entry : std::filesystem::directory_iterator(
                  std::filesystem::path(MIGSAFE_FIXTURES_DIR) / fixture)) {
             std::filesystem::copy(entry.path(), m_path / entry.path().filename(),
-                                  std::filesystem::copy_options::overwrite_existing);
+                                  std::filesystem::copy_options::overwrite_existing |
+                                      std::filesystem::copy_options::recursive);
         }
     }
     /// Writes (or replaces) one migration file.

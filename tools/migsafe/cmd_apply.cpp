@@ -39,15 +39,15 @@ struct ApplyArgs {
     bool json = false;
 };
 
-std::uint64_t version_option(const std::string& text)
+model::Version version_option(const std::string& text)
 {
-    std::uint64_t value = 0;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
-        throw Error("usage-invalid-option", fmt::format("--to: '{}' is not a version number", text),
-                    {.object = "--to"}, "pass the version of a migration, e.g. --to 12");
+    auto version = model::Version::parse(text);
+    if (!version) {
+        throw Error("usage-invalid-option", fmt::format("--to: '{}' is not a version", text),
+                    {.object = "--to"},
+                    "pass the version of a migration, e.g. --to 12 (or --to 1.2 for Flyway)");
     }
-    return value;
+    return *version;
 }
 
 /// The command that resumes this run, with the password masked.
@@ -101,7 +101,7 @@ std::string render(const workflow::ApplyReport& report, bool color)
                                             : "statement by statement";
         std::string outcome(workflow::to_string(m.outcome));
         const char* paint_code = m.outcome == workflow::Outcome::held ? "33" : "32";
-        out += fmt::format("  {:04} {:<40} {} ({}, {})", m.version, m.name,
+        out += fmt::format("  {:>4} {:<40} {} ({}, {})", m.version.padded(), m.name,
                            paint(outcome, paint_code, color), m.phase, how);
         if (m.outcome == workflow::Outcome::applied || m.outcome == workflow::Outcome::resumed) {
             out += fmt::format(" {} ms", m.duration_ms);
@@ -184,8 +184,7 @@ Outcome run_apply(const ApplyArgs& args)
     options.resume_command = resume_command(args);
     if (isatty(fileno(stderr)) != 0 && !args.json) {
         options.progress = [](const workflow::ApplyEvent& event) {
-            std::fprintf(stderr, "%04llu: %s\n", static_cast<unsigned long long>(event.version),
-                         event.message.c_str());
+            std::fprintf(stderr, "%s: %s\n", event.version.padded().c_str(), event.message.c_str());
         };
     }
     auto set = model::load_migration_set(args.dir);

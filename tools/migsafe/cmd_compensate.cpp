@@ -25,16 +25,15 @@ struct CompensateArgs {
     std::string archive_schema = "migsafe_archive";
 };
 
-std::uint64_t version_argument(const std::string& text)
+model::Version version_argument(const std::string& text)
 {
-    std::uint64_t value = 0;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
-        throw Error("usage-invalid-option",
-                    fmt::format("VERSION: '{}' is not a version number", text),
-                    {.object = "VERSION"}, "pass the version of an applied migration, e.g. 7");
+    auto version = model::Version::parse(text);
+    if (!version) {
+        throw Error("usage-invalid-option", fmt::format("VERSION: '{}' is not a version", text),
+                    {.object = "VERSION"},
+                    "pass the version of an applied migration, e.g. 7 (or 1.2 for Flyway)");
     }
-    return value;
+    return *version;
 }
 
 std::string summary(const compensate::Report& report)

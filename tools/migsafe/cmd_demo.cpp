@@ -54,9 +54,8 @@ std::string render_text(const workflow::DemoReport& report, bool color)
         if (m.backfill_batches > 0) {
             applied += fmt::format(" ({} rows in {} batches)", m.backfill_rows, m.backfill_batches);
         }
-        out +=
-            fmt::format("{} {}  [{}]  {}\n", paint(fmt::format("{:04}", m.version), "1;36", color),
-                        m.name, tags, applied);
+        out += fmt::format("{} {}  [{}]  {}\n", paint(m.version.padded(), "1;36", color), m.name,
+                           tags, applied);
         for (const auto& s : m.statements) {
             out += fmt::format("    {}:{}:{}  {:<16} {}\n", s.file, s.line, s.column, s.kind,
                                s.summary);

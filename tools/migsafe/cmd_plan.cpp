@@ -28,7 +28,7 @@ struct PlanArgs {
     std::string fail_on = "error";
     bool design_lints = false;
     bool trace = false;
-    std::optional<std::uint64_t> release_from;
+    std::optional<std::string> release_from;
     bool json = false;
 };
 
@@ -67,7 +67,8 @@ PlanSource read_source(const std::vector<std::string>& paths)
 }
 
 /// A set is planned release by release; SQL files as one release.
-plan::PlanReport analyze_source(const PlanSource& source, std::optional<std::uint64_t> release_from,
+plan::PlanReport analyze_source(const PlanSource& source,
+                                std::optional<model::Version> release_from,
                                 const plan::PlanOptions& options)
 {
     if (source.set) {
@@ -126,7 +127,17 @@ Outcome run_plan(const PlanArgs& args, const ProjectConfig& project)
     }
     auto source = read_source(args.paths);
     options.catalog = facts ? &*facts : nullptr;
-    auto report = analyze_source(source, args.release_from, options);
+    std::optional<model::Version> release_from;
+    if (args.release_from) {
+        release_from = model::Version::parse(*args.release_from);
+        if (!release_from) {
+            throw Error("usage-invalid-option",
+                        fmt::format("--release-from: '{}' is not a version", *args.release_from),
+                        {.object = "--release-from"},
+                        "pass the version of a migration, e.g. --release-from 12");
+        }
+    }
+    auto report = analyze_source(source, release_from, options);
     options.catalog = nullptr; // the trace compares with the plan of its own scratch copy
     std::optional<trace::TraceReport> traced;
     if (args.trace) {

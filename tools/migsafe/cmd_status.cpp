@@ -36,14 +36,14 @@ Outcome run_status(const StatusArgs& args)
     for (const auto& m : report.migrations) {
         std::string state(workflow::to_string(m.state));
         outcome.text +=
-            fmt::format("  {:04} {:<40} {:<12} {:<9} {}\n", m.version, m.name,
+            fmt::format("  {:>4} {:<40} {:<12} {:<9} {}\n", m.version.padded(), m.name,
                         paint(state, color_of(m.state), color), m.phase,
                         m.state == workflow::MigrationState::applied ? m.applied_at : m.detail);
     }
     outcome.text += fmt::format(
         "current version: {}; {} applied, {} pending, {} partial, {} drifted, {} missing, {} out "
         "of order\n",
-        report.current ? fmt::format("{:04}", *report.current) : std::string("none"),
+        report.current ? report.current->padded() : std::string("none"),
         report.count(workflow::MigrationState::applied),
         report.count(workflow::MigrationState::pending),
         report.count(workflow::MigrationState::partial),

@@ -15,11 +15,18 @@ struct SumArgs {
     bool json = false;
 };
 
+/// A version as every JSON document writes it (docs/json.md): a number when it is one.
+nlohmann::json version_json(const model::Version& version)
+{
+    return version.is_number() ? nlohmann::json(version.major()) : nlohmann::json(version.text());
+}
+
 nlohmann::json entries_json(const model::SumFile& sum)
 {
     nlohmann::json entries = nlohmann::json::array();
     for (const auto& e : sum.entries) {
-        entries.push_back({{"version", e.version}, {"hash", e.hash.to_hex()}, {"path", e.path}});
+        entries.push_back(
+            {{"version", version_json(e.version)}, {"hash", e.hash.to_hex()}, {"path", e.path}});
     }
     return entries;
 }
@@ -46,7 +53,7 @@ Outcome run_sum(const SumArgs& args)
     auto differences = model::check_sum_file(set);
     for (const auto& d : differences) {
         outcome.report["differences"].push_back({{"kind", std::string(model::to_string(d.kind))},
-                                                 {"version", d.version},
+                                                 {"version", version_json(d.version)},
                                                  {"path", d.path},
                                                  {"detail", d.detail}});
         outcome.text += fmt::format("{}: {} {}\n", model::to_string(d.kind), d.path, d.detail);

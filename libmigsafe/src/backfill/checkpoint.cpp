@@ -1,5 +1,7 @@
 // Checkpoint <-> JSON. The form is documented in docs/backfill.md; keys are sorted
 // (nlohmann::json's object order), so the same checkpoint always gives the same bytes.
+#include "model/version_format.hpp"
+
 #include <migsafe/backfill/backfill.hpp>
 #include <migsafe/platform/error.hpp>
 

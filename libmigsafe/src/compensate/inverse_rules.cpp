@@ -3,6 +3,8 @@
 // Names always go through quote_ident; definitions come from pg_get_*def (already quoted).
 #include "compensate/inverse_rules.hpp"
 
+#include "model/version_format.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>

@@ -1,4 +1,6 @@
 // The compensation report: names, verdict, the SQL files it renders and its JSON form.
+#include "model/version_format.hpp"
+
 #include <migsafe/compensate/compensate.hpp>
 #include <migsafe/platform/error.hpp>
 
@@ -219,7 +221,7 @@ Report Report::from_json(std::string_view json)
                                     document.at("schema_version").dump(), k_schema_version));
         }
         Report out;
-        out.version = document.at("version").get<std::uint64_t>();
+        out.version = document.at("version").get<model::Version>();
         out.name = document.at("name").get<std::string>();
         out.file = document.at("file").get<std::string>();
         out.applied_at = document.at("applied_at").get<std::string>();

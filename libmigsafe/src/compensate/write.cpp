@@ -1,5 +1,7 @@
 // compensate::write: the compensation added to the migration directory as its next
 // version(s), and migsafe.sum rewritten when the directory has one.
+#include "model/version_format.hpp"
+
 #include <migsafe/compensate/compensate.hpp>
 #include <migsafe/model/sum_file.hpp>
 #include <migsafe/platform/error.hpp>
@@ -23,11 +25,11 @@ Written write(const Report& report, const model::MigrationSet& set)
                                 set.directory.string()),
                     {.object = set.directory.string()});
     }
-    std::uint64_t next = set.migrations.empty() ? 1 : set.migrations.back().version + 1;
+    std::uint64_t next = set.migrations.empty() ? 1 : set.migrations.back().version.major() + 1;
     Written out;
     auto add = [&](const std::string& suffix, const std::string& sql) {
-        auto path = set.directory /
-                    fmt::format("{:04}_compensate_{:04}{}.sql", next, report.version, suffix);
+        auto path = set.directory / fmt::format("{:04}_compensate_{:0>4}{}.sql", next,
+                                                report.version.text(), suffix);
         platform::write_file_durably(path, sql);
         out.files.push_back(path);
         ++next;

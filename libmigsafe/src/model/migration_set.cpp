@@ -1,6 +1,7 @@
 // Loading a migration directory. Mixing layouts in one directory is refused: it nearly
 // always means two tools write to the same folder, and their orderings or up/down pairings
 // would disagree (docs/migrations.md).
+#include "model/dbmate_sections.hpp"
 #include "model/layout.hpp"
 #include "platform/parallel.hpp"
 
@@ -16,18 +17,67 @@
 namespace migsafe::model {
 namespace {
 
-MigrationFile load_file(const detail::NamedFile& named, const std::filesystem::path& directory,
-                        const LoadOptions& options)
+void parse_file(MigrationFile& file, const LoadOptions& options)
 {
-    MigrationFile file;
-    file.path = named.path;
-    file.relative_path = named.path.lexically_relative(directory).generic_string();
-    file.text = platform::read_file(named.path);
     file.directives = parse_directives(file.text, file.path);
     if (options.parse_statements == ParseStatements::yes) {
         file.statements = parse_sql(file.text, file.path);
     }
+}
+
+// One named file read and parsed; a dbmate file gives its up and its down section.
+struct LoadedFile {
+    MigrationFile file;
+    bool dbmate = false; ///< a dbmate file: `file` is its up section
+    std::optional<MigrationFile> dbmate_down;
+};
+
+MigrationFile dbmate_section(const MigrationFile& whole, const detail::DbmateSection& section,
+                             const LoadOptions& options)
+{
+    MigrationFile file{.path = whole.path,
+                       .relative_path = whole.relative_path,
+                       .text = section.text,
+                       .statements = {},
+                       .directives = {}};
+    parse_file(file, options);
+    if (!section.transactional) {
+        file.directives.transactional = Transactional::no;
+    }
     return file;
+}
+
+LoadedFile load_file(const detail::NamedFile& named, const std::filesystem::path& directory,
+                     const LoadOptions& options)
+{
+    LoadedFile loaded;
+    MigrationFile& file = loaded.file;
+    file.path = named.path;
+    file.relative_path = named.path.lexically_relative(directory).generic_string();
+    file.text = platform::read_file(named.path);
+    // A file with dbmate's markers never runs as a whole: its down section would undo its
+    // up section in the same run.
+    if (detail::has_dbmate_markers(file.text)) {
+        if (named.layout != Layout::migsafe) {
+            throw Error("migration-layout-invalid",
+                        file.relative_path + " is a " + std::string(to_string(named.layout)) +
+                            " migration with dbmate's `-- migrate:` markers",
+                        {.file = named.path.string()},
+                        "dbmate files are named <version>_<name>.sql; remove the markers or "
+                        "rename the file");
+        }
+        const auto sections = detail::split_dbmate(file.text, file.path);
+        MigrationFile whole = std::move(file);
+        loaded.dbmate = true;
+        loaded.file = dbmate_section(whole, sections.up, options);
+        if (sections.down) {
+            loaded.dbmate_down = dbmate_section(whole, *sections.down, options);
+            loaded.dbmate_down->relative_path += "#down";
+        }
+        return loaded;
+    }
+    parse_file(file, options);
+    return loaded;
 }
 
 std::vector<detail::NamedFile> list_named_files(const std::filesystem::path& directory)
@@ -54,17 +104,46 @@ std::vector<detail::NamedFile> list_named_files(const std::filesystem::path& dir
     return files;
 }
 
-void check_one_layout(const std::vector<detail::NamedFile>& files)
+template <class Item, class LayoutOf, class PathOf>
+void check_one_layout(const std::vector<Item>& items, LayoutOf layout_of, PathOf path_of)
 {
-    for (const auto& file : files) {
-        if (file.layout != files.front().layout) {
+    for (const auto& item : items) {
+        if (layout_of(item) != layout_of(items.front())) {
             throw Error("migration-layout-invalid",
-                        "the directory mixes layouts: " + files.front().path.string() + " is " +
-                            std::string(to_string(files.front().layout)) + ", " +
-                            file.path.string() + " is " + std::string(to_string(file.layout)),
-                        {.file = file.path.string()},
+                        "the directory mixes layouts: " + path_of(items.front()) + " is " +
+                            std::string(to_string(layout_of(items.front()))) + ", " +
+                            path_of(item) + " is " + std::string(to_string(layout_of(item))),
+                        {.file = path_of(item)},
                         "use one layout per directory: rename the files of one of them");
         }
+    }
+}
+
+// `V1.2.0` and `V1.2` are one version to Flyway: say so when the names differ.
+std::string same_version_note(const detail::NamedFile& a, const detail::NamedFile& b)
+{
+    if (a.version.parts().size() == b.version.parts().size()) {
+        return {};
+    }
+    return " (" + a.version_as_written + " and " + b.version_as_written +
+           " are the same version: a missing part counts as 0)";
+}
+
+// Prisma writes `migration_lock.toml` with the provider its migrations are written for.
+void check_prisma_provider(const std::filesystem::path& directory)
+{
+    const auto lock = directory / "migration_lock.toml";
+    std::error_code ec;
+    if (!std::filesystem::exists(lock, ec)) {
+        return;
+    }
+    const auto provider = detail::prisma_provider(platform::read_file(lock), lock);
+    if (provider != "postgresql") {
+        throw Error("migration-layout-invalid",
+                    lock.string() + " says the migrations are for provider `" + provider +
+                        "`, not postgresql",
+                    {.file = lock.string()},
+                    "point --dir at the migrations of a PostgreSQL Prisma project");
     }
 }
 
@@ -81,31 +160,41 @@ std::string_view to_string(Layout layout) noexcept
         return "golang-migrate";
     case Layout::folders:
         return "folders";
+    case Layout::prisma:
+        return "prisma";
+    case Layout::dbmate:
+        return "dbmate";
     }
     return "migsafe";
 }
 
-const Migration* MigrationSet::find(std::uint64_t version) const noexcept
+const Migration* MigrationSet::find(const Version& version) const noexcept
 {
     const auto it = std::lower_bound(
         migrations.begin(), migrations.end(), version,
-        [](const Migration& migration, std::uint64_t key) { return migration.version < key; });
+        [](const Migration& migration, const Version& key) { return migration.version < key; });
     return it != migrations.end() && it->version == version ? &*it : nullptr;
 }
 
 MigrationSet load_migration_set(const std::filesystem::path& directory, const LoadOptions& options)
 {
     const auto files = list_named_files(directory);
-    check_one_layout(files);
-    std::map<std::uint64_t, const detail::NamedFile*> ups;
-    std::map<std::uint64_t, const detail::NamedFile*> downs;
+    check_one_layout(
+        files, [](const detail::NamedFile& f) { return f.layout; },
+        [](const detail::NamedFile& f) { return f.path.string(); });
+    if (!files.empty() && files.front().layout == Layout::prisma) {
+        check_prisma_provider(directory);
+    }
+    std::map<Version, const detail::NamedFile*> ups;
+    std::map<Version, const detail::NamedFile*> downs;
     for (const auto& file : files) {
         auto& slot = file.role == detail::Role::up ? ups : downs;
         auto [it, inserted] = slot.emplace(file.version, &file);
         if (!inserted) {
             throw Error("migration-version-duplicate",
-                        "migration version " + std::to_string(file.version) + " is used by both " +
-                            it->second->path.string() + " and " + file.path.string(),
+                        "migration version " + file.version.text() + " is used by both " +
+                            it->second->path.string() + " and " + file.path.string() +
+                            same_version_note(*it->second, file),
                         {.file = file.path.string()});
         }
     }
@@ -114,7 +203,7 @@ MigrationSet load_migration_set(const std::filesystem::path& directory, const Lo
             throw Error("migration-layout-invalid",
                         down->path.string() + " is a down migration without its up migration",
                         {.file = down->path.string()},
-                        "add the up migration of version " + std::to_string(version) +
+                        "add the up migration of version " + version.text() +
                             " or remove the down file");
         }
     }
@@ -127,7 +216,7 @@ MigrationSet load_migration_set(const std::filesystem::path& directory, const Lo
             order.push_back(down->second);
         }
     }
-    std::vector<MigrationFile> loaded(order.size());
+    std::vector<LoadedFile> loaded(order.size());
     platform::parallel_for(order.size(), platform::usable_cores(), [&](std::size_t i) {
         loaded[i] = load_file(*order[i], directory, options);
     });
@@ -137,13 +226,18 @@ MigrationSet load_migration_set(const std::filesystem::path& directory, const Lo
         if (file.role == detail::Role::up) {
             set.migrations.push_back({.version = file.version,
                                       .name = file.name,
-                                      .layout = file.layout,
-                                      .up = std::move(loaded[i]),
-                                      .down = std::nullopt});
+                                      .layout = loaded[i].dbmate ? Layout::dbmate : file.layout,
+                                      .version_as_written = file.version_as_written,
+                                      .entry_name = file.entry_name,
+                                      .up = std::move(loaded[i].file),
+                                      .down = std::move(loaded[i].dbmate_down)});
         } else {
-            set.migrations.back().down = std::move(loaded[i]);
+            set.migrations.back().down = std::move(loaded[i].file);
         }
     }
+    check_one_layout(
+        set.migrations, [](const Migration& m) { return m.layout; },
+        [](const Migration& m) { return m.up.path.string(); });
     if (options.check_sum == CheckSum::yes) {
         require_sum_file(set);
     }

@@ -1,3 +1,5 @@
+#include "model/version_format.hpp"
+
 #include <migsafe/model/sum_file.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/files.hpp>
@@ -42,13 +44,13 @@ SumEntry parse_entry(std::string_view line, const std::filesystem::path& file, i
     if (second == std::string_view::npos || second + 1 >= line.size()) {
         malformed(file, number, "expected `<version> <hash> <path>`");
     }
-    const auto version = line.substr(0, first);
-    const auto* end = version.data() + version.size();
-    auto [ptr, ec] = std::from_chars(version.data(), end, entry.version);
+    const auto version_text = line.substr(0, first);
+    auto version = Version::parse(version_text);
     const auto hash = Hash128::from_hex(line.substr(first + 1, second - first - 1));
-    if (ec != std::errc() || ptr != end || !hash) {
+    if (!version || !hash) {
         malformed(file, number, "expected `<version> <hash> <path>`");
     }
+    entry.version = *version;
     entry.hash = *hash;
     entry.path = line.substr(second + 1);
     return entry;

@@ -124,7 +124,7 @@ PlanReport analyze(const model::MigrationSet& set, const PlanOptions& options)
 }
 
 PlanReport analyze_releases(const model::MigrationSet& set,
-                            std::optional<std::uint64_t> release_from, const PlanOptions& options)
+                            std::optional<model::Version> release_from, const PlanOptions& options)
 {
     auto inputs = inputs_of(set);
     std::span<const PlanInput> all(inputs);

@@ -1,6 +1,7 @@
 // migsafe apply: the runner. Reads the history under one advisory lock, refuses drift,
 // chooses what this run may apply (phases, --to, the contract rule), makes sure of a
 // snapshot before risky migrations, then runs each migration and records it.
+#include "model/version_format.hpp"
 #include "platform/catalog/object_queries.hpp"
 #include "platform/catalog/snapshot_queries.hpp"
 #include "platform/logging.hpp"
@@ -180,8 +181,8 @@ Pending pending_of(const model::Migration& migration, std::vector<plan::Statemen
 
 /// The plan of every migration from `first` on (earlier ones are applied releases).
 std::map<std::string, std::vector<plan::StatementPlan>>
-plan_by_file(const model::MigrationSet& set, std::uint64_t first, const ApplyOptions& options,
-             const model::CatalogFacts* catalog, int pg_version)
+plan_by_file(const model::MigrationSet& set, const model::Version& first,
+             const ApplyOptions& options, const model::CatalogFacts* catalog, int pg_version)
 {
     plan::PlanOptions plan_options;
     plan_options.pg_version = pg_version;
@@ -222,10 +223,10 @@ MigrationRun run_of(const Pending& pending)
 /// this run creates (tables, views, materialized views, sequences, types, functions, and
 /// objects dropped and created again), and nothing deployed uses it yet.
 std::string hold_reason(const Pending& pending, const ApplyOptions& options,
-                        std::map<std::string, std::uint64_t>& expanded,
+                        std::map<std::string, model::Version>& expanded,
                         const std::set<std::string>& existed)
 {
-    const std::uint64_t version = pending.migration->version;
+    const model::Version& version = pending.migration->version;
     if (options.to && version > *options.to) {
         return fmt::format("after --to {}", *options.to);
     }
@@ -535,7 +536,7 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
         return report;
     }
 
-    std::map<std::uint64_t, const HistoryEntry*> by_version;
+    std::map<model::Version, const HistoryEntry*> by_version;
     for (const auto& entry : history) {
         by_version[entry.version] = &entry;
     }
@@ -572,7 +573,7 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
     const auto existed = detail::existing_objects(session, mentioned);
 
     std::vector<Pending> chosen;
-    std::map<std::string, std::uint64_t> expanded;
+    std::map<std::string, model::Version> expanded;
     bool holding = false;
     for (auto& pending : considered) {
         const auto* migration = pending.migration;

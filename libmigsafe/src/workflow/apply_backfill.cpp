@@ -1,5 +1,6 @@
 // Backfill migrations: the batched engine (backfill/backfill.hpp) with its checkpoint kept
 // in migsafe.history, committed with each batch, so a killed run resumes where it stopped.
+#include "model/version_format.hpp"
 #include "platform/logging.hpp"
 #include "workflow/apply_internal.hpp"
 #include "workflow/history_store.hpp"
@@ -35,7 +36,7 @@ void run_backfill(const Run& run, const Pending& pending, HistoryEntry& entry, M
 {
     auto& session = run.session;
     const auto& up = pending.migration->up;
-    const std::uint64_t version = pending.migration->version;
+    const model::Version& version = pending.migration->version;
     auto job =
         backfill::job_for(up, up.directives.backfill ? &*up.directives.backfill : nullptr, session);
     job.lock_timeout = run.options.lock_timeout;

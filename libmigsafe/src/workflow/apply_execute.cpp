@@ -1,5 +1,6 @@
 // Running one migration: in one transaction, or statement by statement for a
 // no-transaction file; bounded lock waits retried with jittered exponential backoff.
+#include "model/version_format.hpp"
 #include "platform/logging.hpp"
 #include "snapshot/layout.hpp"
 #include "workflow/apply_internal.hpp"
@@ -39,7 +40,7 @@ bool retryable(const Error& error)
 
 /// Sleeps before attempt `attempt + 1`: retry_pause * 2^(attempt-1), at most 30 s, with
 /// jitter (half to all of it) so that runners and applications do not collide again.
-void back_off(const Run& run, std::uint64_t version, int attempt, const Error& error)
+void back_off(const Run& run, const model::Version& version, int attempt, const Error& error)
 {
     static thread_local std::mt19937 random(std::random_device{}());
     auto base = run.options.retry_pause * (1LL << std::min(attempt - 1, 16));
@@ -171,7 +172,7 @@ void stop_if_interrupted()
 
 } // namespace
 
-void Run::say(std::uint64_t version, std::string message) const
+void Run::say(const model::Version& version, std::string message) const
 {
     migsafe::detail::log_info("{:04}: {}", version, message);
     if (options.progress) {
@@ -240,7 +241,7 @@ int run_transactional(const Run& run, const Pending& pending, HistoryEntry& entr
     auto& session = run.session;
     const auto& statements = pending.migration->up.statements;
     const int count = static_cast<int>(statements.size());
-    const std::uint64_t version = pending.migration->version;
+    const model::Version& version = pending.migration->version;
     for (int attempt = 1;; ++attempt) {
         const auto start = Clock::now();
         int index = -1;
@@ -341,7 +342,7 @@ void run_one(const Run& run, const Pending& pending, int index, Earlier earlier,
 {
     auto& session = run.session;
     const auto& statement = statement_at(pending, index);
-    const std::uint64_t version = pending.migration->version;
+    const model::Version& version = pending.migration->version;
     bool outside = runs_outside_transaction(statement);
     const std::string index_name = index_of(statement);
     const auto* create = statement.get_if<model::CreateIndex>();

@@ -46,7 +46,7 @@ struct Run {
     std::string client_user{};
     std::string snapshot_id{};
 
-    void say(std::uint64_t version, std::string message) const;
+    void say(const model::Version& version, std::string message) const;
     /// How to resume after a partial failure: the command of `options.resume_command`, or
     /// a generic sentence.
     std::string resume_sentence() const;

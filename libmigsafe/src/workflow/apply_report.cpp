@@ -1,4 +1,6 @@
 // The apply report's names and JSON form (docs/json.md).
+#include "model/version_format.hpp"
+
 #include <migsafe/workflow/apply.hpp>
 
 #include <nlohmann/json.hpp>

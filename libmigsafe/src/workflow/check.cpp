@@ -1,6 +1,7 @@
 // The pre-deploy gate: each item asks one engine (the set, apply's dry run, the planner,
 // the snapshot store, the runner lock, health) and turns its answer into pass, warn or
 // fail. A problem becomes an item; only an unreachable database stops the gate.
+#include "model/version_format.hpp"
 #include "platform/catalog/snapshot_queries.hpp"
 #include "snapshot/layout.hpp"
 #include "workflow/runner_lock.hpp"

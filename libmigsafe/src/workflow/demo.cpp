@@ -1,3 +1,4 @@
+#include "model/version_format.hpp"
 #include "platform/logging.hpp"
 
 #include <migsafe/integrity/diff.hpp>

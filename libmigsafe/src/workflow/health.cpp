@@ -1,6 +1,7 @@
 // The health checks: one catalog read each (platform/catalog/health_queries.hpp), on the
 // current database, read-only. Sessions are named by pid, user, application and client,
 // never by their query text (it may carry secrets).
+#include "model/version_format.hpp"
 #include "platform/catalog/health_queries.hpp"
 #include "platform/catalog/integrity_queries.hpp"
 

@@ -1,4 +1,5 @@
 // migsafe.history: its DDL, its reads and its writes (all of the history's SQL).
+#include "model/version_format.hpp"
 #include "workflow/history_store.hpp"
 
 #include <migsafe/platform/error.hpp>
@@ -7,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 
 namespace migsafe::workflow {
@@ -17,17 +19,19 @@ constexpr const char* k_columns =
     "version, name, file, checksum, phase, transactional, status, statements_total, "
     "statements_applied, statement_checksums, started_at, finished_at, duration_ms, "
     "applied_by, client_host, client_user, migsafe_version, run_id, attempts, snapshot_id, "
-    "integrity_before, integrity_after, objects_before, backfill, error";
+    "integrity_before, integrity_after, objects_before, backfill, error, provenance";
 
 constexpr const char* k_create_table = R"(
 CREATE TABLE IF NOT EXISTS migsafe.history (
-    version             numeric(20, 0) PRIMARY KEY,
+    version             text PRIMARY KEY,
     name                text NOT NULL,
     file                text NOT NULL,
     checksum            text NOT NULL,
     phase               text NOT NULL,
     transactional       boolean NOT NULL,
-    status              text NOT NULL CHECK (status IN ('applied', 'failed', 'partial')),
+    status              text NOT NULL
+        CONSTRAINT history_status_check
+        CHECK (status IN ('applied', 'failed', 'partial', 'adopted')),
     statements_total    integer NOT NULL,
     statements_applied  integer NOT NULL,
     statement_checksums jsonb NOT NULL DEFAULT '[]',
@@ -45,8 +49,37 @@ CREATE TABLE IF NOT EXISTS migsafe.history (
     integrity_after     jsonb,
     objects_before      jsonb,
     backfill            jsonb,
-    error               text
+    error               text,
+    provenance          jsonb
 ))";
+
+// Tables created by earlier migsafe versions are brought up to date in place: the version
+// becomes text (Flyway's dotted versions), `adopted` becomes a status, `provenance` a
+// column. Each step is a no-op when already done; the table is small, so the rewrite of
+// the type change is quick.
+constexpr const char* k_upgrade_table = R"(
+DO $upgrade$
+BEGIN
+    IF (SELECT atttypid FROM pg_catalog.pg_attribute
+        WHERE attrelid = 'migsafe.history'::regclass AND attname = 'version')
+       <> 'text'::regtype THEN
+        ALTER TABLE migsafe.history ALTER COLUMN version TYPE text USING version::text;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_attribute
+                   WHERE attrelid = 'migsafe.history'::regclass AND attname = 'provenance'
+                     AND NOT attisdropped) THEN
+        ALTER TABLE migsafe.history ADD COLUMN provenance jsonb;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint
+                   WHERE conrelid = 'migsafe.history'::regclass
+                     AND conname = 'history_status_check'
+                     AND pg_catalog.pg_get_constraintdef(oid) LIKE '%adopted%') THEN
+        ALTER TABLE migsafe.history DROP CONSTRAINT IF EXISTS history_status_check;
+        ALTER TABLE migsafe.history ADD CONSTRAINT history_status_check
+            CHECK (status IN ('applied', 'failed', 'partial', 'adopted'));
+    END IF;
+END
+$upgrade$)";
 
 std::string text_of(const platform::Value& value)
 {
@@ -68,10 +101,23 @@ platform::Value json_or_null(const std::string& text)
     return text.empty() ? platform::Value{} : platform::Value{text};
 }
 
+model::Version version_of(const std::string& text)
+{
+    auto version = model::Version::parse(text);
+    if (!version) {
+        throw Error("apply-history-invalid",
+                    "migsafe.history has a row with the version '" + text +
+                        "', which is no migration version",
+                    {.object = "migsafe.history"},
+                    "delete or correct that row: versions look like 3 or 1.2.10");
+    }
+    return *version;
+}
+
 HistoryEntry entry_of(const std::vector<platform::Value>& row)
 {
     HistoryEntry entry;
-    entry.version = number_of<std::uint64_t>(row.at(0));
+    entry.version = version_of(text_of(row.at(0)));
     entry.name = text_of(row.at(1));
     entry.file = text_of(row.at(2));
     entry.checksum = text_of(row.at(3));
@@ -81,7 +127,7 @@ HistoryEntry entry_of(const std::vector<platform::Value>& row)
     if (!status) {
         throw Error("apply-history-invalid",
                     fmt::format("migsafe.history: version {} has an unknown status '{}'",
-                                entry.version, text_of(row.at(6))),
+                                entry.version.text(), text_of(row.at(6))),
                     {.object = "migsafe.history"});
     }
     entry.status = *status;
@@ -105,6 +151,7 @@ HistoryEntry entry_of(const std::vector<platform::Value>& row)
     entry.objects_before = text_of(row.at(22));
     entry.backfill = text_of(row.at(23));
     entry.error = text_of(row.at(24));
+    entry.provenance = text_of(row.at(25));
     return entry;
 }
 
@@ -119,13 +166,16 @@ std::string_view to_string(HistoryStatus status) noexcept
         return "failed";
     case HistoryStatus::partial:
         return "partial";
+    case HistoryStatus::adopted:
+        return "adopted";
     }
     return "applied";
 }
 
 std::optional<HistoryStatus> parse_history_status(std::string_view text) noexcept
 {
-    for (auto status : {HistoryStatus::applied, HistoryStatus::failed, HistoryStatus::partial}) {
+    for (auto status : {HistoryStatus::applied, HistoryStatus::failed, HistoryStatus::partial,
+                        HistoryStatus::adopted}) {
         if (to_string(status) == text) {
             return status;
         }
@@ -149,12 +199,17 @@ std::vector<HistoryEntry> read_history(platform::Session& session)
         "to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
         "duration_ms, applied_by, client_host, client_user, migsafe_version, run_id, attempts, "
         "snapshot_id, integrity_before::text, integrity_after::text, objects_before::text, "
-        "backfill::text, error FROM migsafe.history h ORDER BY h.version");
+        "backfill::text, error, "
+        // A table migsafe 0.1 created has no provenance column until apply upgrades it.
+        "NULLIF((pg_catalog.to_jsonb(h) -> 'provenance')::text, 'null') FROM migsafe.history h");
     std::vector<HistoryEntry> entries;
     entries.reserve(result.rows.size());
     for (const auto& row : result.rows) {
         entries.push_back(entry_of(row));
     }
+    // The text column sorts 10 before 2: order by the versions themselves.
+    std::sort(entries.begin(), entries.end(),
+              [](const HistoryEntry& a, const HistoryEntry& b) { return a.version < b.version; });
     return entries;
 }
 
@@ -164,6 +219,7 @@ void ensure_history(platform::Session& session)
 {
     session.exec("CREATE SCHEMA IF NOT EXISTS migsafe");
     session.exec(k_create_table);
+    session.exec(k_upgrade_table);
 }
 
 void record(platform::Session& session, const HistoryEntry& entry, bool finished)
@@ -172,20 +228,22 @@ void record(platform::Session& session, const HistoryEntry& entry, bool finished
     std::string sql = fmt::format(
         "INSERT INTO migsafe.history ({0}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
         "$10::jsonb, $11::timestamptz, {1}, $12, current_user, $13, $14, $15, $16, $17, $18, "
-        "$19::jsonb, $20::jsonb, $21::jsonb, $22::jsonb, $23) "
+        "$19::jsonb, $20::jsonb, $21::jsonb, $22::jsonb, $23, $24::jsonb) "
         "ON CONFLICT (version) DO UPDATE SET (name, file, checksum, phase, transactional, "
         "status, statements_total, statements_applied, statement_checksums, started_at, "
         "finished_at, duration_ms, applied_by, client_host, client_user, migsafe_version, "
         "run_id, attempts, snapshot_id, integrity_before, integrity_after, objects_before, "
-        "backfill, error) = (EXCLUDED.name, EXCLUDED.file, EXCLUDED.checksum, EXCLUDED.phase, "
+        "backfill, error, provenance) = (EXCLUDED.name, EXCLUDED.file, EXCLUDED.checksum, "
+        "EXCLUDED.phase, "
         "EXCLUDED.transactional, EXCLUDED.status, EXCLUDED.statements_total, "
         "EXCLUDED.statements_applied, EXCLUDED.statement_checksums, EXCLUDED.started_at, "
         "EXCLUDED.finished_at, EXCLUDED.duration_ms, EXCLUDED.applied_by, "
         "EXCLUDED.client_host, EXCLUDED.client_user, EXCLUDED.migsafe_version, "
         "EXCLUDED.run_id, EXCLUDED.attempts, EXCLUDED.snapshot_id, EXCLUDED.integrity_before, "
-        "EXCLUDED.integrity_after, EXCLUDED.objects_before, EXCLUDED.backfill, EXCLUDED.error)",
+        "EXCLUDED.integrity_after, EXCLUDED.objects_before, EXCLUDED.backfill, EXCLUDED.error, "
+        "EXCLUDED.provenance)",
         k_columns, finished ? "pg_catalog.clock_timestamp()" : "NULL");
-    session.exec_params(sql, {std::to_string(entry.version),
+    session.exec_params(sql, {entry.version.text(),
                               entry.name,
                               entry.file,
                               entry.checksum,
@@ -207,27 +265,29 @@ void record(platform::Session& session, const HistoryEntry& entry, bool finished
                               json_or_null(entry.integrity_after),
                               json_or_null(entry.objects_before),
                               json_or_null(entry.backfill),
-                              entry.error.empty() ? platform::Value{} : entry.error});
+                              entry.error.empty() ? platform::Value{} : entry.error,
+                              json_or_null(entry.provenance)});
 }
 
-void record_progress(platform::Session& session, std::uint64_t version, int statements_applied)
+void record_progress(platform::Session& session, const model::Version& version,
+                     int statements_applied)
 {
     session.exec_params("UPDATE migsafe.history SET statements_applied = $2 WHERE version = $1",
-                        {std::to_string(version), std::to_string(statements_applied)});
+                        {version.text(), std::to_string(statements_applied)});
 }
 
-void record_checkpoint(platform::Session& session, std::uint64_t version,
+void record_checkpoint(platform::Session& session, const model::Version& version,
                        const std::string& checkpoint_json)
 {
     session.exec_params("UPDATE migsafe.history SET backfill = $2::jsonb WHERE version = $1",
-                        {std::to_string(version), checkpoint_json});
+                        {version.text(), checkpoint_json});
 }
 
-void record_status(platform::Session& session, std::uint64_t version, HistoryStatus status,
+void record_status(platform::Session& session, const model::Version& version, HistoryStatus status,
                    const std::string& error)
 {
     session.exec_params("UPDATE migsafe.history SET status = $2, error = $3 WHERE version = $1",
-                        {std::to_string(version), std::string(to_string(status)),
+                        {version.text(), std::string(to_string(status)),
                          error.empty() ? platform::Value{} : error});
 }
 

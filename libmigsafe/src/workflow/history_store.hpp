@@ -10,7 +10,8 @@
 
 namespace migsafe::workflow::detail {
 
-/// Creates the schema `migsafe` and its history table when missing. Run it under the
+/// Creates the schema `migsafe` and its history table when missing, and brings a table an
+/// earlier migsafe created up to date (text versions, `adopted`, `provenance`). Run it under the
 /// runner's advisory lock (two runners creating it at once would collide).
 void ensure_history(platform::Session& session);
 
@@ -19,15 +20,16 @@ void ensure_history(platform::Session& session);
 void record(platform::Session& session, const HistoryEntry& entry, bool finished);
 
 /// Moves a no-transaction migration on: `statements_applied` and the status of `version`.
-void record_progress(platform::Session& session, std::uint64_t version, int statements_applied);
+void record_progress(platform::Session& session, const model::Version& version,
+                     int statements_applied);
 
 /// Stores a backfill checkpoint (JSON) for `version`.
-void record_checkpoint(platform::Session& session, std::uint64_t version,
+void record_checkpoint(platform::Session& session, const model::Version& version,
                        const std::string& checkpoint_json);
 
 /// Sets the status and error of `version`, leaving every other column (e.g. the backfill
 /// checkpoint its last batch committed) as it is.
-void record_status(platform::Session& session, std::uint64_t version, HistoryStatus status,
+void record_status(platform::Session& session, const model::Version& version, HistoryStatus status,
                    const std::string& error);
 
 } // namespace migsafe::workflow::detail

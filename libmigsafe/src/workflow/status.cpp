@@ -1,4 +1,6 @@
 // migsafe status: the set against the history.
+#include "model/version_format.hpp"
+
 #include <migsafe/platform/hash.hpp>
 #include <migsafe/platform/session.hpp>
 #include <migsafe/workflow/status.hpp>
@@ -57,13 +59,21 @@ void apply_history(MigrationStatus& status, const model::Migration& migration,
     }
     switch (entry.status) {
     case HistoryStatus::applied:
+    case HistoryStatus::adopted:
         status.applied_at = entry.finished_at;
-        if (entry.checksum != status.checksum) {
+        if (entry.checksum != status.checksum && migration.version.is_repeatable()) {
+            // A repeatable migration runs again whenever its file changes (as in Flyway).
+            status.state = MigrationState::pending;
+            status.detail = fmt::format("{} changed since it last ran: it runs again", status.file);
+        } else if (entry.checksum != status.checksum) {
             status.state = MigrationState::drifted;
             status.detail = fmt::format("{} changed after it was applied (applied {}, now {})",
                                         status.file, entry.checksum, status.checksum);
         } else {
             status.state = MigrationState::applied;
+            if (entry.status == HistoryStatus::adopted) {
+                status.detail = "applied by another runner, adopted";
+            }
         }
         break;
     case HistoryStatus::failed:
@@ -119,11 +129,12 @@ std::string file_checksum(std::string_view text)
     return xxh3_128(text).to_hex();
 }
 
-const MigrationStatus* StatusReport::find(std::uint64_t version) const noexcept
+const MigrationStatus* StatusReport::find(const model::Version& version) const noexcept
 {
-    auto found = std::lower_bound(
-        migrations.begin(), migrations.end(), version,
-        [](const MigrationStatus& line, std::uint64_t wanted) { return line.version < wanted; });
+    auto found = std::lower_bound(migrations.begin(), migrations.end(), version,
+                                  [](const MigrationStatus& line, const model::Version& wanted) {
+                                      return line.version < wanted;
+                                  });
     return found != migrations.end() && found->version == version ? &*found : nullptr;
 }
 
@@ -174,13 +185,14 @@ std::string StatusReport::to_json(int indent) const
 StatusReport compare_with_history(const model::MigrationSet& set,
                                   const std::vector<HistoryEntry>& history)
 {
-    std::map<std::uint64_t, const HistoryEntry*> recorded;
+    std::map<model::Version, const HistoryEntry*> recorded;
     for (const auto& entry : history) {
         recorded[entry.version] = &entry;
     }
     StatusReport report;
     for (const auto& entry : history) {
-        if (entry.status == HistoryStatus::applied || entry.status == HistoryStatus::partial) {
+        if ((entry.is_applied() || entry.status == HistoryStatus::partial) &&
+            !entry.version.is_repeatable()) {
             report.current = std::max(report.current.value_or(0), entry.version);
         }
     }
@@ -191,7 +203,7 @@ StatusReport compare_with_history(const model::MigrationSet& set,
             recorded.erase(found);
         }
         if (status.state == MigrationState::pending && report.current &&
-            migration.version < *report.current) {
+            !migration.version.is_repeatable() && migration.version < *report.current) {
             status.state = MigrationState::out_of_order;
             status.detail = fmt::format("{} is older than the newest applied migration ({}); "
                                         "apply it with --out-of-order if that is intended",

@@ -454,3 +454,30 @@ TEST_CASE("compensate::plan: objects_before keyed by display form, with schema a
     REQUIRE(legacy.steps.size() == 1);
     CHECK(legacy.steps[0].sql == "ALTER TABLE public.\"Orders\" ADD COLUMN \"Note\" text");
 }
+
+TEST_CASE("compensate::plan: an adopted migration says that no catalog was recorded before it")
+{
+    // Prisma applied it; `migsafe adopt` imported the row, without objects_before.
+    AppliedMigration applied{.version = 7,
+                             .file = "0007_change.sql",
+                             .finished_at = "2026-11-29T10:00:00Z",
+                             .snapshot_id = {},
+                             .objects_before = {},
+                             .adopted_from = "prisma"};
+    const auto report = plan(migration_of("ALTER TABLE t DROP COLUMN name;\n"
+                                          "ALTER TABLE t ADD COLUMN email text;\n"),
+                             applied, nlohmann::json::object({{"public.t", table_t()}}).dump());
+    REQUIRE(report.steps.size() >= 2);
+    const Step* put_back = nullptr;
+    for (const auto& step : report.steps) {
+        if (step.undoes == "0007_change.sql:1") {
+            put_back = &step;
+        }
+    }
+    REQUIRE(put_back != nullptr);
+    CHECK(put_back->safety == DataSafety::manual);
+    CHECK(put_back->note == "column name of public.t was not recorded before it ran: its type is "
+                            "unknown (prisma applied this migration before migsafe adopted it, so "
+                            "migsafe recorded no catalog then)");
+    CHECK_FALSE(report.complete());
+}

@@ -14,11 +14,11 @@ namespace {
 
 const std::filesystem::path k_fixtures = MIGSAFE_FIXTURES_DIR;
 
-std::vector<std::uint64_t> versions(const MigrationSet& set)
+std::vector<std::string> versions(const MigrationSet& set)
 {
-    std::vector<std::uint64_t> out;
+    std::vector<std::string> out;
     for (const auto& migration : set.migrations) {
-        out.push_back(migration.version);
+        out.push_back(migration.version.text());
     }
     return out;
 }
@@ -58,7 +58,7 @@ TEST_CASE("migsafe::model::load_migration_set reads each layout in numeric order
     for (const auto& c : cases) {
         CAPTURE(c.folder);
         const auto set = load_migration_set(k_fixtures / "layouts" / c.folder);
-        CHECK(versions(set) == std::vector<std::uint64_t>{1, 2, 10});
+        CHECK(versions(set) == std::vector<std::string>{"1", "2", "10"});
         std::size_t downs = 0;
         for (const auto& migration : set.migrations) {
             CHECK(migration.layout == c.layout);
@@ -78,10 +78,63 @@ TEST_CASE("migsafe::model::load_migration_set reads each layout in numeric order
 TEST_CASE("migsafe::model::load_migration_set reads diesel folder names as digits")
 {
     const auto set = load_migration_set(k_fixtures / "layouts" / "diesel");
-    CHECK(versions(set) == std::vector<std::uint64_t>{20240101000000, 20240210093000});
+    CHECK(versions(set) == std::vector<std::string>{"20240101000000", "20240210093000"});
+    CHECK(set.migrations[1].version_as_written == "2024-02-10-093000");
+    CHECK(set.migrations[1].entry_name == "2024-02-10-093000_add_patients_phone");
     CHECK(set.migrations[1].name == "add_patients_phone");
     CHECK(set.migrations[1].down->relative_path == "2024-02-10-093000_add_patients_phone/down.sql");
     CHECK(to_string(set.migrations[1].layout) == "folders");
+}
+
+TEST_CASE("migsafe::model::load_migration_set reads Prisma's migrations folder")
+{
+    const auto set = load_migration_set(k_fixtures / "layouts" / "prisma");
+    CHECK(versions(set) ==
+          std::vector<std::string>{"20240101120000", "20240102090000", "20240110080000"});
+    CHECK(set.migrations[0].layout == Layout::prisma);
+    CHECK(set.migrations[0].entry_name == "20240101120000_create_patients");
+    CHECK(set.migrations[0].up.relative_path == "20240101120000_create_patients/migration.sql");
+    CHECK(set.migrations[1].name == "add_patients_phone");
+    CHECK_FALSE(set.migrations[1].down.has_value());
+    CHECK(set.migrations[2].up.statements.size() == 1);
+}
+
+TEST_CASE("migsafe::model::load_migration_set splits dbmate files and never runs them whole")
+{
+    const auto set = load_migration_set(k_fixtures / "layouts" / "dbmate");
+    REQUIRE(set.migrations.size() == 3);
+    const auto& create = set.migrations[0];
+    CHECK(create.layout == Layout::dbmate);
+    CHECK(create.version.text() == "20240101120000");
+    // The up section holds only the CREATE, the down section only the DROP, each at the line
+    // it has in the file.
+    REQUIRE(create.up.statements.size() == 1);
+    CHECK(create.up.statements[0].kind == StatementKind::create_table);
+    CHECK(create.up.statements[0].line == 2);
+    REQUIRE(create.down.has_value());
+    REQUIRE(create.down->statements.size() == 1);
+    CHECK(create.down->statements[0].kind == StatementKind::drop_table);
+    CHECK(create.down->statements[0].line == 8);
+    CHECK(create.down->relative_path == "20240101120000_create_patients.sql#down");
+    CHECK(create.up.text.find("DROP") == std::string::npos);
+    // `transaction:false` is dbmate's no-transaction.
+    CHECK(set.migrations[2].up.directives.transactional == Transactional::no);
+    CHECK(set.migrations[2].down->directives.transactional == Transactional::no);
+    CHECK(set.migrations[1].up.directives.transactional == Transactional::yes);
+}
+
+TEST_CASE("migsafe::model::load_migration_set orders Flyway dotted versions as Flyway does")
+{
+    const auto set = load_migration_set(k_fixtures / "layouts" / "flyway-dotted");
+    CHECK(versions(set) == std::vector<std::string>{"1", "1.2", "1.9", "1.10", "2",
+                                                    "R__a_patient_count", "R__patient_names"});
+    CHECK(set.migrations[2].version_as_written == "1_9");
+    CHECK(set.migrations[2].entry_name == "V1_9__add_patients_email.sql");
+    CHECK(set.migrations[5].version.is_repeatable());
+    CHECK(set.migrations[5].name == "a_patient_count");
+    CHECK(set.find(*Version::parse("1.10")) == &set.migrations[3]);
+    CHECK(set.find(*Version::parse("1.10.0")) == &set.migrations[3]);
+    CHECK(set.find(*Version::parse("R__patient_names")) == &set.migrations[6]);
 }
 
 TEST_CASE("migsafe::model::load_migration_set can skip statement parsing")
@@ -116,7 +169,19 @@ TEST_CASE("migsafe::model::load_migration_set refuses bad sets")
           "flyway");
     CHECK(error_of(bad / "folder-without-up") ==
           "migration-layout-invalid|folder-without-up/0002_add_phone is a migration folder "
-          "without up.sql");
+          "without up.sql (or Prisma's migration.sql)");
+    CHECK(error_of(bad / "prisma-mysql") ==
+          "migration-layout-invalid|prisma-mysql/migration_lock.toml says the migrations are for "
+          "provider `mysql`, not postgresql");
+    CHECK(error_of(bad / "dbmate-no-up") ==
+          "migration-layout-invalid|a dbmate file without a `-- migrate:up` marker");
+    CHECK(error_of(bad / "dbmate-markers-in-flyway") ==
+          "migration-layout-invalid|V1__create_t.sql is a flyway migration with dbmate's "
+          "`-- migrate:` markers");
+    CHECK(error_of(bad / "flyway-duplicate-dotted") ==
+          "migration-version-duplicate|migration version 1.2 is used by both "
+          "flyway-duplicate-dotted/V1.2.0__b.sql and flyway-duplicate-dotted/V1.2__a.sql (1.2.0 "
+          "and 1.2 are the same version: a missing part counts as 0)");
     CHECK(error_of(bad / "unknown-file") ==
           "migration-layout-invalid|unknown-file/add_phone.sql does not follow a known migration "
           "layout");

@@ -66,17 +66,20 @@ struct Step {
 
 /// What `compensate` knows of the applied migration from migsafe.history.
 struct AppliedMigration {
-    std::uint64_t version = 0;
+    model::Version version;
     std::string file{};           ///< relative path, as recorded
     std::string finished_at{};    ///< RFC 3339 UTC
     std::string snapshot_id{};    ///< the snapshot taken or checked before it, if any
     std::string objects_before{}; ///< JSON: the touched tables before it ran
+    /// The runner that applied it when it was adopted (`migsafe adopt`), else empty: no
+    /// catalog was recorded before an adopted migration, and the steps that need one say so.
+    std::string adopted_from{};
 };
 
 /// The compensation of one migration: ordered steps and the files they make.
 struct Report {
     static constexpr int k_schema_version = 1;
-    std::uint64_t version = 0; ///< the migration compensated
+    model::Version version; ///< the migration compensated
     std::string name{};
     std::string file{};
     std::string applied_at{};

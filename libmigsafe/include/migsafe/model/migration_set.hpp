@@ -27,16 +27,17 @@ struct MigrationSet {
     std::vector<Migration> migrations; ///< ascending, unique versions
 
     /// The migration with `version`, or nullptr.
-    MIGSAFE_API const Migration* find(std::uint64_t version) const noexcept;
+    MIGSAFE_API const Migration* find(const Version& version) const noexcept;
 };
 
-/// Reads the migrations in `directory`, in any one of the four layouts (see Layout), and
-/// orders them by numeric version (2 before 10). Hidden entries, `migsafe.sum` and files
-/// not ending in `.sql` are ignored. Directives are always read; statements only with
-/// `options.parse_statements`.
-/// Throws `input-not-found` (no such directory), `io-read-failed`,
-/// `migration-layout-invalid` (unknown file name, a down without its up, a folder without
-/// up.sql, or two layouts in one directory), `migration-version-invalid`,
+/// Reads the migrations in `directory`, in any one of the layouts (see Layout), and
+/// orders them by version (2 before 10, Flyway's order for dotted versions, repeatable
+/// migrations last). A Prisma directory's `migration_lock.toml` must name postgresql. Hidden
+/// entries, `migsafe.sum` and files not ending in `.sql` are ignored. Directives are always read;
+/// statements only with `options.parse_statements`. Throws `input-not-found` (no such directory),
+/// `io-read-failed`, `migration-layout-invalid` (unknown file name, a down without its up, a folder
+/// without up.sql or migration.sql, a dbmate file without `-- migrate:up`, two layouts in one
+/// directory, a Prisma lock file naming another provider), `migration-version-invalid`,
 /// `migration-version-duplicate` (naming both files), `directive-*`, `sql-syntax`, and with
 /// `CheckSum::yes` the `sum-*` errors of `require_sum_file`. Cost: reads every file once.
 MIGSAFE_API MigrationSet load_migration_set(const std::filesystem::path& directory,

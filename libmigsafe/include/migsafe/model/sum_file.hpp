@@ -26,7 +26,7 @@ inline constexpr std::string_view k_sum_file_name = "migsafe.sum";
 
 /// One line of a sum file: one migration file (an up or a down).
 struct SumEntry {
-    std::uint64_t version = 0;
+    Version version;
     Hash128 hash;
     std::string path; ///< relative to the set's directory, `/`-separated
 
@@ -51,7 +51,7 @@ struct SumDifference {
         set_changed, ///< only the set hash differs (the sum file was edited by hand)
     };
     Kind kind = Kind::edited;
-    std::uint64_t version = 0;
+    Version version;
     std::string path;   ///< the file concerned (its current path for `reordered`)
     std::string detail; ///< one line for people, e.g. `was version 5 (0005_x.sql)`
 

@@ -120,7 +120,7 @@ MIGSAFE_API PlanReport analyze(const model::MigrationSet& set, const PlanOptions
 /// `release_from` every migration is its own release. Throws what `analyze` throws.
 /// Cost: linear in the statements.
 MIGSAFE_API PlanReport analyze_releases(const model::MigrationSet& set,
-                                        std::optional<std::uint64_t> release_from,
+                                        std::optional<model::Version> release_from,
                                         const PlanOptions& options = {});
 
 /// Plans one SQL file: parses `sql` (model::parse_sql), reads its directives and

@@ -44,13 +44,13 @@ enum class SnapshotPolicy {
 
 /// A line of progress for people (stderr on a terminal).
 struct ApplyEvent {
-    std::uint64_t version = 0;
+    model::Version version;
     std::string message{};
 };
 
 /// How to run. Fill with designated initializers.
 struct ApplyOptions {
-    std::optional<std::uint64_t> to{}; ///< stop after this version (`--to`)
+    std::optional<model::Version> to{}; ///< stop after this version (`--to`)
     PhaseFilter phase = PhaseFilter::all;
     bool dry_run = false;      ///< say what would run; never write, never take the lock
     bool out_of_order = false; ///< apply pending migrations older than the newest applied
@@ -102,7 +102,7 @@ struct PlannedStatement {
 
 /// One migration of the run's report.
 struct MigrationRun {
-    std::uint64_t version = 0;
+    model::Version version;
     std::string name{};
     std::string file{};
     std::string phase{};

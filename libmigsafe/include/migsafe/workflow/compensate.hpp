@@ -20,7 +20,8 @@ namespace migsafe::workflow {
 /// `compensate-drifted` (the file changed since it was applied), `db-connect-failed`
 /// (exit 3) and the errors of compensate::plan. Cost: two catalog queries.
 MIGSAFE_API compensate::Report compensate(const std::string& conninfo,
-                                          const model::MigrationSet& set, std::uint64_t version,
+                                          const model::MigrationSet& set,
+                                          const model::Version& version,
                                           const compensate::Options& options = {});
 
 } // namespace migsafe::workflow

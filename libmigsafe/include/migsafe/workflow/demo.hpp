@@ -1,6 +1,7 @@
 #pragma once
 
 #include <migsafe/export.hpp>
+#include <migsafe/model/version.hpp>
 #include <migsafe/platform/cluster.hpp>
 
 #include <cstdint>
@@ -43,7 +44,7 @@ struct DemoStatement {
 
 /// One migration as the demo shows it.
 struct DemoMigration {
-    std::uint64_t version = 0;
+    model::Version version;
     std::string name;
     std::string layout;
     std::optional<std::string> phase; ///< from `-- migsafe:phase`, when given

@@ -4,6 +4,7 @@
 /// name). Columns and their meaning are in docs/apply.md.
 
 #include <migsafe/export.hpp>
+#include <migsafe/model/version.hpp>
 #include <migsafe/platform/session.hpp>
 
 #include <cstdint>
@@ -22,9 +23,10 @@ enum class HistoryStatus {
     applied, ///< every statement ran and committed
     failed,  ///< it failed and nothing of it is in the database (a rerun starts over)
     partial, ///< a no-transaction file or a backfill stopped part-way (a rerun resumes)
+    adopted, ///< applied by another runner and imported by `migsafe adopt` (counts as applied)
 };
 
-/// `applied`, `failed` or `partial`.
+/// `applied`, `failed`, `partial` or `adopted`.
 MIGSAFE_API std::string_view to_string(HistoryStatus status) noexcept;
 
 /// Reads a status name; nullopt for anything else.
@@ -32,7 +34,7 @@ MIGSAFE_API std::optional<HistoryStatus> parse_history_status(std::string_view t
 
 /// One row of `migsafe.history`. JSON columns are kept as their JSON text (empty: NULL).
 struct HistoryEntry {
-    std::uint64_t version = 0;
+    model::Version version; ///< stored as its text (`3`, `1.2.10`, `R__name`)
     std::string name{};
     std::string file{};     ///< the up file, relative to the migration directory
     std::string checksum{}; ///< XXH3-128 of the file, as in migsafe.sum
@@ -59,11 +61,20 @@ struct HistoryEntry {
     std::string objects_before{};   ///< JSON: the touched objects as they were before
     std::string backfill{};         ///< JSON: the backfill checkpoint (backfill migrations)
     std::string error{};            ///< the last failure's message, if any
+    /// JSON, adopted rows only: the tool, its history table and its row as it was read
+    /// (`{"tool": "prisma", "table": "public._prisma_migrations", "row": {...}}`).
+    std::string provenance{};
+
+    /// True for `applied` and `adopted`: the migration is in the database.
+    bool is_applied() const noexcept
+    {
+        return status == HistoryStatus::applied || status == HistoryStatus::adopted;
+    }
 };
 
-/// Every row of the history, by version. Returns nothing when the schema or the table does
-/// not exist yet; never creates or changes anything (status and dry runs use it).
-/// Throws the errors of `Session::query`, and `apply-history-invalid` when the table
+/// Every row of the history, ordered by version (model::Version's order). Returns nothing when the
+/// schema or the table does not exist yet; never creates or changes anything (status and dry runs
+/// use it). Throws the errors of `Session::query`, and `apply-history-invalid` when the table
 /// exists with columns this migsafe does not know.
 MIGSAFE_API std::vector<HistoryEntry> read_history(platform::Session& session);
 

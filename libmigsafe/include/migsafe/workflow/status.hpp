@@ -30,7 +30,7 @@ MIGSAFE_API std::string_view to_string(MigrationState state) noexcept;
 
 /// One migration's line of the status.
 struct MigrationStatus {
-    std::uint64_t version = 0;
+    model::Version version;
     std::string name{};
     std::string file{}; ///< relative to the set's directory (from the history when missing)
     MigrationState state = MigrationState::pending;
@@ -48,10 +48,10 @@ struct MigrationStatus {
 struct StatusReport {
     static constexpr int k_schema_version = 1;
     std::vector<MigrationStatus> migrations{}; ///< by version, history-only ones included
-    std::optional<std::uint64_t> current{};    ///< the newest applied version
+    std::optional<model::Version> current{};   ///< the newest applied version
 
     /// The line of `version`, or nullptr. Cost: a binary search (lines are by version).
-    MIGSAFE_API const MigrationStatus* find(std::uint64_t version) const noexcept;
+    MIGSAFE_API const MigrationStatus* find(const model::Version& version) const noexcept;
     /// How many migrations are in `state`.
     MIGSAFE_API int count(MigrationState state) const noexcept;
     /// True when something needs a person: drifted, missing file, partial, out of order.

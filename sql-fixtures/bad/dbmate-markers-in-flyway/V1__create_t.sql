@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE TABLE t (id int);
+-- migrate:down
+DROP TABLE t;

@@ -1,0 +1,3 @@
+CREATE TABLE t (id int);
+-- migrate:down
+DROP TABLE t;

@@ -1,0 +1,5 @@
+-- migrate:up
+ALTER TABLE patients ADD COLUMN phone text;
+
+-- migrate:down
+ALTER TABLE patients DROP COLUMN phone;

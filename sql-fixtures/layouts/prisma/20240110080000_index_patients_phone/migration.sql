@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "patients_phone_idx" ON "patients"("phone");
