@@ -1,6 +1,8 @@
 // migsafe apply: runs the pending migrations of a directory against a database.
 #include "command.hpp"
+#include "layout_option.hpp"
 
+#include <migsafe/adopt/tool.hpp>
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/duration.hpp>
@@ -21,6 +23,7 @@ namespace {
 struct ApplyArgs {
     std::string db;
     std::string dir = "migrations";
+    std::string layout;
     std::string to;
     std::string phase = "all";
     bool dry_run = false;
@@ -36,6 +39,9 @@ struct ApplyArgs {
     std::string max_snapshot_age = "24h";
     bool no_verify = false;
     std::string batch_time = "200ms";
+    std::string keep_history;
+    std::string keep_history_schema;
+    std::string keep_history_table;
     bool json = false;
 };
 
@@ -182,12 +188,22 @@ Outcome run_apply(const ApplyArgs& args)
     options.verify = !args.no_verify;
     options.backfill_batch_time = duration_option(args.batch_time, "--batch-time");
     options.resume_command = resume_command(args);
+    if (!args.keep_history.empty()) {
+        options.keep_history = workflow::ConfiguredRunner{
+            .tool = adopt::tool_from_option(args.keep_history, "--keep-history"),
+            .schema = args.keep_history_schema,
+            .table = args.keep_history_table};
+    } else if (!args.keep_history_schema.empty() || !args.keep_history_table.empty()) {
+        throw Error("usage-invalid-option",
+                    "--keep-history-schema and --keep-history-table need --keep-history TOOL",
+                    {.object = "--keep-history"});
+    }
     if (isatty(fileno(stderr)) != 0 && !args.json) {
         options.progress = [](const workflow::ApplyEvent& event) {
             std::fprintf(stderr, "%s: %s\n", event.version.padded().c_str(), event.message.c_str());
         };
     }
-    auto set = model::load_migration_set(args.dir);
+    auto set = model::load_migration_set(args.dir, load_options_for(args.layout));
     auto report = workflow::apply(resolve_conninfo(args.db), set, options);
     Outcome outcome;
     outcome.exit_code = report.verdict == plan::Verdict::fail ? 1 : 0;
@@ -206,6 +222,7 @@ void register_apply(CLI::App& app, Selected& selected)
                  "phases, resumable backfills");
     sub->add_option("--db", args->db, "Connection string (else DATABASE_URL, else PG* variables)");
     sub->add_option("--dir", args->dir, "The migration directory (default: ./migrations)");
+    add_layout_option(*sub, args->layout);
     sub->add_option("--to", args->to, "Stop after this version");
     sub->add_option("--phase", args->phase,
                     "expand: up to the first contract migration; contract: contract migrations "
@@ -241,10 +258,19 @@ void register_apply(CLI::App& app, Selected& selected)
                   "Skip the integrity reports before and after risky migrations");
     sub->add_option("--batch-time", args->batch_time,
                     "Backfill batches adapt their size towards this duration (default 200ms)");
+    sub->add_option("--keep-history", args->keep_history,
+                    "Live beside another runner (prisma, flyway, golang-migrate, dbmate, rails, "
+                    "diesel): hold its lock while applying and write its own history row with "
+                    "each migration, so the tool still agrees (docs/adopt.md)");
+    sub->add_option("--keep-history-schema", args->keep_history_schema,
+                    "The schema of that runner's history table (default: the tool's)");
+    sub->add_option("--keep-history-table", args->keep_history_table,
+                    "The name of that runner's history table (default: the tool's)");
     sub->add_flag("--json", args->json, "Print the run's report as one JSON document");
     sub->footer(
         "Examples:\n"
         "  migsafe apply --db \"$DATABASE_URL\" --dir db/migrations --dry-run\n"
+        "  migsafe apply --dir prisma/migrations --keep-history prisma\n"
         "  migsafe apply --dir db/migrations --phase expand --store /backups --snapshot\n"
         "  migsafe apply --dir db/migrations --phase contract --store /backups\n"
         "Exit codes: 0 applied (or nothing to do), 1 refused (drift, order, no snapshot) or\n"

@@ -1,5 +1,6 @@
 // migsafe check: the pre-deploy gate.
 #include "command.hpp"
+#include "layout_option.hpp"
 
 #include <migsafe/workflow/check.hpp>
 
@@ -9,6 +10,7 @@ namespace {
 struct CheckArgs {
     std::string db;
     std::string dir = "migrations";
+    std::string layout;
     std::string store;
     std::string max_snapshot_age = "24h";
     std::string max_drill_age = "7d";
@@ -21,7 +23,8 @@ Outcome run_check(const CheckArgs& args)
         .store = args.store,
         .max_snapshot_age = duration_option(args.max_snapshot_age, "--max-snapshot-age"),
         .max_drill_age = duration_option(args.max_drill_age, "--max-drill-age"),
-        .health = {}};
+        .health = {},
+        .layout = load_options_for(args.layout).layout};
     auto report = workflow::check(resolve_conninfo(args.db), args.dir, options);
     Outcome outcome;
     outcome.exit_code = report.passed() ? 0 : 1;
@@ -42,6 +45,7 @@ void register_check(CLI::App& app, Selected& selected)
                  "the database's health");
     sub->add_option("--db", args->db, "Connection string (else DATABASE_URL, else PG* variables)");
     sub->add_option("--dir", args->dir, "The migration directory (default: ./migrations)");
+    add_layout_option(*sub, args->layout);
     sub->add_option("--store", args->store,
                     "The snapshot store (without it, snapshot and drill are not checked)");
     sub->add_option("--max-snapshot-age", args->max_snapshot_age,

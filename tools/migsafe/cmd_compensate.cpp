@@ -1,5 +1,6 @@
 // migsafe compensate: the migration that undoes an applied migration, printed or written.
 #include "command.hpp"
+#include "layout_option.hpp"
 
 #include <migsafe/compensate/compensate.hpp>
 #include <migsafe/model/migration_set.hpp>
@@ -17,6 +18,7 @@ namespace {
 struct CompensateArgs {
     std::string db;
     std::string dir = "migrations";
+    std::string layout;
     std::string version;
     bool json = false;
     bool write = false;
@@ -57,7 +59,7 @@ Outcome run_compensate(const CompensateArgs& args)
         throw Error("usage-invalid-option", "--archive-schema: the schema name is empty",
                     {.object = "--archive-schema"});
     }
-    auto set = model::load_migration_set(args.dir);
+    auto set = model::load_migration_set(args.dir, load_options_for(args.layout));
     auto report = workflow::compensate(resolve_conninfo(args.db), set, version, options);
     Outcome outcome;
     outcome.exit_code = report.complete() ? 0 : 1;
@@ -100,6 +102,7 @@ void register_compensate(CLI::App& app, Selected& selected)
                       "keeping removed data aside");
     sub->add_option("--db", args->db, "Connection string (else DATABASE_URL, else PG* variables)");
     sub->add_option("--dir", args->dir, "The migration directory (default: ./migrations)");
+    add_layout_option(*sub, args->layout);
     sub->add_option("VERSION", args->version, "The applied migration to undo, e.g. 7")->required();
     sub->add_flag("--json", args->json, "Print the compensation report as one JSON document");
     sub->add_flag("--write", args->write,

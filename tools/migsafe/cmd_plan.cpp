@@ -1,5 +1,6 @@
 // migsafe plan [PATH...]: the static plan of a migration set or of SQL files.
 #include "command.hpp"
+#include "layout_option.hpp"
 
 #include <migsafe/config/plan_settings.hpp>
 #include <migsafe/model/catalog_facts.hpp>
@@ -14,6 +15,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 
@@ -22,6 +24,7 @@ namespace {
 
 struct PlanArgs {
     std::vector<std::string> paths;
+    std::string layout;
     std::optional<int> pg_version;
     std::optional<std::string> db; ///< only an explicit --db reads a catalog (CI stays offline)
     std::string format = "text";
@@ -39,7 +42,7 @@ struct PlanSource {
 };
 
 /// A directory is checked against its migsafe.sum when it has one.
-PlanSource read_source(const std::vector<std::string>& paths)
+PlanSource read_source(const std::vector<std::string>& paths, const std::string& layout)
 {
     std::vector<std::string> given = paths.empty() ? std::vector<std::string>{"migrations"} : paths;
     PlanSource source;
@@ -47,7 +50,7 @@ PlanSource read_source(const std::vector<std::string>& paths)
     // long) is read as a file below, whose read names it and the reason.
     std::error_code ec;
     if (given.size() == 1 && std::filesystem::is_directory(given.front(), ec)) {
-        source.set = model::load_migration_set(given.front());
+        source.set = model::load_migration_set(given.front(), load_options_for(layout));
         if (std::filesystem::exists(source.set->directory / model::k_sum_file_name, ec) || ec) {
             model::require_sum_file(*source.set);
         }
@@ -125,7 +128,7 @@ Outcome run_plan(const PlanArgs& args, const ProjectConfig& project)
     if (project.effective && project.effective->config) {
         config::add_plan_settings(*project.effective->config, options); // docs/config.md
     }
-    auto source = read_source(args.paths);
+    auto source = read_source(args.paths, args.layout);
     options.catalog = facts ? &*facts : nullptr;
     std::optional<model::Version> release_from;
     if (args.release_from) {
@@ -135,6 +138,13 @@ Outcome run_plan(const PlanArgs& args, const ProjectConfig& project)
                         fmt::format("--release-from: '{}' is not a version", *args.release_from),
                         {.object = "--release-from"},
                         "pass the version of a migration, e.g. --release-from 12");
+        }
+    }
+    if (source.set && args.db) {
+        // Planning migrations another runner already applied would review the wrong release.
+        for (const auto& uncovered :
+             workflow::status(resolve_conninfo(*args.db), *source.set).uncovered) {
+            std::fprintf(stderr, "migsafe: warning: %s\n", uncovered.message.c_str());
         }
     }
     auto report = analyze_source(source, release_from, options);
@@ -188,6 +198,7 @@ void register_plan(CLI::App& app, Selected& selected, const ProjectConfig& proje
     sub->add_option("PATH", args->paths,
                     "A migration directory (default: ./migrations) or .sql files, planned "
                     "as one release");
+    add_layout_option(*sub, args->layout);
     sub->add_option("--pg-version", args->pg_version,
                     "The PostgreSQL major version to plan for (default: the --db server's, "
                     "else 15)")

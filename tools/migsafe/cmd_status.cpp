@@ -1,5 +1,6 @@
 // migsafe status: applied, pending, partial and drifted migrations of a directory.
 #include "command.hpp"
+#include "layout_option.hpp"
 
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/workflow/status.hpp>
@@ -12,6 +13,7 @@ namespace {
 struct StatusArgs {
     std::string db;
     std::string dir = "migrations";
+    std::string layout;
     bool json = false;
 };
 
@@ -29,7 +31,7 @@ const char* color_of(workflow::MigrationState state)
 
 Outcome run_status(const StatusArgs& args)
 {
-    auto set = model::load_migration_set(args.dir);
+    auto set = model::load_migration_set(args.dir, load_options_for(args.layout));
     auto report = workflow::status(resolve_conninfo(args.db), set);
     const bool color = use_color(stdout);
     Outcome outcome;
@@ -50,6 +52,9 @@ Outcome run_status(const StatusArgs& args)
         report.count(workflow::MigrationState::drifted),
         report.count(workflow::MigrationState::missing_file),
         report.count(workflow::MigrationState::out_of_order));
+    for (const auto& uncovered : report.uncovered) {
+        outcome.text += paint("warning: ", "33", color) + uncovered.message + "\n";
+    }
     outcome.exit_code = report.needs_attention() ? 1 : 0;
     outcome.report_json = report.to_json();
     return outcome;
@@ -64,6 +69,7 @@ void register_status(CLI::App& app, Selected& selected)
         "status", "List applied, pending, partial and drifted migrations of a database");
     sub->add_option("--db", args->db, "Connection string (else DATABASE_URL, else PG* variables)");
     sub->add_option("--dir", args->dir, "The migration directory (default: ./migrations)");
+    add_layout_option(*sub, args->layout);
     sub->add_flag("--json", args->json, "Print the status as one JSON document");
     sub->footer("Examples:\n"
                 "  migsafe status --db \"$DATABASE_URL\" --dir db/migrations\n"

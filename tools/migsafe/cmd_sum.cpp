@@ -1,5 +1,6 @@
 // migsafe sum [DIR] [--check]: writes or checks migsafe.sum.
 #include "command.hpp"
+#include "layout_option.hpp"
 
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/model/sum_file.hpp>
@@ -11,6 +12,7 @@ namespace {
 
 struct SumArgs {
     std::string dir = "migrations";
+    std::string layout;
     bool check = false;
     bool json = false;
 };
@@ -35,7 +37,7 @@ Outcome run_sum(const SumArgs& args)
 {
     // Parsing every statement first means a set with a syntax error or a bad directive
     // never gets a sum file.
-    auto set = model::load_migration_set(args.dir);
+    auto set = model::load_migration_set(args.dir, load_options_for(args.layout));
     auto sum = model::compute_sum(set);
     Outcome outcome;
     outcome.report = {{"directory", args.dir},
@@ -77,6 +79,7 @@ void register_sum(CLI::App& app, Selected& selected)
     auto* sub = app.add_subcommand("sum", "Write or check migsafe.sum, the checksums of a "
                                           "migration set");
     sub->add_option("DIR", args->dir, "The migration directory (default: ./migrations)");
+    add_layout_option(*sub, args->layout);
     sub->add_flag("--check", args->check,
                   "Compare with the existing sum file instead of writing; exit 1 on a "
                   "difference");

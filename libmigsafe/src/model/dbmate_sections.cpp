@@ -67,20 +67,26 @@ Marker marker_of(std::string_view line, std::string_view& options)
                 {.file = file.string(), .line = static_cast<int>(line + 1)}, std::move(hint));
 }
 
+// dbmate's marker options: `key:value` words; only `transaction:false` means anything (any
+// other value of `transaction` is true, other keys are dbmate's to ignore).
 bool transactional_option(std::string_view options, const std::filesystem::path& file,
                           std::size_t line)
 {
-    if (options.empty()) {
-        return true;
+    bool transactional = true;
+    while (!options.empty()) {
+        const auto end = options.find_first_of(" \t");
+        const auto word = options.substr(0, end);
+        options = end == std::string_view::npos ? std::string_view{} : trim(options.substr(end));
+        const auto colon = word.find(':');
+        if (colon == std::string_view::npos || colon == 0) {
+            invalid(file, line, fmt::format("dbmate option `{}` is not key:value", word),
+                    "dbmate reads options like `transaction:false` after the marker");
+        }
+        if (word.substr(0, colon) == "transaction") {
+            transactional = word.substr(colon + 1) != "false";
+        }
     }
-    if (options == "transaction:false") {
-        return false;
-    }
-    if (options == "transaction:true") {
-        return true;
-    }
-    invalid(file, line, fmt::format("unknown dbmate option `{}`", options),
-            "dbmate knows `transaction:false` and `transaction:true`");
+    return transactional;
 }
 
 std::string blank_outside(std::string_view text, const std::vector<Line>& lines, std::size_t first,

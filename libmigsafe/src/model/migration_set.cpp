@@ -11,6 +11,8 @@
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/files.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 
@@ -168,6 +170,17 @@ std::string_view to_string(Layout layout) noexcept
     return "migsafe";
 }
 
+std::optional<Layout> parse_layout(std::string_view text) noexcept
+{
+    for (auto layout : {Layout::migsafe, Layout::flyway, Layout::golang_migrate, Layout::folders,
+                        Layout::prisma, Layout::dbmate}) {
+        if (to_string(layout) == text) {
+            return layout;
+        }
+    }
+    return std::nullopt;
+}
+
 const Migration* MigrationSet::find(const Version& version) const noexcept
 {
     const auto it = std::lower_bound(
@@ -238,6 +251,17 @@ MigrationSet load_migration_set(const std::filesystem::path& directory, const Lo
     check_one_layout(
         set.migrations, [](const Migration& m) { return m.layout; },
         [](const Migration& m) { return m.up.path.string(); });
+    if (options.layout && !set.migrations.empty() &&
+        set.migrations.front().layout != *options.layout) {
+        throw Error("migration-layout-invalid",
+                    fmt::format("{} holds {} migrations (e.g. {}), not {} ones", directory.string(),
+                                to_string(set.migrations.front().layout),
+                                set.migrations.front().up.relative_path,
+                                to_string(*options.layout)),
+                    {.file = directory.string()},
+                    "fix --layout (or [migrations] layout in migsafe.toml), or point --dir at the "
+                    "right directory");
+    }
     if (options.check_sum == CheckSum::yes) {
         require_sum_file(set);
     }

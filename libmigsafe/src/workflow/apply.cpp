@@ -9,6 +9,8 @@
 #include "workflow/history_store.hpp"
 #include "workflow/runner_lock.hpp"
 
+#include <migsafe/adopt/tool_lock.hpp>
+#include <migsafe/adopt/tool_row.hpp>
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/model/catalog_facts.hpp>
 #include <migsafe/model/sum_file.hpp>
@@ -527,9 +529,24 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
         detail::ensure_history(session);
         wait_for_interrupted_backends(session, monitor->backend_pid(), options.wait);
     }
+    // Another runner's lock, held on the lock session for the whole run, so that the
+    // tool and migsafe never migrate at once; its table found or created under it.
+    std::optional<adopt::ToolLock> tool_lock;
+    std::optional<adopt::HistoryTable> tool_table;
+    if (options.keep_history && !options.dry_run) {
+        tool_table = detail::tool_history_place(session, *options.keep_history);
+        tool_lock.emplace(*monitor, *tool_table, options.wait);
+        adopt::ensure_tool_history(session, *tool_table);
+    }
     const auto history = read_history(session);
     const auto status = compare_with_history(set, history);
     report.problems = refusals(status, options);
+    // Migrations another runner applied that migsafe.history does not know: running them
+    // again would apply them twice.
+    for (const auto& uncovered :
+         uncovered_histories(session, set, history, set.directory.string(), options.keep_history)) {
+        report.problems.push_back(uncovered.message);
+    }
     if (!report.problems.empty()) {
         report.verdict = plan::Verdict::fail;
         report.duration_ms = ms_since(started);
@@ -625,7 +642,8 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
             .run_id = report.run_id,
             .client_host = host,
             .client_user = os_user(),
-            .snapshot_id = {}};
+            .snapshot_id = {},
+            .tool_table = tool_table ? &*tool_table : nullptr};
     auto first_risky =
         std::find_if(chosen.begin(), chosen.end(), [](const Pending& p) { return p.risky; });
     if (first_risky != chosen.end()) {

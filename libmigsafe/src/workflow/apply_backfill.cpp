@@ -9,6 +9,7 @@
 #include <migsafe/platform/duration.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/interrupt.hpp>
+#include <migsafe/platform/transaction.hpp>
 
 #include <fmt/format.h>
 
@@ -116,7 +117,11 @@ void run_backfill(const Run& run, const Pending& pending, HistoryEntry& entry, M
     entry.attempts = 1 + result.retries;
     entry.duration_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-    record(session, entry, true);
+    {
+        platform::Transaction transaction(session);
+        record_applied(run, pending, entry);
+        transaction.commit();
+    }
     out.attempts = entry.attempts;
     out.backfill_rows = result.checkpoint.rows_done;
     out.backfill_batches = result.checkpoint.batches_done;

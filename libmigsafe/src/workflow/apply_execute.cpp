@@ -258,7 +258,7 @@ int run_transactional(const Run& run, const Pending& pending, HistoryEntry& entr
             entry.statements_applied = count;
             entry.attempts = attempt;
             entry.duration_ms = ms_since(start);
-            record(session, entry, true);
+            record_applied(run, pending, entry);
             transaction.commit();
             reset_session(session); // a SET in the file must not leak into the next one
             return attempt;
@@ -548,7 +548,11 @@ void run_statement_by_statement(const Run& run, const Pending& pending, HistoryE
     }
     entry.status = HistoryStatus::applied;
     entry.duration_ms = ms_since(start);
-    record(session, entry, true);
+    {
+        platform::Transaction transaction(session);
+        record_applied(run, pending, entry);
+        transaction.commit();
+    }
     reset_session(session);
 }
 

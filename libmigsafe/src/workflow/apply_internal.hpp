@@ -2,9 +2,11 @@
 // Private pieces of the apply runner: what the runner knows of each pending migration,
 // how a run is set up, and the catalog reads it needs (apply_catalog.cpp).
 
+#include <migsafe/adopt/history_table.hpp>
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/plan/report.hpp>
 #include <migsafe/platform/session.hpp>
+#include <migsafe/workflow/adopt.hpp>
 #include <migsafe/workflow/apply.hpp>
 #include <migsafe/workflow/history.hpp>
 
@@ -45,6 +47,8 @@ struct Run {
     std::string client_host{};
     std::string client_user{};
     std::string snapshot_id{};
+    /// `--keep-history`: the other runner's table its rows go to (nullptr: none).
+    const adopt::HistoryTable* tool_table = nullptr;
 
     void say(const model::Version& version, std::string message) const;
     /// How to resume after a partial failure: the command of `options.resume_command`, or
@@ -63,6 +67,17 @@ void runner_settings(platform::Session& session);
 
 /// RESET ALL (a SET in one file must not leak into the next), then `runner_settings`.
 void reset_session(platform::Session& session);
+
+/// Writes the history row of an applied migration and, with `--keep-history`, the other
+/// runner's row for it (apply_keep_history.cpp). Run it inside the migration's transaction,
+/// or in a transaction of its own, so that the two rows commit together.
+void record_applied(const Run& run, const Pending& pending, const HistoryEntry& entry);
+
+/// The table `runner` keeps its history in: found where the tool looks (schema and table
+/// as configured, else the tool's defaults), or the place the tool would create it in
+/// (create it with adopt::ensure_tool_history under the tool's lock). Throws
+/// `adopt-history-foreign` when a table of that name is not the tool's.
+adopt::HistoryTable tool_history_place(platform::Session& session, const ConfiguredRunner& runner);
 
 /// Runs a transactional migration: one transaction (retried on lock timeouts), the
 /// history row committed with it. Returns the attempts made.

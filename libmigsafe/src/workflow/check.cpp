@@ -68,8 +68,9 @@ struct Gate {
     void migrations(const std::filesystem::path& dir)
     {
         try {
-            set = model::load_migration_set(dir);
-            model::require_sum_file(*set);
+            set = model::load_migration_set(dir, {.parse_statements = model::ParseStatements::yes,
+                                                  .check_sum = model::CheckSum::yes,
+                                                  .layout = options.layout});
             add("migrations", CheckStatus::pass,
                 fmt::format("{} migrations in {}, migsafe.sum agrees", set->migrations.size(),
                             dir.string()));

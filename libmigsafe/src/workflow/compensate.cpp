@@ -4,6 +4,7 @@
 
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/session.hpp>
+#include <migsafe/workflow/adopt.hpp>
 #include <migsafe/workflow/compensate.hpp>
 #include <migsafe/workflow/history.hpp>
 #include <migsafe/workflow/status.hpp>
@@ -73,6 +74,17 @@ compensate::Report compensate(const std::string& conninfo, const model::Migratio
             fmt::format("pass the version of an applied migration (the newest applied: {}) and "
                         "the --dir that holds its file",
                         applied_list(history)));
+    }
+    if (entry == nullptr) {
+        // Another runner may have applied it: say how to adopt instead of "not applied".
+        for (const auto& uncovered :
+             uncovered_histories(session, set, history, set.directory.string())) {
+            throw Error("compensate-not-applied",
+                        fmt::format("{} is not in migsafe.history: {}", label(version, migration),
+                                    uncovered.message),
+                        {.file = migration->up.relative_path, .object = version.text()},
+                        "adopt the other runner's history first (docs/adopt.md), then compensate");
+        }
     }
     if (entry == nullptr || !entry->is_applied()) {
         throw Error("compensate-not-applied",

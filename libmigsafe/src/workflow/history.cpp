@@ -227,7 +227,9 @@ void record(platform::Session& session, const HistoryEntry& entry, bool finished
     nlohmann::json hashes = entry.statement_checksums;
     std::string sql = fmt::format(
         "INSERT INTO migsafe.history ({0}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-        "$10::jsonb, $11::timestamptz, {1}, $12, current_user, $13, $14, $15, $16, $17, $18, "
+        "$10::jsonb, $11::timestamptz, "
+        "CASE WHEN $25::boolean THEN COALESCE($26::timestamptz, pg_catalog.clock_timestamp()) END, "
+        "$12, COALESCE($27, current_user), $13, $14, $15, $16, $17, $18, "
         "$19::jsonb, $20::jsonb, $21::jsonb, $22::jsonb, $23, $24::jsonb) "
         "ON CONFLICT (version) DO UPDATE SET (name, file, checksum, phase, transactional, "
         "status, statements_total, statements_applied, statement_checksums, started_at, "
@@ -242,31 +244,39 @@ void record(platform::Session& session, const HistoryEntry& entry, bool finished
         "EXCLUDED.run_id, EXCLUDED.attempts, EXCLUDED.snapshot_id, EXCLUDED.integrity_before, "
         "EXCLUDED.integrity_after, EXCLUDED.objects_before, EXCLUDED.backfill, EXCLUDED.error, "
         "EXCLUDED.provenance)",
-        k_columns, finished ? "pg_catalog.clock_timestamp()" : "NULL");
-    session.exec_params(sql, {entry.version.text(),
-                              entry.name,
-                              entry.file,
-                              entry.checksum,
-                              entry.phase,
-                              entry.transactional ? "true" : "false",
-                              std::string(to_string(entry.status)),
-                              std::to_string(entry.statements_total),
-                              std::to_string(entry.statements_applied),
-                              hashes.dump(),
-                              entry.started_at,
-                              std::to_string(entry.duration_ms),
-                              entry.client_host,
-                              entry.client_user,
-                              entry.migsafe_version,
-                              entry.run_id,
-                              std::to_string(entry.attempts),
-                              entry.snapshot_id.empty() ? platform::Value{} : entry.snapshot_id,
-                              json_or_null(entry.integrity_before),
-                              json_or_null(entry.integrity_after),
-                              json_or_null(entry.objects_before),
-                              json_or_null(entry.backfill),
-                              entry.error.empty() ? platform::Value{} : entry.error,
-                              json_or_null(entry.provenance)});
+        k_columns);
+    // An adopted row keeps who and when from the other runner's row, where it has them.
+    const bool adopted = entry.status == HistoryStatus::adopted;
+    session.exec_params(sql,
+                        {entry.version.text(),
+                         entry.name,
+                         entry.file,
+                         entry.checksum,
+                         entry.phase,
+                         entry.transactional ? "true" : "false",
+                         std::string(to_string(entry.status)),
+                         std::to_string(entry.statements_total),
+                         std::to_string(entry.statements_applied),
+                         hashes.dump(),
+                         entry.started_at,
+                         std::to_string(entry.duration_ms),
+                         entry.client_host,
+                         entry.client_user,
+                         entry.migsafe_version,
+                         entry.run_id,
+                         std::to_string(entry.attempts),
+                         entry.snapshot_id.empty() ? platform::Value{} : entry.snapshot_id,
+                         json_or_null(entry.integrity_before),
+                         json_or_null(entry.integrity_after),
+                         json_or_null(entry.objects_before),
+                         json_or_null(entry.backfill),
+                         entry.error.empty() ? platform::Value{} : entry.error,
+                         json_or_null(entry.provenance),
+                         finished ? "true" : "false",
+                         adopted && !entry.finished_at.empty() ? platform::Value{entry.finished_at}
+                                                               : platform::Value{},
+                         adopted && !entry.applied_by.empty() ? platform::Value{entry.applied_by}
+                                                              : platform::Value{}});
 }
 
 void record_progress(platform::Session& session, const model::Version& version,

@@ -103,6 +103,21 @@ void apply_history(MigrationStatus& status, const model::Migration& migration,
     }
 }
 
+nlohmann::json uncovered_json(const std::vector<UncoveredHistory>& uncovered)
+{
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& u : uncovered) {
+        out.push_back({{"tool", adopt::to_string(u.tool)},
+                       {"table", u.table},
+                       {"rows", u.rows},
+                       {"uncovered", u.uncovered},
+                       {"example", u.example},
+                       {"command", u.command},
+                       {"message", u.message}});
+    }
+    return out;
+}
+
 } // namespace
 
 std::string_view to_string(MigrationState state) noexcept
@@ -147,8 +162,9 @@ int StatusReport::count(MigrationState state) const noexcept
 bool StatusReport::needs_attention() const noexcept
 {
     return count(MigrationState::drifted) + count(MigrationState::missing_file) +
-               count(MigrationState::partial) + count(MigrationState::out_of_order) >
-           0;
+                   count(MigrationState::partial) + count(MigrationState::out_of_order) >
+               0 ||
+           !uncovered.empty();
 }
 
 std::string StatusReport::to_json(int indent) const
@@ -178,7 +194,8 @@ std::string StatusReport::to_json(int indent) const
                           {"current", current ? nlohmann::json(*current) : nlohmann::json()},
                           {"needs_attention", needs_attention()},
                           {"counts", counts},
-                          {"migrations", list}};
+                          {"migrations", list},
+                          {"uncovered_histories", uncovered_json(uncovered)}};
     return out.dump(indent);
 }
 
@@ -248,10 +265,15 @@ model::MigrationSet still_to_run(const model::MigrationSet& set, const StatusRep
     return out;
 }
 
-StatusReport status(const std::string& conninfo, const model::MigrationSet& set)
+StatusReport status(const std::string& conninfo, const model::MigrationSet& set,
+                    const std::optional<ConfiguredRunner>& configured)
 {
     auto session = platform::Session::connect(conninfo, {.application_name = "migsafe status"});
-    return compare_with_history(set, read_history(session));
+    const auto history = read_history(session);
+    auto report = compare_with_history(set, history);
+    report.uncovered =
+        uncovered_histories(session, set, history, set.directory.string(), configured);
+    return report;
 }
 
 } // namespace migsafe::workflow

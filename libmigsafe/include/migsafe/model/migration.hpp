@@ -27,6 +27,9 @@ enum class Layout {
 /// `migsafe`, `flyway`, `golang-migrate`, `folders`, `prisma` or `dbmate`.
 MIGSAFE_API std::string_view to_string(Layout layout) noexcept;
 
+/// Reads a layout name as `to_string` writes it; `auto` and anything else are nullopt.
+MIGSAFE_API std::optional<Layout> parse_layout(std::string_view text) noexcept;
+
 /// One SQL file of a migration (its up or its down).
 struct MigrationFile {
     std::filesystem::path path; ///< the file on disk

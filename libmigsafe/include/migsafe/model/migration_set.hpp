@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 namespace migsafe::model {
@@ -19,6 +20,8 @@ enum class CheckSum { no, yes };
 struct LoadOptions {
     ParseStatements parse_statements = ParseStatements::yes;
     CheckSum check_sum = CheckSum::no;
+    /// The layout the directory must have (`--layout`, migsafe.toml); nullopt: any one.
+    std::optional<Layout> layout = std::nullopt;
 };
 
 /// A directory of migrations, ordered by version.

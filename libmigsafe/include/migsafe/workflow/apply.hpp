@@ -8,6 +8,7 @@
 #include <migsafe/export.hpp>
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/plan/report.hpp>
+#include <migsafe/workflow/adopt.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -78,6 +79,10 @@ struct ApplyOptions {
     std::string resume_command{};
     /// Progress lines; called on the runner's thread. Must not throw.
     std::function<void(const ApplyEvent&)> progress{};
+    /// Living beside another runner (`--keep-history TOOL`): its lock is held for the run
+    /// and its own history row is written with each migration's, in the same transaction,
+    /// so that the tool still agrees (docs/adopt.md).
+    std::optional<ConfiguredRunner> keep_history{};
 };
 
 /// What happened to one migration in a run.

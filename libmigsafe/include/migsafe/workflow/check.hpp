@@ -8,10 +8,12 @@
 /// healthy (workflow::health). Nothing is written.
 
 #include <migsafe/export.hpp>
+#include <migsafe/model/migration.hpp>
 #include <migsafe/workflow/health.hpp>
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +43,8 @@ struct CheckOptions {
     /// A drill older than this is a warning.
     std::chrono::milliseconds max_drill_age{std::chrono::hours(24 * 7)};
     HealthOptions health{};
+    /// The layout the directory must have (`--layout`); nullopt: any one.
+    std::optional<model::Layout> layout{};
 };
 
 /// The gate's report.

@@ -5,6 +5,7 @@
 
 #include <migsafe/export.hpp>
 #include <migsafe/model/migration_set.hpp>
+#include <migsafe/workflow/adopt.hpp>
 #include <migsafe/workflow/history.hpp>
 
 #include <cstdint>
@@ -49,12 +50,16 @@ struct StatusReport {
     static constexpr int k_schema_version = 1;
     std::vector<MigrationStatus> migrations{}; ///< by version, history-only ones included
     std::optional<model::Version> current{};   ///< the newest applied version
+    /// Other runners' histories with applied migrations migsafe.history does not cover
+    /// (filled by `status`, not by the pure `compare_with_history`): run `migsafe adopt`.
+    std::vector<UncoveredHistory> uncovered{};
 
     /// The line of `version`, or nullptr. Cost: a binary search (lines are by version).
     MIGSAFE_API const MigrationStatus* find(const model::Version& version) const noexcept;
     /// How many migrations are in `state`.
     MIGSAFE_API int count(MigrationState state) const noexcept;
-    /// True when something needs a person: drifted, missing file, partial, out of order.
+    /// True when something needs a person: drifted, missing file, partial, out of order, or
+    /// another runner's history to adopt.
     MIGSAFE_API bool needs_attention() const noexcept;
     /// The JSON form (docs/json.md): schema_version, current, counts, migrations[...].
     MIGSAFE_API std::string to_json(int indent = 2) const;
@@ -75,8 +80,11 @@ MIGSAFE_API StatusReport compare_with_history(const model::MigrationSet& set,
 MIGSAFE_API model::MigrationSet still_to_run(const model::MigrationSet& set,
                                              const StatusReport& status);
 
-/// Connects to `conninfo`, reads `migsafe.history` (without creating it) and compares.
-/// Throws `db-connect-failed` and the errors of `read_history`.
-MIGSAFE_API StatusReport status(const std::string& conninfo, const model::MigrationSet& set);
+/// Connects to `conninfo`, reads `migsafe.history` (without creating it) and compares; also
+/// looks for other runners' histories it does not cover (`uncovered`; `configured` is the
+/// runner the project lives beside, if any). Throws `db-connect-failed` and the errors of
+/// `read_history`.
+MIGSAFE_API StatusReport status(const std::string& conninfo, const model::MigrationSet& set,
+                                const std::optional<ConfiguredRunner>& configured = std::nullopt);
 
 } // namespace migsafe::workflow
