@@ -318,3 +318,30 @@ TEST_CASE("config: apply sets the lock_timeout and statement_timeout of option >
     CHECK(option.err.find("lock_timeout = 777") != std::string::npos);
     CHECK(option.err.find("statement_timeout = 4321") != std::string::npos);
 }
+
+TEST_CASE("config: migrations.layout reaches --layout, migrations.runner reaches adopt --from")
+{
+    Project project;
+    project.config("[migrations]\nlayout = \"flyway\"\n");
+    auto layout = run_cli({"--config", project.toml(), "sum", project.migrations()});
+    CHECK(layout.exit_code == 2);
+    CHECK(layout.err.find("[migration-layout-invalid]") != std::string::npos);
+    // The option wins over the file.
+    CHECK(run_cli({"--config", project.toml(), "sum", "--layout", "migsafe", project.migrations()})
+              .exit_code == 0);
+
+    const std::string nowhere = "host=/nonexistent port=1 dbname=nowhere";
+    auto no_runner = run_cli({"adopt", "--db", nowhere, "--dir", project.migrations(), "--dry-run"},
+                             {{"MIGSAFE_CONFIG", ""}, {"MIGSAFE_MIGRATIONS_RUNNER", ""}});
+    CHECK(no_runner.exit_code == 2);
+    CHECK(no_runner.err.find("--from is required [usage-invalid-option]") != std::string::npos);
+    CHECK(no_runner.err.find("set migrations.runner in migsafe.toml") != std::string::npos);
+    project.config("[migrations]\nrunner = \"prisma\"\n");
+    // With the runner from the file, adopt goes on to connect (exit 3: nowhere).
+    CHECK(run_cli({"--config", project.toml(), "adopt", "--db", nowhere, "--dir",
+                   project.migrations(), "--dry-run"})
+              .exit_code == 3);
+    CHECK(run_cli({"adopt", "--db", nowhere, "--dir", project.migrations(), "--dry-run"},
+                  {{"MIGSAFE_MIGRATIONS_RUNNER", "flyway"}})
+              .exit_code == 3);
+}
