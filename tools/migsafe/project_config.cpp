@@ -164,7 +164,7 @@ void register_project_config(CLI::App& app, ProjectConfig& project)
             auto* option = sub == nullptr ? nullptr : sub->get_option_no_throw(name);
             if (option != nullptr && option->get_required()) {
                 option->required(false);
-                project.relaxed.push_back({sub, option, std::string(spec.key)});
+                project.relaxed.emplace_back(sub, option, std::string(spec.key));
             }
         }
     }

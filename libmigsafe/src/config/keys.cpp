@@ -177,8 +177,8 @@ std::span<const KeySpec> config_keys() noexcept
 
 const KeySpec* find_key(std::string_view key) noexcept
 {
-    auto found = std::find_if(k_keys.begin(), k_keys.end(),
-                              [&](const KeySpec& spec) { return spec.key == key; });
+    const auto* found = std::find_if(k_keys.begin(), k_keys.end(),
+                                     [&](const KeySpec& spec) { return spec.key == key; });
     return found == k_keys.end() ? nullptr : &*found;
 }
 

@@ -8,8 +8,8 @@ void add_plan_settings(const ConfigFile& file, plan::PlanOptions& options)
     for (const auto& disabled : file.disabled_rules) {
         options.disabled_rules.push_back(disabled.rule);
     }
-    for (const auto& override_ : file.severity) {
-        options.severity_overrides.emplace_back(override_.rule, override_.severity);
+    for (const auto& severity : file.severity) {
+        options.severity_overrides.emplace_back(severity.rule, severity.severity);
     }
     for (const auto& allow : file.allowances) {
         options.path_allows.push_back(

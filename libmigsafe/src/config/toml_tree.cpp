@@ -3,16 +3,18 @@
 // toml++ is used header-only (docs/toolchain.md #14): Debian's CMake target and .pc
 // would link its shared library, which a static libmigsafe would then hand on to every
 // consumer and to migsafe.pc.
-#define TOML_HEADER_ONLY 1
-#define TOML_EXCEPTIONS 1
 #include "config/tree.hpp"
 
 #include <migsafe/platform/error.hpp>
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
+
+// toml++'s own switches, before its header.
+#define TOML_HEADER_ONLY 1 // NOLINT(readability-identifier-naming)
+#define TOML_EXCEPTIONS 1  // NOLINT(readability-identifier-naming)
+#include <toml++/toml.h>
 
 namespace migsafe::config::detail {
 namespace {
