@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -116,6 +117,27 @@ std::string value(const TestDatabase& db, const std::string& sql)
     return db.connect().query_value(sql).value_or("<null>");
 }
 
+/// `migsafe status --json`: its counts and the guard's uncovered histories.
+struct Status {
+    int exit_code = -1;
+    nlohmann::json counts;
+    nlohmann::json uncovered; ///< report.uncovered_histories
+};
+
+Status migsafe_status(const TestDatabase& db, const DbmateProject& project)
+{
+    auto result = run_cli(
+        {"status", "--db", db.conninfo(), "--dir", project.migrations().string(), "--json"});
+    INFO(result.out, result.err);
+    Status status{.exit_code = result.exit_code, .counts = {}, .uncovered = {}};
+    const auto doc = nlohmann::json::parse(result.out, nullptr, false);
+    if (!doc.is_discarded() && doc.contains("report")) {
+        status.counts = doc["report"]["counts"];
+        status.uncovered = doc["report"].value("uncovered_histories", nlohmann::json::array());
+    }
+    return status;
+}
+
 } // namespace
 
 TEST_CASE("peers: real dbmate up writes what migsafe expects of dbmate" * doctest::skip())
@@ -135,4 +157,112 @@ TEST_CASE("peers: real dbmate up writes what migsafe expects of dbmate" * doctes
     INFO(status.out, status.err);
     CHECK(status.exit_code == 0);
     CHECK(status.out.find("Pending: 0") != std::string::npos);
+}
+
+TEST_CASE("peers: a dbmate project is adopted, migrated by migsafe apply --keep-history dbmate, "
+          "and dbmate still agrees" *
+          doctest::skip())
+{
+    MIGSAFE_REQUIRE_PEERS(peers);
+    TestDatabase db;
+    DbmateProject project;
+    write_history(project);
+    const auto dir = project.migrations().string();
+
+    // A year of `dbmate up`.
+    auto up = run_peer(peers.dbmate, {"--no-dump-schema", "up"}, project.root(), dbmate_env(db));
+    INFO("dbmate up: ", up.out, up.err);
+    REQUIRE(up.exit_code == 0);
+    REQUIRE(value(db, "SELECT count(*) FROM public.schema_migrations") == "12");
+    // The team reviews the set and commits its sum (dbmate ignores migsafe.sum: not *.sql).
+    REQUIRE(run_cli({"sum", dir}).exit_code == 0);
+
+    // migsafe sees twelve pending migrations, and says that adopt comes first.
+    auto before = migsafe_status(db, project);
+    CHECK(before.counts.value("pending", -1) == 12);
+    CHECK(before.counts.value("applied", -1) == 0);
+    CHECK(before.exit_code == 1);
+    REQUIRE(before.uncovered.size() == 1);
+    CHECK(before.uncovered[0]["tool"] == "dbmate");
+    CHECK(before.uncovered[0]["table"] == "public.schema_migrations");
+    CHECK(before.uncovered[0]["uncovered"] == 12);
+    CHECK(before.uncovered[0]["command"] == "migsafe adopt --from dbmate --dir " + dir);
+    // apply refuses instead of running them again.
+    auto refused = run_cli({"apply", "--db", db.conninfo(), "--dir", dir, "--no-snapshot"});
+    INFO("apply before adopt: ", refused.out, refused.err);
+    CHECK(refused.exit_code == 1);
+    CHECK((refused.out + refused.err).find("run `migsafe adopt --from dbmate --dir " + dir) !=
+          std::string::npos);
+    CHECK(value(db, "SELECT count(*) FROM public.schema_migrations") == "12");
+
+    // adopt imports the twelve rows and runs nothing.
+    auto adopt =
+        run_cli({"adopt", "--from", "dbmate", "--db", db.conninfo(), "--dir", dir, "--json"});
+    INFO("adopt: ", adopt.out, adopt.err);
+    REQUIRE(adopt.exit_code == 0);
+    const auto adopted = nlohmann::json::parse(adopt.out)["report"];
+    CHECK(adopted["counts"]["imported"] == 12);
+    CHECK(adopted["counts"]["refused"] == 0);
+    CHECK(adopted["table"] == "public.schema_migrations");
+    CHECK(value(db, "SELECT count(*) FROM migsafe.history WHERE status = 'adopted' AND "
+                    "provenance::jsonb ->> 'tool' = 'dbmate'") == "12");
+    // Again: nothing new.
+    auto again =
+        run_cli({"adopt", "--from", "dbmate", "--db", db.conninfo(), "--dir", dir, "--json"});
+    CHECK(again.exit_code == 0);
+    CHECK(nlohmann::json::parse(again.out)["report"]["counts"]["already_adopted"] == 12);
+
+    auto after = migsafe_status(db, project);
+    CHECK(after.exit_code == 0);
+    CHECK(after.counts.value("applied", -1) == 12);
+    CHECK(after.counts.value("pending", -1) == 0);
+    CHECK(after.uncovered.empty());
+
+    // Two new migrations, written for dbmate; migsafe applies only those, and writes
+    // dbmate's rows.
+    project.write("20240201000013_create_invoices.sql",
+                  "CREATE TABLE invoices (id bigint PRIMARY KEY,\n"
+                  "    order_id bigint NOT NULL REFERENCES orders (id));",
+                  "DROP TABLE invoices;");
+    project.write("20240202000014_invoices_order_index.sql",
+                  "CREATE INDEX CONCURRENTLY invoices_order_idx ON invoices (order_id);",
+                  "DROP INDEX invoices_order_idx;", "transaction:false");
+    REQUIRE(run_cli({"sum", dir}).exit_code == 0);
+    auto apply = run_cli({"apply", "--keep-history", "dbmate", "--db", db.conninfo(), "--dir", dir,
+                          "--no-snapshot"});
+    INFO("apply: ", apply.out, apply.err);
+    REQUIRE(apply.exit_code == 0);
+    CHECK(value(db, "SELECT string_agg(version::text, ',' ORDER BY version) FROM migsafe.history "
+                    "WHERE status = 'applied'") == "20240201000013,20240202000014");
+    CHECK(value(db, "SELECT count(*) FROM public.schema_migrations") == "14");
+    CHECK(value(db, "SELECT string_agg(version, ',' ORDER BY version) FROM "
+                    "public.schema_migrations WHERE version >= '20240201'") ==
+          "20240201000013,20240202000014");
+    // The up sections ran, the down sections did not.
+    CHECK(value(db, "SELECT to_regclass('public.invoices') IS NOT NULL") == "t");
+    CHECK(value(db, "SELECT to_regclass('public.invoices_order_idx') IS NOT NULL") == "t");
+    CHECK(value(db, "SELECT count(*) FROM products") == "1"); // 0012 was not run again
+
+    // dbmate agrees: nothing pending, nothing to do.
+    auto status = run_peer(peers.dbmate, {"status", "--exit-code"}, project.root(), dbmate_env(db));
+    INFO("dbmate status: ", status.out, status.err);
+    CHECK(status.exit_code == 0);
+    CHECK(status.out.find("[X] 20240202000014_invoices_order_index.sql") != std::string::npos);
+    CHECK(status.out.find("Applied: 14") != std::string::npos);
+    CHECK(status.out.find("Pending: 0") != std::string::npos);
+    auto migrate =
+        run_peer(peers.dbmate, {"--no-dump-schema", "migrate"}, project.root(), dbmate_env(db));
+    INFO("dbmate migrate: ", migrate.out, migrate.err);
+    CHECK(migrate.exit_code == 0);
+    CHECK(migrate.out.find("Applying") == std::string::npos);
+    CHECK(value(db, "SELECT count(*) FROM public.schema_migrations") == "14");
+
+    // And the team can switch back: dbmate rolls back the migration migsafe applied, with
+    // the down section migsafe never ran.
+    auto rollback =
+        run_peer(peers.dbmate, {"--no-dump-schema", "rollback"}, project.root(), dbmate_env(db));
+    INFO("dbmate rollback: ", rollback.out, rollback.err);
+    CHECK(rollback.exit_code == 0);
+    CHECK(value(db, "SELECT to_regclass('public.invoices_order_idx') IS NULL") == "t");
+    CHECK(value(db, "SELECT count(*) FROM public.schema_migrations") == "13");
 }
