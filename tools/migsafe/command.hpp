@@ -86,6 +86,7 @@ void register_status(CLI::App& app, Selected& selected);
 void register_health(CLI::App& app, Selected& selected);
 void register_check(CLI::App& app, Selected& selected);
 void register_compensate(CLI::App& app, Selected& selected);
+void register_adopt(CLI::App& app, Selected& selected);
 void register_config(CLI::App& app, Selected& selected, const ProjectConfig& project);
 
 } // namespace migsafe::cli
