@@ -196,6 +196,25 @@ TEST_CASE("workflow::adopt: Flyway (dotted versions, its CRC32), golang-migrate,
         REQUIRE(history.size() == 2);
         CHECK(history[1].applied_by == "ci");
         CHECK(history[1].status == HistoryStatus::adopted);
+
+        // A repeatable migration: adopted while its last checksum is the file's; once the
+        // file changes, Flyway would run it again, so it stays pending (with a warning).
+        folder.write("R__views.sql", "CREATE VIEW v AS SELECT 1;\n");
+        session.exec_params("INSERT INTO flyway_schema_history VALUES (3, NULL, 'views', 'SQL', "
+                            "'R__views.sql', $1::int, 'ci', '2024-01-01 10:00:02', 1, true)",
+                            {python_flyway_crc(folder.path() / "R__views.sql")});
+        set = migsafe::model::load_migration_set(folder.path());
+        report = adopt(session, set, {.tool = Tool::flyway});
+        CHECK(report.count(AdoptState::imported) == 1);
+        CHECK(report.count(AdoptState::already_adopted) == 2);
+        CHECK(report.migrations.back().file == "R__views.sql");
+        folder.write("R__views.sql", "CREATE VIEW v AS SELECT 2;\n");
+        set = migsafe::model::load_migration_set(folder.path());
+        report = adopt(session, set, {.tool = Tool::flyway, .mode = AdoptMode::dry_run});
+        CHECK_FALSE(report.refused());
+        CHECK(report.warnings ==
+              std::vector<std::string>{"R__views.sql changed since flyway last applied it: flyway "
+                                       "runs it again, so it is left pending"});
     }
     SUBCASE("golang-migrate")
     {
