@@ -218,7 +218,7 @@ struct Matcher {
                        "failed row)");
                 continue;
             }
-            auto index = row.version.empty() ? repeatable_file(row.name) : file_of(row.version);
+            auto index = row.version.empty() ? repeatable_file(row.name) : flyway_file(row.version);
             if (!index) {
                 refuse(row, fmt::format("no file for {} in {}", row.script, dir()),
                        missing_fix(row));
@@ -257,6 +257,21 @@ struct Matcher {
                 }
             }
         }
+    }
+
+    /// The file of a Flyway version, compared as Flyway compares (`1.02` is `1.2`).
+    std::optional<std::size_t> flyway_file(const std::string& version) const
+    {
+        if (auto index = file_of(version)) {
+            return index;
+        }
+        for (std::size_t i = 0; i < set.migrations.size(); ++i) {
+            const auto identity = tool_identity(Tool::flyway, set.migrations[i]);
+            if (!identity.empty() && compare_flyway_versions(identity, version) == 0) {
+                return i;
+            }
+        }
+        return std::nullopt;
     }
 
     std::optional<std::size_t> repeatable_file(const std::string& description) const
