@@ -19,8 +19,8 @@ adopt::HistoryTable tool_history_place(platform::Session& session, const Configu
     if (auto found = adopt::locate_history(session, runner.tool, where)) {
         if (!found->is_tools) {
             throw Error("adopt-history-foreign",
-                        fmt::format("--keep-history {}: {} {}", adopt::to_string(runner.tool),
-                                    found->qualified(), found->mismatch),
+                        fmt::format("--keep-history {}: {}", adopt::to_string(runner.tool),
+                                    found->mismatch),
                         {.object = found->qualified()},
                         "point the [migrations] runner settings at the tool's own table, or "
                         "rename the table that is in its place");
