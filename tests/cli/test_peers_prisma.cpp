@@ -66,7 +66,7 @@ public:
     const std::filesystem::path& root() const { return m_root; }
 
     /// Writes `<folder>/migration.sql`. Statements only, no `;` inside a string or a body:
-    /// adapter-pg runs the script split at every `;` (see /work/notes/peers.md).
+    /// adapter-pg runs the script split at every `;` (docs/adopt.md, "Peers").
     void write(const std::string& folder, const std::string& sql)
     {
         std::filesystem::create_directories(migrations() / folder);
