@@ -328,7 +328,7 @@ TEST_CASE("peers: Prisma's lock keeps migsafe apply --keep-history prisma and pr
     }
     SUBCASE("while migsafe apply holds it, the real prisma migrate deploy times out")
     {
-        project.write("20240102120000_slow", "SELECT pg_sleep(25);\n"
+        project.write("20240102120000_slow", "SELECT pg_sleep(35);\n"
                                              "CREATE TABLE \"Slow\" (\"id\" INTEGER NOT NULL);\n");
         REQUIRE(run_cli({"sum", dir}).exit_code == 0);
         const auto log = project.root() / "apply.log";
