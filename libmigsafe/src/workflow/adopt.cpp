@@ -1,4 +1,5 @@
 // migsafe adopt: another runner's history into migsafe.history (see workflow/adopt.hpp).
+#include "platform/client_identity.hpp"
 #include "platform/logging.hpp"
 #include "workflow/history_store.hpp"
 #include "workflow/runner_lock.hpp"
@@ -12,33 +13,16 @@
 #include <migsafe/workflow/adopt.hpp>
 #include <migsafe/workflow/status.hpp>
 
-#include <climits>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <pwd.h>
 #include <unistd.h>
 
 #include <cstdlib>
 
 namespace migsafe::workflow {
 namespace {
-
-std::string host_name()
-{
-    char name[HOST_NAME_MAX + 1] = {};
-    return gethostname(name, sizeof name) == 0 ? std::string(name) : std::string();
-}
-
-std::string os_user()
-{
-    if (const passwd* entry = getpwuid(geteuid()); entry != nullptr) {
-        return entry->pw_name;
-    }
-    const char* user = std::getenv("USER");
-    return user == nullptr ? std::string() : std::string(user);
-}
 
 std::string utc_now()
 {
@@ -237,8 +221,8 @@ AdoptReport adopt(platform::Session& session, const model::MigrationSet& set,
     if (to_import.empty()) {
         return report;
     }
-    const std::string host = host_name();
-    const std::string user = os_user();
+    const std::string host = platform::host_name();
+    const std::string user = platform::os_user();
     const std::string run = fmt::format("adopt-{}-{}", adopt::to_string(options.tool), getpid());
     platform::Transaction transaction(session);
     detail::ensure_history(session);

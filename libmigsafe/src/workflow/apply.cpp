@@ -4,6 +4,7 @@
 #include "model/version_format.hpp"
 #include "platform/catalog/object_queries.hpp"
 #include "platform/catalog/snapshot_queries.hpp"
+#include "platform/client_identity.hpp"
 #include "platform/logging.hpp"
 #include "workflow/apply_internal.hpp"
 #include "workflow/history_store.hpp"
@@ -25,11 +26,9 @@
 #include <migsafe/workflow/apply.hpp>
 #include <migsafe/workflow/status.hpp>
 
-#include <climits>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -47,21 +46,6 @@ using detail::Run;
 std::int64_t ms_since(Clock::time_point start)
 {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-}
-
-std::string host_name()
-{
-    char name[HOST_NAME_MAX + 1] = {};
-    return gethostname(name, sizeof name) == 0 ? std::string(name) : std::string();
-}
-
-std::string os_user()
-{
-    if (const passwd* entry = getpwuid(geteuid()); entry != nullptr) {
-        return entry->pw_name;
-    }
-    const char* user = std::getenv("USER");
-    return user == nullptr ? std::string() : std::string(user);
 }
 
 std::string new_run_id(const std::string& host)
@@ -506,7 +490,7 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
     report.snapshot_policy = options.snapshot == SnapshotPolicy::require ? "require"
                              : options.snapshot == SnapshotPolicy::take  ? "take"
                                                                          : "skip";
-    const std::string host = host_name();
+    const std::string host = platform::host_name();
     report.run_id = new_run_id(host);
 
     auto session = platform::Session::connect(
@@ -641,7 +625,7 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
             .conninfo = conninfo,
             .run_id = report.run_id,
             .client_host = host,
-            .client_user = os_user(),
+            .client_user = platform::os_user(),
             .snapshot_id = {},
             .tool_table = tool_table ? &*tool_table : nullptr};
     auto first_risky =
