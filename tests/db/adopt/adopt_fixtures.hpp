@@ -53,7 +53,7 @@ inline constexpr const char* k_golang_migrate_ddl =
     R"(CREATE TABLE IF NOT EXISTS "public"."schema_migrations" (version bigint not null primary key, dirty boolean not null))";
 
 // dbmate 2.36.0 (pkg/driver/postgres/postgres.go, CreateMigrationsTable), as the server log
-// of a real `dbmate up` shows it (/work/notes/peers.md): `varchar` without a length.
+// of a real `dbmate up` shows it (docs/adopt.md, "Peers"): `varchar` without a length.
 inline constexpr const char* k_dbmate_ddl =
     R"(create table if not exists public.schema_migrations (version varchar primary key))";
 
