@@ -295,10 +295,10 @@ void undo_drop_column(Context& context, Step base, const std::string& at_stateme
 {
     const Column* column = column_before(context, original, action.column);
     if (column == nullptr) {
-        push_undescribed(context, base, action.if_exists, "column " + action.column,
-                         fmt::format("column {} of {} is not in objects_before: its type is "
-                                     "unknown",
-                                     action.column, original));
+        push_undescribed(
+            context, base, action.if_exists, "column " + action.column,
+            context.not_recorded(fmt::format("column {} of {}", action.column, original),
+                                 "its type is unknown"));
         return;
     }
     // NOT NULL without a default cannot come back before the values do.
@@ -386,10 +386,10 @@ void undo_alter_type(Context& context, Step base, const std::string& at_statemen
 {
     const Column* column = column_before(context, original, action.column);
     if (column == nullptr) {
-        push_undescribed(context, base, false, action.column,
-                         fmt::format("column {} of {} is not in objects_before: its old type is "
-                                     "unknown",
-                                     action.column, original));
+        push_undescribed(
+            context, base, false, action.column,
+            context.not_recorded(fmt::format("column {} of {}", action.column, original),
+                                 "its old type is unknown"));
         return;
     }
     if (action.has_using) {
@@ -536,10 +536,10 @@ void undo_drop_constraint(Context& context, Step base, const std::string& origin
         return;
     }
     if (constraint == nullptr) {
-        push_undescribed(context, base, action.if_exists, "constraint " + action.name,
-                         fmt::format("constraint {} of {} is not in objects_before: its "
-                                     "definition is unknown",
-                                     action.name, original));
+        push_undescribed(
+            context, base, action.if_exists, "constraint " + action.name,
+            context.not_recorded(fmt::format("constraint {} of {}", action.name, original),
+                                 "its definition is unknown"));
         return;
     }
     recreate_constraint(context, base, original, quoted_table(original), *constraint,
@@ -551,10 +551,10 @@ void undo_default(Context& context, Step base, const std::string& at_statement,
 {
     const Column* column = column_before(context, original, action.column);
     if (column == nullptr) {
-        push_undescribed(context, base, false, action.column,
-                         fmt::format("column {} of {} is not in objects_before: its old default "
-                                     "is unknown",
-                                     action.column, original));
+        push_undescribed(
+            context, base, false, action.column,
+            context.not_recorded(fmt::format("column {} of {}", action.column, original),
+                                 "its old default is unknown"));
         return;
     }
     base.sql = column->default_expression
@@ -733,10 +733,10 @@ void undo_drop_index(Context& context, const model::Statement& statement,
             continue;
         }
         if (found == nullptr) {
-            push_undescribed(context, base, drop.if_exists, "index " + dropped.qualified(),
-                             fmt::format("the definition of index {} is not in objects_before: "
-                                         "re-create it by hand",
-                                         dropped.qualified()));
+            push_undescribed(
+                context, base, drop.if_exists, "index " + dropped.qualified(),
+                context.not_recorded(fmt::format("the definition of index {}", dropped.qualified()),
+                                     "re-create it by hand"));
             continue;
         }
         context.handled.insert(key(table, found->name));
@@ -789,9 +789,8 @@ void undo_drop_table(Context& context, const model::Statement& statement,
                             ? fmt::format("{} did not exist before the migration (IF EXISTS): "
                                           "nothing to undo",
                                           original)
-                            : fmt::format("{} is not described in objects_before: re-create it "
-                                          "by hand",
-                                          original);
+                            : context.not_recorded(original, "re-create it by hand",
+                                                   "is not described in objects_before");
             context.steps.push_back(base);
             continue;
         }
@@ -909,6 +908,17 @@ std::string Context::snapshot_sentence() const
                ? std::string("no snapshot was recorded before it; restore the data from a "
                              "backup")
                : fmt::format("restore the data from snapshot {}", applied.snapshot_id);
+}
+
+std::string Context::not_recorded(const std::string& what, const std::string& consequence,
+                                  std::string_view missing) const
+{
+    if (applied.adopted_from.empty()) {
+        return fmt::format("{} {}: {}", what, missing, consequence);
+    }
+    return fmt::format("{} was not recorded before it ran: {} ({} applied this migration before "
+                       "migsafe adopted it, so migsafe recorded no catalog then)",
+                       what, consequence, applied.adopted_from);
 }
 
 std::string quoted_table(const std::string& qualified)

@@ -84,6 +84,10 @@ struct Context {
     Step step_for(const model::Statement& statement) const;
     /// The snapshot sentence for needs-snapshot notes.
     std::string snapshot_sentence() const;
+    /// The note of a step whose object `what` objects_before lacks: "`what` `missing`:
+    /// `consequence`". An adopted migration has no objects_before at all, and says why.
+    std::string not_recorded(const std::string& what, const std::string& consequence,
+                             std::string_view missing = "is not in objects_before") const;
 };
 
 /// `schema.name` split and quoted: `public."Order"`.

@@ -91,23 +91,6 @@ void plan_locks(Step& step)
     }
 }
 
-/// An adopted migration has no objects_before: the steps that needed it say why it is
-/// missing instead of pointing at an empty record.
-void say_adopted(Step& step, const std::string& tool)
-{
-    static constexpr std::string_view k_missing[] = {"is not in objects_before",
-                                                     "is not described in objects_before"};
-    for (auto missing : k_missing) {
-        if (auto at = step.note.find(missing); at != std::string::npos) {
-            step.note.replace(at, missing.size(), "was not recorded before it ran");
-            step.note += fmt::format(" ({} applied this migration before migsafe adopted it, so "
-                                     "migsafe recorded no catalog then)",
-                                     tool);
-            return;
-        }
-    }
-}
-
 } // namespace
 
 std::set<std::string> relations_after(const model::Migration& migration,
@@ -166,9 +149,6 @@ Report plan(const model::Migration& migration, const AppliedMigration& applied,
                           [](const Step& step) { return step.part == Part::transactional; });
     for (auto& step : context.steps) {
         plan_locks(step);
-        if (!applied.adopted_from.empty()) {
-            say_adopted(step, applied.adopted_from);
-        }
     }
     report.steps = std::move(context.steps);
     return report;
