@@ -2,6 +2,7 @@
 // a project dbmate migrated is adopted, then migrated by `migsafe apply --keep-history dbmate`,
 // and dbmate itself still agrees: nothing pending, nothing to do.
 #include "cli_runner.hpp"
+#include "peer_status.hpp"
 #include "support/peers.hpp"
 #include "support/test_db.hpp"
 
@@ -117,27 +118,6 @@ std::string value(const TestDatabase& db, const std::string& sql)
     return db.connect().query_value(sql).value_or("<null>");
 }
 
-/// `migsafe status --json`: its counts and the guard's uncovered histories.
-struct Status {
-    int exit_code = -1;
-    nlohmann::json counts;
-    nlohmann::json uncovered; ///< report.uncovered_histories
-};
-
-Status migsafe_status(const TestDatabase& db, const DbmateProject& project)
-{
-    auto result = run_cli(
-        {"status", "--db", db.conninfo(), "--dir", project.migrations().string(), "--json"});
-    INFO(result.out, result.err);
-    Status status{.exit_code = result.exit_code, .counts = {}, .uncovered = {}};
-    const auto doc = nlohmann::json::parse(result.out, nullptr, false);
-    if (!doc.is_discarded() && doc.contains("report")) {
-        status.counts = doc["report"]["counts"];
-        status.uncovered = doc["report"].value("uncovered_histories", nlohmann::json::array());
-    }
-    return status;
-}
-
 } // namespace
 
 TEST_CASE("peers: real dbmate up writes what migsafe expects of dbmate" * doctest::skip())
@@ -178,7 +158,7 @@ TEST_CASE("peers: a dbmate project is adopted, migrated by migsafe apply --keep-
     REQUIRE(run_cli({"sum", dir}).exit_code == 0);
 
     // migsafe sees twelve pending migrations, and says that adopt comes first.
-    auto before = migsafe_status(db, project);
+    auto before = migsafe::test::migsafe_status(db, project.migrations().string());
     CHECK(before.counts.value("pending", -1) == 12);
     CHECK(before.counts.value("applied", -1) == 0);
     CHECK(before.exit_code == 1);
@@ -212,7 +192,7 @@ TEST_CASE("peers: a dbmate project is adopted, migrated by migsafe apply --keep-
     CHECK(again.exit_code == 0);
     CHECK(nlohmann::json::parse(again.out)["report"]["counts"]["already_adopted"] == 12);
 
-    auto after = migsafe_status(db, project);
+    auto after = migsafe::test::migsafe_status(db, project.migrations().string());
     CHECK(after.exit_code == 0);
     CHECK(after.counts.value("applied", -1) == 12);
     CHECK(after.counts.value("pending", -1) == 0);

@@ -3,6 +3,7 @@
 // `prisma migrate deploy` migrated is adopted, then migrated by
 // `migsafe apply --keep-history prisma`, and `prisma migrate status` / `deploy` still agree.
 #include "cli_runner.hpp"
+#include "peer_status.hpp"
 #include "support/peers.hpp"
 #include "support/test_db.hpp"
 
@@ -152,27 +153,6 @@ std::string python_sha256(const std::filesystem::path& file)
     return result.out.substr(0, result.out.find('\n'));
 }
 
-/// `migsafe status --json`: its counts and the guard's uncovered histories.
-struct Status {
-    int exit_code = -1;
-    nlohmann::json counts;
-    nlohmann::json uncovered; ///< report.uncovered_histories
-};
-
-Status migsafe_status(const TestDatabase& db, const PrismaProject& project)
-{
-    auto result = run_cli(
-        {"status", "--db", db.conninfo(), "--dir", project.migrations().string(), "--json"});
-    INFO(result.out, result.err);
-    Status status{.exit_code = result.exit_code, .counts = {}, .uncovered = {}};
-    const auto doc = nlohmann::json::parse(result.out, nullptr, false);
-    if (!doc.is_discarded() && doc.contains("report")) {
-        status.counts = doc["report"]["counts"];
-        status.uncovered = doc["report"].value("uncovered_histories", nlohmann::json::array());
-    }
-    return status;
-}
-
 /// Waits until some session holds Prisma's advisory lock (key 72707369).
 bool wait_for_prisma_lock(const TestDatabase& db)
 {
@@ -228,7 +208,7 @@ TEST_CASE("peers: a Prisma project is adopted, migrated by migsafe apply --keep-
     REQUIRE(value(db, "SELECT count(*) FROM public._prisma_migrations") == "12");
     REQUIRE(run_cli({"sum", dir}).exit_code == 0);
 
-    auto before = migsafe_status(db, project);
+    auto before = migsafe::test::migsafe_status(db, project.migrations().string());
     CHECK(before.counts.value("pending", -1) == 12);
     CHECK(before.exit_code == 1);
     REQUIRE(before.uncovered.size() == 1);
@@ -252,7 +232,7 @@ TEST_CASE("peers: a Prisma project is adopted, migrated by migsafe apply --keep-
                     "ON p.migration_name = h.provenance::jsonb #>> '{row,migration_name}' "
                     "WHERE h.status = 'adopted' AND h.finished_at = p.finished_at") == "12");
 
-    auto after = migsafe_status(db, project);
+    auto after = migsafe::test::migsafe_status(db, project.migrations().string());
     CHECK(after.exit_code == 0);
     CHECK(after.counts.value("applied", -1) == 12);
     CHECK(after.counts.value("pending", -1) == 0);
