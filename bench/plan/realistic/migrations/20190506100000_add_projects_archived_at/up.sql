@@ -1,0 +1,2 @@
+-- Keep when a project was archived; the boolean stays for now.
+ALTER TABLE projects ADD COLUMN archived_at timestamptz;

@@ -1,0 +1,1 @@
+UPDATE projects SET archived_at = NULL;

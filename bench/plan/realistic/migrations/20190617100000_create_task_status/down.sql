@@ -1,0 +1,2 @@
+ALTER TABLE tasks DROP COLUMN status;
+DROP TYPE task_status;

@@ -1,0 +1,1 @@
+UPDATE tasks SET status = 'open' WHERE status = 'done';

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS comments_author_id_idx;

@@ -1,0 +1,1 @@
+ALTER TABLE accounts DROP CONSTRAINT accounts_stripe_customer_id_key;

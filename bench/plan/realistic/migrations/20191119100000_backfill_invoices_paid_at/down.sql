@@ -1,0 +1,1 @@
+UPDATE invoices SET paid_at = NULL;

@@ -1,0 +1,2 @@
+-- PostgreSQL cannot drop an enum value; leave it.
+SELECT 1;

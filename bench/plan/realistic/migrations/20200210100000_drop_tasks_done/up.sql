@@ -1,0 +1,2 @@
+-- status replaced done in 2019; the app stopped reading it two releases ago.
+ALTER TABLE tasks DROP COLUMN done;

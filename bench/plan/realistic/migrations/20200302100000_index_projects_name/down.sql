@@ -1,0 +1,1 @@
+DROP INDEX projects_account_id_name_idx;

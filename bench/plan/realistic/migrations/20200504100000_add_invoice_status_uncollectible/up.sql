@@ -1,0 +1,1 @@
+ALTER TYPE invoice_status ADD VALUE IF NOT EXISTS 'uncollectible' AFTER 'void';

@@ -1,0 +1,1 @@
+ALTER TABLE projects ALTER COLUMN public_id DROP NOT NULL;

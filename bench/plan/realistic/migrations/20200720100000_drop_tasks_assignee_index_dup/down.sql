@@ -1,0 +1,1 @@
+CREATE INDEX tasks_assignee_id_idx ON tasks (assignee_id);

@@ -1,0 +1,1 @@
+ALTER TABLE comments ALTER COLUMN edited_at TYPE timestamp;

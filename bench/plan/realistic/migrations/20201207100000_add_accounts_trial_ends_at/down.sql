@@ -1,0 +1,1 @@
+ALTER TABLE accounts DROP COLUMN trial_ends_at;

@@ -1,0 +1,3 @@
+DROP TRIGGER memberships_audit ON memberships;
+DROP TRIGGER projects_audit ON projects;
+DROP FUNCTION audit_row_change();

@@ -1,0 +1,1 @@
+ALTER TABLE audit_events DETACH PARTITION audit_events_legacy;

@@ -1,0 +1,1 @@
+ALTER TABLE users ALTER COLUMN password_digest SET NOT NULL;

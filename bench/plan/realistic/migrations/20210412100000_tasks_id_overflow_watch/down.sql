@@ -1,0 +1,1 @@
+COMMENT ON SEQUENCE tasks_id_seq IS NULL;

@@ -1,0 +1,10 @@
+SET lock_timeout = '3s';
+ALTER TABLE comments ALTER COLUMN id_big SET NOT NULL;
+ALTER TABLE comments DROP CONSTRAINT comments_pkey;
+ALTER TABLE comments ADD CONSTRAINT comments_pkey PRIMARY KEY USING INDEX comments_id_big_key;
+ALTER TABLE comments RENAME COLUMN id TO id_old;
+ALTER TABLE comments RENAME COLUMN id_big TO id;
+ALTER SEQUENCE comments_id_seq OWNED BY comments.id;
+ALTER TABLE comments ALTER COLUMN id SET DEFAULT nextval('comments_id_seq');
+ALTER TABLE comments ALTER COLUMN id_old DROP DEFAULT;
+ALTER TABLE comments ALTER COLUMN id_old DROP NOT NULL;

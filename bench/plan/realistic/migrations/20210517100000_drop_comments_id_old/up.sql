@@ -1,0 +1,4 @@
+SET lock_timeout = '3s';
+DROP TRIGGER comments_fill_id_big ON comments;
+DROP FUNCTION comments_fill_id_big();
+ALTER TABLE comments DROP COLUMN id_old;

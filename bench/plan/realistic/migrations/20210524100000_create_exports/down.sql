@@ -1,0 +1,2 @@
+DROP TABLE exports;
+DROP TYPE export_state;

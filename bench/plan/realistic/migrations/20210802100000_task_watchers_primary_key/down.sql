@@ -1,0 +1,1 @@
+ALTER TABLE task_watchers DROP CONSTRAINT task_watchers_pkey;

@@ -1,0 +1,1 @@
+UPDATE invoices SET subtotal_cents = NULL;

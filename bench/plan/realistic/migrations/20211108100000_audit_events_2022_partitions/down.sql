@@ -1,0 +1,1 @@
+DROP TABLE audit_events_2022_q4, audit_events_2022_q3, audit_events_2022_q2, audit_events_2022_q1;

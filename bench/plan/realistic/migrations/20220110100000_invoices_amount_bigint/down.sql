@@ -1,0 +1,3 @@
+ALTER TABLE invoices ALTER COLUMN tax_cents TYPE integer;
+ALTER TABLE invoices ALTER COLUMN subtotal_cents TYPE integer;
+ALTER TABLE invoices ALTER COLUMN amount_cents TYPE integer;

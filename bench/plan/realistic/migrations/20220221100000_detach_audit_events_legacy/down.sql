@@ -1,0 +1,1 @@
+ALTER TABLE audit_events ATTACH PARTITION audit_events_legacy FOR VALUES FROM (MINVALUE) TO ('2021-01-01');

@@ -1,0 +1,1 @@
+CREATE TABLE audit_events_legacy (LIKE audit_events INCLUDING DEFAULTS);

@@ -1,0 +1,1 @@
+ALTER TABLE users ADD COLUMN otp_backup_codes text[];

@@ -1,0 +1,1 @@
+ALTER TABLE labels DROP COLUMN position;

@@ -1,0 +1,2 @@
+-- Ordering for the label picker; serial numbers existing labels in one go.
+ALTER TABLE labels ADD COLUMN position serial;

@@ -1,0 +1,2 @@
+DROP POLICY projects_reporting ON projects;
+ALTER TABLE projects DISABLE ROW LEVEL SECURITY;

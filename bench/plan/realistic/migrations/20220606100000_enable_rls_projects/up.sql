@@ -1,0 +1,4 @@
+-- Defence in depth for the reporting role: it only sees its account's projects.
+ALTER TABLE projects ENABLE ROW LEVEL SECURITY;
+CREATE POLICY projects_reporting ON projects FOR SELECT TO PUBLIC
+    USING (account_id = nullif(current_setting('app.account_id', true), '')::integer);

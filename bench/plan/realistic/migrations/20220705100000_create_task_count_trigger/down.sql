@@ -1,0 +1,2 @@
+DROP TRIGGER tasks_bump_task_count ON tasks;
+DROP FUNCTION projects_bump_task_count();

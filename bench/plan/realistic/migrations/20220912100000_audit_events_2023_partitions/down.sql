@@ -1,0 +1,1 @@
+DROP TABLE audit_events_2023_q4, audit_events_2023_q3, audit_events_2023_q2, audit_events_2023_q1;

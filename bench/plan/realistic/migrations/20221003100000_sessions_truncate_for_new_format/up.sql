@@ -1,0 +1,2 @@
+-- Session payload format changed; everybody signs in again.
+TRUNCATE sessions;

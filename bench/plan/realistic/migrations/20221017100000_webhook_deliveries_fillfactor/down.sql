@@ -1,0 +1,1 @@
+ALTER TABLE webhook_deliveries RESET (fillfactor, autovacuum_vacuum_scale_factor);

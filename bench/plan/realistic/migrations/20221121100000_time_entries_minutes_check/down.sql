@@ -1,0 +1,1 @@
+ALTER TABLE time_entries DROP CONSTRAINT time_entries_minutes_max;

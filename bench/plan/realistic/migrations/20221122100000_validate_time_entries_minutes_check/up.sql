@@ -1,0 +1,1 @@
+ALTER TABLE time_entries VALIDATE CONSTRAINT time_entries_minutes_max;

@@ -1,0 +1,2 @@
+-- migsafe:no-transaction
+DROP INDEX CONCURRENTLY IF EXISTS time_entries_started_at_brin;

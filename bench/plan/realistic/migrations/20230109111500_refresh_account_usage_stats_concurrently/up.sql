@@ -1,0 +1,2 @@
+-- The right way, from now on.
+REFRESH MATERIALIZED VIEW CONCURRENTLY account_usage_stats;

@@ -1,0 +1,1 @@
+ALTER TABLE accounts ALTER COLUMN billing_email DROP NOT NULL;

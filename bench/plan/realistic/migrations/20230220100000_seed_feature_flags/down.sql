@@ -1,0 +1,1 @@
+DELETE FROM feature_flags WHERE key IN ('timeline', 'ai_summary');

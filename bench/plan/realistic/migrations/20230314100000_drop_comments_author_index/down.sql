@@ -1,0 +1,1 @@
+CREATE INDEX comments_author_id_idx ON comments (author_id);

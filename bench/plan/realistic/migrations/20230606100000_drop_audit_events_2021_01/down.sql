@@ -1,0 +1,1 @@
+CREATE TABLE audit_events_2021_01 (LIKE audit_events INCLUDING DEFAULTS);

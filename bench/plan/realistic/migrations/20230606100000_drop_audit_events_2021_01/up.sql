@@ -1,0 +1,1 @@
+DROP TABLE audit_events_2021_01;

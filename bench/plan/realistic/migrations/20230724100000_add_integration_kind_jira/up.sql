@@ -1,0 +1,1 @@
+ALTER TYPE integration_kind ADD VALUE 'jira' AFTER 'gitlab';

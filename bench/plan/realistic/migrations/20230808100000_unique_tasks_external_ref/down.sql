@@ -1,0 +1,2 @@
+-- migsafe:no-transaction
+DROP INDEX CONCURRENTLY IF EXISTS tasks_external_ref_key;

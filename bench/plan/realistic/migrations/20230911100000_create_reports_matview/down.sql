@@ -1,0 +1,1 @@
+DROP MATERIALIZED VIEW weekly_completed_tasks;

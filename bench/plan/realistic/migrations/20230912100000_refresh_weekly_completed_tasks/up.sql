@@ -1,0 +1,2 @@
+-- First fill. Nobody reads the view yet.
+REFRESH MATERIALIZED VIEW weekly_completed_tasks;

@@ -1,0 +1,1 @@
+ALTER TABLE invoice_lines ALTER COLUMN quantity TYPE numeric(12,3) USING quantity::numeric;

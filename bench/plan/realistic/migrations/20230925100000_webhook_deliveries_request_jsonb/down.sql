@@ -1,0 +1,1 @@
+ALTER TABLE webhook_deliveries ALTER COLUMN request_body TYPE text;

@@ -1,0 +1,1 @@
+DROP INDEX api_tokens_prefix_key;

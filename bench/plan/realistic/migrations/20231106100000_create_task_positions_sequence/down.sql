@@ -1,0 +1,2 @@
+ALTER TABLE tasks ALTER COLUMN position DROP DEFAULT;
+DROP SEQUENCE task_position_seq;

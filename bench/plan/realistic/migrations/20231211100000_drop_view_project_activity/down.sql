@@ -1,0 +1,4 @@
+CREATE VIEW project_activity AS
+SELECT t.project_id, t.id AS task_id, c.id AS comment_id, c.created_at AS happened_at, c.author_id
+FROM tasks t
+JOIN comments c ON c.task_id = t.id;

@@ -1,0 +1,2 @@
+-- Replaced by task_events.
+DROP VIEW project_activity;

@@ -1,0 +1,2 @@
+ALTER TABLE users DROP COLUMN onboarding;
+DROP TYPE onboarding_state;

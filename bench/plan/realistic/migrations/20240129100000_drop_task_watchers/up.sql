@@ -1,0 +1,2 @@
+-- Watching is a notification preference now (task_subscriptions in the API).
+DROP TABLE task_watchers;

@@ -1,0 +1,1 @@
+ALTER TABLE projects ADD COLUMN settings jsonb NOT NULL DEFAULT '{}';

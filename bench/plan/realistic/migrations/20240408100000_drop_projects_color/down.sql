@@ -1,0 +1,2 @@
+ALTER TABLE projects ADD COLUMN color text;
+UPDATE projects SET color = settings ->> 'color';

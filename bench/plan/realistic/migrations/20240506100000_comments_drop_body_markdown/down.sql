@@ -1,0 +1,1 @@
+COMMENT ON COLUMN comments.body_html IS NULL;

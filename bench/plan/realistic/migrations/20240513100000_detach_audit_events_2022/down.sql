@@ -1,0 +1,1 @@
+ALTER TABLE audit_events ATTACH PARTITION audit_events_2022_q1 FOR VALUES FROM ('2022-01-01') TO ('2022-04-01');

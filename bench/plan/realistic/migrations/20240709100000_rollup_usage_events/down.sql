@@ -1,0 +1,1 @@
+DELETE FROM account_usage_daily WHERE day < '2024-07-01';

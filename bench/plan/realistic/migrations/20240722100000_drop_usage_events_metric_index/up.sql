@@ -1,0 +1,2 @@
+-- migsafe:no-transaction
+DROP INDEX CONCURRENTLY IF EXISTS usage_events_metric_idx;

@@ -1,0 +1,2 @@
+ALTER TABLE webhooks ALTER COLUMN events TYPE text[] USING events::text[];
+DROP TYPE webhook_event;

@@ -1,0 +1,1 @@
+ALTER TABLE exports DROP COLUMN sequence_no;

@@ -1,0 +1,1 @@
+ALTER TABLE memberships ALTER COLUMN id TYPE bigint;

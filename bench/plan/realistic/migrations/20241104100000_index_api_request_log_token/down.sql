@@ -1,0 +1,1 @@
+DROP INDEX api_request_log_api_token_id_idx;

@@ -1,0 +1,2 @@
+ALTER TABLE accounts ALTER COLUMN plan TYPE text USING plan::text;
+DROP TYPE account_plan;

@@ -1,0 +1,1 @@
+DROP TABLE audit_events_2025_h1;

@@ -1,0 +1,1 @@
+UPDATE projects SET owner_id = NULL WHERE id BETWEEN 1 AND 100000;

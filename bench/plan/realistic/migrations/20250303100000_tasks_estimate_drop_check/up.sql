@@ -1,0 +1,2 @@
+SET lock_timeout = '3s';
+ALTER TABLE tasks DROP CONSTRAINT tasks_estimate_minutes_check;

@@ -1,0 +1,1 @@
+ALTER TABLE comments VALIDATE CONSTRAINT comments_author_id_not_null;
