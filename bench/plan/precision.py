@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Precision and recall of `migsafe plan` and squawk on bench/plan/realistic.
 
-usage: precision.py CORPUS MIGSAFE_JSON SQUAWK_JSON [--doc FILE --stamp TEXT]
+usage: precision.py CORPUS MIGSAFE_JSON SQUAWK_JSON [SQUAWK_TX_JSON] [--doc FILE --stamp TEXT]
 
 CORPUS is bench/plan/realistic (migrations/ and expected-risks.json); MIGSAFE_JSON is the
 output of `migsafe plan --format json CORPUS/migrations`; SQUAWK_JSON is the output of
-`squawk --reporter json --pg-version 15 CORPUS/migrations/*/up.sql`. Prints a markdown
+`squawk --reporter json --pg-version 15 CORPUS/migrations/*/up.sql`, SQUAWK_TX_JSON the same
+with --assume-in-transaction (the runner wraps each file). Prints a markdown
 report; with --doc, also writes it between the precision markers of that file."""
 import json
 import os
@@ -66,7 +67,7 @@ TIMEOUT_RULES = {"MS-OPS-01", "MS-OPS-02", "require-timeout-settings", "require-
 IDENT = re.compile(r'(?:"?[a-z_][a-z0-9_]*"?\.)?"?([a-z_][a-z0-9_]*)"?')
 
 
-def load(corpus, migsafe_path, squawk_path):
+def load(corpus, migsafe_path, squawk_path, squawk_tx_path=None):
     labels = json.load(open(os.path.join(corpus, "expected-risks.json")))["migrations"]
     tables = {r["table"] for risks in labels.values() for r in risks}
     mdir = os.path.join(corpus, "migrations")
@@ -77,6 +78,10 @@ def load(corpus, migsafe_path, squawk_path):
         sql = open(os.path.join(mdir, folder, "up.sql")).read().lower()
         tables |= set(re.findall(r"create (?:materialized view|table|view)(?: if not exists)? ([a-z_0-9]+)", sql))
     findings = {"migsafe": [], "squawk": []}
+    squawk_runs = [("squawk", squawk_path)]
+    if squawk_tx_path:
+        findings["squawk --assume-in-transaction"] = []
+        squawk_runs.append(("squawk --assume-in-transaction", squawk_tx_path))
     doc = json.load(open(migsafe_path))
     for s in (doc.get("report") or {}).get("statements", []):
         folder = s["file"].split("/")[-2]
@@ -85,10 +90,11 @@ def load(corpus, migsafe_path, squawk_path):
             findings["migsafe"].append({"migration": folder, "rule": f["rule"],
                                         "severity": f["severity"], "tables": named,
                                         "kinds": MIGSAFE_KINDS.get(f["rule"], set())})
-    for v in json.load(open(squawk_path)):
-        folder = v["file"].split("/")[-2]
-        named = {m for m in IDENT.findall(v["message"]) if m in tables}
-        findings["squawk"].append({"migration": folder, "rule": v["rule_name"],
+    for tool, path in squawk_runs:
+        for v in json.load(open(path)):
+            folder = v["file"].split("/")[-2]
+            named = {m for m in IDENT.findall(v["message"]) if m in tables}
+            findings[tool].append({"migration": folder, "rule": v["rule_name"],
                                    "severity": v["level"].lower(), "tables": named,
                                    "kinds": SQUAWK_KINDS.get(v["rule_name"], set())})
     return labels, findings
@@ -123,6 +129,7 @@ def report(labels, findings):
     out.append("| tool | findings | per migration | in migrations labelled none | recall | recall without timeout rules | precision |")
     out.append("|---|---|---|---|---|---|---|")
     details = []
+    missed_by = {}
     for tool, found in findings.items():
         total, missed = measure(labels, found)
         _, missed_cause = measure(labels, found, without_timeouts=True)
@@ -133,6 +140,11 @@ def report(labels, findings):
                    f"{100.0 * (total - len(missed)) / total:.1f} % ({total - len(missed)}/{total}) | "
                    f"{100.0 * (total - len(missed_cause)) / total:.1f} % | "
                    f"{prec:.1f} % ({len(pointing)}/{len(found)}) |")
+        missed_by[tool] = missed
+        if tool.startswith("squawk ") and missed == missed_by.get("squawk"):
+            details.append(f"**{tool}**: misses the same risks as squawk.")
+            details.append("")
+            continue
         details.append(f"**{tool}: labelled risks missed ({len(missed)})**")
         details.append("")
         details += [f"- `{m}`: {r['kind']} on {r['table']} ({r['why']})" for m, r in missed] or ["- none"]
@@ -152,7 +164,9 @@ def main(argv):
     if len(argv) < 4 or argv[1].startswith("-"):
         print(__doc__, file=sys.stderr)
         return 2
-    labels, findings = load(argv[1], argv[2], argv[3])
+    positional = [a for i, a in enumerate(argv[1:], 1)
+                  if not a.startswith("--") and argv[i - 1] not in ("--doc", "--stamp")]
+    labels, findings = load(*positional[:4])
     text = report(labels, findings)
     print(text)
     if "--doc" in argv:

@@ -27,6 +27,9 @@ if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
 fi
 # squawk lints each up file (it has no notion of a migration directory).
 "$squawk" --reporter json --pg-version 15 "$corpus"/migrations/*/up.sql >"$work/squawk.json" || true
+# The runner wraps each file in a transaction: squawk's own option for that, reported apart.
+"$squawk" --reporter json --pg-version 15 --assume-in-transaction "$corpus"/migrations/*/up.sql \
+  >"$work/squawk-tx.json" || true
 
 migsafe_version=$("$migsafe" --version | cut -d' ' -f2)
 commit=$(git rev-parse --short HEAD)
@@ -36,8 +39,8 @@ statements=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))
 lines=$(cat "$corpus"/migrations/*/up.sql | wc -l)
 stamp="$stamp; corpus: $statements statements, $lines lines of up.sql"
 if [ "${1:-}" = --doc ]; then
-  python3 bench/plan/precision.py "$corpus" "$work/migsafe.json" "$work/squawk.json" \
+  python3 bench/plan/precision.py "$corpus" "$work/migsafe.json" "$work/squawk.json" "$work/squawk-tx.json" \
     --doc docs/benchmarks.md --stamp "$stamp"
 else
-  python3 bench/plan/precision.py "$corpus" "$work/migsafe.json" "$work/squawk.json"
+  python3 bench/plan/precision.py "$corpus" "$work/migsafe.json" "$work/squawk.json" "$work/squawk-tx.json"
 fi
