@@ -1,1 +1,1 @@
-ALTER TABLE projects DROP CONSTRAINT projects_public_id_not_null;
+ALTER TABLE projects DROP CONSTRAINT IF EXISTS projects_public_id_not_null;

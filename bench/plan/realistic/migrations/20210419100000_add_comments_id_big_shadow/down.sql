@@ -1,3 +1,3 @@
-DROP TRIGGER comments_fill_id_big ON comments;
-DROP FUNCTION comments_fill_id_big();
-ALTER TABLE comments DROP COLUMN id_big;
+DROP TRIGGER IF EXISTS comments_fill_id_big ON comments;
+DROP FUNCTION IF EXISTS comments_fill_id_big();
+ALTER TABLE comments DROP COLUMN IF EXISTS id_big;

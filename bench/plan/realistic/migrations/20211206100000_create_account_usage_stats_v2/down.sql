@@ -1,1 +1,1 @@
-DROP MATERIALIZED VIEW account_usage_stats;
+DROP MATERIALIZED VIEW IF EXISTS account_usage_stats;

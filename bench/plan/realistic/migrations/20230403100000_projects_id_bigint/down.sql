@@ -1,1 +1,1 @@
-ALTER TABLE projects ALTER COLUMN id TYPE integer;
+SELECT 1;

@@ -1,3 +1,3 @@
-DROP TRIGGER notifications_fill_id_big ON notifications;
-DROP FUNCTION notifications_fill_id_big();
-ALTER TABLE notifications DROP COLUMN id_big;
+DROP TRIGGER IF EXISTS notifications_fill_id_big ON notifications;
+DROP FUNCTION IF EXISTS notifications_fill_id_big();
+ALTER TABLE notifications DROP COLUMN IF EXISTS id_big;

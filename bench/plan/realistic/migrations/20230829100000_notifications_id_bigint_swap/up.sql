@@ -4,7 +4,7 @@ DROP TRIGGER notifications_fill_id_big ON notifications;
 DROP FUNCTION notifications_fill_id_big();
 ALTER TABLE notifications DROP CONSTRAINT notifications_pkey;
 ALTER TABLE notifications ADD CONSTRAINT notifications_pkey PRIMARY KEY USING INDEX notifications_id_big_key;
-ALTER SEQUENCE notifications_id_seq AS bigint;
+ALTER SEQUENCE notifications_id_seq AS bigint OWNED BY NONE;
 ALTER TABLE notifications ALTER COLUMN id DROP DEFAULT;
 ALTER TABLE notifications ALTER COLUMN id_big SET DEFAULT nextval('notifications_id_seq');
 ALTER TABLE notifications DROP COLUMN id;
