@@ -33,7 +33,7 @@ fi
 
 migsafe_version=$("$migsafe" --version | cut -d' ' -f2)
 commit=$(git rev-parse --short HEAD)
-stamp="$(date -u +%Y-%m-%d\ %H:%M) UTC, migsafe $migsafe_version ($commit), squawk $("$squawk" --version | awk '{print $NF}')"
+stamp="$(date -u +%Y-%m-%d\ %H:%M) UTC, migsafe $migsafe_version (${MIGSAFE_BUILD_DIR:-build}, HEAD $commit), squawk $("$squawk" --version | awk '{print $NF}')"
 echo "$stamp"
 statements=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["report"]["statements"]))' "$work/migsafe.json")
 lines=$(cat "$corpus"/migrations/*/up.sql | wc -l)
