@@ -9,7 +9,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   clang-format-14
   # libraries (see cmake/Dependencies.cmake)
-  libpq-dev libpg-query-dev
+  libpq-dev libpg-query-dev libprotobuf-c-dev
   libboost-dev libboost-filesystem-dev
   libxxhash-dev libzstd-dev
   libspdlog-dev libfmt-dev doctest-dev libcli11-dev nlohmann-json3-dev

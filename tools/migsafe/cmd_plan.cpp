@@ -6,6 +6,7 @@
 #include <migsafe/model/catalog_facts.hpp>
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/model/sum_file.hpp>
+#include <migsafe/model/syntax_check.hpp>
 #include <migsafe/plan/analyze.hpp>
 #include <migsafe/plan/render.hpp>
 #include <migsafe/platform/error.hpp>
@@ -139,6 +140,20 @@ Outcome run_plan(const PlanArgs& args, const ProjectConfig& project)
                         {.object = "--release-from"},
                         "pass the version of a migration, e.g. --release-from 12");
         }
+    }
+    if (args.db) {
+        // The server's parser judges what PostgreSQL 15's rejected: newer syntax it accepts
+        // is planned (MS-OPS-11), a typo is an error here.
+        std::vector<std::vector<model::Statement>*> files;
+        if (source.set) {
+            for (auto& migration : source.set->migrations) {
+                files.push_back(&migration.up.statements);
+            }
+        }
+        for (auto& file : source.files) {
+            files.push_back(&file.statements);
+        }
+        model::confirm_unparsed(files, resolve_conninfo(*args.db));
     }
     if (source.set && args.db) {
         // Planning migrations another runner already applied would review the wrong release.

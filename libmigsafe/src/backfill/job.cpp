@@ -71,6 +71,13 @@ Job job_for(const model::MigrationFile& file, const model::BackfillSettings* set
             (update == nullptr ? job.before_sql : job.after_sql).push_back(statement.sql);
             continue;
         }
+        if (const auto* unparsed = statement.get_if<model::Unparsed>()) {
+            throw Error(
+                "sql-syntax", unparsed->parser_message,
+                {.file = where, .line = unparsed->error_line, .column = unparsed->error_column},
+                "a batched backfill is rewritten by migsafe, so PostgreSQL 15's parser "
+                "must read it: fix the statement at the given file:line:column");
+        }
         if (statement.kind != model::StatementKind::update) {
             invalid(where, statement.line,
                     fmt::format("a backfill migration holds one UPDATE, but this statement is "

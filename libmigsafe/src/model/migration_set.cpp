@@ -19,10 +19,25 @@
 namespace migsafe::model {
 namespace {
 
-void parse_file(MigrationFile& file, const LoadOptions& options)
+/// How much of a file is read at load time. Down files stay text: only what uses them
+/// (compensate, rehearse) reads them, with read_down(), so that a down file with newer
+/// syntax or a bad directive is reported there and never stops sum, plan, status or apply.
+enum class Depth { text, directives, statements };
+
+Depth depth_of(detail::Role role, const LoadOptions& options)
 {
-    file.directives = parse_directives(file.text, file.path);
-    if (options.parse_statements == ParseStatements::yes) {
+    if (role == detail::Role::down) {
+        return Depth::text;
+    }
+    return options.parse_statements == ParseStatements::yes ? Depth::statements : Depth::directives;
+}
+
+void parse_file(MigrationFile& file, Depth depth)
+{
+    if (depth != Depth::text) {
+        file.directives = parse_directives(file.text, file.path);
+    }
+    if (depth == Depth::statements) {
         file.statements = parse_sql(file.text, file.path);
     }
 }
@@ -35,14 +50,14 @@ struct LoadedFile {
 };
 
 MigrationFile dbmate_section(const MigrationFile& whole, const detail::DbmateSection& section,
-                             const LoadOptions& options)
+                             Depth depth)
 {
     MigrationFile file{.path = whole.path,
                        .relative_path = whole.relative_path,
                        .text = section.text,
                        .statements = {},
                        .directives = {}};
-    parse_file(file, options);
+    parse_file(file, depth);
     if (!section.transactional) {
         file.directives.transactional = Transactional::no;
     }
@@ -71,14 +86,15 @@ LoadedFile load_file(const detail::NamedFile& named, const std::filesystem::path
         const auto sections = detail::split_dbmate(file.text, file.path);
         MigrationFile whole = std::move(file);
         loaded.dbmate = true;
-        loaded.file = dbmate_section(whole, sections.up, options);
+        loaded.file = dbmate_section(whole, sections.up, depth_of(named.role, options));
         if (sections.down) {
-            loaded.dbmate_down = dbmate_section(whole, *sections.down, options);
+            loaded.dbmate_down =
+                dbmate_section(whole, *sections.down, depth_of(detail::Role::down, options));
             loaded.dbmate_down->relative_path += "#down";
         }
         return loaded;
     }
-    parse_file(file, options);
+    parse_file(file, depth_of(named.role, options));
     return loaded;
 }
 
@@ -187,6 +203,22 @@ const Migration* MigrationSet::find(const Version& version) const noexcept
         migrations.begin(), migrations.end(), version,
         [](const Migration& migration, const Version& key) { return migration.version < key; });
     return it != migrations.end() && it->version == version ? &*it : nullptr;
+}
+
+std::optional<MigrationFile> read_down(const Migration& migration)
+{
+    if (!migration.down) {
+        return std::nullopt;
+    }
+    MigrationFile file = *migration.down;
+    // A dbmate section's `transaction:false` is known from its marker, not its directives.
+    const bool no_transaction = file.directives.transactional == Transactional::no;
+    file.directives = parse_directives(file.text, file.path);
+    if (no_transaction) {
+        file.directives.transactional = Transactional::no;
+    }
+    file.statements = parse_sql(file.text, file.path);
+    return file;
 }
 
 MigrationSet load_migration_set(const std::filesystem::path& directory, const LoadOptions& options)

@@ -5,7 +5,11 @@
 // Splitting: libpg_query's scanner split is cheap but does not know `BEGIN ATOMIC ... END`
 // bodies and skips text it cannot start a statement with; when its pieces do not cover the
 // file, or a piece does not parse on its own, the parser's split (one full parse without a
-// tree) decides instead and reports any syntax error at its position in the file.
+// tree) decides instead. When the parser rejects the file too, the scanner's pieces stand,
+// and each piece the grammar rejects becomes an `unparsed` statement: newer syntax (or a
+// typo) that the planner treats as the worst case and the server judges (docs/plan.md).
+// Only text the scanner cannot split at all (an unterminated quote or comment) is a
+// `sql-syntax` error here.
 //
 // Stack: libpg_query writes its tree recursively, one frame per level of nesting, and
 // `SELECT 1+1+...` nests once per operator; a statement of k_max_statement_bytes can nest
@@ -14,6 +18,7 @@
 // (recursive) readers see them.
 #include "model/source_text.hpp"
 #include "model/transform.hpp"
+#include "model/unparsed.hpp"
 #include "platform/json_depth.hpp"
 
 #include <migsafe/model/parser.hpp>
@@ -66,8 +71,9 @@ struct Span {
     std::size_t length = 0;
 };
 
-[[noreturn]] void throw_syntax_error(std::string_view sql, std::size_t base,
-                                     const std::filesystem::path& file, const PgQueryError& error)
+/// Where in `sql` the parser stopped, for an error in the text starting at byte `base`.
+detail::SourcePosition error_position(std::string_view sql, std::size_t base,
+                                      const PgQueryError& error)
 {
     // cursorpos is a 1-based character position in the text parsed (which starts at byte
     // `base` of the file); 0 means the parser gave none, which happens for errors at the
@@ -77,8 +83,19 @@ struct Span {
         base + (error.cursorpos > 0
                     ? detail::byte_of_character(text, static_cast<std::size_t>(error.cursorpos - 1))
                     : text.size());
-    const auto position = detail::position_of_byte(sql, offset);
-    throw Error("sql-syntax", error.message != nullptr ? error.message : "syntax error",
+    return detail::position_of_byte(sql, offset);
+}
+
+std::string message_of(const PgQueryError& error)
+{
+    return error.message != nullptr ? error.message : "syntax error";
+}
+
+[[noreturn]] void throw_syntax_error(std::string_view sql, std::size_t base,
+                                     const std::filesystem::path& file, const PgQueryError& error)
+{
+    const auto position = error_position(sql, base, error);
+    throw Error("sql-syntax", message_of(error),
                 {.file = file.string(), .line = position.line, .column = position.column});
 }
 
@@ -162,18 +179,31 @@ public:
     {
         // libpg_query needs NUL-terminated strings.
         const std::string input(m_sql);
-        if (auto spans = scanner_spans(input)) {
-            try {
-                return statements(*spans, Split::scanner);
-            } catch (const NeedsParserSplit&) {
-                m_positions = detail::PositionCursor(m_sql);
-            }
+        auto spans = scanner_spans(input);
+        if (!spans) {
+            return statements(parser_spans(input, m_file), Split::parser);
         }
-        return statements(parser_spans(input, m_file), Split::parser);
+        try {
+            return statements(*spans, Split::scanner);
+        } catch (const NeedsParserSplit&) {
+            m_positions = detail::PositionCursor(m_sql);
+        }
+        try {
+            return statements(parser_spans(input, m_file), Split::parser);
+        } catch (const Error& error) {
+            if (error.code() != "sql-syntax") {
+                throw;
+            }
+            m_positions = detail::PositionCursor(m_sql);
+        }
+        return statements(*spans, Split::scanner_lenient);
     }
 
 private:
-    enum class Split { scanner, parser };
+    /// `scanner`: the scanner's pieces, until one does not parse. `parser`: the parser's
+    /// split, which throws at the first syntax error. `scanner_lenient`: the scanner's
+    /// pieces, a piece the grammar rejects kept as `unparsed`.
+    enum class Split { scanner, parser, scanner_lenient };
     struct NeedsParserSplit {};
 
     std::vector<Statement> statements(const std::vector<Span>& spans, Split split)
@@ -210,7 +240,14 @@ private:
             if (split == Split::scanner) {
                 throw NeedsParserSplit{};
             }
-            throw_syntax_error(m_sql, location, m_file, *result->error);
+            if (split == Split::parser) {
+                throw_syntax_error(m_sql, location, m_file, *result->error);
+            }
+            auto kept = unparsed(std::move(statement), location, start, end, *result->error);
+            if (detail::rejected_by_every_version(kept.as<Unparsed>())) {
+                throw_syntax_error(m_sql, location, m_file, *result->error);
+            }
+            return kept;
         }
         const std::string_view tree_text(result->parse_tree);
         if (platform::json_nesting_depth(tree_text) > k_max_nesting_depth) {
@@ -231,6 +268,20 @@ private:
         }
         statement.sql = std::string(trim_right(m_sql.substr(start, end - start)));
         detail::transform_statement(raws.front().value("stmt", detail::Json::object()), statement);
+        return statement;
+    }
+
+    Statement unparsed(Statement statement, std::size_t location, std::size_t start,
+                       std::size_t end, const PgQueryError& error) const
+    {
+        statement.sql = std::string(trim_right(m_sql.substr(start, end - start)));
+        statement.kind = StatementKind::unparsed;
+        Unparsed details = detail::read_unparsed(statement.sql);
+        details.parser_message = message_of(error);
+        const auto position = error_position(m_sql, location, error);
+        details.error_line = position.line;
+        details.error_column = position.column;
+        statement.details = std::move(details);
         return statement;
     }
 

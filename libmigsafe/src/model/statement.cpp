@@ -22,7 +22,7 @@ std::string_view lookup(const std::array<std::pair<Enum, std::string_view>, N>& 
 std::string_view to_string(StatementKind kind) noexcept
 {
     using enum StatementKind;
-    static constexpr std::array<std::pair<StatementKind, std::string_view>, 28> k_names{{
+    static constexpr std::array<std::pair<StatementKind, std::string_view>, 29> k_names{{
         {create_table, "create_table"},
         {alter_table, "alter_table"},
         {create_index, "create_index"},
@@ -51,6 +51,7 @@ std::string_view to_string(StatementKind kind) noexcept
         {rename, "rename"},
         {lock, "lock"},
         {other, "other"},
+        {unparsed, "unparsed"},
     }};
     return lookup(k_names, kind);
 }

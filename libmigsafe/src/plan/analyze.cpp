@@ -57,6 +57,9 @@ Effects plan_one(const model::Statement& statement, Context& context)
         break;
     case StatementKind::select:
         break;
+    case StatementKind::unparsed:
+        plan_unparsed(statement, context, effects);
+        break;
     default:
         plan_misc(statement, context, effects);
         break;
@@ -157,8 +160,11 @@ PlanReport analyze(std::span<const PlanInput> files, const PlanOptions& options)
                                  .declared_phase = file.phase};
         Context context{release, file_context};
         const std::size_t first = report.statements.size();
+        std::vector<int> transaction_of;
+        transaction_of.reserve(file.statements.size());
         for (const auto& statement : file.statements) {
             release.statement_index = report.statements.size();
+            transaction_of.push_back(file_context.transaction_id);
             Effects effects = plan_one(statement, context);
             StatementPlan plan{.file = statement.file.empty() ? file.file.string()
                                                               : statement.file.string(),
@@ -178,6 +184,7 @@ PlanReport analyze(std::span<const PlanInput> files, const PlanOptions& options)
         }
         finish_file(context, report, first);
         compatibility_views(file, report, first);
+        aggregate_findings(report, first, transaction_of);
         ranges.emplace_back(first, report.statements.size());
     }
     check_foreign_key_indexes(release, report);

@@ -63,6 +63,15 @@ struct ForeignKeyNeighbour {
 };
 std::vector<ForeignKeyNeighbour> foreign_key_neighbours(const Context& context,
                                                         const std::string& table);
+/// With `--db`: the foreign keys through `table`.`column` (either side) are dropped or
+/// rebuilt with it, which takes AccessExclusiveLock on the table at their other end; with
+/// `rebuilt`, a validated one is checked again, reading that table.
+void touch_column_foreign_keys(const std::string& table, const std::string& column, bool rebuilt,
+                               const Context& context, Effects& effects);
+/// The tables with a column of the domain `domain` (`--db`); empty without a catalog.
+/// Partitioned tables only with `partitioned` (their partitions are listed anyway).
+std::vector<std::string> tables_using(const Context& context, const std::string& domain,
+                                      bool partitioned);
 /// CREATE TABLE.
 void plan_create_table(const model::Statement& statement, Context& context, Effects& effects);
 /// DROP INDEX, DROP TABLE, DROP of other objects, TRUNCATE.
@@ -72,6 +81,8 @@ void plan_data(const model::Statement& statement, Context& context, Effects& eff
 /// Kinds the model does not type: REINDEX, CLUSTER, VACUUM, REFRESH, ALTER DOMAIN/TYPE,
 /// ALTER SCHEMA, CREATE POLICY, triggers, views...
 void plan_misc(const model::Statement& statement, Context& context, Effects& effects);
+/// A statement PostgreSQL 15's parser rejected (plan_unparsed.cpp).
+void plan_unparsed(const model::Statement& statement, Context& context, Effects& effects);
 /// SET (timeouts, timezone) and BEGIN/COMMIT/ROLLBACK (MS-OPS-07).
 void plan_session(const model::Statement& statement, Context& context, Effects& effects);
 /// The rules that need the file's state: MS-OPS-01, -02, -03, -05, -06; then updates the
@@ -80,6 +91,13 @@ void after_statement(const model::Statement& statement, Context& context, Effect
 /// End of a file: an explicit transaction left open (MS-OPS-07). `first` is the index of
 /// the file's first statement in `report`.
 void finish_file(Context& context, PlanReport& report, std::size_t first);
+
+/// One finding per cause in the file whose statements start at `first` in `report`:
+/// MS-OPS-01 and MS-OPS-02 once per file, MS-OPS-03 once per transaction, MS-OPS-05 once
+/// per table; the finding kept lists the lines of the others. `transaction_of[i]` is the
+/// transaction of the file's i-th statement.
+void aggregate_findings(PlanReport& report, std::size_t first,
+                        const std::vector<int>& transaction_of);
 
 /// Drops MS-BRK-03 for a table renamed in a transactional file that then creates a view
 /// with the old name. `first` is the index of the file's first statement in `report`.

@@ -335,6 +335,14 @@ constexpr auto k_rules = std::to_array<Rule>({
      "long or idle-in-transaction sessions during the migration",
      "they stall CONCURRENTLY statements and make blocking locks queue",
      "Check pg_stat_activity before migrating; set idle_in_transaction_session_timeout."},
+    {"MS-OPS-11", "not-analysed", warning, k_static, k_on, k_ops,
+     "a statement PostgreSQL 15's parser rejects: newer syntax, or a typo",
+     "migsafe cannot tell what it locks, rewrites or scans, so it assumes AccessExclusiveLock "
+     "on every relation it names and a possible rewrite or full read; the server decides "
+     "whether it is valid when it runs",
+     "Plan with --db to let your server's parser judge it (a typo then fails the plan), and "
+     "with --pg-version set to the server's version; split the statement out when only "
+     "part of it is new, so the rest is analysed."},
 
     // ---- 2.5 partitions
     {"MS-PART-01", "detach-partition-blocking", error, k_static, k_on, k_part,

@@ -15,6 +15,7 @@
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/model/catalog_facts.hpp>
 #include <migsafe/model/sum_file.hpp>
+#include <migsafe/model/syntax_check.hpp>
 #include <migsafe/plan/analyze.hpp>
 #include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/duration.hpp>
@@ -555,6 +556,13 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
         return report;
     }
 
+    // What PostgreSQL 15's parser rejected, this server's parser judges before anything
+    // runs: a typo fails here (sql-syntax), newer syntax goes to the server as written.
+    for (const auto* migration : todo) {
+        for (auto statement : migration->up.statements) {
+            model::confirm_unparsed(statement, session);
+        }
+    }
     const int pg_version = session.server_version() / 10000;
     auto catalog = model::load_catalog_facts(conninfo);
     auto planned = plan_by_file(set, todo.front()->version, options, &catalog, pg_version);

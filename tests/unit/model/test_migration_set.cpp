@@ -112,14 +112,19 @@ TEST_CASE("migsafe::model::load_migration_set splits dbmate files and never runs
     CHECK(create.up.statements[0].kind == StatementKind::create_table);
     CHECK(create.up.statements[0].line == 2);
     REQUIRE(create.down.has_value());
-    REQUIRE(create.down->statements.size() == 1);
-    CHECK(create.down->statements[0].kind == StatementKind::drop_table);
-    CHECK(create.down->statements[0].line == 8);
-    CHECK(create.down->relative_path == "20240101120000_create_patients.sql#down");
+    // Down sections are loaded as text; read_down parses them for compensate and rehearse.
+    CHECK(create.down->statements.empty());
+    const auto down = read_down(create);
+    REQUIRE(down.has_value());
+    REQUIRE(down->statements.size() == 1);
+    CHECK(down->statements[0].kind == StatementKind::drop_table);
+    CHECK(down->statements[0].line == 8);
+    CHECK(down->relative_path == "20240101120000_create_patients.sql#down");
     CHECK(create.up.text.find("DROP") == std::string::npos);
     // `transaction:false` is dbmate's no-transaction.
     CHECK(set.migrations[2].up.directives.transactional == Transactional::no);
     CHECK(set.migrations[2].down->directives.transactional == Transactional::no);
+    CHECK(read_down(set.migrations[2])->directives.transactional == Transactional::no);
     CHECK(set.migrations[1].up.directives.transactional == Transactional::yes);
 }
 

@@ -51,6 +51,9 @@ enum class StatementKind {
     rename,
     lock, ///< LOCK TABLE
     other,
+    /// Rejected by PostgreSQL 15's parser (libpg_query): syntax of a newer PostgreSQL, or
+    /// a typo. Kept as its tokens (`Unparsed`); the planner assumes the worst of it.
+    unparsed,
 };
 
 /// The stable name of a kind (`create_table`, `delete`, ...).
@@ -269,11 +272,44 @@ struct OpaqueBody {
     std::string body;     ///< the body text, unparsed
 };
 
+/// One token of an unparsed statement, as PostgreSQL's scanner reads it.
+struct Word {
+    enum class Kind {
+        reserved_keyword, ///< a reserved keyword of PostgreSQL 15: never a name
+        keyword,          ///< another keyword of PostgreSQL 15: may also be a name
+        identifier,       ///< a name that is not a keyword, quoted or not
+        other,            ///< literals, operators, punctuation
+    };
+    Kind kind = Kind::other;
+    /// Keywords and unquoted names lowercased (`ALTER` -> `alter`), quoted names without
+    /// their quotes and with `""` read as `"`, anything else as written.
+    std::string text;
+    friend bool operator==(const Word&, const Word&) = default;
+};
+
+/// A statement PostgreSQL 15's parser rejects (`StatementKind::unparsed`). Its bounds come
+/// from the scanner, which reads the tokens of newer syntax too; only the grammar is 15's.
+struct Unparsed {
+    std::string parser_message{}; ///< the parser's message, e.g. `syntax error at or near "NOT"`
+    int error_line = 0;           ///< 1-based line in the file where the parser stopped
+    int error_column = 0;         ///< 1-based column (in characters) where it stopped
+    std::vector<Word> words{};    ///< its tokens, comments left out
+    /// The relations its words name in a place only a relation can be (after TABLE, ONLY,
+    /// INTO, FROM, JOIN, UPDATE, REFERENCES, ON, ...), in order, without repeats.
+    std::vector<RelationName> relations{};
+    /// Every name its words could be, in order and without repeats (`a` and `a.b`), for
+    /// the planner to match against a live catalog.
+    std::vector<RelationName> names{};
+    /// `server_version_num` of a live server whose parser accepted the statement
+    /// (model::check_unparsed_syntax); 0 when no server was asked.
+    int accepted_by_server = 0;
+};
+
 /// The typed details of a statement; `std::monostate` for kinds without details.
 using StatementDetails =
     std::variant<std::monostate, CreateTable, AlterTable, CreateIndex, DropIndex, DropTable,
                  DataChange, Insert, Truncate, SetVariable, TransactionControl, Rename, OpaqueBody,
-                 DropObjects, CreateView>;
+                 DropObjects, CreateView, Unparsed>;
 
 /// One SQL statement of a migration file.
 struct Statement {
