@@ -24,7 +24,7 @@ const std::string k_prefix = "SET lock_timeout = '2s';\n";
 
 TEST_CASE("plan: an unknown newer statement is the worst case, an error when planning for 15")
 {
-    const std::string sql = k_prefix + "ALTER TABLE orders FROBNICATE total USING ledger;";
+    const std::string sql = k_prefix + "ALTER TABLE orders FROBNICATE total REFERENCES ledger;";
     auto at15 = plan::analyze_sql(sql, "0005.sql");
     REQUIRE(at15.statements.size() == 2);
     const auto& s = at15.statements[1];

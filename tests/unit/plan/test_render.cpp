@@ -1,3 +1,4 @@
+#include <migsafe/model/parser.hpp>
 #include <migsafe/plan/analyze.hpp>
 #include <migsafe/plan/render.hpp>
 
@@ -6,6 +7,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 namespace plan = migsafe::plan;
 using Json = nlohmann::json;
@@ -79,4 +81,34 @@ TEST_CASE("plan::parse_format reads the --format names")
     CHECK(plan::parse_format("sarif") == plan::Format::sarif);
     CHECK_FALSE(plan::parse_format("xml").has_value());
     CHECK(plan::render(sample(), plan::Format::json) == sample().to_json());
+}
+
+TEST_CASE("plan::render_text groups by migration, worst first, and ends with a summary")
+{
+    const std::string sql_ok = "SET lock_timeout = '2s';\nCREATE TABLE a (id int);\n";
+    std::vector<plan::PlanInput> files;
+    auto input = [](const std::string& sql, const std::string& file) {
+        auto in = plan::read_plan_directives(sql, file);
+        in.statements = migsafe::model::parse_sql(sql, file);
+        return in;
+    };
+    files.push_back(input(sql_ok, "0001_a.sql"));
+    files.push_back(
+        input("SET lock_timeout = '2s';\nALTER TABLE old ADD COLUMN j json;\n", "0002_json.sql"));
+    files.push_back(input("SET lock_timeout = '2s';\nCREATE INDEX i ON old (c);\n"
+                          "ALTER TABLE b ADD COLUMN c int;\n",
+                          "0003_index.sql"));
+    files.push_back(input(sql_ok, "0004_b.sql"));
+    const auto text = plan::render_text(plan::analyze(files));
+    // The migration with an error comes first, then the one with a warning; the fine ones
+    // are only named in the summary.
+    const auto error_at = text.find("== 0003_index.sql: 1 error, 1 info ==");
+    const auto warning_at = text.find("== 0002_json.sql: 1 warning ==");
+    REQUIRE(error_at != std::string::npos);
+    REQUIRE(warning_at != std::string::npos);
+    CHECK(error_at < warning_at);
+    CHECK(text.find("== 0001_a.sql") == std::string::npos);
+    CHECK(text.find("0003_index.sql:2:1 create_index") != std::string::npos);
+    CHECK(text.find("summary: 2 of 4 migrations need attention (1 with errors, 1 with warnings "
+                    "only); 2 are fine (0001_a.sql, 0004_b.sql)\n") != std::string::npos);
 }
