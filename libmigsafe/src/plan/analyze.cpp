@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include <fnmatch.h>
 
@@ -149,7 +150,14 @@ void check_foreign_key_indexes(const ReleaseContext& release, PlanReport& report
 
 PlanReport analyze(std::span<const PlanInput> files, const PlanOptions& options)
 {
-    ReleaseContext release{.options = &options};
+    std::map<std::string, std::string> none;
+    return analyze_release(files, options, none);
+}
+
+PlanReport detail::analyze_release(std::span<const PlanInput> files, const PlanOptions& options,
+                                   std::map<std::string, std::string>& created_earlier)
+{
+    ReleaseContext release{.options = &options, .created_earlier = &created_earlier};
     PlanReport report{.pg_version = options.pg_version, .fail_on = options.fail_on};
     std::vector<std::pair<std::size_t, std::size_t>> ranges; // per file: [first, last)
     for (const auto& file : files) {
@@ -194,6 +202,7 @@ PlanReport analyze(std::span<const PlanInput> files, const PlanOptions& options)
         }
     }
     settle_verdict(report);
+    created_earlier.insert(release.created.begin(), release.created.end());
     return report;
 }
 

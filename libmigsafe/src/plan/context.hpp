@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ struct KnownConstraint {
 /// State of the whole release.
 struct ReleaseContext {
     const PlanOptions* options = nullptr;
+    /// Relations earlier releases of the same migration set created -> the file that did
+    /// (analyze_releases): existing tables whose size the plan does not know without --db.
+    const std::map<std::string, std::string>* created_earlier = nullptr;
     std::map<std::string, std::string> created{};     ///< relation -> file that created it
     std::map<std::string, std::string> index_table{}; ///< index -> its table
     std::set<std::string> partitioned{};              ///< partitioned tables
@@ -109,5 +113,10 @@ struct Context {
         return table == nullptr ? nullptr : table->column(column);
     }
 };
+
+/// `analyze()` of one release, after the releases that created `created_earlier`
+/// (relation -> file), which it extends with what this release creates.
+PlanReport analyze_release(std::span<const PlanInput> files, const PlanOptions& options,
+                           std::map<std::string, std::string>& created_earlier);
 
 } // namespace migsafe::plan::detail

@@ -1,4 +1,5 @@
 // From the model's migration files and directives to the planner's input.
+#include "plan/context.hpp"
 #include "platform/parallel.hpp"
 
 #include <migsafe/model/directive.hpp>
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <map>
 
 namespace migsafe::plan {
 namespace {
@@ -134,8 +136,9 @@ PlanReport analyze_releases(const model::MigrationSet& set,
         total += input.statements.size();
     }
     merged.statements.reserve(total);
-    auto add = [&merged, &options](std::span<const PlanInput> release) {
-        auto report = analyze(release, options);
+    std::map<std::string, std::string> created_earlier;
+    auto add = [&merged, &options, &created_earlier](std::span<const PlanInput> release) {
+        auto report = detail::analyze_release(release, options, created_earlier);
         merged.statements.insert(merged.statements.end(),
                                  std::make_move_iterator(report.statements.begin()),
                                  std::make_move_iterator(report.statements.end()));

@@ -522,3 +522,41 @@ TEST_CASE("plan::analyze_sql with a catalog: VALIDATE CONSTRAINT on a large tabl
     REQUIRE(report.migrations.size() == 1);
     CHECK_FALSE(report.migrations[0].risky);
 }
+
+TEST_CASE("plan: severity by consequence: sizes decide with a catalog, the plan says when it "
+          "cannot know them")
+{
+    migsafe::test::TestDatabase db;
+    db.connect().exec("CREATE TABLE empty_t (id int, c text);"
+                      "CREATE TABLE full_t (id int, c text);"
+                      "INSERT INTO full_t SELECT i, 'x' FROM generate_series(1, 2000) i;"
+                      "ANALYZE empty_t; ANALYZE full_t");
+    const auto facts = model::load_catalog_facts(db.conninfo());
+    const plan::PlanOptions options{.catalog = &facts};
+    // A blocking index build on an analysed, empty table is a warning, on one with rows an
+    // error; a breaking change is an error whatever the size.
+    auto empty = plan::analyze_sql("CREATE INDEX ON empty_t (c);", "0001.sql", options);
+    const auto* on_empty = finding(empty.statements.at(0), "MS-IDX-01");
+    REQUIRE(on_empty != nullptr);
+    CHECK(on_empty->severity == plan::Severity::warning);
+    CAPTURE(on_empty->message);
+    CHECK(on_empty->message.find("[public.empty_t: ~0 rows, ") != std::string::npos);
+    CHECK(on_empty->message.ends_with("] (warning: the table is empty)"));
+    auto full = plan::analyze_sql("CREATE INDEX ON full_t (c);", "0001.sql", options);
+    CHECK(has_error(full.statements.at(0), "MS-IDX-01"));
+    auto drop = plan::analyze_sql("ALTER TABLE empty_t DROP COLUMN c;", "0001.sql", options);
+    CHECK(has_error(drop.statements.at(0), "MS-BRK-01"));
+
+    // Without a catalog, a table an earlier migration of the set created has a size the
+    // plan cannot know: the finding says so (and keeps its severity).
+    migsafe::test::MigrationDir dir;
+    dir.write("0001_t.sql", "CREATE TABLE t (id int, c text);\n");
+    dir.write("0002_index.sql", "SET lock_timeout = '2s';\nCREATE INDEX t_c ON t (c);\n");
+    const auto set = model::load_migration_set(dir.path());
+    const auto offline = plan::analyze_releases(set, std::nullopt);
+    const auto* index = finding(offline.statements.at(2), "MS-IDX-01");
+    REQUIRE(index != nullptr);
+    CHECK(index->severity == plan::Severity::error);
+    CHECK(index->message.ends_with(
+        "[public.t: created by 0001_t.sql, size unknown: with --db its rows decide]"));
+}
