@@ -150,14 +150,15 @@ void check_foreign_key_indexes(const ReleaseContext& release, PlanReport& report
 
 PlanReport analyze(std::span<const PlanInput> files, const PlanOptions& options)
 {
-    std::map<std::string, std::string> none;
-    return analyze_release(files, options, none);
+    ReleaseContext nothing_before;
+    return analyze_release(files, options, nothing_before);
 }
 
 PlanReport detail::analyze_release(std::span<const PlanInput> files, const PlanOptions& options,
-                                   std::map<std::string, std::string>& created_earlier)
+                                   ReleaseContext& carried)
 {
-    ReleaseContext release{.options = &options, .created_earlier = &created_earlier};
+    ReleaseContext release = std::move(carried);
+    release.options = &options;
     PlanReport report{.pg_version = options.pg_version, .fail_on = options.fail_on};
     std::vector<std::pair<std::size_t, std::size_t>> ranges; // per file: [first, last)
     for (const auto& file : files) {
@@ -202,7 +203,17 @@ PlanReport detail::analyze_release(std::span<const PlanInput> files, const PlanO
         }
     }
     settle_verdict(report);
-    created_earlier.insert(release.created.begin(), release.created.end());
+    // What this release created exists for the next one: not new, but still known.
+    release.created_earlier.insert(release.created.begin(), release.created.end());
+    release.created.clear();
+    release.foreign_keys.clear();
+    for (auto& [table, columns] : release.columns) {
+        for (auto& [name, column] : columns) {
+            column.added_in
+                .clear(); // added by an earlier release: dropping it is no contract error
+        }
+    }
+    carried = std::move(release);
     return report;
 }
 

@@ -37,7 +37,9 @@ struct ReleaseContext {
     const PlanOptions* options = nullptr;
     /// Relations earlier releases of the same migration set created -> the file that did
     /// (analyze_releases): existing tables whose size the plan does not know without --db.
-    const std::map<std::string, std::string>* created_earlier = nullptr;
+    /// What those releases defined (columns, constraints, indexes, partitions, views) stays
+    /// in the maps below, so a later release is planned against the schema they built.
+    std::map<std::string, std::string> created_earlier{};
     std::map<std::string, std::string> created{};     ///< relation -> file that created it
     std::map<std::string, std::string> index_table{}; ///< index -> its table
     std::set<std::string> partitioned{};              ///< partitioned tables
@@ -114,9 +116,10 @@ struct Context {
     }
 };
 
-/// `analyze()` of one release, after the releases that created `created_earlier`
-/// (relation -> file), which it extends with what this release creates.
+/// `analyze()` of one release, on the schema the earlier releases of the set built
+/// (`carried`, empty for the first); afterwards `carried` holds the schema this release
+/// leaves, its new relations moved to `created_earlier`.
 PlanReport analyze_release(std::span<const PlanInput> files, const PlanOptions& options,
-                           std::map<std::string, std::string>& created_earlier);
+                           ReleaseContext& carried);
 
 } // namespace migsafe::plan::detail

@@ -136,9 +136,9 @@ PlanReport analyze_releases(const model::MigrationSet& set,
         total += input.statements.size();
     }
     merged.statements.reserve(total);
-    std::map<std::string, std::string> created_earlier;
-    auto add = [&merged, &options, &created_earlier](std::span<const PlanInput> release) {
-        auto report = detail::analyze_release(release, options, created_earlier);
+    detail::ReleaseContext schema; // what the earlier releases built
+    auto add = [&merged, &options, &schema](std::span<const PlanInput> release) {
+        auto report = detail::analyze_release(release, options, schema);
         merged.statements.insert(merged.statements.end(),
                                  std::make_move_iterator(report.statements.begin()),
                                  std::make_move_iterator(report.statements.end()));

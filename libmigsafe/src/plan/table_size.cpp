@@ -104,17 +104,14 @@ bool contains(const std::vector<std::string>& list, const std::string& relation)
 // changes (MS-BRK) break the application whatever the size.
 void note_unknown_sizes(const Context& context, Effects& effects)
 {
-    const auto* earlier = context.release.created_earlier;
-    if (earlier == nullptr || earlier->empty()) {
-        return;
-    }
+    const auto& earlier = context.release.created_earlier;
     for (auto& finding : effects.findings) {
         if (finding.severity == Severity::info || finding.rule.starts_with("MS-BRK")) {
             continue;
         }
         for (const auto& lock : effects.locks) {
-            auto created = earlier->find(lock.relation);
-            if (created == earlier->end() || context.is_new(lock.relation) ||
+            auto created = earlier.find(lock.relation);
+            if (created == earlier.end() || context.is_new(lock.relation) ||
                 !names(finding.message, lock.relation)) {
                 continue;
             }

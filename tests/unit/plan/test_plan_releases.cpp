@@ -1,0 +1,58 @@
+// analyze_releases: each migration of a directory is its own release, planned on the
+// schema the earlier ones built (columns, validated checks), with none of it "new".
+#include "support/migration_dir.hpp"
+
+#include <migsafe/model/migration_set.hpp>
+#include <migsafe/plan/analyze.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+
+namespace plan = migsafe::plan;
+
+namespace {
+
+bool has(const plan::StatementPlan& statement, const std::string& rule)
+{
+    return std::any_of(statement.findings.begin(), statement.findings.end(),
+                       [&](const plan::Finding& f) { return f.rule == rule; });
+}
+
+} // namespace
+
+TEST_CASE("plan::analyze_releases plans each migration on the schema the earlier ones built")
+{
+    migsafe::test::MigrationDir dir;
+    dir.write("0001_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY, email text, "
+                                "seen timestamp);\n");
+    dir.write("0002_check.sql", "SET lock_timeout = '2s';\n"
+                                "ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS "
+                                "NOT NULL) NOT VALID;\n");
+    dir.write("0003_validate.sql",
+              "SET lock_timeout = '2s';\nALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\n");
+    dir.write("0004_not_null.sql",
+              "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\n");
+    dir.write("0005_tz.sql", "SET lock_timeout = '2s';\nSET timezone = 'UTC';\n"
+                             "ALTER TABLE users ALTER COLUMN seen TYPE timestamptz;\n");
+    dir.write("0006_nick.sql",
+              "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nick text;\n");
+    dir.write("0007_drop_nick.sql",
+              "SET lock_timeout = '2s';\nALTER TABLE users DROP COLUMN nick;\n");
+    const auto set = migsafe::model::load_migration_set(dir.path());
+    const auto report = plan::analyze_releases(set, std::nullopt);
+    REQUIRE(report.statements.size() == 14);
+    // 0004: the CHECK validated by 0003 proves SET NOT NULL (PostgreSQL 12+): no scan.
+    CHECK(report.statements[7].scans.empty());
+    CHECK_FALSE(has(report.statements[7], "MS-COL-01"));
+    // 0005: the column's type (timestamp) is known from 0001: with UTC, no rewrite.
+    CHECK(report.statements[10].rewrites.empty());
+    CHECK_FALSE(has(report.statements[10], "MS-COL-07"));
+    // 0007 drops a column an earlier release added: a breaking change (MS-BRK-01), not the
+    // "same release as its expand" contract error.
+    CHECK(has(report.statements[13], "MS-BRK-01"));
+    CHECK(report.statements[13].findings.front().message.find("same release") == std::string::npos);
+    // The tables are not new: a blocking step on them is still found.
+    CHECK(report.statements[13].locks.size() == 1);
+}
