@@ -1,5 +1,6 @@
 // One finding per cause. The session rules fire statement by statement; a reviewer needs
-// each cause once: a file without lock_timeout is one fix (MS-OPS-01, -02), an
+// each cause once: a file without lock_timeout is one fix (MS-OPS-01, -02, and the
+// foreign keys of new tables that wait for their lock, MS-CON-08), an
 // AccessExclusiveLock held through the rest of a transaction is one fix (MS-OPS-03), and
 // so are several ALTERs of one table in a row (MS-OPS-05). The first finding of a cause
 // stays, on its statement, and names the other statements; the rest are dropped.
@@ -75,8 +76,8 @@ void aggregate_findings(PlanReport& report, std::size_t first,
         for (std::size_t f = 0; f < statement.findings.size(); ++f) {
             const auto& rule = statement.findings[f].rule;
             std::string key;
-            if (rule == "MS-OPS-01" || rule == "MS-OPS-02") {
-                key = rule; // once per file: the fix is one SET at its top
+            if (rule == "MS-OPS-01" || rule == "MS-OPS-02" || rule == "MS-CON-08") {
+                key = rule; // once per file: the fix is one SET lock_timeout at its top
             } else if (rule == "MS-OPS-03") {
                 key = fmt::format("{}#{}", rule, transaction_of[s - first]);
             } else if (rule == "MS-OPS-05" && !statement.locks.empty()) {
@@ -97,6 +98,10 @@ void aggregate_findings(PlanReport& report, std::size_t first,
         } else if (kept.rule == "MS-OPS-02") {
             kept.message += fmt::format("; so do {} more statement{} of this file ({})", count,
                                         count == 1 ? "" : "s", more);
+        } else if (kept.rule == "MS-CON-08") {
+            kept.message += fmt::format("; {} more foreign key{} of this file wait{} the same "
+                                        "way ({})",
+                                        count, count == 1 ? "" : "s", count == 1 ? "s" : "", more);
         } else if (kept.rule == "MS-OPS-03") {
             kept.message += fmt::format("; {} more statement{} hold{} it up the same way until "
                                         "COMMIT ({})",

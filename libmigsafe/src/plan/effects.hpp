@@ -68,6 +68,12 @@ std::vector<ForeignKeyNeighbour> foreign_key_neighbours(const Context& context,
 /// `rebuilt`, a validated one is checked again, reading that table.
 void touch_column_foreign_keys(const std::string& table, const std::string& column, bool rebuilt,
                                const Context& context, Effects& effects);
+/// With `--db`: `mode` (and with `scan`, a full read) on every other table whose foreign
+/// keys reference the partitioned table `parent`: a partition attached, detached or
+/// created changes the referenced side of those keys.
+/// Returns whether there is such a key.
+bool lock_keys_into(const std::string& parent, LockMode mode, bool scan, const Context& context,
+                    Effects& effects);
 /// The tables with a column of the domain `domain` (`--db`); empty without a catalog.
 /// Partitioned tables only with `partitioned` (their partitions are listed anyway).
 std::vector<std::string> tables_using(const Context& context, const std::string& domain,
@@ -93,8 +99,8 @@ void after_statement(const model::Statement& statement, Context& context, Effect
 void finish_file(Context& context, PlanReport& report, std::size_t first);
 
 /// One finding per cause in the file whose statements start at `first` in `report`:
-/// MS-OPS-01 and MS-OPS-02 once per file, MS-OPS-03 once per transaction, MS-OPS-05 once
-/// per table; the finding kept lists the lines of the others. `transaction_of[i]` is the
+/// MS-OPS-01, MS-OPS-02 and MS-CON-08 once per file, MS-OPS-03 once per transaction,
+/// MS-OPS-05 once per table; the finding kept lists the lines of the others. `transaction_of[i]` is the
 /// transaction of the file's i-th statement.
 void aggregate_findings(PlanReport& report, std::size_t first,
                         const std::vector<int>& transaction_of);

@@ -460,3 +460,34 @@ TEST_CASE("plan::analyze: ADD ... NOT VALID and VALIDATE in two files are two tr
                           "0001.sql");
     CHECK(has(same.statements.at(2), "MS-CON-09"));
 }
+
+TEST_CASE("plan::analyze_sql reports a cause once: the work held up by an AccessExclusiveLock, "
+          "the foreign keys of new tables")
+{
+    auto report = plan::analyze_sql(k_timeout + "ALTER TABLE a ADD COLUMN x int;\n"
+                                                "UPDATE b SET y = 1 WHERE id = 1;\n"
+                                                "UPDATE b SET y = 2 WHERE id = 2;\n"
+                                                "CREATE TABLE c (a_id int REFERENCES a (id), "
+                                                "b_id int REFERENCES b (id));\n"
+                                                "CREATE TABLE d (b_id int REFERENCES b (id));",
+                                    "0001.sql");
+    REQUIRE(report.statements.size() == 6);
+    // MS-OPS-03 once for the transaction, on the first statement held up, naming the others.
+    CHECK(has(report.statements[2], "MS-OPS-03"));
+    for (std::size_t i = 3; i < 6; ++i) {
+        CHECK_FALSE(has(report.statements[i], "MS-OPS-03"));
+    }
+    const auto held =
+        std::find_if(report.statements[2].findings.begin(), report.statements[2].findings.end(),
+                     [](const auto& f) { return f.rule == "MS-OPS-03"; });
+    CHECK(held->message.ends_with("; 3 more statements hold it up the same way until COMMIT "
+                                  "(lines 4, 5, 6)"));
+    // MS-CON-08 once for the file: three foreign keys, one finding.
+    int foreign_keys = 0;
+    for (const auto& statement : report.statements) {
+        foreign_keys +=
+            static_cast<int>(std::count_if(statement.findings.begin(), statement.findings.end(),
+                                           [](const auto& f) { return f.rule == "MS-CON-08"; }));
+    }
+    CHECK(foreign_keys == 1);
+}
