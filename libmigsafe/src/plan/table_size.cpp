@@ -99,14 +99,15 @@ bool contains(const std::vector<std::string>& list, const std::string& relation)
     return std::find(list.begin(), list.end(), relation) != list.end();
 }
 
-// Without a catalog: a finding on a table an earlier migration of the set created says
-// that the table may hold data the plan cannot size, rather than pretend it knows. Breaking
-// changes (MS-BRK) break the application whatever the size.
+// Without a catalog: the first error of a statement on a table an earlier migration of the
+// set created says that the table may hold data the plan cannot size, rather than pretend it
+// knows. Breaking changes (MS-BRK) break the application whatever the size.
 void note_unknown_sizes(const Context& context, Effects& effects)
 {
     const auto& earlier = context.release.created_earlier;
+    // Said once per statement, on its first error (what the size would decide).
     for (auto& finding : effects.findings) {
-        if (finding.severity == Severity::info || finding.rule.starts_with("MS-BRK")) {
+        if (finding.severity != Severity::error || finding.rule.starts_with("MS-BRK")) {
             continue;
         }
         for (const auto& lock : effects.locks) {
@@ -118,7 +119,7 @@ void note_unknown_sizes(const Context& context, Effects& effects)
             finding.message += fmt::format(" [{}: created by {}, size unknown: with --db its "
                                            "rows decide]",
                                            lock.relation, created->second);
-            break;
+            return;
         }
     }
 }
