@@ -198,16 +198,44 @@ TEST_CASE("plan realistic: every labelled risk is found (recall 100 %)")
     CHECK_MESSAGE(missed.empty(), "labelled risks migsafe plan missed:" << missed);
 }
 
+// MS-OPS-11 is left out: the newer-syntax files are labelled for the PostgreSQL 18 server
+// the team ran in 2025, and planned for 15 its error says that a 15 server rejects the file
+// (a version mismatch, not a risk to production); the next test case plans them for 18.
 TEST_CASE("plan realistic: a migration labelled safe gets no error")
 {
     const auto& c = corpus();
     REQUIRE(c.report.is_object());
     std::string offenders;
     for (const auto& f : c.findings) {
-        if (f.severity == "error" && c.labels.contains(f.migration) &&
+        if (f.severity == "error" && f.rule != "MS-OPS-11" && c.labels.contains(f.migration) &&
             c.labels[f.migration].empty()) {
             offenders += "\n  " + f.migration + ": " + f.rule + " " + f.message;
         }
     }
     CHECK_MESSAGE(offenders.empty(), "errors on migrations labelled safe:" << offenders);
+}
+
+TEST_CASE("plan realistic: planned for PostgreSQL 18, its newer syntax safe so labelled gets no "
+          "error")
+{
+    const auto& c = corpus();
+    auto run = run_cli(
+        {"plan", "--format", "json", "--pg-version", "18", (k_corpus / "migrations").string()});
+    INFO("stderr: " << run.err);
+    CHECK(run.exit_code == 1);
+    auto doc = nlohmann::json::parse(run.out, nullptr, false);
+    REQUIRE(doc.is_object());
+    REQUIRE(doc["report"].is_object());
+    std::string offenders;
+    for (const auto& statement : doc["report"]["statements"]) {
+        const auto folder =
+            fs::path(statement["file"].get<std::string>()).parent_path().filename().string();
+        for (const auto& f : statement["findings"]) {
+            if (f["rule"] == "MS-OPS-11" && f["severity"] == "error" && c.labels.contains(folder) &&
+                c.labels[folder].empty()) {
+                offenders += "\n  " + folder + ": " + f["message"].get<std::string>();
+            }
+        }
+    }
+    CHECK_MESSAGE(offenders.empty(), "MS-OPS-11 errors on migrations labelled safe:" << offenders);
 }
