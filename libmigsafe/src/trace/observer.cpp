@@ -106,9 +106,12 @@ void Observer::after(StatementTrace& out)
         const auto kind = relation_kind(relation.kind);
         const auto after = now.relations.find(oid);
         const bool heap = kind == RelationKind::table || kind == RelationKind::materialized_view;
-        if (heap && after != now.relations.end() && relation.filenode != 0 &&
-            after->second.filenode != relation.filenode) {
+        const bool renewed = after != now.relations.end() && relation.filenode != 0 &&
+                             after->second.filenode != relation.filenode;
+        if (heap && renewed) {
             out.rewrites.push_back(relation.qualified);
+        } else if (kind == RelationKind::index && renewed) {
+            out.rebuilt_indexes.push_back(relation.qualified);
         }
         const auto scans_before = m_before.seq_scans.find(oid);
         const auto scans_after = now.seq_scans.find(oid);
@@ -129,6 +132,7 @@ void Observer::after(StatementTrace& out)
         }
     }
     std::sort(out.rewrites.begin(), out.rewrites.end());
+    std::sort(out.rebuilt_indexes.begin(), out.rebuilt_indexes.end());
     std::sort(out.scans.begin(), out.scans.end());
 }
 

@@ -6,6 +6,7 @@
 #include "trace/observer.hpp"
 #include "trace/schema_copy.hpp"
 
+#include <migsafe/model/catalog_facts.hpp>
 #include <migsafe/platform/cluster.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/session.hpp>
@@ -148,12 +149,20 @@ std::vector<StatementTrace> trace_file(platform::Session& session, const plan::P
                                        const std::string& file)
 {
     detail::Observer observer(session);
+    // Read outside the transaction: the emptiness check locks each relation briefly.
+    const auto empty = catalog::empty_relations(session);
+    std::vector<InheritanceLink> inherits;
+    for (auto& link : catalog::inheritance_links(session)) {
+        inherits.push_back({.child = std::move(link.child), .parent = std::move(link.parent)});
+    }
     std::vector<StatementTrace> traces;
     catalog::begin(session);
     try {
         observer.start();
         for (const auto& statement : input.statements) {
             traces.push_back(trace_statement(session, observer, statement, file));
+            traces.back().inherits = inherits;
+            traces.back().empty = empty;
         }
     } catch (...) {
         catalog::rollback(session);
@@ -215,29 +224,51 @@ void settle_agreement(TraceReport& report)
     }
 }
 
-TraceReport trace_on(platform::Session& session, std::span<const plan::PlanInput> files,
-                     const TraceOptions& options)
+// Rows in the empty tables, then (with `plan_with_catalog`) the catalog as `plan --db`
+// would read it now.
+std::optional<model::CatalogFacts>
+prepare_state(platform::Session& session, const std::string& conninfo, const TraceOptions& options)
+{
+    const auto filled = catalog::fill_empty_tables(session, options.rows);
+    for (const auto& table : filled.skipped) {
+        migsafe::detail::log_info("trace: {} stays empty (no generated row fits)", table);
+    }
+    if (!options.plan_with_catalog) {
+        return std::nullopt;
+    }
+    return model::load_catalog_facts(conninfo);
+}
+
+TraceReport trace_on(platform::Session& session, const std::string& conninfo,
+                     std::span<const plan::PlanInput> files, const TraceOptions& options)
 {
     TraceReport report;
     report.server_version = session.server_version();
     report.static_plan.pg_version = options.plan.pg_version;
     report.static_plan.fail_on = options.plan.fail_on;
+    std::optional<model::CatalogFacts> facts;
+    bool prepared = false; // an independent trace prepares the state once
     for (std::size_t i = 0; i < files.size(); ++i) {
         const auto& input = files[i];
         const std::string file = input.file.generic_string();
         if (i >= options.setup_files) {
-            const auto filled = catalog::fill_empty_tables(session, options.rows);
-            for (const auto& table : filled.skipped) {
-                migsafe::detail::log_info("trace: {} stays empty (no generated row fits)", table);
+            if (!prepared) {
+                facts = prepare_state(session, conninfo, options);
+                prepared = options.independent;
             }
             auto traces = trace_file(session, input, file);
             std::move(traces.begin(), traces.end(), std::back_inserter(report.statements));
             // Each file is planned alone: earlier files are applied, so their objects exist.
-            auto planned = plan::analyze(std::span(&input, 1), options.plan);
+            plan::PlanOptions plan_options = options.plan;
+            if (options.plan_with_catalog) {
+                plan_options.catalog = &*facts;
+            }
+            auto planned = plan::analyze(std::span(&input, 1), plan_options);
             std::move(planned.statements.begin(), planned.statements.end(),
                       std::back_inserter(report.static_plan.statements));
         }
-        if (i + 1 < files.size()) {
+        const bool applied = i < options.setup_files || !options.independent;
+        if (applied && i + 1 < files.size()) {
             apply_file(session, input, file);
         }
     }
@@ -253,7 +284,7 @@ TraceReport trace(std::span<const plan::PlanInput> files, const TraceOptions& op
     if (!options.conninfo.empty()) {
         auto session =
             platform::Session::connect(options.conninfo, {.application_name = "migsafe trace"});
-        return trace_on(session, files, options);
+        return trace_on(session, options.conninfo, files, options);
     }
     auto cluster = platform::EphemeralCluster::start(options.cluster);
     auto session =
@@ -261,7 +292,7 @@ TraceReport trace(std::span<const plan::PlanInput> files, const TraceOptions& op
     if (options.schema_from) {
         detail::copy_schema(*options.schema_from, session);
     }
-    return trace_on(session, files, options);
+    return trace_on(session, cluster.conninfo(), files, options);
 }
 
 TraceReport trace(const model::MigrationSet& set, const TraceOptions& options)

@@ -34,6 +34,25 @@ Json locks_json(const std::vector<ObservedLock>& locks)
     return out;
 }
 
+Json inherits_json(const std::vector<InheritanceLink>& links)
+{
+    Json out = Json::array();
+    for (const auto& link : links) {
+        out.push_back({{"child", link.child}, {"parent", link.parent}});
+    }
+    return out;
+}
+
+std::vector<InheritanceLink> inherits_from(const Json& item)
+{
+    std::vector<InheritanceLink> links;
+    for (const auto& link : item.value("inherits", Json::array())) {
+        links.push_back({.child = link.at("child").get<std::string>(),
+                         .parent = link.at("parent").get<std::string>()});
+    }
+    return links;
+}
+
 [[noreturn]] void malformed(const std::string& why)
 {
     throw Error("trace-report-malformed", "the trace report is not valid: " + why);
@@ -82,7 +101,10 @@ std::string TraceReport::to_json() const
                                    {"locks", locks_json(statement.locks)},
                                    {"held_before", locks_json(statement.held_before)},
                                    {"rewrites", statement.rewrites},
-                                   {"scans", statement.scans}});
+                                   {"scans", statement.scans},
+                                   {"rebuilt_indexes", statement.rebuilt_indexes},
+                                   {"inherits", inherits_json(statement.inherits)},
+                                   {"empty", statement.empty}});
     }
     const Json out = {{"schema_version", k_schema_version},
                       {"server_version", server_version},
@@ -119,7 +141,11 @@ TraceReport TraceReport::from_json(std::string_view json)
                  .locks = locks_from(item.at("locks")),
                  .held_before = locks_from(item.at("held_before")),
                  .rewrites = item.at("rewrites").get<std::vector<std::string>>(),
-                 .scans = item.at("scans").get<std::vector<std::string>>()});
+                 .scans = item.at("scans").get<std::vector<std::string>>(),
+                 .rebuilt_indexes =
+                     item.value("rebuilt_indexes", Json::array()).get<std::vector<std::string>>(),
+                 .inherits = inherits_from(item),
+                 .empty = item.value("empty", Json::array()).get<std::vector<std::string>>()});
         }
         report.static_plan = plan::PlanReport::from_json(doc.at("static_plan").dump());
         report.observed = plan::PlanReport::from_json(doc.at("observed").dump());

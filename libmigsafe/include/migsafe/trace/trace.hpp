@@ -42,6 +42,16 @@ struct TraceOptions {
     int rows = 3;
     /// How the static plan that the trace is compared with is made.
     plan::PlanOptions plan{};
+    /// True: the static plan is made with the catalog facts of the scratch database, read
+    /// just before each traced file (after the setup files and the generated rows), which
+    /// is what `migsafe plan --db` sees; `plan.catalog` is then ignored. False: the plan
+    /// uses `plan.catalog` as given (nullptr: the plan without a database).
+    bool plan_with_catalog = false;
+    /// True: every traced file runs against the state the setup files left (each is rolled
+    /// back and none is applied), so many independent statements share one database: the
+    /// variants of one object state (bench/plan/variants). False: each file is applied
+    /// after its trace, so the next one sees it (a migration history).
+    bool independent = false;
 };
 
 /// The kind of a relation (pg_class.relkind).
@@ -63,6 +73,13 @@ struct ObservedLock {
     friend bool operator==(const ObservedLock&, const ObservedLock&) = default;
 };
 
+/// A partition or inheritance child and its direct parent (pg_inherits).
+struct InheritanceLink {
+    std::string child{};
+    std::string parent{};
+    friend bool operator==(const InheritanceLink&, const InheritanceLink&) = default;
+};
+
 /// What PostgreSQL did for one statement.
 struct StatementTrace {
     std::string file{};
@@ -79,6 +96,13 @@ struct StatementTrace {
     std::vector<ObservedLock> held_before{};
     std::vector<std::string> rewrites{}; ///< tables and materialized views with a new relfilenode
     std::vector<std::string> scans{};    ///< tables with a sequential scan started
+    /// Indexes with a new relfilenode (rebuilt by REINDEX, a table rewrite, TRUNCATE...).
+    std::vector<std::string> rebuilt_indexes{};
+    /// The inheritance links (partitions included) when the file started.
+    std::vector<InheritanceLink> inherits{};
+    /// The tables and materialized views with an empty heap when the file started, and
+    /// the partitioned tables whose partitions all were: a read of them reads nothing.
+    std::vector<std::string> empty{};
     friend bool operator==(const StatementTrace&, const StatementTrace&) = default;
 };
 
@@ -135,7 +159,13 @@ MIGSAFE_API TraceReport trace(const model::MigrationSet& set, const TraceOptions
 /// - locks: the strongest mode taken on each relation, leaving out indexes and sequences
 ///   the static plan does not name for that statement; a mode the static plan names but
 ///   the transaction already held stands as observed (it cannot be seen to be taken);
-/// - rewrites and scans as traced; phases and findings copied from `static_plan`;
+/// - a lock, rewrite or scan on a partition or inheritance child that the static plan does
+///   not name counts for its nearest ancestor that the static plan locks (the plan names a
+///   hierarchy by its parent);
+/// - rewrites as traced, plus the rebuilt indexes the static plan names as rewritten;
+/// - scans as traced, except on a relation that was empty (`StatementTrace::empty`):
+///   reading nothing is not compared (a claimed scan of it counts as observed);
+///   phases and findings copied from `static_plan`;
 /// - a statement that was not traced copies the static plan's statement (no claim).
 /// Statements are matched by position; `trace.statements` and `static_plan.statements`
 /// come from the same files. Pure; no database.

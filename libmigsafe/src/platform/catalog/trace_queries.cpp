@@ -66,6 +66,44 @@ bool relation_is_empty(Session& session, std::int64_t oid)
                                {std::to_string(oid)}) == Value("t");
 }
 
+std::vector<InheritanceRow> inheritance_links(Session& session)
+{
+    const auto result = session.query(
+        "SELECT cn.nspname, c.relname, pn.nspname, p.relname FROM pg_catalog.pg_inherits i "
+        "JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid "
+        "JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace "
+        "JOIN pg_catalog.pg_class p ON p.oid = i.inhparent "
+        "JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace "
+        "WHERE c.relkind IN ('r', 'p', 'f') ORDER BY 1, 2, 3, 4");
+    std::vector<InheritanceRow> rows;
+    rows.reserve(result.rows.size());
+    for (const auto& row : result.rows) {
+        rows.push_back({.child = qualified_name(row[0].value_or(""), row[1].value_or("")),
+                        .parent = qualified_name(row[2].value_or(""), row[3].value_or(""))});
+    }
+    return rows;
+}
+
+std::vector<std::string> empty_relations(Session& session)
+{
+    // Rows, not file size: a rolled-back INSERT leaves pages behind. query_to_xml runs
+    // `SELECT 1 ... LIMIT 1` on each relation (a partitioned table reads its partitions).
+    const auto result = session.query(
+        "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') "
+        "AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND c.relpersistence <> 't' "
+        "AND CASE WHEN c.relkind IN ('r', 'm', 'p') AND c.relispopulated "
+        "THEN pg_catalog.query_to_xml(pg_catalog.format('SELECT 1 AS x FROM %s LIMIT 1', "
+        "c.oid::regclass), false, true, '')::text = '' ELSE false END ORDER BY 1, 2");
+    std::vector<std::string> names;
+    names.reserve(result.rows.size());
+    for (const auto& row : result.rows) {
+        names.push_back(qualified_name(row[0].value_or(""), row[1].value_or("")));
+    }
+    return names;
+}
+
 std::string current_setting(Session& session, std::string_view name)
 {
     return session.query_value("SELECT pg_catalog.current_setting($1)", {std::string(name)})

@@ -44,6 +44,20 @@ std::vector<ScanCounter> transaction_seq_scans(Session& session);
 /// AccessShareLock on it.
 bool relation_is_empty(Session& session, std::int64_t oid);
 
+/// A direct inheritance link (partitions included), by qualified names.
+struct InheritanceRow {
+    std::string child{};
+    std::string parent{};
+};
+
+/// Every pg_inherits link between user relations. Cost: one read of pg_inherits.
+std::vector<InheritanceRow> inheritance_links(Session& session);
+
+/// The qualified names of the user tables, partitioned tables and (populated)
+/// materialized views without a row. Reads each (`SELECT 1 ... LIMIT 1`, AccessShareLock):
+/// run it outside the traced transaction.
+std::vector<std::string> empty_relations(Session& session);
+
 /// `current_setting(name)`.
 std::string current_setting(Session& session, std::string_view name);
 
