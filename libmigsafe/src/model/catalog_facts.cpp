@@ -5,6 +5,7 @@
 #include <migsafe/platform/session.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 
 namespace migsafe::model {
@@ -97,6 +98,26 @@ std::vector<ForeignKeyFacts> CatalogFacts::foreign_keys_of(std::string_view qual
     return found;
 }
 
+namespace {
+
+// Whether `name` appears in `text` as a whole identifier (not inside another word).
+bool names_word(const std::string& text, const std::string& name)
+{
+    auto identifier = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+    };
+    for (auto at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
+        const auto end = at + name.size();
+        if ((at == 0 || !identifier(text[at - 1])) &&
+            (end == text.size() || !identifier(text[end]))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
 CatalogFacts load_catalog_facts(std::string_view conninfo)
 {
     auto session = platform::Session::connect(conninfo, {.application_name = "migsafe plan"});
@@ -110,7 +131,10 @@ CatalogFacts load_catalog_facts(std::string_view conninfo)
                  .rows = row.reltuples,
                  .pages = row.relpages,
                  .bytes = row.total_bytes,
-                 .kind = row.kind};
+                 .kind = row.kind,
+                 .unlogged = row.unlogged,
+                 .tablespace = row.tablespace,
+                 .access_method = row.access_method};
         by_oid[row.oid] = &table;
     }
     for (const auto& row : catalog::user_columns(session)) {
@@ -118,11 +142,18 @@ CatalogFacts load_catalog_facts(std::string_view conninfo)
             at->second->columns.push_back({.name = row.name,
                                            .type = row.type,
                                            .not_null = row.not_null,
-                                           .domain = row.domain});
+                                           .domain = row.domain,
+                                           .domain_base = row.domain_base});
         }
     }
     for (const auto& row : catalog::validated_checks(session)) {
         const auto at = by_oid.find(row.table_oid);
+        if (at != by_oid.end()) {
+            at->second->validated_checks.push_back(row.name);
+            for (auto& column : at->second->columns) {
+                column.checked = column.checked || names_word(row.definition, column.name);
+            }
+        }
         const std::string name = not_null_check_column(row.definition);
         if (at == by_oid.end() || name.empty()) {
             continue;
@@ -150,6 +181,11 @@ CatalogFacts load_catalog_facts(std::string_view conninfo)
     for (auto& row : catalog::matview_reads(session)) {
         if (auto at = by_oid.find(row.table_oid); at != by_oid.end()) {
             at->second->reads.push_back(std::move(row.qualified));
+        }
+    }
+    for (auto& row : catalog::view_dependents(session)) {
+        if (auto at = by_oid.find(row.table_oid); at != by_oid.end()) {
+            at->second->views.push_back(std::move(row.qualified));
         }
     }
     for (auto& row : catalog::foreign_keys(session)) {

@@ -1,6 +1,8 @@
 // Recording effects: one lock per relation (the strongest), no duplicates.
 #include "plan/effects.hpp"
 
+#include <migsafe/model/catalog_facts.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -70,6 +72,53 @@ std::string blocking(std::string_view what, const std::string& relation, LockMod
 std::string short_name(const std::string& qualified)
 {
     return model::RelationName::from_qualified(qualified).name;
+}
+
+void touch_column_foreign_keys(const std::string& table, const std::string& column, bool rebuilt,
+                               const Context& context, Effects& effects)
+{
+    const model::CatalogFacts* catalog = context.options().catalog;
+    if (catalog == nullptr || context.is_new(table)) {
+        return;
+    }
+    auto has = [&](const std::vector<std::string>& columns) {
+        return std::find(columns.begin(), columns.end(), column) != columns.end();
+    };
+    for (const auto& key : catalog->foreign_keys_of(table)) {
+        std::string other;
+        if (key.table == table && has(key.columns)) {
+            other = key.referenced;
+        } else if (key.referenced == table && has(key.referenced_columns)) {
+            other = key.table;
+        }
+        if (other.empty() || other == table) {
+            continue;
+        }
+        effects.lock(context, other, LockMode::access_exclusive);
+        if (rebuilt && key.validated) {
+            effects.scan(context, other);
+        }
+    }
+}
+
+bool lock_keys_into(const std::string& parent, LockMode mode, bool scan, const Context& context,
+                    Effects& effects)
+{
+    const model::CatalogFacts* catalog = context.options().catalog;
+    if (catalog == nullptr || context.is_new(parent)) {
+        return false;
+    }
+    bool found = false;
+    for (const auto& key : catalog->foreign_keys_of(parent)) {
+        if (key.referenced == parent && key.table != parent) {
+            found = true;
+            effects.lock(context, key.table, mode);
+            if (scan) {
+                effects.scan(context, key.table);
+            }
+        }
+    }
+    return found;
 }
 
 } // namespace migsafe::plan::detail

@@ -76,6 +76,8 @@ void rewrite_findings(const std::string& table, const model::ColumnDefinition& c
     }
     if (column.not_null && column.default_kind == model::DefaultKind::none && !column.identity &&
         !column.generated && !is_serial(column.type)) {
+        // PostgreSQL checks the new NOT NULL over every row (it fails when there is one).
+        effects.scan(context, table);
         effects.find("MS-COL-02",
                      what + " is NOT NULL without a default: fails on a non-empty table and "
                             "breaks INSERTs of running application versions",

@@ -2,7 +2,11 @@
 #include "plan/alter_actions.hpp"
 #include "plan/type_change.hpp"
 
+#include <migsafe/model/catalog_facts.hpp>
+
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace migsafe::plan::detail {
 namespace {
@@ -28,9 +32,13 @@ void plan_type(const ActionScope& scope, const model::AlterTableAction& action, 
     const std::string from = known != nullptr ? known->type : live != nullptr ? live->type : "";
     const std::string what =
         fmt::format("ALTER COLUMN {}.{} TYPE {}", scope.table, action.column, action.new_type);
-    const bool safe = !action.has_using &&
-                      binary_coercible(from, action.new_type,
-                                       {context.options().pg_version, context.file.timezone_utc});
+    const TypeChangeContext change{context.options().pg_version, context.file.timezone_utc};
+    // A domain column changed to (a type binary-coercible from) the domain's base type:
+    // the stored values stay as they are (`--db` knows the base type).
+    const bool to_domain_base = known == nullptr && live != nullptr && !live->domain_base.empty() &&
+                                binary_coercible(live->domain_base, action.new_type, change);
+    const bool safe =
+        !action.has_using && (to_domain_base || binary_coercible(from, action.new_type, change));
     if (known != nullptr) {
         context.release.columns[scope.table][action.column].type = action.new_type;
     } else if (live != nullptr) { // later statements see the new type, not the catalog's
@@ -38,6 +46,22 @@ void plan_type(const ActionScope& scope, const model::AlterTableAction& action, 
     }
     if (scope.table_is_new) {
         return;
+    }
+    // The foreign keys through the column are rebuilt (and a validated one checked again).
+    touch_column_foreign_keys(scope.table, action.column, true, context, effects);
+    if (safe && live != nullptr && known == nullptr) {
+        // No rewrite, but a CHECK naming the column is checked again, and on a partitioned
+        // table each partition's index of the column is rebuilt: both read the rows.
+        const model::TableFacts* table = context.existing(scope.table);
+        const bool indexed =
+            table != nullptr && table->kind == 'p' &&
+            std::any_of(table->indexes.begin(), table->indexes.end(), [&](const auto& index) {
+                return std::find(index.columns.begin(), index.columns.end(), action.column) !=
+                       index.columns.end();
+            });
+        if (live->checked || indexed) {
+            effects.scan(context, scope.table);
+        }
     }
     if (safe) {
         effects.at_least(Phase::expand);

@@ -36,6 +36,8 @@ void plan_drop_column(const ActionScope& scope, const model::AlterTableAction& a
                       Context& context, Effects& effects)
 {
     effects.at_least(Phase::contract);
+    // Its foreign keys go with it (those referencing it only with CASCADE, else it fails).
+    touch_column_foreign_keys(scope.table, action.column, false, context, effects);
     auto& columns = context.release.columns[scope.table];
     auto known = columns.find(action.column);
     if (scope.table_is_new || context.file.declared_phase == Phase::contract) {
@@ -113,6 +115,7 @@ void plan_partition(const ActionScope& scope, const model::AlterTableAction& act
     if (action.kind == ActionKind::attach_partition) {
         effects.at_least(Phase::expand);
         effects.lock(context, partition, LockMode::access_exclusive);
+        lock_keys_into(scope.table, LockMode::share_row_exclusive, false, context, effects);
         if (!context.is_new(partition)) {
             effects.scan(context, partition);
             effects.find(
@@ -139,6 +142,10 @@ void plan_partition(const ActionScope& scope, const model::AlterTableAction& act
         return;
     }
     effects.lock(context, partition, LockMode::access_exclusive);
+    // The rows referencing the detached partition's rows are checked: both are read.
+    if (lock_keys_into(scope.table, LockMode::access_exclusive, true, context, effects)) {
+        effects.scan(context, partition);
+    }
     if (!scope.table_is_new) {
         effects.find("MS-PART-01",
                      fmt::format("DETACH PARTITION takes AccessExclusiveLock on {} and {}: "
@@ -147,6 +154,30 @@ void plan_partition(const ActionScope& scope, const model::AlterTableAction& act
                      scope.statement.sql + " CONCURRENTLY;\n-- alone in a migration marked -- "
                                            "migsafe:no-transaction");
     }
+}
+
+// With `--db`: the table already has the persistence, tablespace or access method the
+// action asks for, so PostgreSQL rewrites nothing (it still takes the lock).
+bool already_so(const ActionScope& scope, const model::AlterTableAction& action,
+                const std::vector<Word>& words, const Context& context)
+{
+    const model::TableFacts* facts = context.existing(scope.table);
+    if (facts == nullptr) {
+        return false;
+    }
+    switch (action.kind) {
+    case ActionKind::set_logged:
+        return !facts->unlogged;
+    case ActionKind::set_unlogged:
+        return facts->unlogged;
+    case ActionKind::set_tablespace:
+        return facts->kind == 'p' || action.name == facts->tablespace ||
+               (facts->tablespace.empty() && action.name == "pg_default");
+    default:
+        break;
+    }
+    const std::size_t method = find_word(words, "METHOD") + 1;
+    return method < words.size() && words[method].identifier == facts->access_method;
 }
 
 void plan_other_action(const ActionScope& scope, const model::AlterTableAction& action,
@@ -158,7 +189,7 @@ void plan_other_action(const ActionScope& scope, const model::AlterTableAction& 
                                 action.kind == ActionKind::set_logged ||
                                 action.kind == ActionKind::set_unlogged ||
                                 (has_word(words, "ACCESS") && has_word(words, "METHOD"));
-    if (rewrite_option && !scope.table_is_new) {
+    if (rewrite_option && !scope.table_is_new && !already_so(scope, action, words, context)) {
         effects.rewrite(context, scope.table);
         effects.scan(context, scope.table);
         effects.find(
@@ -167,6 +198,11 @@ void plan_other_action(const ActionScope& scope, const model::AlterTableAction& 
                 " while the table is rewritten",
             "-- build a new table and swap, or run in a maintenance window");
         return;
+    }
+    if (const auto no = find_word(words, "NO");
+        no + 2 < words.size() && words[no + 1].text == "INHERIT") {
+        std::size_t at = no + 2; // NO INHERIT parent reads the parent's definition
+        effects.lock(context, relation_at(words, at), LockMode::access_share);
     }
     const bool misc_exclusive = (has_word(words, "REPLICA") && has_word(words, "IDENTITY")) ||
                                 (has_word(words, "ROW") && has_word(words, "SECURITY"));
@@ -178,6 +214,18 @@ void plan_other_action(const ActionScope& scope, const model::AlterTableAction& 
     }
 }
 
+// ALTER COLUMN c SET (...) / RESET (...): the column's attribute options.
+bool column_options(const std::vector<Word>& words)
+{
+    const std::size_t column = find_word(words, "COLUMN");
+    for (std::size_t at = column; at + 1 < words.size(); ++at) {
+        if ((words[at].text == "SET" || words[at].text == "RESET") && words[at + 1].text == "(") {
+            return true;
+        }
+    }
+    return false;
+}
+
 } // namespace
 
 void plan_alter_table(const model::Statement& statement, Context& context, Effects& effects)
@@ -185,11 +233,17 @@ void plan_alter_table(const model::Statement& statement, Context& context, Effec
     const auto& alter = statement.as<model::AlterTable>();
     const std::string table = alter.table.qualified();
     const ActionScope scope{statement, table, context.is_new(table), alter.actions.size() == 1};
+    if (alter.if_exists && !scope.table_is_new && context.options().catalog != nullptr &&
+        context.options().catalog->table(table) == nullptr) {
+        return; // IF EXISTS, and the live catalog has no such table: nothing happens
+    }
     const auto words = words_of(statement.sql);
     for (const auto& action : alter.actions) {
-        // SET STATISTICS, CLUSTER ON and SET WITHOUT CLUSTER only take SUE.
-        const bool light = action.kind == ActionKind::other &&
-                           (has_word(words, "STATISTICS") || has_word(words, "CLUSTER"));
+        // SET STATISTICS, CLUSTER ON, SET WITHOUT CLUSTER and a column's SET / RESET
+        // (attribute options) only take SUE.
+        const bool light =
+            action.kind == ActionKind::other &&
+            (has_word(words, "STATISTICS") || has_word(words, "CLUSTER") || column_options(words));
         effects.lock(context, table, light ? LockMode::share_update_exclusive : table_lock(action));
         switch (action.kind) {
         case ActionKind::add_column:

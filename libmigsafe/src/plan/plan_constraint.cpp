@@ -2,9 +2,12 @@
 #include "plan/alter_actions.hpp"
 #include "plan/sql_text.hpp"
 
+#include <migsafe/model/catalog_facts.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace migsafe::plan::detail {
 namespace {
@@ -202,6 +205,46 @@ void plan_add_constraint(const ActionScope& scope, const model::AlterTableAction
     }
 }
 
+namespace {
+
+// The foreign key `name` of `table` in the live catalog (`--db`), or nullopt.
+std::optional<model::ForeignKeyFacts>
+live_foreign_key(const std::string& table, const std::string& name, const Context& context)
+{
+    const model::CatalogFacts* catalog = context.options().catalog;
+    if (catalog == nullptr || context.is_new(table)) {
+        return std::nullopt;
+    }
+    for (auto& key : catalog->foreign_keys_of(table)) {
+        if (key.table == table && key.name == name) {
+            return key;
+        }
+    }
+    return std::nullopt;
+}
+
+// DROP CONSTRAINT <primary key or unique> CASCADE drops the foreign keys that reference
+// it: AccessExclusiveLock on their tables (`--db`).
+void drop_referencing_keys(const std::string& table, const std::string& name,
+                           const model::TableFacts& facts, const Context& context, Effects& effects)
+{
+    const std::string index =
+        platform::qualified_name(model::RelationName::from_qualified(table).schema, name);
+    const bool key = std::any_of(facts.indexes.begin(), facts.indexes.end(), [&](const auto& i) {
+        return i.name == index && (i.unique || i.primary);
+    });
+    if (!key) {
+        return;
+    }
+    for (const auto& foreign : context.options().catalog->foreign_keys_of(table)) {
+        if (foreign.referenced == table && foreign.table != table) {
+            effects.lock(context, foreign.table, LockMode::access_exclusive);
+        }
+    }
+}
+
+} // namespace
+
 void plan_constraint_change(const ActionScope& scope, const model::AlterTableAction& action,
                             Context& context, Effects& effects)
 {
@@ -209,7 +252,18 @@ void plan_constraint_change(const ActionScope& scope, const model::AlterTableAct
     auto it = known.find(action.name);
     const KnownConstraint* constraint = it == known.end() ? nullptr : &it->second;
     effects.at_least(Phase::contract);
+    // Not made in this release: the live catalog (`--db`) may know it.
+    const auto live_key =
+        constraint == nullptr ? live_foreign_key(scope.table, action.name, context) : std::nullopt;
+    const model::TableFacts* live_table = context.existing(scope.table);
     if (action.kind == model::AlterTableAction::Kind::drop_constraint) {
+        const bool cascade = has_word(words_of(scope.statement.sql), "CASCADE");
+        if (cascade && live_table != nullptr) {
+            drop_referencing_keys(scope.table, action.name, *live_table, context, effects);
+        }
+        if (live_key && !scope.table_is_new) {
+            effects.lock(context, live_key->referenced, LockMode::access_exclusive);
+        }
         if (constraint != nullptr && constraint->kind == Kind::foreign_key && !scope.table_is_new) {
             effects.lock(context, constraint->referenced, LockMode::access_exclusive);
             effects.find("MS-CON-10",
@@ -225,10 +279,24 @@ void plan_constraint_change(const ActionScope& scope, const model::AlterTableAct
         return;
     }
     effects.lock(context, scope.table, LockMode::share_update_exclusive);
-    effects.scan(context, scope.table);
     if (constraint == nullptr) {
+        // The catalog shows it validated already: PostgreSQL takes the lock, reads nothing.
+        const bool validated =
+            (live_key && live_key->validated) ||
+            (live_table != nullptr &&
+             std::find(live_table->validated_checks.begin(), live_table->validated_checks.end(),
+                       action.name) != live_table->validated_checks.end());
+        if (validated) {
+            return;
+        }
+        effects.scan(context, scope.table);
+        if (live_key) {
+            effects.lock(context, live_key->referenced, LockMode::row_share);
+            effects.scan(context, live_key->referenced);
+        }
         return;
     }
+    effects.scan(context, scope.table);
     if (constraint->kind == Kind::foreign_key) {
         effects.lock(context, constraint->referenced, LockMode::row_share);
         effects.scan(context, constraint->referenced);

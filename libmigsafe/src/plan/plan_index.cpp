@@ -2,7 +2,11 @@
 #include "plan/effects.hpp"
 #include "plan/sql_text.hpp"
 
+#include <migsafe/model/catalog_facts.hpp>
+
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace migsafe::plan::detail {
 namespace {
@@ -71,12 +75,26 @@ void plan_create_index(const model::Statement& statement, Context& context, Effe
     const std::string table = index.table.qualified();
     const bool is_new = context.is_new(table);
     effects.at_least(Phase::expand);
+    const model::TableFacts* facts = context.existing(table);
+    if (index.if_not_exists && !index.name.empty() && facts != nullptr &&
+        std::any_of(facts->indexes.begin(), facts->indexes.end(), [&](const auto& known) {
+            return known.name == platform::qualified_name(index.table.schema, index.name);
+        })) {
+        // IF NOT EXISTS and the live catalog has it: the lock is taken, nothing is built.
+        effects.lock(context, table,
+                     index.concurrently ? LockMode::share_update_exclusive : LockMode::share);
+        return;
+    }
     if (index.concurrently) {
         plan_concurrently(statement, index, table, context, effects);
     } else {
         effects.lock(context, table, LockMode::share);
-        effects.scan(context, table);
         const bool only = has_word(words_of(statement.sql), "ONLY");
+        const bool partitioned =
+            context.release.partitioned.contains(table) || (facts != nullptr && facts->kind == 'p');
+        if (!(only && partitioned)) {
+            effects.scan(context, table); // ON ONLY a partitioned table builds nothing yet
+        }
         if (context.release.partitioned.contains(table) && !only && !is_new) {
             effects.find("MS-IDX-07",
                          blocking("CREATE INDEX on the partitioned table", table, LockMode::share) +

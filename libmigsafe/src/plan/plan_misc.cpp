@@ -52,6 +52,12 @@ void plan_reindex(const model::Statement& statement, const Words& words, Context
     if (target == "INDEX") {
         auto known = context.release.index_table.find(name);
         table = known == context.release.index_table.end() ? "" : known->second;
+        if (const auto* catalog = context.options().catalog;
+            table.empty() && catalog != nullptr && !context.is_new(name)) {
+            if (const auto* owner = catalog->table_of_index(name)) {
+                table = owner->name; // `--db` knows the index's table
+            }
+        }
         effects.rewrite(context, name);
         effects.lock(context, name,
                      concurrently ? LockMode::share_update_exclusive : LockMode::access_exclusive);
@@ -155,8 +161,10 @@ void plan_refresh(const model::Statement& statement, const Words& words, Context
     }
 }
 
-// The tables with a column of `domain` (`--db`); empty without a catalog.
-std::vector<std::string> tables_using(const Context& context, const std::string& domain)
+} // namespace
+
+std::vector<std::string> tables_using(const Context& context, const std::string& domain,
+                                      bool partitioned)
 {
     std::vector<std::string> tables;
     const model::CatalogFacts* catalog = context.options().catalog;
@@ -166,12 +174,14 @@ std::vector<std::string> tables_using(const Context& context, const std::string&
     for (const auto& [name, table] : catalog->tables) {
         const bool uses = std::any_of(table.columns.begin(), table.columns.end(),
                                       [&](const auto& column) { return column.domain == domain; });
-        if (uses && !context.is_new(name)) {
+        if (uses && !context.is_new(name) && (partitioned || table.kind != 'p')) {
             tables.push_back(name);
         }
     }
     return tables;
 }
+
+namespace {
 
 // ADD CHECK (not NOT VALID), VALIDATE CONSTRAINT and SET NOT NULL check every row of every
 // table using the domain, under ShareLock.
@@ -184,7 +194,9 @@ void plan_alter_domain(const model::Statement& statement, const Words& words, Co
         has_word(words, "ADD") && has_word(words, "CHECK") && !has_word(words, "VALID");
     const bool checks_rows = add_check || has_word(words, "VALIDATE") ||
                              (has_word(words, "SET") && has_word(words, "NULL"));
-    const auto tables = checks_rows ? tables_using(context, domain) : std::vector<std::string>{};
+    // The rows are in the partitions: a partitioned table itself is neither locked nor read.
+    const auto tables =
+        checks_rows ? tables_using(context, domain, false) : std::vector<std::string>{};
     for (const auto& table : tables) {
         effects.lock(context, table, LockMode::share);
         effects.scan(context, table);
@@ -336,6 +348,10 @@ void plan_misc(const model::Statement& statement, Context& context, Effects& eff
                          "-- create the new schema, move objects, keep views in the old one");
         } else if (rename.object_type == "index") {
             effects.lock(context, rename.from, LockMode::share_update_exclusive);
+        } else if (rename.object_type == "view" || rename.object_type == "matview" ||
+                   rename.object_type == "trigger" || rename.object_type == "policy") {
+            // A view's own lock; for a trigger or policy, `from` is its table.
+            effects.lock(context, rename.from, LockMode::access_exclusive);
         }
         return;
     }
@@ -360,6 +376,27 @@ void plan_misc(const model::Statement& statement, Context& context, Effects& eff
         plan_comment(words, context, effects);
     } else if (first == "LOCK") {
         plan_lock(words, context, effects);
+    } else if (first == "ALTER" && words[1].text == "SEQUENCE" && has_word(words, "OWNED")) {
+        // OWNED BY table.column reads the table's definition under AccessShareLock.
+        std::size_t at = find_word(words, "BY") + 1;
+        std::vector<std::string> parts;
+        for (; at < words.size(); ++at) {
+            if (words[at].text != ".") {
+                parts.push_back(words[at].identifier);
+            }
+        }
+        if (parts.size() == 2 || parts.size() == 3) {
+            effects.lock(context,
+                         parts.size() == 3 ? platform::qualified_name(parts[0], parts[1])
+                                           : platform::qualified_name("public", parts[0]),
+                         LockMode::access_share);
+        }
+    } else if (first == "ALTER" && words[1].text == "POLICY") {
+        // ALTER POLICY name ON table ...: AccessExclusiveLock on the table.
+        std::size_t at = find_word(words, "ON") + 1;
+        if (at < words.size()) {
+            effects.lock(context, relation_at(words, at), LockMode::access_exclusive);
+        }
     } else if (first == "ALTER" && words[1].text == "INDEX") {
         std::size_t at = 2;
         skip_options(words, at);

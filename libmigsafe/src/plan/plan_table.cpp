@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace migsafe::plan::detail {
 
@@ -19,6 +20,21 @@ void plan_create_table(const model::Statement& statement, Context& context, Effe
         return; // CREATE TABLE AS: the model keeps no details
     }
     const std::string table = create->table.qualified();
+    // LIKE source: its definition is read under AccessShareLock.
+    const auto words = words_of(statement.sql);
+    for (std::size_t at = find_word(words, "LIKE"); at < words.size();
+         at = find_word(words, "LIKE", at)) {
+        ++at;
+        effects.lock(context, relation_at(words, at), LockMode::access_share);
+    }
+    // PARTITION OF parent: AccessExclusiveLock on the parent (the model keeps no parent).
+    if (const auto of = find_word(words, "OF");
+        of > 0 && of < words.size() && words[of - 1].text == "PARTITION") {
+        std::size_t at = of + 1;
+        const std::string parent = relation_at(words, at);
+        effects.lock(context, parent, LockMode::access_exclusive);
+        lock_keys_into(parent, LockMode::share_row_exclusive, false, context, effects);
+    }
     context.release.created.emplace(table, context.file.file);
     if (create->partitioned) {
         context.release.partitioned.insert(table);
@@ -137,8 +153,52 @@ std::vector<std::string> truncate_cascade(const std::vector<std::string>& tables
 
 // With a catalog: a WHERE that names no leading column of a valid, non-partial index
 // (the catalog's or one the release built) reads the whole table.
+// Whether `column` of the WHERE can restrict the target's own rows: it appears in the
+// top-level WHERE (not in a subquery) unqualified or qualified by the target's name or
+// alias. `parent.id = t.p` restricts nothing of `t` through `id`.
+bool restricts_target(const std::vector<Word>& words, const model::DataChange& change,
+                      const std::string& table, const std::string& column)
+{
+    const std::size_t where = find_word(words, "WHERE");
+    if (where >= words.size()) {
+        return true;
+    }
+    const std::string name = model::RelationName::from_qualified(table).name;
+    int depth = 0;
+    int subquery_depth = -1; // the depth at which the innermost subquery opened
+    for (std::size_t i = where + 1; i < words.size(); ++i) {
+        const auto& text = words[i].text;
+        if (text == "(") {
+            ++depth;
+            if (subquery_depth < 0 && i + 1 < words.size() && words[i + 1].text == "SELECT") {
+                subquery_depth = depth;
+            }
+            continue;
+        }
+        if (text == ")") {
+            if (depth == subquery_depth) {
+                subquery_depth = -1;
+            }
+            --depth;
+            continue;
+        }
+        if (subquery_depth >= 0 || words[i].identifier != column) {
+            continue;
+        }
+        const bool qualified = i >= 2 && words[i - 1].text == ".";
+        if (!qualified) {
+            return true;
+        }
+        const std::string& qualifier = words[i - 2].identifier;
+        if (qualifier == name || (!change.alias.empty() && qualifier == change.alias)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool where_is_indexed(const model::DataChange& change, const std::string& table,
-                      const Context& context)
+                      const std::vector<Word>& words, const Context& context)
 {
     auto leading = [&](const std::string& column) {
         if (const auto* facts = context.existing(table)) {
@@ -153,7 +213,186 @@ bool where_is_indexed(const model::DataChange& change, const std::string& table,
         return known != context.release.index_leading.end() &&
                std::find(known->second.begin(), known->second.end(), column) != known->second.end();
     };
-    return std::any_of(change.where_columns.begin(), change.where_columns.end(), leading);
+    return std::any_of(change.where_columns.begin(), change.where_columns.end(),
+                       [&](const std::string& column) {
+                           return leading(column) && restricts_target(words, change, table, column);
+                       });
+}
+
+// Whether a `(` after `before` opens a function call's arguments (inside them, FROM is
+// EXTRACT's or SUBSTRING's, not a table list) rather than a subquery or a list.
+bool opens_call(const Word& before)
+{
+    static const std::vector<std::string_view> k_not_calls{
+        "IN",    "EXISTS", "AS",  "FROM", "JOIN", "ANY", "ALL",    "SOME", "VALUES",    "LATERAL",
+        "USING", "WHERE",  "AND", "OR",   "NOT",  "ON",  "SELECT", "SET",  "RETURNING", "INTO"};
+    const bool word = !before.text.empty() &&
+                      (std::isalnum(static_cast<unsigned char>(before.text.front())) != 0 ||
+                       before.text.front() == '_' || before.text.front() == '"');
+    return word &&
+           std::find(k_not_calls.begin(), k_not_calls.end(), before.text) == k_not_calls.end();
+}
+
+// The relations a data change or query reads besides its target: the ones after FROM,
+// JOIN and DELETE's USING (comma lists included), in subqueries and CTE bodies too; CTE
+// names, functions in FROM and the FROM of EXTRACT / SUBSTRING left out.
+std::vector<std::string> relations_read(const std::vector<Word>& words)
+{
+    std::vector<std::string> ctes;
+    for (std::size_t i = 0; i + 2 < words.size(); ++i) {
+        if (words[i + 1].text == "AS" && words[i + 2].text == "(" &&
+            (i == 0 || words[i - 1].text == "WITH" || words[i - 1].text == "," ||
+             words[i - 1].text == "RECURSIVE")) {
+            ctes.push_back(words[i].identifier);
+        }
+    }
+    static const std::vector<std::string_view> k_after_relation{
+        "WHERE", "JOIN",      "ON",    "LEFT",   "RIGHT",  "INNER",  "FULL",  "CROSS",  "NATURAL",
+        "GROUP", "ORDER",     "LIMIT", "OFFSET", "HAVING", "WINDOW", "UNION", "EXCEPT", "INTERSECT",
+        "FOR",   "RETURNING", "SET",   "USING",  "WITH",   "SELECT", ")",     ";"};
+    std::vector<std::string> reads;
+    std::vector<bool> calls; // per open parenthesis: a function call's arguments
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        const auto& text = words[i].text;
+        if (text == "(") {
+            calls.push_back(i > 0 && opens_call(words[i - 1]));
+            continue;
+        }
+        if (text == ")") {
+            if (!calls.empty()) {
+                calls.pop_back();
+            }
+            continue;
+        }
+        const bool in_call = std::find(calls.begin(), calls.end(), true) != calls.end();
+        if (in_call || (text != "FROM" && text != "JOIN" && text != "USING")) {
+            continue;
+        }
+        std::size_t at = i + 1;
+        while (at < words.size() && words[at].text != "(") {
+            if (words[at].text == "ONLY" || words[at].text == "LATERAL") {
+                ++at;
+                continue;
+            }
+            const bool qualified = at + 1 < words.size() && words[at + 1].text == ".";
+            const bool cte = !qualified && std::find(ctes.begin(), ctes.end(),
+                                                     words[at].identifier) != ctes.end();
+            std::size_t next = at;
+            const std::string relation = relation_at(words, next);
+            if (relation.empty() || (next < words.size() && words[next].text == "(")) {
+                break; // a function in FROM
+            }
+            if (!cte && std::find(reads.begin(), reads.end(), relation) == reads.end()) {
+                reads.push_back(relation);
+            }
+            at = next;
+            // An alias, then maybe `, another_relation`.
+            if (at < words.size() && words[at].text == "AS") {
+                at += 2;
+            } else if (at < words.size() &&
+                       std::find(k_after_relation.begin(), k_after_relation.end(),
+                                 words[at].text) == k_after_relation.end() &&
+                       words[at].text != ",") {
+                ++at;
+            }
+            if (at < words.size() && words[at].text == ",") {
+                ++at;
+                continue;
+            }
+            break;
+        }
+    }
+    return reads;
+}
+
+// UPDATE of a foreign-key column of a table the catalog says has rows: the new values are
+// checked in the referenced table (SELECT ... FOR KEY SHARE): RowShareLock on it (`--db`).
+void lock_referenced_by_update(const model::Statement& statement, const std::string& table,
+                               const Context& context, Effects& effects)
+{
+    const auto* change = statement.get_if<model::DataChange>();
+    const model::CatalogFacts* catalog = context.options().catalog;
+    const model::TableFacts* facts = context.existing(table);
+    if (change == nullptr || catalog == nullptr || facts == nullptr || facts->rows <= 0) {
+        return; // no rows to update: nothing is checked
+    }
+    for (const auto& key : catalog->foreign_keys_of(table)) {
+        const bool sets =
+            key.table == table &&
+            std::any_of(key.columns.begin(), key.columns.end(), [&](const auto& c) {
+                return std::find(change->set_columns.begin(), change->set_columns.end(), c) !=
+                       change->set_columns.end();
+            });
+        if (sets) {
+            effects.lock(context, key.referenced, LockMode::row_share);
+        }
+    }
+}
+
+// DELETE from a table that foreign keys reference, when the catalog says it has rows: each
+// deleted row is looked up in every referencing table (SELECT ... FOR KEY SHARE, or the
+// ON DELETE action): RowShareLock (RowExclusiveLock for CASCADE / SET NULL / SET
+// DEFAULT, which the facts do not tell apart: RowShareLock is claimed), and a full read
+// of a referencing table whose key columns lead no index (`--db`).
+void check_referencing_rows(const model::Statement& statement, const std::string& table,
+                            const Context& context, Effects& effects)
+{
+    const model::CatalogFacts* catalog = context.options().catalog;
+    const model::TableFacts* facts = context.existing(table);
+    if (statement.kind != model::StatementKind::delete_rows || catalog == nullptr ||
+        facts == nullptr || facts->rows <= 0) {
+        return;
+    }
+    for (const auto& key : catalog->foreign_keys_of(table)) {
+        if (key.referenced != table || key.table == table || key.columns.empty()) {
+            continue;
+        }
+        effects.lock(context, key.table, LockMode::row_share);
+        const model::TableFacts* referencing = context.existing(key.table);
+        const bool indexed = referencing != nullptr &&
+                             std::any_of(referencing->indexes.begin(), referencing->indexes.end(),
+                                         [&](const auto& index) {
+                                             return index.valid && !index.partial &&
+                                                    !index.columns.empty() &&
+                                                    index.columns.front() == key.columns.front();
+                                         });
+        if (!indexed) {
+            effects.scan(context, key.table);
+        }
+    }
+}
+
+// DROP VIEW / MATERIALIZED VIEW: AccessExclusiveLock on each. DROP TRIGGER / POLICY /
+// RULE ... ON t: AccessExclusiveLock on t. DROP DOMAIN ... CASCADE drops the columns of
+// that domain: AccessExclusiveLock on each table using it (`--db`).
+void lock_dropped_objects(const model::DropObjects& drop, const std::vector<Word>& words,
+                          Context& context, Effects& effects)
+{
+    const auto& type = drop.object_type;
+    if (type == "view" || type == "matview" || type == "materialized_view") {
+        for (const auto& name : drop.names) {
+            effects.lock(context, name, LockMode::access_exclusive);
+        }
+    } else if (type == "trigger" || type == "policy" || type == "rule") {
+        std::size_t at = find_word(words, "ON") + 1;
+        if (at < words.size()) {
+            effects.lock(context, relation_at(words, at), LockMode::access_exclusive);
+        }
+    } else if (type == "domain" && drop.cascade) {
+        // The names are type names, which the model does not keep: read them from the SQL.
+        std::size_t at = find_word(words, "DOMAIN") + 1;
+        while (at < words.size() && (words[at].text == "IF" || words[at].text == "EXISTS")) {
+            ++at;
+        }
+        while (at < words.size() && words[at].text != "CASCADE" && words[at].text != "RESTRICT") {
+            for (const auto& table : tables_using(context, relation_at(words, at), true)) {
+                effects.lock(context, table, LockMode::access_exclusive);
+            }
+            if (at < words.size() && words[at].text == ",") {
+                ++at;
+            }
+        }
+    }
 }
 
 } // namespace
@@ -177,6 +416,10 @@ void plan_drop(const model::Statement& statement, Context& context, Effects& eff
                 if (const auto* owner = catalog->table_of_index(name)) {
                     table = owner->name;
                 }
+            }
+            if (drop->if_exists && table.empty() && context.options().catalog != nullptr &&
+                !context.is_new(name)) {
+                continue; // IF EXISTS, and the live catalog has no such index
             }
             const bool known_table = !table.empty();
             if (known_table) {
@@ -205,6 +448,11 @@ void plan_drop(const model::Statement& statement, Context& context, Effects& eff
         for (const auto& relation : drop->tables) {
             const std::string table = relation.qualified();
             effects.lock(context, table, LockMode::access_exclusive);
+            if (const auto* facts = context.existing(table); facts != nullptr && drop->cascade) {
+                for (const auto& view : facts->views) { // dropped with it
+                    effects.lock(context, view, LockMode::access_exclusive);
+                }
+            }
             const auto neighbours = lock_foreign_key_neighbours(table, context, effects);
             auto created = context.release.created.find(table);
             if (created != context.release.created.end() && created->second == context.file.file) {
@@ -230,6 +478,9 @@ void plan_drop(const model::Statement& statement, Context& context, Effects& eff
         return;
     }
     const auto words = words_of(statement.sql);
+    if (const auto* drop = statement.get_if<model::DropObjects>()) {
+        lock_dropped_objects(*drop, words, context, effects);
+    }
     if (const auto* drop = statement.get_if<model::DropObjects>();
         drop != nullptr && drop->object_type == "schema" && drop->cascade) {
         for (const auto& schema : drop->names) {
@@ -279,15 +530,27 @@ void plan_data(const model::Statement& statement, Context& context, Effects& eff
         }
         return;
     }
+    // The other relations it reads (UPDATE ... FROM, DELETE ... USING, subqueries, CTEs,
+    // INSERT ... SELECT): AccessShareLock; FOR UPDATE / SHARE takes RowShareLock.
+    const auto words = words_of(statement.sql);
+    const bool locking_read = statement.kind == model::StatementKind::select &&
+                              has_word(words, "FOR") &&
+                              (has_word(words, "UPDATE") || has_word(words, "SHARE"));
+    for (const auto& relation : relations_read(words)) {
+        effects.lock(context, relation,
+                     locking_read ? LockMode::row_share : LockMode::access_share);
+    }
     const auto target = statement.target_table();
-    if (!target) {
+    if (!target || statement.kind == model::StatementKind::select) {
         return;
     }
     const std::string table = target->qualified();
     effects.lock(context, table, LockMode::row_exclusive);
+    lock_referenced_by_update(statement, table, context, effects);
+    check_referencing_rows(statement, table, context, effects);
     const auto* change = statement.get_if<model::DataChange>();
     if (change != nullptr && change->has_where && context.existing(table) != nullptr &&
-        !where_is_indexed(*change, table, context)) {
+        !where_is_indexed(*change, table, words, context)) {
         effects.scan(context, table); // no index to find the rows: a sequential scan
     }
     if (change != nullptr && !change->has_where) {

@@ -24,6 +24,10 @@ void plan_create_view(const model::Statement& statement, Context& context, Effec
         }
     }
     const std::string name = view.name.qualified();
+    if (view.or_replace && view.kind == model::CreateView::Kind::view) {
+        // Replacing an existing view takes AccessExclusiveLock on it.
+        effects.lock(context, name, LockMode::access_exclusive);
+    }
     context.release.created.emplace(name, context.file.file);
     if (view.kind == model::CreateView::Kind::materialized_view) {
         context.release.view_reads[name] = std::move(reads);

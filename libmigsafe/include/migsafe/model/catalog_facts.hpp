@@ -25,6 +25,11 @@ struct ColumnFacts {
     /// The column's domain, schema-qualified (`public.rating`); empty when its type is not
     /// a domain. ALTER DOMAIN ... ADD CHECK scans and ShareLocks every table using it.
     std::string domain{};
+    /// The domain's base type as format_type() prints it (`integer`); empty when the
+    /// column's type is not a domain. Changing the column to it rewrites nothing.
+    std::string domain_base{};
+    /// A validated CHECK constraint names the column: changing its type checks it again.
+    bool checked = false;
     friend bool operator==(const ColumnFacts&, const ColumnFacts&) = default;
 };
 
@@ -41,16 +46,25 @@ struct IndexFacts {
 
 /// One table (ordinary, partitioned or materialized view).
 struct TableFacts {
-    std::string name{};     ///< schema-qualified, e.g. `public.professionals`
-    double rows = 0;        ///< pg_class.reltuples (an estimate; -1 when never analyzed)
-    std::int64_t pages = 0; ///< pg_class.relpages
-    std::int64_t bytes = 0; ///< pg_total_relation_size: heap, indexes and TOAST
-    char kind = 'r';        ///< pg_class.relkind: r, p or m
+    std::string name{};          ///< schema-qualified, e.g. `public.professionals`
+    double rows = 0;             ///< pg_class.reltuples (an estimate; -1 when never analyzed)
+    std::int64_t pages = 0;      ///< pg_class.relpages
+    std::int64_t bytes = 0;      ///< pg_total_relation_size: heap, indexes and TOAST
+    char kind = 'r';             ///< pg_class.relkind: r, p or m
+    bool unlogged = false;       ///< pg_class.relpersistence = 'u'
+    std::string tablespace{};    ///< pg_tablespace.spcname; empty: the database's default
+    std::string access_method{}; ///< pg_am.amname (`heap`); empty for a partitioned table
     std::vector<ColumnFacts> columns{};
     std::vector<IndexFacts> indexes{};
     /// A materialized view: the relations its query names (schema-qualified, sorted), which
     /// REFRESH locks with AccessShareLock and reads. Empty for tables.
     std::vector<std::string> reads{};
+    /// The names of its validated CHECK constraints: VALIDATE CONSTRAINT of one reads
+    /// nothing.
+    std::vector<std::string> validated_checks{};
+    /// The views and materialized views whose query names it (schema-qualified, sorted):
+    /// DROP ... CASCADE drops them, under AccessExclusiveLock.
+    std::vector<std::string> views{};
 
     /// The column called `column_name`, or nullptr.
     MIGSAFE_API const ColumnFacts* column(std::string_view column_name) const noexcept;

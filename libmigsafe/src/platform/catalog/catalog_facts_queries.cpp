@@ -57,9 +57,12 @@ std::vector<TableRow> user_tables(Session& session)
 {
     const auto result = session.query(
         std::string("SELECT c.oid::bigint, n.nspname, c.relname, c.relkind::text, "
-                    "c.reltuples, c.relpages, pg_catalog.pg_total_relation_size(c.oid) "
+                    "c.reltuples, c.relpages, pg_catalog.pg_total_relation_size(c.oid), "
+                    "c.relpersistence = 'u', ts.spcname, am.amname "
                     "FROM pg_catalog.pg_class c "
                     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                    "LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = c.reltablespace "
+                    "LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam "
                     "WHERE c.relkind IN ('r', 'p', 'm') AND ") +
         k_user_schema);
     std::vector<TableRow> rows;
@@ -69,7 +72,10 @@ std::vector<TableRow> user_tables(Session& session)
                         .kind = text(row[3]).empty() ? 'r' : text(row[3]).front(),
                         .reltuples = std::stod(row[4].value_or("0")),
                         .relpages = std::stoll(row[5].value_or("0")),
-                        .total_bytes = std::stoll(row[6].value_or("0"))});
+                        .total_bytes = std::stoll(row[6].value_or("0")),
+                        .unlogged = is_true(row[7]),
+                        .tablespace = text(row[8]),
+                        .access_method = text(row[9])});
     }
     return rows;
 }
@@ -79,7 +85,8 @@ std::vector<ColumnRow> user_columns(Session& session)
     const auto result =
         session.query(std::string("SELECT a.attrelid::bigint, a.attname, "
                                   "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
-                                  "t.typtype = 'd', tn.nspname, t.typname "
+                                  "t.typtype = 'd', tn.nspname, t.typname, "
+                                  "pg_catalog.format_type(t.typbasetype, t.typtypmod) "
                                   "FROM pg_catalog.pg_attribute a "
                                   "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
                                   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -94,7 +101,8 @@ std::vector<ColumnRow> user_columns(Session& session)
                         .name = text(row[1]),
                         .type = text(row[2]),
                         .not_null = is_true(row[3]),
-                        .domain = is_true(row[4]) ? qualified(row[5], row[6]) : std::string()});
+                        .domain = is_true(row[4]) ? qualified(row[5], row[6]) : std::string(),
+                        .domain_base = is_true(row[4]) ? text(row[7]) : std::string()});
     }
     return rows;
 }
@@ -120,15 +128,36 @@ std::vector<ReadRow> matview_reads(Session& session)
     return rows;
 }
 
+std::vector<ReadRow> view_dependents(Session& session)
+{
+    // The reverse of matview_reads, for views too: through the view's _RETURN rule.
+    const auto result = session.query(
+        std::string("SELECT DISTINCT d.refobjid::bigint, n.nspname, v.relname "
+                    "FROM pg_catalog.pg_rewrite r "
+                    "JOIN pg_catalog.pg_class v ON v.oid = r.ev_class AND v.relkind IN ('v', 'm') "
+                    "JOIN pg_catalog.pg_namespace n ON n.oid = v.relnamespace "
+                    "JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass "
+                    " AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass "
+                    " AND d.refobjid <> r.ev_class WHERE ") +
+        k_user_schema + " ORDER BY 1, 2, 3");
+    std::vector<ReadRow> rows;
+    for (const auto& row : result.rows) {
+        rows.push_back({.table_oid = text(row[0]), .qualified = qualified(row[1], row[2])});
+    }
+    return rows;
+}
+
 std::vector<CheckRow> validated_checks(Session& session)
 {
     const auto result =
-        session.query("SELECT k.conrelid::bigint, pg_catalog.pg_get_constraintdef(k.oid) "
+        session.query("SELECT k.conrelid::bigint, pg_catalog.pg_get_constraintdef(k.oid), "
+                      "k.conname "
                       "FROM pg_catalog.pg_constraint k WHERE k.contype = 'c' AND k.convalidated "
                       "AND k.conrelid <> 0");
     std::vector<CheckRow> rows;
     for (const auto& row : result.rows) {
-        rows.push_back({.table_oid = text(row[0]), .definition = text(row[1])});
+        rows.push_back(
+            {.table_oid = text(row[0]), .name = text(row[2]), .definition = text(row[1])});
     }
     return rows;
 }

@@ -17,6 +17,9 @@ struct TableRow {
     double reltuples = 0;
     long long relpages = 0;
     long long total_bytes = 0;
+    bool unlogged = false;
+    std::string tablespace{};    ///< empty: the database's default
+    std::string access_method{}; ///< empty when none (partitioned)
 };
 std::vector<TableRow> user_tables(Session& session);
 
@@ -26,7 +29,8 @@ struct ColumnRow {
     std::string name{};
     std::string type{};
     bool not_null = false;
-    std::string domain{}; ///< `schema.name` of the column's domain, empty when none
+    std::string domain{};      ///< `schema.name` of the column's domain, empty when none
+    std::string domain_base{}; ///< the domain's base type (format_type), empty when none
 };
 std::vector<ColumnRow> user_columns(Session& session);
 
@@ -38,9 +42,13 @@ struct ReadRow {
 };
 std::vector<ReadRow> matview_reads(Session& session);
 
+/// A view or materialized view (`qualified`) whose query names the table `table_oid`.
+std::vector<ReadRow> view_dependents(Session& session);
+
 /// The definition (pg_get_constraintdef) of a validated CHECK constraint.
 struct CheckRow {
     std::string table_oid{};
+    std::string name{};
     std::string definition{};
 };
 std::vector<CheckRow> validated_checks(Session& session);
