@@ -552,6 +552,33 @@ void plan_data(const model::Statement& statement, Context& context, Effects& eff
     if (change != nullptr && change->has_where && context.existing(table) != nullptr &&
         !where_is_indexed(*change, table, words, context)) {
         effects.scan(context, table); // no index to find the rows: a sequential scan
+    } else if (change != nullptr && change->has_where &&
+               context.release.created_earlier.contains(table)) {
+        // Without a catalog, a table an earlier migration of the set created has only the
+        // indexes the set gave it. In a migration, an UPDATE or DELETE whose WHERE none of
+        // them serves (`WHERE done`, `WHERE name IS NULL`), or whose rows another relation
+        // picks (UPDATE ... FROM, DELETE ... USING, a subquery), is a backfill: it usually
+        // touches most of the table in one statement.
+        const bool indexed = where_is_indexed(*change, table, words, context);
+        const auto pickers = relations_read(words);
+        if (!indexed) {
+            effects.scan(context, table);
+        }
+        if (!indexed || !pickers.empty()) {
+            const auto verb = statement.kind == model::StatementKind::update ? "UPDATE" : "DELETE";
+            const auto how =
+                indexed ? fmt::format("its rows are whatever {} matches", fmt::join(pickers, ", "))
+                        : fmt::format("no index of the table serves WHERE {}, so every row is "
+                                      "read",
+                                      fmt::join(change->where_columns, ", "));
+            effects.find("MS-OPS-04",
+                         fmt::format("{} of {} in one statement: {}, and a backfill's condition "
+                                     "usually matches most of them: their row locks are held "
+                                     "until COMMIT, with a WAL spike and bloat",
+                                     verb, table, how),
+                         "-- batch by primary-key range outside the DDL transaction, in a file "
+                         "marked -- migsafe:phase backfill");
+        }
     }
     if (change != nullptr && !change->has_where) {
         effects.scan(context, table);

@@ -56,3 +56,28 @@ TEST_CASE("plan::analyze_releases plans each migration on the schema the earlier
     // The tables are not new: a blocking step on them is still found.
     CHECK(report.statements[13].locks.size() == 1);
 }
+
+TEST_CASE("plan::analyze_releases: a backfill on a table the set created, by an unindexed WHERE "
+          "or by a join, is MS-OPS-04")
+{
+    migsafe::test::MigrationDir dir;
+    dir.write("0001_tasks.sql",
+              "CREATE TABLE tasks (id bigint PRIMARY KEY, done boolean, "
+              "status text, project_id bigint);\n"
+              "CREATE TABLE projects (id bigint PRIMARY KEY, archived boolean);\n");
+    dir.write("0002_by_key.sql", "UPDATE tasks SET status = 'x' WHERE id = 42;\n");
+    dir.write("0003_unindexed.sql", "UPDATE tasks SET status = 'done' WHERE done;\n");
+    dir.write("0004_join.sql", "UPDATE tasks SET status = 'archived' FROM projects\n"
+                               "WHERE tasks.project_id = projects.id AND projects.archived;\n");
+    const auto set = migsafe::model::load_migration_set(dir.path());
+    const auto report = plan::analyze_releases(set, std::nullopt);
+    REQUIRE(report.statements.size() == 5);
+    // By primary key: the index the set created finds the row.
+    CHECK_FALSE(has(report.statements[2], "MS-OPS-04"));
+    CHECK(report.statements[2].scans.empty());
+    // WHERE done: no index serves it; the table is read and most rows may change.
+    CHECK(has(report.statements[3], "MS-OPS-04"));
+    CHECK(report.statements[3].scans == std::vector<std::string>{"public.tasks"});
+    // FROM projects picks the rows: as many as the join matches.
+    CHECK(has(report.statements[4], "MS-OPS-04"));
+}
