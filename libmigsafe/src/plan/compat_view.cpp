@@ -36,11 +36,46 @@ void drop_rule(StatementPlan& statement, std::string_view rule)
                    findings.end());
 }
 
+// The views a DROP VIEW / DROP MATERIALIZED VIEW statement drops, qualified.
+std::vector<std::string> dropped_views(const model::Statement& statement)
+{
+    const auto* drop = statement.get_if<model::DropObjects>();
+    if (drop == nullptr || (drop->object_type != "view" && drop->object_type != "matview" &&
+                            drop->object_type != "materialized_view")) {
+        return {};
+    }
+    return drop->names;
+}
+
+// The view or materialized view a statement creates, qualified, or empty.
+std::string recreated_view(const model::Statement& statement)
+{
+    const auto* view = statement.get_if<model::CreateView>();
+    return view != nullptr && view->kind != model::CreateView::Kind::table_as
+               ? view->name.qualified()
+               : std::string();
+}
+
 } // namespace
 
 void compatibility_views(const PlanInput& file, PlanReport& report, std::size_t first)
 {
     const auto& statements = file.statements;
+    // A view dropped and created again in the same transaction is changed, not removed:
+    // readers wait for the lock (MS-OPS-03 says so), but none of them breaks (MS-BRK-09).
+    for (std::size_t i = 0; i < statements.size() && file.transaction == Transaction::wrapped;
+         ++i) {
+        const auto dropped = dropped_views(statements[i]);
+        const bool all_back =
+            !dropped.empty() && std::all_of(dropped.begin(), dropped.end(), [&](const auto& name) {
+                return std::any_of(
+                    statements.begin() + static_cast<std::ptrdiff_t>(i) + 1, statements.end(),
+                    [&](const auto& later) { return recreated_view(later) == name; });
+            });
+        if (all_back) {
+            drop_rule(report.statements.at(first + i), "MS-BRK-09");
+        }
+    }
     for (std::size_t i = 0; i < statements.size(); ++i) {
         if (!renames_table(statements[i])) {
             continue;

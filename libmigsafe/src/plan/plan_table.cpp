@@ -480,6 +480,22 @@ void plan_drop(const model::Statement& statement, Context& context, Effects& eff
     const auto words = words_of(statement.sql);
     if (const auto* drop = statement.get_if<model::DropObjects>()) {
         lock_dropped_objects(*drop, words, context, effects);
+        const bool view = drop->object_type == "view" || drop->object_type == "matview" ||
+                          drop->object_type == "materialized_view";
+        for (const auto& name : view ? drop->names : std::vector<std::string>{}) {
+            // A view the release created is a scratch object; one dropped and created
+            // again in the same transaction is dropped from the report afterwards
+            // (compatibility_views).
+            if (!context.is_new(name) && context.file.declared_phase != Phase::contract) {
+                effects.find("MS-BRK-09",
+                             fmt::format("DROP VIEW {} takes AccessExclusiveLock on it, and "
+                                         "application versions still selecting from it fail",
+                                         name),
+                             "-- stop using the view, then drop it in a later release, in a "
+                             "file marked -- migsafe:phase contract; to change it, create it "
+                             "again in the same transaction");
+            }
+        }
     }
     if (const auto* drop = statement.get_if<model::DropObjects>();
         drop != nullptr && drop->object_type == "schema" && drop->cascade) {

@@ -69,6 +69,12 @@ constexpr auto k_rules = std::to_array<Rule>({
      "every running application version that names the old schema fails",
      "Expand and contract at schema level: create the new schema, move objects, keep views in "
      "the old one until the code moved."},
+    {"MS-BRK-09", "drop-view", error, k_static, k_on, k_brk,
+     "DROP VIEW or DROP MATERIALIZED VIEW outside a contract step",
+     "AccessExclusiveLock on the view briefly; application versions still selecting from it "
+     "fail at once",
+     "Drop it in a contract step, after the code stopped using it. To change a view, use "
+     "CREATE OR REPLACE VIEW, or drop and create it again in the same transaction."},
 
     // ---- 2.3 columns
     {"MS-COL-01", "set-not-null", error, k_static, k_on, k_col, "ALTER COLUMN ... SET NOT NULL",

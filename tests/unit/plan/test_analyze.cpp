@@ -491,3 +491,25 @@ TEST_CASE("plan::analyze_sql reports a cause once: the work held up by an Access
     }
     CHECK(foreign_keys == 1);
 }
+
+TEST_CASE("plan::analyze_sql: DROP VIEW breaks readers (MS-BRK-09) unless the view is created "
+          "again in the same transaction")
+{
+    auto dropped = plan::analyze_sql(k_timeout + "DROP VIEW project_activity;", "0009.sql");
+    CHECK(has(dropped.statements[1], "MS-BRK-09"));
+    CHECK(dropped.statements[1].locks ==
+          std::vector<plan::Lock>{{"public.project_activity", plan::LockMode::access_exclusive}});
+    CHECK(dropped.verdict == plan::Verdict::fail);
+
+    auto recreated = plan::analyze_sql(k_timeout + "DROP MATERIALIZED VIEW stats;\n"
+                                                   "CREATE MATERIALIZED VIEW stats AS SELECT 1 "
+                                                   "AS one;",
+                                       "0010.sql");
+    CHECK_FALSE(has(recreated.statements[1], "MS-BRK-09"));
+    // Readers still wait for the lock while the view is computed again.
+    CHECK(has(recreated.statements[2], "MS-OPS-03"));
+
+    auto contract = plan::analyze_sql(
+        "-- migsafe:phase contract\n" + k_timeout + "DROP VIEW project_activity;", "0011.sql");
+    CHECK_FALSE(has(contract.statements[1], "MS-BRK-09"));
+}
