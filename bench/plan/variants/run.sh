@@ -7,8 +7,9 @@
 #   bench/plan/variants/run.sh [build-dir]        (default: build)
 #
 # Exit status: the test's (non-zero when a difference is not in
-# tests/db/trace/variants-differences.txt, a listed one is gone, or the plan called
-# "safe" a statement PostgreSQL ran with ACCESS EXCLUSIVE and a rewrite or full read).
+# tests/db/trace/variants-differences.txt, a listed one is gone, the plan called "safe" a
+# statement PostgreSQL ran with ACCESS EXCLUSIVE and a rewrite or full read, or fewer than
+# 99 % of the traced variants agree: the case today, while SELECT is not planned).
 # MIGSAFE_UPDATE_GOLDEN=1 rewrites the golden file (new lines need a reason).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,6 +30,6 @@ MIGSAFE_VARIANTS=all MIGSAFE_VARIANTS_REPORT="$report" \
     "$tests" -tc='*statement variants*' >"$log" 2>&1 || status=$?
 end=$(date +%s)
 cat "$report"
-grep -E 'not in |listed but|no reason|claims less' "$log" || true
+grep -E 'not in |listed but|no reason|claims less|agreement below|fewer than' "$log" || true
 echo "wall time: $((end - start)) s (test exit status $status)"
 exit "$status"

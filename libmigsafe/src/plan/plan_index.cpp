@@ -92,10 +92,12 @@ void plan_create_index(const model::Statement& statement, Context& context, Effe
         const bool only = has_word(words_of(statement.sql), "ONLY");
         const bool partitioned =
             context.release.partitioned.contains(table) || (facts != nullptr && facts->kind == 'p');
-        if (!(only && partitioned)) {
-            effects.scan(context, table); // ON ONLY a partitioned table builds nothing yet
+        // ON ONLY a partitioned table: an invalid index, nothing built, a brief ShareLock.
+        const bool builds = !(only && partitioned);
+        if (builds) {
+            effects.scan(context, table);
         }
-        if (context.release.partitioned.contains(table) && !only && !is_new) {
+        if (partitioned && builds && !is_new) {
             effects.find("MS-IDX-07",
                          blocking("CREATE INDEX on the partitioned table", table, LockMode::share) +
                              " on the parent and every partition while each is indexed",
@@ -103,7 +105,7 @@ void plan_create_index(const model::Statement& statement, Context& context, Effe
                                      "CONCURRENTLY on each partition and ALTER INDEX {} ATTACH "
                                      "PARTITION <partition_index>",
                                      index.name, table, index.name));
-        } else if (!is_new) {
+        } else if (builds && !is_new) {
             effects.find("MS-IDX-01",
                          blocking("CREATE INDEX", table, LockMode::share) +
                              " while the table is scanned and sorted",

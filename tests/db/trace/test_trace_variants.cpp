@@ -332,8 +332,10 @@ TEST_CASE("trace::trace agrees with plan --db on the statement variants of bench
         }
     }
     if (all) {
-        CHECK(outcome.compared >= 2000);
-        CHECK(100 * outcome.agreed >= 99 * outcome.compared);
+        CHECK_MESSAGE(outcome.compared >= 2000, "fewer than 2,000 variants traced");
+        // The goal of issue 15; not met while SELECT is not planned (docs/benchmarks.md).
+        CHECK_MESSAGE(100 * outcome.agreed >= 99 * outcome.compared,
+                      fmt::format("agreement below 99 %: {}/{}", outcome.agreed, outcome.compared));
     }
 }
 
@@ -416,6 +418,7 @@ TEST_CASE("plan --db fixes found by the statement variants agree with PostgreSQL
         {"ALTER TABLE t ALTER COLUMN a TYPE int;", "scan public.t"}, // t_a_check again
         {"ALTER TABLE pq ALTER COLUMN v TYPE varchar(10);", "scan public.pq"},
         {"ALTER TABLE pr DETACH PARTITION pr_1;", "scan public.pref"},
+        {"CREATE INDEX pq_id_idx ON ONLY pq (id);", "no scan public.pq"},
         {"ALTER TABLE pr ATTACH PARTITION pr_2 FOR VALUES FROM (100) TO (200);",
          "public.pref ShareRowExclusiveLock"},
     };
