@@ -103,6 +103,9 @@ void aggregate_findings(PlanReport& report, std::size_t first,
                                         "way ({})",
                                         count, count == 1 ? "" : "s", count == 1 ? "s" : "", more);
         } else if (kept.rule == "MS-OPS-03") {
+            // The last statement held up names every relation locked by then.
+            const auto& last = places.back();
+            kept.message = report.statements[last.statement].findings[last.finding].message;
             kept.message += fmt::format("; {} more statement{} hold{} it up the same way until "
                                         "COMMIT ({})",
                                         count, count == 1 ? "" : "s", count == 1 ? "s" : "", more);

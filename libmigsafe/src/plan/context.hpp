@@ -67,10 +67,10 @@ struct FileContext {
     Transaction transaction = Transaction::wrapped;
     int transaction_id = 0;      ///< changes at every COMMIT (and statement, in autocommit)
     bool explicit_block = false; ///< inside BEGIN ... COMMIT
-    std::optional<int> lock_timeout_ms{};                  ///< set and non-zero
-    std::optional<int> statement_timeout_ms{};             ///< set and non-zero
-    std::optional<std::string> holding_access_exclusive{}; ///< relation, in this transaction
-    std::optional<Phase> declared_phase{};                 ///< `-- migsafe:phase`
+    std::optional<int> lock_timeout_ms{};                ///< set and non-zero
+    std::optional<int> statement_timeout_ms{};           ///< set and non-zero
+    std::vector<std::string> holding_access_exclusive{}; ///< relations, in this transaction
+    std::optional<Phase> declared_phase{};               ///< `-- migsafe:phase`
     std::vector<std::string> new_enum_values{}; ///< `'value'` literals added in this transaction
     bool timezone_utc = false;                  ///< SET timezone to UTC seen
     std::string last_altered{}; ///< the table of the previous statement if it was an ALTER

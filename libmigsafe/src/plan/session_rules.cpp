@@ -5,6 +5,7 @@
 #include <migsafe/platform/error.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -43,7 +44,7 @@ std::optional<int> timeout_ms(const std::string& value)
 void end_transaction(FileContext& file)
 {
     ++file.transaction_id;
-    file.holding_access_exclusive.reset();
+    file.holding_access_exclusive.clear();
     file.new_enum_values.clear();
 }
 
@@ -109,11 +110,11 @@ void after_statement(const model::Statement& statement, Context& context, Effect
     const bool session = statement.kind == StatementKind::set ||
                          statement.kind == StatementKind::transaction ||
                          statement.kind == StatementKind::select;
-    if (file.holding_access_exclusive && !session && context.in_transaction()) {
+    if (!file.holding_access_exclusive.empty() && !session && context.in_transaction()) {
         effects.find("MS-OPS-03",
                      fmt::format("runs while the AccessExclusiveLock on {} is held: it "
                                  "prolongs the time every query on it waits",
-                                 *file.holding_access_exclusive),
+                                 fmt::join(file.holding_access_exclusive, ", ")),
                      "-- move this statement to its own migration");
     }
     if (statement.kind != StatementKind::alter_type) {
@@ -193,7 +194,10 @@ void after_statement(const model::Statement& statement, Context& context, Effect
     }
     for (const auto& lock : effects.locks) {
         if (lock.mode == LockMode::access_exclusive && !context.is_new(lock.relation)) {
-            file.holding_access_exclusive = lock.relation;
+            auto& held = file.holding_access_exclusive;
+            if (std::find(held.begin(), held.end(), lock.relation) == held.end()) {
+                held.push_back(lock.relation);
+            }
         }
     }
 }

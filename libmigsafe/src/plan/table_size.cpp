@@ -156,7 +156,10 @@ void add_table_sizes(const Context& context, Effects& effects)
             // An AccessExclusiveLock an earlier statement of the transaction took on the
             // table is held through this statement's scan too (MS-OPS-03).
             const bool held_exclusive =
-                context.in_transaction() && context.file.holding_access_exclusive == lock.relation;
+                context.in_transaction() &&
+                std::find(context.file.holding_access_exclusive.begin(),
+                          context.file.holding_access_exclusive.end(),
+                          lock.relation) != context.file.holding_access_exclusive.end();
             if ((rewritten || scanned) && large && (held_exclusive || long_hold_hurts(lock.mode)) &&
                 finding.severity == Severity::warning) {
                 finding.severity = Severity::error;
