@@ -31,21 +31,21 @@ const std::map<std::string, std::set<std::string>>& rule_kinds()
 {
     static const std::string bl = "blocking-lock", rw = "rewrite", sc = "scan", br = "breaking";
     static const std::map<std::string, std::set<std::string>> kinds = {
-        {"MS-BRK-01", {br}},      {"MS-BRK-02", {br}},         {"MS-BRK-03", {br}},
-        {"MS-BRK-04", {br}},      {"MS-BRK-05", {br}},         {"MS-BRK-06", {br, bl}},
-        {"MS-BRK-07", {br}},      {"MS-BRK-08", {br}},         {"MS-COL-01", {sc, bl}},
-        {"MS-COL-02", {br}},      {"MS-COL-03", {rw, bl}},     {"MS-COL-04", {rw, bl}},
-        {"MS-COL-05", {rw, bl}},  {"MS-COL-06", {rw, bl}},     {"MS-COL-07", {rw, br, bl}},
-        {"MS-COL-10", {br}},      {"MS-CON-01", {sc, bl}},     {"MS-CON-02", {sc, bl}},
-        {"MS-CON-03", {sc, bl}},  {"MS-CON-04", {sc, bl}},     {"MS-CON-05", {sc, bl}},
-        {"MS-CON-06", {sc, bl}},  {"MS-CON-07", {sc, bl}},     {"MS-CON-08", {bl}},
-        {"MS-CON-09", {sc, bl}},  {"MS-CON-10", {bl}},         {"MS-CON-11", {sc, bl}},
-        {"MS-CON-12", {sc, bl}},  {"MS-IDX-01", {sc, bl}},     {"MS-IDX-02", {bl}},
-        {"MS-IDX-03", {sc, bl}},  {"MS-IDX-07", {sc, bl}},     {"MS-MAINT-01", {rw, bl}},
-        {"MS-MAINT-02", {bl}},    {"MS-MAINT-03", {rw, bl}},   {"MS-OPS-01", {bl}},
-        {"MS-OPS-02", {sc, rw}},  {"MS-OPS-03", {bl}},         {"MS-OPS-04", {bl}},
-        {"MS-OPS-08", {bl}},      {"MS-OPS-11", {bl, sc, rw}}, {"MS-PART-01", {bl}},
-        {"MS-PART-02", {sc, bl}},
+        {"MS-BRK-01", {br}},         {"MS-BRK-02", {br}},      {"MS-BRK-03", {br}},
+        {"MS-BRK-04", {br}},         {"MS-BRK-05", {br}},      {"MS-BRK-06", {br, bl}},
+        {"MS-BRK-07", {br}},         {"MS-BRK-08", {br}},      {"MS-BRK-09", {br, bl}},
+        {"MS-COL-01", {sc, bl}},     {"MS-COL-02", {br}},      {"MS-COL-03", {rw, bl}},
+        {"MS-COL-04", {rw, bl}},     {"MS-COL-05", {rw, bl}},  {"MS-COL-06", {rw, bl}},
+        {"MS-COL-07", {rw, br, bl}}, {"MS-COL-10", {br}},      {"MS-CON-01", {sc, bl}},
+        {"MS-CON-02", {sc, bl}},     {"MS-CON-03", {sc, bl}},  {"MS-CON-04", {sc, bl}},
+        {"MS-CON-05", {sc, bl}},     {"MS-CON-06", {sc, bl}},  {"MS-CON-07", {sc, bl}},
+        {"MS-CON-08", {bl}},         {"MS-CON-09", {sc, bl}},  {"MS-CON-10", {bl}},
+        {"MS-CON-11", {sc, bl}},     {"MS-CON-12", {sc, bl}},  {"MS-IDX-01", {sc, bl}},
+        {"MS-IDX-02", {bl}},         {"MS-IDX-03", {sc, bl}},  {"MS-IDX-07", {sc, bl}},
+        {"MS-MAINT-01", {rw, bl}},   {"MS-MAINT-02", {bl}},    {"MS-MAINT-03", {rw, bl}},
+        {"MS-OPS-01", {bl}},         {"MS-OPS-02", {sc, rw}},  {"MS-OPS-03", {bl}},
+        {"MS-OPS-04", {bl}},         {"MS-OPS-08", {bl}},      {"MS-OPS-11", {bl, sc, rw}},
+        {"MS-PART-01", {bl}},        {"MS-PART-02", {sc, bl}},
     };
     return kinds;
 }
