@@ -74,10 +74,9 @@ def reason_for(variant, what):
     state, template = variant.split("/", 1)
     if what.startswith("not traced"):
         return NOT_TRACED
-    if state.startswith("inherited") and template.startswith("dml-update") or \
-            state.startswith("inherited") and template.startswith("dml-delete"):
-        if what.startswith("scans"):
-            return INHERIT_INDEX
+    if state.startswith("inherited") and template.startswith(("dml-update", "dml-delete")) \
+            and template not in REASONS and what.startswith("scans"):
+        return INHERIT_INDEX
     reason = REASONS.get(template)
     return reason
 

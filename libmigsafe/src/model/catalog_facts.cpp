@@ -183,6 +183,11 @@ CatalogFacts load_catalog_facts(std::string_view conninfo)
             at->second->reads.push_back(std::move(row.qualified));
         }
     }
+    for (auto& row : catalog::table_children(session)) {
+        if (auto at = by_oid.find(row.table_oid); at != by_oid.end()) {
+            at->second->children.push_back(std::move(row.qualified));
+        }
+    }
     for (auto& row : catalog::view_dependents(session)) {
         if (auto at = by_oid.find(row.table_oid); at != by_oid.end()) {
             at->second->views.push_back(std::move(row.qualified));

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 
 namespace migsafe::plan::detail {
 
@@ -200,13 +201,27 @@ bool restricts_target(const std::vector<Word>& words, const model::DataChange& c
 bool where_is_indexed(const model::DataChange& change, const std::string& table,
                       const std::vector<Word>& words, const Context& context)
 {
+    // With `--db`: the table and each of its inheritance children (and partitions) need
+    // such an index of their own: a child without one is read whole.
+    std::function<bool(const model::TableFacts&, const std::string&, int)> indexed_everywhere =
+        [&](const model::TableFacts& facts, const std::string& column, int depth) {
+            const bool here =
+                std::any_of(facts.indexes.begin(), facts.indexes.end(), [&](const auto& index) {
+                    return index.valid && !index.partial && !index.columns.empty() &&
+                           index.columns.front() == column;
+                });
+            return here && (depth > 8 ||
+                            std::all_of(facts.children.begin(), facts.children.end(),
+                                        [&](const std::string& child) {
+                                            const auto* below = context.existing(child);
+                                            return below == nullptr ||
+                                                   indexed_everywhere(*below, column, depth + 1);
+                                        }));
+        };
     auto leading = [&](const std::string& column) {
         if (const auto* facts = context.existing(table)) {
-            for (const auto& index : facts->indexes) {
-                if (index.valid && !index.partial && !index.columns.empty() &&
-                    index.columns.front() == column) {
-                    return true;
-                }
+            if (indexed_everywhere(*facts, column, 0)) {
+                return true;
             }
         }
         auto known = context.release.index_leading.find(table);

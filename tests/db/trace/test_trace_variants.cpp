@@ -419,6 +419,7 @@ TEST_CASE("plan --db fixes found by the statement variants agree with PostgreSQL
         {"ALTER TABLE pq ALTER COLUMN v TYPE varchar(10);", "scan public.pq"},
         {"ALTER TABLE pr DETACH PARTITION pr_1;", "scan public.pref"},
         {"CREATE INDEX pq_id_idx ON ONLY pq (id);", "no scan public.pq"},
+        {"UPDATE ih SET v = 1 WHERE id = 1;", "scan public.ih"}, // ih_kid has no index
         {"ALTER TABLE pr ATTACH PARTITION pr_2 FOR VALUES FROM (100) TO (200);",
          "public.pref ShareRowExclusiveLock"},
     };
@@ -437,6 +438,10 @@ TEST_CASE("plan --db fixes found by the statement variants agree with PostgreSQL
                 NOT VALID;
             CREATE TABLE pt (id int) PARTITION BY RANGE (id);
             CREATE TABLE e (id int);
+            CREATE TABLE ih (id int PRIMARY KEY, v int);
+            CREATE TABLE ih_kid () INHERITS (ih);
+            INSERT INTO ih SELECT i, i FROM generate_series(1, 20) i;
+            INSERT INTO ih_kid SELECT i, i FROM generate_series(21, 40) i;
             CREATE TABLE pq (id int, v varchar(5)) PARTITION BY RANGE (id);
             CREATE TABLE pq_1 PARTITION OF pq FOR VALUES FROM (1) TO (100);
             CREATE INDEX pq_v_idx ON pq (v);

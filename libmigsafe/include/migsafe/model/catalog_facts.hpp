@@ -65,6 +65,9 @@ struct TableFacts {
     /// The views and materialized views whose query names it (schema-qualified, sorted):
     /// DROP ... CASCADE drops them, under AccessExclusiveLock.
     std::vector<std::string> views{};
+    /// Its direct inheritance children and partitions (schema-qualified, sorted): a
+    /// statement on the table reaches their rows too, through their own indexes.
+    std::vector<std::string> children{};
 
     /// The column called `column_name`, or nullptr.
     MIGSAFE_API const ColumnFacts* column(std::string_view column_name) const noexcept;

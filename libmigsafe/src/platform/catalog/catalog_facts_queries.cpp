@@ -147,6 +147,21 @@ std::vector<ReadRow> view_dependents(Session& session)
     return rows;
 }
 
+std::vector<ReadRow> table_children(Session& session)
+{
+    const auto result = session.query(
+        std::string("SELECT i.inhparent::bigint, n.nspname, c.relname "
+                    "FROM pg_catalog.pg_inherits i "
+                    "JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid AND c.relkind IN ('r', 'p') "
+                    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE ") +
+        k_user_schema + " ORDER BY 1, 2, 3");
+    std::vector<ReadRow> rows;
+    for (const auto& row : result.rows) {
+        rows.push_back({.table_oid = text(row[0]), .qualified = qualified(row[1], row[2])});
+    }
+    return rows;
+}
+
 std::vector<CheckRow> validated_checks(Session& session)
 {
     const auto result =

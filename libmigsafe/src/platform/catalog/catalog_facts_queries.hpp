@@ -45,6 +45,9 @@ std::vector<ReadRow> matview_reads(Session& session);
 /// A view or materialized view (`qualified`) whose query names the table `table_oid`.
 std::vector<ReadRow> view_dependents(Session& session);
 
+/// A direct inheritance child or partition (`qualified`) of the table `table_oid`.
+std::vector<ReadRow> table_children(Session& session);
+
 /// The definition (pg_get_constraintdef) of a validated CHECK constraint.
 struct CheckRow {
     std::string table_oid{};
