@@ -31,5 +31,10 @@ MIGSAFE_VARIANTS=all MIGSAFE_VARIANTS_REPORT="$report" \
 end=$(date +%s)
 cat "$report"
 grep -E 'not in |listed but|no reason|claims less|agreement below|fewer than' "$log" || true
+# A failed test keeps its cluster for inspection; the figures above say what failed.
+kept=$(sed -n 's/.*kept the cluster in \([^ ]*\).*/\1/p' "$log" | head -n 1)
+if [ -n "$kept" ] && [ -d "$kept" ]; then
+    rm -rf "$kept"
+fi
 echo "wall time: $((end - start)) s (test exit status $status)"
 exit "$status"
