@@ -13,9 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 GOLDEN = ROOT / "tests/db/trace/variants-differences.txt"
 
-SELECT = ("SELECT is not planned: plan/analyze.cpp routes StatementKind::select to nothing "
-          "(requests15.md item 1); PostgreSQL takes AccessShareLock (RowShareLock FOR UPDATE) "
-          "on what it reads")
+SELECT = ("SELECT's reads are not claimed: the plan lists the locks a SELECT takes "
+          "(AccessShareLock, RowShareLock FOR UPDATE) but claims full reads only for "
+          "statements that change data; PostgreSQL read the small test table sequentially")
 JOIN = ("join strategy: whether a joined or subquery table is read whole is PostgreSQL's "
         "planner's choice; the plan reads the target's WHERE columns only (no per-table "
         "conditions in the model)")
@@ -41,8 +41,9 @@ REASONS = {
     "dml-select-for-update": SELECT,
     "seq-nextval": SELECT,
     "seq-setval": SELECT,
-    "dml-delete-cte": ("a data-modifying CTE under SELECT is kind select, which is not "
-                       "planned (requests15.md items 1 and 2)"),
+    "dml-delete-cte": ("a data-modifying CTE under SELECT (WITH d AS (DELETE ...) SELECT) "
+                       "is kind select: the plan sees the reads, not the DELETE's "
+                       "RowExclusiveLock and scan (the model has no data-modifying CTEs)"),
     "dml-update-from": JOIN,
     "dml-update-from-selective": JOIN,
     "dml-update-subquery": JOIN,

@@ -57,6 +57,9 @@ Effects plan_one(const model::Statement& statement, Context& context)
         plan_session(statement, context, effects);
         break;
     case StatementKind::select:
+        // The relations a SELECT reads (and locks FOR UPDATE/SHARE); it changes no shape.
+        plan_data(statement, context, effects);
+        effects.phase = Phase::none;
         break;
     case StatementKind::unparsed:
         plan_unparsed(statement, context, effects);
