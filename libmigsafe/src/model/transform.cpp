@@ -355,6 +355,19 @@ void transform_statement(const Json& node, Statement& statement)
     } else if (type == "TransactionStmt") {
         statement.kind = StatementKind::transaction;
         statement.details = transaction(body);
+    } else if (type == "SelectStmt") {
+        // `WITH gone AS (DELETE ...) SELECT ...` changes data: it is the statement of its
+        // first data-modifying CTE (kind, target, WHERE), whose lock and reads it takes.
+        const auto& with = body.value("withClause", Json::object());
+        for (const auto& cte : with.value("ctes", Json::array())) {
+            const auto& query =
+                cte.value("CommonTableExpr", Json::object()).value("ctequery", Json::object());
+            if (query.contains("DeleteStmt") || query.contains("UpdateStmt") ||
+                query.contains("InsertStmt")) {
+                transform_statement(query, statement);
+                break;
+            }
+        }
     }
 }
 

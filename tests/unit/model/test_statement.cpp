@@ -251,3 +251,17 @@ TEST_CASE("migsafe::model::Statement::as on the wrong type is an internal error"
         CHECK(e.code() == "internal-assertion");
     }
 }
+
+TEST_CASE("a SELECT with a data-modifying CTE is the statement of that CTE")
+{
+    const auto statements = migsafe::model::parse_sql(
+        "WITH gone AS (DELETE FROM app.t WHERE id = 1 RETURNING id) SELECT count(*) FROM gone;\n"
+        "WITH x AS (SELECT 1) SELECT * FROM x;",
+        "0001.sql");
+    REQUIRE(statements.size() == 2);
+    CHECK(statements[0].kind == migsafe::model::StatementKind::delete_rows);
+    const auto& change = statements[0].as<migsafe::model::DataChange>();
+    CHECK(change.table.qualified() == "app.t");
+    CHECK(change.where_columns == std::vector<std::string>{"id"});
+    CHECK(statements[1].kind == migsafe::model::StatementKind::select);
+}
