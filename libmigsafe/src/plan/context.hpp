@@ -43,6 +43,8 @@ struct ReleaseContext {
     std::map<std::string, std::string> created{};     ///< relation -> file that created it
     std::map<std::string, std::string> index_table{}; ///< index -> its table
     std::set<std::string> partitioned{};              ///< partitioned tables
+    /// Partitioned table -> its DEFAULT partition (CREATE TABLE ... PARTITION OF ... DEFAULT).
+    std::map<std::string, std::string> default_partition{};
     std::map<std::string, std::map<std::string, KnownColumn>> columns{}; ///< table -> columns
     std::map<std::string, std::map<std::string, KnownConstraint>> constraints{};
     std::map<std::string, std::vector<std::string>> index_leading{}; ///< table -> first columns

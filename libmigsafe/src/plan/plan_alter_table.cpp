@@ -146,7 +146,19 @@ void plan_partition(const ActionScope& scope, const model::AlterTableAction& act
     if (lock_keys_into(scope.table, LockMode::access_exclusive, true, context, effects)) {
         effects.scan(context, partition);
     }
-    if (!scope.table_is_new) {
+    const auto default_partition = context.release.default_partition.find(scope.table);
+    if (!scope.table_is_new && default_partition != context.release.default_partition.end()) {
+        // PostgreSQL refuses DETACH ... CONCURRENTLY while a DEFAULT partition exists: the
+        // brief exclusive lock is the only way, so this is no error.
+        effects.find("MS-PART-01",
+                     fmt::format("DETACH PARTITION takes AccessExclusiveLock on {} and {}: "
+                                 "blocks reads and writes on the whole partitioned table "
+                                 "briefly; CONCURRENTLY is refused while {} has the DEFAULT "
+                                 "partition {}",
+                                 scope.table, partition, scope.table, default_partition->second),
+                     "SET lock_timeout = '2s';  -- and retry: the lock is brief");
+        effects.findings.back().severity = Severity::warning;
+    } else if (!scope.table_is_new) {
         effects.find("MS-PART-01",
                      fmt::format("DETACH PARTITION takes AccessExclusiveLock on {} and {}: "
                                  "blocks reads and writes on the whole partitioned table",

@@ -35,6 +35,25 @@ void plan_create_table(const model::Statement& statement, Context& context, Effe
         const std::string parent = relation_at(words, at);
         effects.lock(context, parent, LockMode::access_exclusive);
         lock_keys_into(parent, LockMode::share_row_exclusive, false, context, effects);
+        const auto default_partition = context.release.default_partition.find(parent);
+        if (at < words.size() && words[at].text == "DEFAULT") {
+            context.release.default_partition[parent] = table;
+        } else if (default_partition != context.release.default_partition.end() &&
+                   !context.is_new(default_partition->second)) {
+            // The DEFAULT partition may hold rows of the new range: PostgreSQL reads it all
+            // to prove it does not, under AccessExclusiveLock on the parent.
+            effects.lock(context, default_partition->second, LockMode::access_exclusive);
+            effects.scan(context, default_partition->second);
+            effects.find("MS-PART-02",
+                         fmt::format("CREATE TABLE {} PARTITION OF {} reads the DEFAULT "
+                                     "partition {} in full while AccessExclusiveLock on {} "
+                                     "blocks every query on the partitioned table",
+                                     table, parent, default_partition->second, parent),
+                         fmt::format("-- create the partition before rows of its range reach "
+                                     "the DEFAULT partition, or detach {}, create the partition "
+                                     "and attach it again with a CHECK that excludes the range",
+                                     default_partition->second));
+        }
     }
     context.release.created.emplace(table, context.file.file);
     if (create->partitioned) {

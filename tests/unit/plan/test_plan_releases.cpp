@@ -81,3 +81,33 @@ TEST_CASE("plan::analyze_releases: a backfill on a table the set created, by an 
     // FROM projects picks the rows: as many as the join matches.
     CHECK(has(report.statements[4], "MS-OPS-04"));
 }
+
+TEST_CASE("plan::analyze_releases: a DEFAULT partition is read when a partition is created, "
+          "and makes DETACH CONCURRENTLY impossible")
+{
+    migsafe::test::MigrationDir dir;
+    dir.write("0001_events.sql",
+              "CREATE TABLE events (id bigint, at date) PARTITION BY RANGE (at);\n"
+              "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO "
+              "('2025-01-01');\n");
+    dir.write("0002_default.sql", "SET lock_timeout = '2s';\n"
+                                  "CREATE TABLE events_default PARTITION OF events DEFAULT;\n");
+    dir.write("0003_2025.sql", "SET lock_timeout = '2s';\n"
+                               "CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM "
+                               "('2025-01-01') TO ('2026-01-01');\n");
+    dir.write("0004_detach.sql", "SET lock_timeout = '2s';\n"
+                                 "ALTER TABLE events DETACH PARTITION events_2024;\n");
+    const auto set = migsafe::model::load_migration_set(dir.path());
+    const auto report = plan::analyze_releases(set, std::nullopt);
+    REQUIRE(report.statements.size() == 8);
+    // 0002: creating the DEFAULT partition reads nothing.
+    CHECK(report.statements[3].scans.empty());
+    // 0003: a new range is checked against the rows of the DEFAULT partition.
+    CHECK(report.statements[5].scans == std::vector<std::string>{"public.events_default"});
+    CHECK(has(report.statements[5], "MS-PART-02"));
+    // 0004: CONCURRENTLY is refused beside a DEFAULT partition: a warning, no such fix.
+    const auto& detach = report.statements[7];
+    REQUIRE(has(detach, "MS-PART-01"));
+    CHECK(detach.findings.front().severity == plan::Severity::warning);
+    CHECK(detach.findings.front().fix.find("CONCURRENTLY") == std::string::npos);
+}
