@@ -100,8 +100,8 @@ void finish_file(Context& context, PlanReport& report, std::size_t first);
 
 /// One finding per cause in the file whose statements start at `first` in `report`:
 /// MS-OPS-01, MS-OPS-02 and MS-CON-08 once per file, MS-OPS-03 once per transaction,
-/// MS-OPS-05 once per table; the finding kept lists the lines of the others. `transaction_of[i]` is the
-/// transaction of the file's i-th statement.
+/// MS-OPS-05 once per table; the finding kept lists the lines of the others. `transaction_of[i]` is
+/// the transaction of the file's i-th statement.
 void aggregate_findings(PlanReport& report, std::size_t first,
                         const std::vector<int>& transaction_of);
 
