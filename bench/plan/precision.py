@@ -27,7 +27,7 @@ MIGSAFE_KINDS = {
     "MS-BRK-05": {BR}, "MS-BRK-06": {BR, BL}, "MS-BRK-07": {BR}, "MS-BRK-08": {BR},
     "MS-BRK-09": {BR, BL},
     "MS-COL-01": {SC, BL}, "MS-COL-02": {BR}, "MS-COL-03": {RW, BL}, "MS-COL-04": {RW, BL},
-    "MS-COL-05": {RW, BL}, "MS-COL-06": {RW, BL}, "MS-COL-07": {RW, BR, BL},
+    "MS-COL-05": {RW, BL}, "MS-COL-06": {RW, BL}, "MS-COL-07": {RW, SC, BR, BL},
     "MS-COL-08": set(), "MS-COL-09": set(), "MS-COL-10": {BR}, "MS-COL-11": set(),
     "MS-CON-01": {SC, BL}, "MS-CON-02": {SC, BL}, "MS-CON-03": {SC, BL},
     "MS-CON-04": {SC, BL}, "MS-CON-05": {SC, BL}, "MS-CON-06": {SC, BL},

@@ -36,7 +36,7 @@ const std::map<std::string, std::set<std::string>>& rule_kinds()
         {"MS-BRK-07", {br}},         {"MS-BRK-08", {br}},      {"MS-BRK-09", {br, bl}},
         {"MS-COL-01", {sc, bl}},     {"MS-COL-02", {br}},      {"MS-COL-03", {rw, bl}},
         {"MS-COL-04", {rw, bl}},     {"MS-COL-05", {rw, bl}},  {"MS-COL-06", {rw, bl}},
-        {"MS-COL-07", {rw, br, bl}}, {"MS-COL-10", {br}},      {"MS-CON-01", {sc, bl}},
+        {"MS-COL-07", {rw, sc, br, bl}}, {"MS-COL-10", {br}},      {"MS-CON-01", {sc, bl}},
         {"MS-CON-02", {sc, bl}},     {"MS-CON-03", {sc, bl}},  {"MS-CON-04", {sc, bl}},
         {"MS-CON-05", {sc, bl}},     {"MS-CON-06", {sc, bl}},  {"MS-CON-07", {sc, bl}},
         {"MS-CON-08", {bl}},         {"MS-CON-09", {sc, bl}},  {"MS-CON-10", {bl}},

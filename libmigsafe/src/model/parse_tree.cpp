@@ -268,6 +268,9 @@ Constraint constraint_of(const Json& constraint)
     if (constraint.contains("pktable")) {
         result.references = relation_of(constraint["pktable"]);
     }
+    if (constraint.contains("pk_attrs")) {
+        result.referenced_columns = string_values(constraint["pk_attrs"]);
+    }
     return result;
 }
 

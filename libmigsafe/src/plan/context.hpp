@@ -32,6 +32,15 @@ struct KnownConstraint {
     std::string file{};
 };
 
+/// A foreign key the migration set defined (CREATE TABLE, ADD COLUMN, ADD CONSTRAINT).
+struct KnownForeignKey {
+    std::string table{};                           ///< the referencing table, qualified
+    std::vector<std::string> columns{};            ///< its columns, when listed
+    std::string referenced{};                      ///< the referenced table, qualified
+    std::vector<std::string> referenced_columns{}; ///< empty: the referenced primary key
+    bool validated = true;                         ///< false: added NOT VALID
+};
+
 /// State of the whole release.
 struct ReleaseContext {
     const PlanOptions* options = nullptr;
@@ -43,6 +52,10 @@ struct ReleaseContext {
     std::map<std::string, std::string> created{};     ///< relation -> file that created it
     std::map<std::string, std::string> index_table{}; ///< index -> its table
     std::set<std::string> partitioned{};              ///< partitioned tables
+    /// Every foreign key defined so far (earlier releases too): a type change of a key
+    /// column rebuilds them and checks the validated ones again.
+    std::vector<KnownForeignKey> known_foreign_keys{};
+    std::map<std::string, std::vector<std::string>> primary_key{}; ///< table -> its columns
     /// Partitioned table -> its DEFAULT partition (CREATE TABLE ... PARTITION OF ... DEFAULT).
     std::map<std::string, std::string> default_partition{};
     std::map<std::string, std::map<std::string, KnownColumn>> columns{}; ///< table -> columns

@@ -78,12 +78,37 @@ void touch_column_foreign_keys(const std::string& table, const std::string& colu
                                const Context& context, Effects& effects)
 {
     const model::CatalogFacts* catalog = context.options().catalog;
-    if (catalog == nullptr || context.is_new(table)) {
+    if (context.is_new(table)) {
         return;
     }
     auto has = [&](const std::vector<std::string>& columns) {
         return std::find(columns.begin(), columns.end(), column) != columns.end();
     };
+    if (catalog == nullptr) {
+        // Without --db: the foreign keys the migration set defined, the same way.
+        for (const auto& key : context.release.known_foreign_keys) {
+            std::string other;
+            const auto primary = context.release.primary_key.find(table);
+            const bool to_column =
+                key.referenced == table &&
+                (has(key.referenced_columns) ||
+                 (key.referenced_columns.empty() && primary != context.release.primary_key.end() &&
+                  has(primary->second)));
+            if (key.table == table && has(key.columns)) {
+                other = key.referenced;
+            } else if (to_column) {
+                other = key.table;
+            }
+            if (other.empty() || other == table) {
+                continue;
+            }
+            effects.lock(context, other, LockMode::access_exclusive);
+            if (rebuilt && key.validated) {
+                effects.scan(context, other);
+            }
+        }
+        return;
+    }
     for (const auto& key : catalog->foreign_keys_of(table)) {
         std::string other;
         if (key.table == table && has(key.columns)) {

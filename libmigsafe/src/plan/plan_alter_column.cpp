@@ -5,6 +5,7 @@
 #include <migsafe/model/catalog_facts.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -77,9 +78,21 @@ void plan_type(const ActionScope& scope, const model::AlterTableAction& action, 
     effects.at_least(Phase::contract);
     effects.rewrite(context, scope.table);
     effects.scan(context, scope.table);
+    // The tables whose foreign keys through the column are checked again (read in full).
+    std::vector<std::string> checked_again;
+    for (const auto& other : effects.scans) {
+        if (other != scope.table) {
+            checked_again.push_back(other);
+        }
+    }
     effects.find("MS-COL-07",
                  blocking(what, scope.table, LockMode::access_exclusive) +
-                     " while the table is rewritten and every index rebuilt",
+                     " while the table is rewritten and every index rebuilt" +
+                     (checked_again.empty()
+                          ? std::string()
+                          : fmt::format("; the foreign keys of {} through the column are "
+                                        "checked again, reading them in full",
+                                        fmt::join(checked_again, ", "))),
                  fmt::format("ALTER TABLE {0} ADD COLUMN {1}_new {2};\n-- keep {1}_new in "
                              "sync with a trigger, backfill in batches, then swap the names "
                              "in one short transaction and drop {1} in a later release",

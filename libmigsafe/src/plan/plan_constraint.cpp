@@ -135,6 +135,14 @@ void plan_unique(const ActionScope& scope, const model::Constraint& constraint, 
 void remember_foreign_key(const std::string& table, const model::Constraint& constraint,
                           Context& context)
 {
+    if (constraint.references) {
+        context.release.known_foreign_keys.push_back(
+            {.table = table,
+             .columns = constraint.columns,
+             .referenced = constraint.references->qualified(),
+             .referenced_columns = constraint.referenced_columns,
+             .validated = !constraint.not_valid});
+    }
     if (constraint.columns.empty()) {
         return;
     }

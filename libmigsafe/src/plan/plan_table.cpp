@@ -81,6 +81,7 @@ void plan_create_table(const model::Statement& statement, Context& context, Effe
         for (const auto& constraint : column.constraints) {
             if (constraint.kind == model::Constraint::Kind::primary_key) {
                 columns[column.name].not_null = true;
+                context.release.primary_key[table] = {column.name};
             }
             if (constraint.kind == model::Constraint::Kind::primary_key ||
                 constraint.kind == model::Constraint::Kind::unique) {
@@ -100,6 +101,7 @@ void plan_create_table(const model::Statement& statement, Context& context, Effe
             for (const auto& column : constraint.columns) {
                 columns[column].not_null = true;
             }
+            context.release.primary_key[table] = constraint.columns;
         }
     }
 }

@@ -111,3 +111,26 @@ TEST_CASE("plan::analyze_releases: a DEFAULT partition is read when a partition 
     CHECK(detach.findings.front().severity == plan::Severity::warning);
     CHECK(detach.findings.front().fix.find("CONCURRENTLY") == std::string::npos);
 }
+
+TEST_CASE("plan::analyze_releases: a type change of a referenced key reads the tables whose "
+          "foreign keys point at it")
+{
+    migsafe::test::MigrationDir dir;
+    dir.write("0001_projects.sql",
+              "CREATE TABLE projects (id serial PRIMARY KEY);\n"
+              "CREATE TABLE tasks (id int, project_id integer REFERENCES projects (id));\n"
+              "CREATE TABLE notes (id int, project_id integer REFERENCES projects);\n");
+    dir.write("0002_bigint.sql",
+              "SET lock_timeout = '2s';\nALTER TABLE projects ALTER COLUMN id TYPE bigint;\n");
+    const auto set = migsafe::model::load_migration_set(dir.path());
+    const auto report = plan::analyze_releases(set, std::nullopt);
+    REQUIRE(report.statements.size() == 5);
+    const auto& change = report.statements[4];
+    // Both foreign keys (one naming the column, one the primary key) are checked again.
+    CHECK(change.scans ==
+          std::vector<std::string>{"public.tasks", "public.notes", "public.projects"});
+    REQUIRE(has(change, "MS-COL-07"));
+    CHECK(change.findings.front().message.find(
+              "; the foreign keys of public.tasks, public.notes through the column are checked "
+              "again, reading them in full") != std::string::npos);
+}

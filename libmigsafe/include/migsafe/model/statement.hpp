@@ -102,6 +102,8 @@ struct Constraint {
     std::vector<std::string> columns;       ///< the constrained columns, when listed
     std::string using_index;                ///< `USING INDEX name`, else empty
     std::optional<RelationName> references; ///< the referenced table of a foreign key
+    /// The referenced columns of a foreign key, when listed (empty: the primary key).
+    std::vector<std::string> referenced_columns{};
 };
 
 /// A column as written in CREATE TABLE or ADD COLUMN.
