@@ -51,6 +51,18 @@ std::string qualified(const Value& schema, const Value& name)
     return qualified_name(text(schema), text(name));
 }
 
+/// Rows of (a table's oid, a relation's schema, its name), as the three queries below give
+/// them.
+std::vector<ReadRow> read_rows(const QueryResult& result)
+{
+    std::vector<ReadRow> rows;
+    rows.reserve(result.rows.size());
+    for (const auto& row : result.rows) {
+        rows.push_back({.table_oid = text(row[0]), .qualified = qualified(row[1], row[2])});
+    }
+    return rows;
+}
+
 } // namespace
 
 std::vector<TableRow> user_tables(Session& session)
@@ -121,11 +133,7 @@ std::vector<ReadRow> matview_reads(Session& session)
                     "JOIN pg_catalog.pg_class c ON c.oid = d.refobjid "
                     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE ") +
         k_user_schema + " ORDER BY 1, 2, 3");
-    std::vector<ReadRow> rows;
-    for (const auto& row : result.rows) {
-        rows.push_back({.table_oid = text(row[0]), .qualified = qualified(row[1], row[2])});
-    }
-    return rows;
+    return read_rows(result);
 }
 
 std::vector<ReadRow> view_dependents(Session& session)
@@ -140,11 +148,7 @@ std::vector<ReadRow> view_dependents(Session& session)
                     " AND d.objid = r.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass "
                     " AND d.refobjid <> r.ev_class WHERE ") +
         k_user_schema + " ORDER BY 1, 2, 3");
-    std::vector<ReadRow> rows;
-    for (const auto& row : result.rows) {
-        rows.push_back({.table_oid = text(row[0]), .qualified = qualified(row[1], row[2])});
-    }
-    return rows;
+    return read_rows(result);
 }
 
 std::vector<ReadRow> table_children(Session& session)
@@ -155,11 +159,7 @@ std::vector<ReadRow> table_children(Session& session)
                     "JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid AND c.relkind IN ('r', 'p') "
                     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE ") +
         k_user_schema + " ORDER BY 1, 2, 3");
-    std::vector<ReadRow> rows;
-    for (const auto& row : result.rows) {
-        rows.push_back({.table_oid = text(row[0]), .qualified = qualified(row[1], row[2])});
-    }
-    return rows;
+    return read_rows(result);
 }
 
 std::vector<CheckRow> validated_checks(Session& session)
