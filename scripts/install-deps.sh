@@ -21,6 +21,8 @@ packages=(
   zstd xxhash
   # the SARIF output of `migsafe plan` is validated against the SARIF 2.1.0 schema
   python3-jsonschema
+  # xmllint: the JUnit XML of `migsafe rehearse` is validated against tests/schemas/junit-10.xsd
+  libxml2-utils
 )
 
 # npm installs the real dbmate and Prisma for the peer tests (tests/peers/install.sh). A
