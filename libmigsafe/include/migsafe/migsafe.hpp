@@ -17,6 +17,7 @@
 #include <migsafe/integrity/compare.hpp>
 #include <migsafe/integrity/diff.hpp>
 #include <migsafe/integrity/report.hpp>
+#include <migsafe/integrity/schema.hpp>
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/model/catalog_facts.hpp>
 #include <migsafe/model/directive.hpp>

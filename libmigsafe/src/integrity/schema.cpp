@@ -1,0 +1,50 @@
+// Reading the schema fingerprint (docs/integrity.md, "The schema fingerprint"). The SQL is in
+// platform/catalog/schema_queries.cpp; this file opens the session and orders the result.
+#include "integrity/schema_order.hpp"
+#include "integrity/session.hpp"
+#include "platform/catalog/integrity_queries.hpp"
+#include "platform/catalog/schema_queries.hpp"
+
+#include <migsafe/integrity/schema.hpp>
+
+#include <algorithm>
+
+namespace migsafe::integrity {
+
+namespace catalog = platform::catalog;
+
+SchemaFingerprint read_schema(const std::string& conninfo, const SchemaOptions& options)
+{
+    detail::check_lock_timeout(options.lock_timeout);
+    // The output settings are pinned (and search_path emptied) because defaults, view and
+    // function definitions print constants and names through them: two databases built
+    // alike must read alike whatever their role's settings. One REPEATABLE READ snapshot
+    // reads every catalog as of one moment; the pg_get_*def functions read the latest
+    // catalog instead, which only matters while DDL runs concurrently.
+    auto conn = platform::Session::connect(conninfo, {.application_name = "migsafe schema"});
+    catalog::pin_output_settings(conn);
+    catalog::set_session_lock_timeout(conn, options.lock_timeout);
+    catalog::begin_snapshot_transaction(conn);
+    auto rows = catalog::read_schema_objects(conn, options.exclude_schemas);
+    catalog::end_transaction(conn);
+
+    SchemaFingerprint fingerprint;
+    fingerprint.objects.reserve(rows.size());
+    for (auto& row : rows) {
+        fingerprint.objects.push_back({.kind = std::move(row.kind),
+                                       .name = std::move(row.name),
+                                       .attributes = std::move(row.attributes)});
+    }
+    std::sort(fingerprint.objects.begin(), fingerprint.objects.end(), detail::schema_object_before);
+    return fingerprint;
+}
+
+const SchemaObject* SchemaFingerprint::find(std::string_view kind, std::string_view name) const
+{
+    auto it = std::find_if(objects.begin(), objects.end(), [&](const SchemaObject& object) {
+        return object.kind == kind && object.name == name;
+    });
+    return it == objects.end() ? nullptr : &*it;
+}
+
+} // namespace migsafe::integrity
