@@ -66,6 +66,9 @@ ALTER TABLE shop.orders ENABLE ROW LEVEL SECURITY;
 CREATE POLICY orders_cheap ON shop.orders FOR SELECT TO PUBLIC USING (fee < 10);
 GRANT SELECT, INSERT ON shop.orders TO PUBLIC;
 GRANT USAGE ON SCHEMA shop TO PUBLIC;
+CREATE AGGREGATE shop.total(numeric) (SFUNC = numeric_add, STYPE = numeric, INITCOND = '0');
+CREATE TYPE shop.float_range AS RANGE (subtype = float8, subtype_diff = float8mi);
+CREATE TABLE shop.archived_orders (archived_at date) INHERITS (shop.orders);
 )";
 
 std::string current_user(const TestDatabase& db)
@@ -211,6 +214,11 @@ TEST_CASE("integrity::read_schema reads each kind of object with its attributes"
           "IMMUTABLE\nAS $function$SELECT x * 2$function$\n");
     CHECK(object_of(fp, "function", "shop.reset_fees(numeric)").attributes.at("kind") ==
           "procedure");
+    CHECK(object_of(fp, "function", "shop.total(numeric)").attributes ==
+          Attributes{{"kind", "aggregate"},
+                     {"definition", "SFUNC = numeric_add, STYPE = numeric, INITCOND = '0'"}});
+    CHECK(object_of(fp, "table", "shop.archived_orders").attributes.at("inherits") ==
+          "shop.orders");
 
     CHECK(object_of(fp, "trigger", "shop.orders.orders_touch").attributes ==
           Attributes{{"table", "shop.orders"},
@@ -230,7 +238,13 @@ TEST_CASE("integrity::read_schema reads each kind of object with its attributes"
               {"definition", "(amount numeric(10,2), currency text COLLATE pg_catalog.\"C\")"}});
     CHECK(object_of(fp, "type", "shop.price_range").attributes ==
           Attributes{{"kind", "range"}, {"definition", "SUBTYPE = numeric"}});
+    CHECK(object_of(fp, "type", "shop.float_range").attributes.at("definition") ==
+          "SUBTYPE = double precision, SUBTYPE_DIFF = float8mi");
     CHECK(fp.find("type", "shop.price_multirange") == nullptr);
+    // Nor the functions a range type brings along (constructors, multirange ones).
+    CHECK(fp.find("function", "shop.price_range(numeric, numeric)") == nullptr);
+    CHECK(fp.find("function", "shop.price_multirange(shop.price_range)") == nullptr);
+    CHECK(fp.find("grant", "shop.price_range(numeric, numeric):PUBLIC") == nullptr);
     CHECK(fp.find("type", "shop.orders") == nullptr);
 
     CHECK(object_of(fp, "extension", "plpgsql").attributes ==

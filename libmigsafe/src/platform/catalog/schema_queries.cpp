@@ -27,6 +27,13 @@ std::string not_member(const char* catalog, const char* oid)
                        catalog, oid);
 }
 
+// Function `p` is the user's own: no member of an extension, and not made along with
+// another object (pg_depend type 'i': a range type's constructors and multirange functions).
+constexpr const char* k_own_function =
+    "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e "
+    "WHERE e.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
+    "AND e.objid = p.oid AND e.deptype IN ('e', 'i'))";
+
 // The display name of relation `c` in schema `n`.
 constexpr const char* k_relation_name =
     "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)";
@@ -228,7 +235,7 @@ std::string functions_sql()
 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 WHERE {user} AND {not_member})",
         fmt::arg("name", k_function_name), fmt::arg("user", k_user_namespace),
-        fmt::arg("not_member", not_member("pg_proc", "p.oid")));
+        fmt::arg("not_member", k_own_function));
 }
 
 std::string triggers_sql()
@@ -366,7 +373,7 @@ GROUP BY g.object, g.grantee)",
         fmt::arg("user", k_user_namespace),
         fmt::arg("class_not_member", not_member("pg_class", "c.oid")),
         fmt::arg("namespace_not_member", not_member("pg_namespace", "n.oid")),
-        fmt::arg("proc_not_member", not_member("pg_proc", "p.oid")));
+        fmt::arg("proc_not_member", k_own_function));
 }
 
 std::string excluded_list(const std::vector<std::string>& exclude_schemas)
