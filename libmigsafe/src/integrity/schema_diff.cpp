@@ -64,7 +64,7 @@ bool said_elsewhere(const SchemaObject& object, const std::set<KindAndName>& gon
 {
     auto is_gone = [&](std::initializer_list<const char*> kinds, std::string_view name) {
         return !name.empty() && std::any_of(kinds.begin(), kinds.end(), [&](const char* kind) {
-            return gone.count({kind, std::string(name)}) > 0;
+            return gone.contains({kind, std::string(name)});
         });
     };
     const auto& kind = object.kind;
