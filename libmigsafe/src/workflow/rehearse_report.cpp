@@ -293,7 +293,7 @@ void append_step_details(std::string& out, const std::string& head, const StepRe
         out += indent + difference + "\n";
     }
     for (const auto& note : step.notes) {
-        out += indent + "note: " + note + "\n";
+        out += fmt::format("{}note: {}\n", indent, note);
     }
     for (const auto& loss : step.losses) {
         out += indent + loss.describe() + "\n";

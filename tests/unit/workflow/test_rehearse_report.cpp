@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -66,7 +67,7 @@ MigrationRehearsal failed_down()
     m.up.duration_ms = 3;
     m.down.status = StepStatus::failed;
     m.down.error_line = 2;
-    m.down.error = "constraint \"reviews_fee_check\" of relation \"reviews\" does not exist";
+    m.down.error = R"(constraint "reviews_fee_check" of relation "reviews" does not exist)";
     m.down.differences = {"constraint public.reviews.reviews_fee_positive still present",
                           "index public.reviews_fee_idx missing"};
     m.down.notes = {"sequence public.reviews_id_seq at 10001, was 10000"};
@@ -179,10 +180,10 @@ Validation validate_junit(const std::string& xml)
     Validation result{.ran = true};
     FILE* pipe = ::popen(command.c_str(), "r");
     REQUIRE(pipe != nullptr);
-    char buffer[4096];
+    std::array<char, 4096> buffer{};
     std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
-        result.output.append(buffer, n);
+    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
+        result.output.append(buffer.data(), n);
     }
     result.status = ::pclose(pipe);
     std::filesystem::remove(path);
