@@ -87,6 +87,7 @@ void register_health(CLI::App& app, Selected& selected);
 void register_check(CLI::App& app, Selected& selected);
 void register_compensate(CLI::App& app, Selected& selected);
 void register_adopt(CLI::App& app, Selected& selected);
+void register_rehearse(CLI::App& app, Selected& selected);
 void register_config(CLI::App& app, Selected& selected, const ProjectConfig& project);
 
 } // namespace migsafe::cli

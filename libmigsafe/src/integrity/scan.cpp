@@ -315,9 +315,9 @@ Error named_lock_timeout(const std::string& conninfo, const ScanOptions& options
                  k_lock_hint);
 }
 
-IntegrityReport scan_once(const std::string& conninfo, const ScanOptions& options)
+IntegrityReport scan_with(platform::Session& leader, const std::string& conninfo,
+                          const ScanOptions& options)
 {
-    auto leader = detail::open_read_session(conninfo, options.snapshot, options.lock_timeout);
     std::optional<std::string> snapshot = options.snapshot;
     if (options.jobs > 1 && !snapshot) {
         snapshot = catalog::export_snapshot(leader);
@@ -364,6 +364,12 @@ IntegrityReport scan_once(const std::string& conninfo, const ScanOptions& option
     return report;
 }
 
+IntegrityReport scan_once(const std::string& conninfo, const ScanOptions& options)
+{
+    auto leader = detail::open_read_session(conninfo, options.snapshot, options.lock_timeout);
+    return scan_with(leader, conninfo, options);
+}
+
 } // namespace
 
 IntegrityReport scan(const std::string& conninfo, const ScanOptions& options)
@@ -381,6 +387,28 @@ IntegrityReport scan(const std::string& conninfo, const ScanOptions& options)
             throw;
         }
         throw named_lock_timeout(conninfo, options);
+    }
+}
+
+IntegrityReport scan(platform::Session& session, const ScanOptions& options)
+{
+    if (options.jobs != 1 || options.snapshot) {
+        throw Error("usage-invalid-option",
+                    "a scan on the caller's session runs one job in its own snapshot",
+                    {.object = "--jobs"});
+    }
+    detail::check_lock_timeout(options.lock_timeout);
+    catalog::begin_snapshot_transaction(session);
+    try {
+        catalog::pin_output_settings_local(session, options.lock_timeout);
+        return scan_with(session, std::string(), options);
+    } catch (...) {
+        try {
+            session.exec("ROLLBACK");
+        } catch (const Error&) {
+            // the session broke: its owner sees that on its next statement
+        }
+        throw;
     }
 }
 

@@ -107,6 +107,9 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
      "use one of prisma, flyway, golang-migrate, dbmate, rails, diesel"},
 
     // ---- apply
+    {"apply-abandoned", partial, k_uncertain, k_retry,
+     "the run stopped as a killed runner would, where a rehearsal or a test asked it to",
+     "run migsafe apply again: it resumes the partial migration"},
     {"apply-connection-lost", partial, k_uncertain, k_retry,
      "the connection broke while a migration ran: whether it committed is unknown",
      "run `migsafe status` to see what the history says, then run migsafe apply again"},
@@ -167,6 +170,26 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
     {"plan-report-malformed", input, k_unchanged, k_final,
      "a plan report in JSON could not be read",
      "pass a document written by `migsafe plan --format json` of the same schema_version"},
+
+    // ---- rehearse
+    {"rehearse-data-failed", input, k_unchanged, k_final,
+     "the --data file did not load into the rehearsal's start state",
+     "fix the statement psql names, or load the file by hand into a scratch database and "
+     "pass it with --db"},
+    {"rehearse-dirty", input, k_unchanged, k_final,
+     "the scratch database holds a failed or partial migration: its state is not known",
+     "restore the scratch database, or finish the migration there with migsafe apply"},
+    {"rehearse-not-scratch", usage, k_unchanged, k_final,
+     "--db names a database that already holds migrations or tables: rehearse is for scratch "
+     "databases",
+     "give an empty scratch database, or a restored copy with "
+     "--i-know-this-is-a-scratch-database; never production"},
+    {"rehearse-start-failed", input, k_unchanged, k_final,
+     "the migrations before --from did not apply, so there is no start state",
+     "fix the migration the message names, or start the rehearsal earlier with --from"},
+    {"rehearse-unknown-version", usage, k_unchanged, k_final,
+     "--from names a version that no migration of the set has",
+     "use a version that `migsafe status` lists"},
 
     // ---- backfill engine
     {"backfill-checkpoint-malformed", input, k_unchanged, k_final,

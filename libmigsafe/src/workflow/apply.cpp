@@ -166,6 +166,16 @@ Pending pending_of(const model::Migration& migration, std::vector<plan::Statemen
     return pending;
 }
 
+/// A plan's statements, by the file they are in.
+std::map<std::string, std::vector<plan::StatementPlan>> plans_by_file(plan::PlanReport report)
+{
+    std::map<std::string, std::vector<plan::StatementPlan>> out;
+    for (auto& statement : report.statements) {
+        out[statement.file].push_back(std::move(statement));
+    }
+    return out;
+}
+
 /// The plan of every migration from `first` on (earlier ones are applied releases).
 std::map<std::string, std::vector<plan::StatementPlan>>
 plan_by_file(const model::MigrationSet& set, const model::Version& first,
@@ -179,12 +189,7 @@ plan_by_file(const model::MigrationSet& set, const model::Version& first,
         plan_options.runner_statement_timeout_ms =
             static_cast<int>(options.statement_timeout.count());
     }
-    auto report = plan::analyze_releases(set, first, plan_options);
-    std::map<std::string, std::vector<plan::StatementPlan>> out;
-    for (auto& statement : report.statements) {
-        out[statement.file].push_back(std::move(statement));
-    }
-    return out;
+    return plans_by_file(plan::analyze_releases(set, first, plan_options));
 }
 
 MigrationRun run_of(const Pending& pending)
@@ -475,8 +480,12 @@ void check_transaction_control(const Pending& pending)
 
 } // namespace
 
-ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
-                  const ApplyOptions& options)
+namespace {
+
+/// The run itself, on `session`; `own_monitor`: open a second session for the runner lock
+/// (else `session` holds it).
+ApplyReport apply_on(platform::Session& session, const std::string& conninfo,
+                     const model::MigrationSet& set, const ApplyOptions& options, bool own_monitor)
 {
     const auto started = Clock::now();
     if (options.retries < 0) {
@@ -494,8 +503,6 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
     const std::string host = platform::host_name();
     report.run_id = new_run_id(host);
 
-    auto session = platform::Session::connect(
-        conninfo, {.application_name = std::string(detail::k_application_name)});
     detail::runner_settings(session);
     // On SIGINT/SIGTERM the running statement is cancelled, so its transaction rolls back
     // now rather than when a long statement ends; the run then fails the way any failure
@@ -507,12 +514,15 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
     std::optional<platform::Session> monitor;
     std::optional<detail::RunnerLock> lock;
     if (!options.dry_run) {
-        monitor.emplace(
-            platform::Session::connect(conninfo, {.application_name = "migsafe apply (lock)"}));
-        lock.emplace(*monitor, options.wait);
+        if (own_monitor) {
+            monitor.emplace(
+                platform::Session::connect(conninfo, {.application_name = "migsafe apply (lock)"}));
+        }
+        auto& holder = monitor ? *monitor : session;
+        lock.emplace(holder, options.wait);
         report.lock_wait_ms = lock->waited().count();
         detail::ensure_history(session);
-        wait_for_interrupted_backends(session, monitor->backend_pid(), options.wait);
+        wait_for_interrupted_backends(session, holder.backend_pid(), options.wait);
     }
     // Another runner's lock, held on the lock session for the whole run, so that the
     // tool and migsafe never migrate at once; its table found or created under it.
@@ -520,7 +530,7 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
     std::optional<adopt::HistoryTable> tool_table;
     if (options.keep_history && !options.dry_run) {
         tool_table = detail::tool_history_place(session, *options.keep_history);
-        tool_lock.emplace(*monitor, *tool_table, options.wait);
+        tool_lock.emplace(monitor ? *monitor : session, *tool_table, options.wait);
         adopt::ensure_tool_history(session, *tool_table);
     }
     const auto history = read_history(session);
@@ -564,8 +574,12 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
         }
     }
     const int pg_version = session.server_version() / 10000;
-    auto catalog = model::load_catalog_facts(conninfo);
-    auto planned = plan_by_file(set, todo.front()->version, options, &catalog, pg_version);
+    // A plan made beforehand needs no catalog, but for a dry run's estimates.
+    auto catalog = options.plan == nullptr || options.dry_run ? model::load_catalog_facts(conninfo)
+                                                              : model::CatalogFacts{};
+    auto planned = options.plan != nullptr
+                       ? plans_by_file(*options.plan)
+                       : plan_by_file(set, todo.front()->version, options, &catalog, pg_version);
 
     std::vector<Pending> considered;
     std::set<std::string> mentioned;
@@ -677,7 +691,15 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
                                     report.applied, report.pending_after, run.resume_sentence()),
                         {.file = pending.migration->up.relative_path});
         }
-        run_migration(run, pending, report.migrations[shown_index], report);
+        try {
+            run_migration(run, pending, report.migrations[shown_index], report);
+        } catch (const detail::Abandoned& abandoned) {
+            throw Error("apply-abandoned",
+                        fmt::format("stopped as asked after {}, as a killed runner would: "
+                                    "nothing more was run or recorded",
+                                    abandoned.after),
+                        {.file = pending.migration->up.relative_path});
+        }
         if (!report.problems.empty()) {
             report.verdict = plan::Verdict::fail;
             break; // verification failed: stop before the next migration
@@ -686,6 +708,22 @@ ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
     count_pending(report);
     report.duration_ms = ms_since(started);
     return report;
+}
+
+} // namespace
+
+ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
+                  const ApplyOptions& options)
+{
+    auto session = platform::Session::connect(
+        conninfo, {.application_name = std::string(detail::k_application_name)});
+    return apply_on(session, conninfo, set, options, true);
+}
+
+ApplyReport apply(platform::Session& session, const std::string& conninfo,
+                  const model::MigrationSet& set, const ApplyOptions& options)
+{
+    return apply_on(session, conninfo, set, options, false);
 }
 
 } // namespace migsafe::workflow

@@ -70,6 +70,9 @@ void run_backfill(const Run& run, const Pending& pending, HistoryEntry& entry, M
     };
     options.progress = [&](const backfill::Progress& progress) {
         ++committed;
+        if (run.options.abandon_after && committed == *run.options.abandon_after) {
+            throw Abandoned{.after = fmt::format("batch {}", progress.batches_done)};
+        }
         if (Clock::now() - last_said >= std::chrono::seconds(2)) {
             last_said = Clock::now();
             run.say(version, progress_line(progress));

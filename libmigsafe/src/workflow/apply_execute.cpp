@@ -258,6 +258,9 @@ int run_transactional(const Run& run, const Pending& pending, HistoryEntry& entr
             entry.statements_applied = count;
             entry.attempts = attempt;
             entry.duration_ms = ms_since(start);
+            if (run.options.before_commit) {
+                run.options.before_commit(session, version);
+            }
             record_applied(run, pending, entry);
             transaction.commit();
             reset_session(session); // a SET in the file must not leak into the next one
@@ -492,7 +495,11 @@ void run_statement_by_statement(const Run& run, const Pending& pending, HistoryE
             user_statement_timeout = user_statement_timeout || sets(statement, "statement_timeout");
         }
     }
-    if (earlier == Earlier::partial) {
+    if (earlier == Earlier::partial && first >= count) {
+        // Stopped after its last statement, before the record: nothing is left to run.
+        run.say(pending.migration->version,
+                fmt::format("all {} statements ran in the interrupted run; recording it", count));
+    } else if (earlier == Earlier::partial) {
         run.say(pending.migration->version, fmt::format("resuming at statement {} of {} ({})",
                                                         first + 1, count, located(pending, first)));
     }
@@ -544,6 +551,11 @@ void run_statement_by_statement(const Run& run, const Pending& pending, HistoryE
                                                       index + 1),
                                     run.resume_sentence()),
                         where(pending, index, error));
+        }
+        if (run.options.abandon_after &&
+            entry.statements_applied - first == *run.options.abandon_after) {
+            throw Abandoned{.after = fmt::format("statement {} of {} ({})", index + 1, count,
+                                                 located(pending, index))};
         }
     }
     entry.status = HistoryStatus::applied;

@@ -56,6 +56,13 @@ struct Run {
     std::string resume_sentence() const;
 };
 
+/// Thrown where `ApplyOptions::abandon_after` stops a run. Not a `migsafe::Error`, so no
+/// failure handler records anything on its way out, as with a killed runner; apply()
+/// turns it into `apply-abandoned`.
+struct Abandoned {
+    std::string after{}; ///< what committed last: `statement 2 of 3 (0007_x.sql:4)`, `batch 2`
+};
+
 /// Whether a statement cannot run inside a transaction block (CONCURRENTLY, VACUUM, ...).
 bool runs_outside_transaction(const model::Statement& statement);
 

@@ -301,5 +301,10 @@ void record_status(platform::Session& session, const model::Version& version, Hi
                          error.empty() ? platform::Value{} : error});
 }
 
+void forget(platform::Session& session, const model::Version& version)
+{
+    session.exec_params("DELETE FROM migsafe.history WHERE version = $1", {version.text()});
+}
+
 } // namespace detail
 } // namespace migsafe::workflow

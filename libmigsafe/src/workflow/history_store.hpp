@@ -32,4 +32,8 @@ void record_checkpoint(platform::Session& session, const model::Version& version
 void record_status(platform::Session& session, const model::Version& version, HistoryStatus status,
                    const std::string& error);
 
+/// Deletes the row of `version`: the migration was rolled back (what `migsafe rehearse`
+/// does after a down file or a compensation, as a runner's own rollback does).
+void forget(platform::Session& session, const model::Version& version);
+
 } // namespace migsafe::workflow::detail

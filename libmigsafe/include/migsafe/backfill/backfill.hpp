@@ -91,7 +91,8 @@ struct Options {
     /// atomically with the batch (or not at all). An exception rolls the batch back and
     /// leaves `run` (a `migsafe::Error` as is; anything else is not caught).
     std::function<void(platform::Session&, const Checkpoint&)> on_batch{};
-    /// Called after each committed batch. Must not throw.
+    /// Called after each committed batch. An exception leaves `run` as is (the batch stays
+    /// committed): `migsafe rehearse` stops a run there as a kill would.
     std::function<void(const Progress&)> progress{};
 };
 

@@ -2,6 +2,7 @@
 
 #include <migsafe/export.hpp>
 #include <migsafe/integrity/report.hpp>
+#include <migsafe/platform/session.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -59,6 +60,12 @@ struct ScanOptions {
 /// Cost: one sequential read of every table in scope, streamed; memory does not grow with
 /// table size.
 MIGSAFE_API IntegrityReport scan(const std::string& conninfo, const ScanOptions& options = {});
+
+/// The same scan on `session`, a connection the caller goes on using (`migsafe rehearse`
+/// reads many states of one database): one job, in a REPEATABLE READ transaction of its
+/// own whose settings end with it. The session must not be in a transaction. Throws what
+/// `scan()` throws, and `usage-invalid-option` for `jobs` other than 1 or a `snapshot`.
+MIGSAFE_API IntegrityReport scan(platform::Session& session, const ScanOptions& options = {});
 
 /// Whether `pattern` (the `ScanOptions::tables` syntax) matches the table `schema`.`name`.
 MIGSAFE_API bool table_matches(std::string_view pattern, std::string_view schema,

@@ -8,6 +8,7 @@
 #include <migsafe/export.hpp>
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/plan/report.hpp>
+#include <migsafe/platform/session.hpp>
 #include <migsafe/workflow/adopt.hpp>
 
 #include <chrono>
@@ -83,6 +84,21 @@ struct ApplyOptions {
     /// and its own history row is written with each migration's, in the same transaction,
     /// so that the tool still agrees (docs/adopt.md).
     std::optional<ConfiguredRunner> keep_history{};
+
+    // ---- for `migsafe rehearse` and tests (docs/rehearse.md)
+
+    /// The plan of the whole set, made once by a caller that applies it one migration at a
+    /// time (every migration its own release: `plan::analyze_releases(set, nullopt)`);
+    /// null: each run plans the migrations it may apply.
+    const plan::PlanReport* plan = nullptr;
+    /// Called on the runner's session inside each transactional migration's transaction,
+    /// after its last statement and before the commit (its locks are still held). May
+    /// throw: the migration then fails and rolls back.
+    std::function<void(platform::Session&, const model::Version&)> before_commit{};
+    /// The run stops as a killed runner would once this many statements of a
+    /// no-transaction migration, or batches of a backfill, have committed in this run:
+    /// nothing more is run or recorded, and apply throws `apply-abandoned`. Nullopt: never.
+    std::optional<int> abandon_after{};
 };
 
 /// What happened to one migration in a run.
@@ -157,8 +173,15 @@ struct ApplyReport {
 /// the lock, after `retries`), `apply-migration-failed` (exit 4: that migration rolled
 /// back, earlier ones stay applied), `apply-partial` (exit 5: a no-transaction file or a
 /// backfill stopped part-way; a rerun resumes), `apply-transaction-control` (exit 2),
-/// `db-connect-failed`, `db-connection-lost`.
+/// `db-connect-failed`, `db-connection-lost`, and `apply-abandoned` (`abandon_after`).
 MIGSAFE_API ApplyReport apply(const std::string& conninfo, const model::MigrationSet& set,
                               const ApplyOptions& options = {});
+
+/// The same run on `session`, a connection the caller keeps open (`migsafe rehearse`
+/// runs many migrations on one database): the runner lock is held on it for the run, and
+/// it keeps the runner's session settings afterwards. `conninfo` names the same database, for what
+/// opens its own sessions (the snapshot, the integrity scans, the catalog of a dry run).
+MIGSAFE_API ApplyReport apply(platform::Session& session, const std::string& conninfo,
+                              const model::MigrationSet& set, const ApplyOptions& options = {});
 
 } // namespace migsafe::workflow

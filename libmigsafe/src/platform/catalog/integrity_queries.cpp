@@ -107,6 +107,17 @@ void pin_output_settings(Session& conn)
               "SELECT pg_catalog.set_config('search_path', '', false)");
 }
 
+void pin_output_settings_local(Session& conn, std::chrono::milliseconds lock_timeout)
+{
+    conn.exec("SET LOCAL client_encoding = 'UTF8'; SET LOCAL TimeZone = 'UTC'; "
+              "SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; "
+              "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'; "
+              "SET LOCAL lc_monetary = 'C'; SET LOCAL statement_timeout = 0; "
+              "SELECT pg_catalog.set_config('search_path', '', true)");
+    conn.query("SELECT pg_catalog.set_config('lock_timeout', $1, true)",
+               {std::to_string(lock_timeout.count())});
+}
+
 void set_session_lock_timeout(Session& conn, std::chrono::milliseconds timeout)
 {
     conn.query("SELECT pg_catalog.set_config('lock_timeout', $1, false)",

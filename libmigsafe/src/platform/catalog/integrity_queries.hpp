@@ -65,6 +65,10 @@ struct SequenceRow {
 
 /// Pins the settings that change COPY text (docs/integrity.md, "Byte-exactness").
 void pin_output_settings(Session& conn);
+
+/// The same settings and `lock_timeout` for the current transaction only (SET LOCAL), on
+/// a session its owner goes on using: a scan on it leaves nothing behind.
+void pin_output_settings_local(Session& conn, std::chrono::milliseconds lock_timeout);
 /// Bounds how long each statement of this session waits for a lock (`lock_timeout`, for
 /// the whole session). `timeout` must be positive: zero would mean waiting forever.
 void set_session_lock_timeout(Session& conn, std::chrono::milliseconds timeout);

@@ -1,0 +1,116 @@
+// The scratch server of a rehearsal and the databases made on it.
+#include "workflow/rehearse_server.hpp"
+
+#include "platform/catalog/rehearse_queries.hpp"
+#include "platform/logging.hpp"
+
+#include <migsafe/platform/conninfo.hpp>
+#include <migsafe/platform/error.hpp>
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace migsafe::workflow::detail {
+namespace {
+
+constexpr const char* k_application_name = "migsafe rehearse";
+
+} // namespace
+
+RehearsalServer::RehearsalServer(std::optional<platform::EphemeralCluster> cluster,
+                                 std::string base, platform::Session admin)
+    : m_cluster(std::move(cluster))
+    , m_base(std::move(base))
+    , m_admin(std::move(admin))
+    , m_prefix(fmt::format("migsafe_rehearse_{}_", ::getpid()))
+{
+}
+
+RehearsalServer RehearsalServer::ephemeral()
+{
+    auto cluster = platform::EphemeralCluster::start({.settings = {"max_connections = 40"}});
+    std::string base = cluster.conninfo("postgres");
+    auto admin = platform::Session::connect(base, {.application_name = k_application_name});
+    return RehearsalServer(std::move(cluster), std::move(base), std::move(admin));
+}
+
+RehearsalServer RehearsalServer::existing(const std::string& conninfo)
+{
+    // The maintenance connection must not be to a database that gets copied.
+    std::optional<platform::Session> admin;
+    for (const char* database : {"postgres", "template1"}) {
+        try {
+            admin.emplace(
+                platform::Session::connect(platform::conninfo_with_dbname(conninfo, database),
+                                           {.application_name = k_application_name}));
+            break;
+        } catch (const Error& error) {
+            if (error.code() != "db-connect-failed" || std::string(database) == "template1") {
+                throw;
+            }
+        }
+    }
+    return RehearsalServer(std::nullopt, conninfo, std::move(*admin));
+}
+
+RehearsalServer::~RehearsalServer()
+{
+    for (auto it = m_made.rbegin(); it != m_made.rend(); ++it) {
+        try {
+            platform::catalog::drop_database_force(m_admin, *it);
+        } catch (const std::exception& error) {
+            migsafe::detail::log_warn("rehearse: could not drop the database {}: {}", *it,
+                                      error.what());
+        }
+    }
+}
+
+std::string RehearsalServer::conninfo(const std::string& database) const
+{
+    return platform::conninfo_with_dbname(m_base, database);
+}
+
+std::string RehearsalServer::next_name()
+{
+    return m_prefix + std::to_string(++m_counter);
+}
+
+std::string RehearsalServer::create_empty()
+{
+    auto name = next_name();
+    platform::catalog::create_empty_database(m_admin, name);
+    m_made.push_back(name);
+    return name;
+}
+
+std::string RehearsalServer::copy(const std::string& source)
+{
+    auto name = next_name();
+    platform::catalog::copy_database(m_admin, name, source);
+    m_made.push_back(name);
+    return name;
+}
+
+void RehearsalServer::drop(const std::string& database)
+{
+    platform::catalog::drop_database_force(m_admin, database);
+    m_made.erase(std::remove(m_made.begin(), m_made.end(), database), m_made.end());
+}
+
+std::string RehearsalServer::description() const
+{
+    const int version = m_admin.server_version();
+    const auto number = fmt::format("{}.{}", version / 10000, version % 10000);
+    return m_cluster ? fmt::format("ephemeral (PostgreSQL {})", number)
+                     : fmt::format("{} (PostgreSQL {})", migsafe::redact_conninfo(m_base), number);
+}
+
+int RehearsalServer::server_version() const
+{
+    return m_admin.server_version();
+}
+
+} // namespace migsafe::workflow::detail

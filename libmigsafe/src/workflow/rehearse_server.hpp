@@ -1,0 +1,56 @@
+#pragma once
+// Private: the scratch server of a rehearsal (an ephemeral cluster, or the server of
+// `--db`) and the databases the rehearsal makes on it, dropped when it ends.
+
+#include <migsafe/platform/cluster.hpp>
+#include <migsafe/platform/session.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace migsafe::workflow::detail {
+
+class RehearsalServer {
+public:
+    /// Starts an ephemeral cluster. Throws what EphemeralCluster::start throws.
+    static RehearsalServer ephemeral();
+    /// The server of `conninfo`; the maintenance connection goes to its `postgres`
+    /// database (else `template1`). Throws `db-connect-failed`.
+    static RehearsalServer existing(const std::string& conninfo);
+
+    RehearsalServer(RehearsalServer&&) noexcept = default;
+    RehearsalServer& operator=(RehearsalServer&&) = delete;
+    RehearsalServer(const RehearsalServer&) = delete;
+    RehearsalServer& operator=(const RehearsalServer&) = delete;
+    /// Drops every database it made (best effort, logged), then stops the cluster.
+    ~RehearsalServer();
+
+    /// The connection string of `database` on this server.
+    std::string conninfo(const std::string& database) const;
+    /// A new empty database; its name.
+    std::string create_empty();
+    /// A copy of `source` (CREATE DATABASE ... TEMPLATE); its name. Nobody may be
+    /// connected to `source`.
+    std::string copy(const std::string& source);
+    /// Drops a database this rehearsal made.
+    void drop(const std::string& database);
+    /// `ephemeral (PostgreSQL 15.x)` or the conninfo, password masked.
+    std::string description() const;
+    /// The server's version number (150018).
+    int server_version() const;
+
+private:
+    RehearsalServer(std::optional<platform::EphemeralCluster> cluster, std::string base,
+                    platform::Session admin);
+    std::string next_name();
+
+    std::optional<platform::EphemeralCluster> m_cluster;
+    std::string m_base; ///< a conninfo of the server (its dbname is replaced)
+    platform::Session m_admin;
+    std::string m_prefix;
+    int m_counter = 0;
+    std::vector<std::string> m_made;
+};
+
+} // namespace migsafe::workflow::detail

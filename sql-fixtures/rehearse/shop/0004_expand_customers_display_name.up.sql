@@ -1,0 +1,2 @@
+-- migsafe:phase expand
+ALTER TABLE customers ADD COLUMN display_name text;

@@ -1,0 +1,1 @@
+ALTER TABLE orders ADD COLUMN fee numeric(10, 2) NOT NULL DEFAULT 0;
