@@ -40,9 +40,17 @@ std::string DataLoss::describe() const
 {
     const char* where = column.empty() ? "table" : "column";
     const std::string what = column.empty() ? table : table + "." + column;
+    std::string kept = archive.empty() ? "not archived" : "archived in " + archive;
+    if (declared) {
+        kept += ", declared";
+    }
+    if (changed) {
+        // The rows are still there, holding other values than before the migration.
+        return fmt::format("{} {}: {} {} changed, not put back ({})", where, what, rows,
+                           rows == 1 ? "row" : "rows", kept);
+    }
     const char* unit = column.empty() ? (rows == 1 ? "row" : "rows")
                                       : (rows == 1 ? "non-null value" : "non-null values");
-    const std::string kept = archive.empty() ? "not archived" : "archived in " + archive;
     return fmt::format("{} {}: {} {} lost ({})", where, what, rows, unit, kept);
 }
 
@@ -78,12 +86,13 @@ bool step_fails(const StepResult& step, StepRole role, FailOn fail_on) noexcept
     if (fail_on == FailOn::lossy) {
         return true;
     }
-    // A down file is written by hand and never says what it drops: a loss it does not keep
-    // anywhere is the silent one the verdict exists for. The compensation names each loss
-    // in its own report, and an interruption's rollback is judged by its status only.
+    // A down file says what it destroys only through an `-- migsafe:allow` (declared): a
+    // loss neither declared nor kept anywhere is the silent one the verdict exists for. The
+    // compensation names each loss in its own report, and an interruption's rollback is
+    // judged by its status only.
     return role == StepRole::down &&
            std::any_of(step.losses.begin(), step.losses.end(),
-                       [](const DataLoss& loss) { return loss.archive.empty(); });
+                       [](const DataLoss& loss) { return !loss.declared && loss.archive.empty(); });
 }
 
 bool interrupt_fails(const MigrationRehearsal& migration, FailOn fail_on) noexcept
@@ -280,7 +289,8 @@ void append_step_details(std::string& out, const std::string& head, const StepRe
     }
     if (step.status == StepStatus::lossy && detail::step_fails(step, role, fail_on)) {
         line += fail_on == FailOn::lossy ? " [fails: --fail-on lossy]"
-                                         : " [fails: a loss the down file does not archive]";
+                                         : " [fails: a loss the down file neither declares nor "
+                                           "archives]";
     }
     out += line + "\n";
     for (std::size_t i = 1; i < error.size(); ++i) {
@@ -351,6 +361,8 @@ nlohmann::json step_json(const StepResult& step, StepRole role, FailOn fail_on)
                           {"column", loss.column},
                           {"rows", loss.rows},
                           {"archive", loss.archive},
+                          {"declared", loss.declared},
+                          {"changed", loss.changed},
                           {"description", loss.describe()}});
     }
     return {{"status", to_string(step.status)},

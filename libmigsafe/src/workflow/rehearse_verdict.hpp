@@ -23,8 +23,8 @@ enum class StepRole {
 std::string_view to_string(StepRole role) noexcept;
 
 /// True when `step` fails the verdict under `fail_on`: it failed; or, under FailOn::failure,
-/// it is the down file and lost data it does not archive (a hand-written down file never
-/// says what it loses); or, under FailOn::lossy, it is lossy at all. `missing`, `manual`,
+/// it is the down file and lost data it neither archives nor declares (`-- migsafe:allow`);
+/// or, under FailOn::lossy, it is lossy at all. `missing`, `manual`,
 /// `skipped` and `not-applicable` never fail.
 bool step_fails(const StepResult& step, StepRole role, FailOn fail_on) noexcept;
 

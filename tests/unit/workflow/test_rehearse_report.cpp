@@ -230,6 +230,12 @@ TEST_CASE("workflow::DataLoss::describe names the column or table, the rows and 
           "table app.orders: 3 rows lost (not archived)");
     CHECK(DataLoss{"app.orders", "", 1, "migsafe_archive.orders__0003"}.describe() ==
           "table app.orders: 1 row lost (archived in migsafe_archive.orders__0003)");
+    CHECK(DataLoss{.table = "public.t", .column = "c", .rows = 7, .declared = true}.describe() ==
+          "column public.t.c: 7 non-null values lost (not archived, declared)");
+    CHECK(DataLoss{.table = "public.t", .rows = 100, .changed = true}.describe() ==
+          "table public.t: 100 rows changed, not put back (not archived)");
+    CHECK(DataLoss{.table = "public.t", .column = "c", .rows = 1, .changed = true}.describe() ==
+          "column public.t.c: 1 row changed, not put back (not archived)");
 }
 
 TEST_CASE("workflow::RehearseReport::failed: failed steps, silent losses, --fail-on lossy")
@@ -273,6 +279,16 @@ TEST_CASE("workflow::RehearseReport::failed: failed steps, silent losses, --fail
         m.down.losses.front().archive = "app_archive.reviews_rating";
         CHECK_FALSE(verdict({m}, FailOn::failure));
         CHECK(verdict({m}, FailOn::lossy));
+    }
+    SUBCASE("a down file that declares its loss (-- migsafe:allow) fails only under lossy")
+    {
+        auto m = lossy_down();
+        m.down.losses.front().declared = true;
+        CHECK_FALSE(verdict({m}, FailOn::failure));
+        CHECK(verdict({m}, FailOn::lossy));
+        // One silent loss beside a declared one is enough.
+        m.down.losses.push_back({.table = "public.reviews", .rows = 10000, .changed = true});
+        CHECK(verdict({m}, FailOn::failure));
     }
     SUBCASE("a lossy compensation says what it loses: it fails only under --fail-on lossy")
     {
@@ -331,7 +347,7 @@ TEST_CASE("workflow::RehearseReport::to_text: one aligned line per migration, de
         "    index public.reviews_fee_idx missing\n"
         "    note: sequence public.reviews_id_seq at 10001, was 10000\n"
         "0006 add_rating: down lossy (0006_add_rating.down.sql) [fails: a loss the down file "
-        "does not archive]\n"
+        "neither declares nor archives]\n"
         "    column public.reviews.rating: 10000 non-null values lost (not archived)\n"
         "0007 add_summary: compensation lossy\n"
         "    column public.reviews.summary: 9000 non-null values lost (archived in "
@@ -445,6 +461,8 @@ TEST_CASE("workflow::RehearseReport::to_json: every field, the verdict and the c
                          {"column", "rating"},
                          {"rows", 10000},
                          {"archive", ""},
+                         {"declared", false},
+                         {"changed", false},
                          {"description",
                           "column public.reviews.rating: 10000 non-null values lost (not "
                           "archived)"}});
