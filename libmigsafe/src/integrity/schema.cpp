@@ -6,6 +6,7 @@
 #include "platform/catalog/schema_queries.hpp"
 
 #include <migsafe/integrity/schema.hpp>
+#include <migsafe/platform/error.hpp>
 
 #include <algorithm>
 
@@ -22,10 +23,26 @@ SchemaFingerprint read_schema(const std::string& conninfo, const SchemaOptions& 
     // reads every catalog as of one moment; the pg_get_*def functions read the latest
     // catalog instead, which only matters while DDL runs concurrently.
     auto conn = platform::Session::connect(conninfo, {.application_name = "migsafe schema"});
-    catalog::pin_output_settings(conn);
-    catalog::set_session_lock_timeout(conn, options.lock_timeout);
+    return read_schema(conn, options);
+}
+
+SchemaFingerprint read_schema(platform::Session& conn, const SchemaOptions& options)
+{
+    detail::check_lock_timeout(options.lock_timeout);
+    // The settings last as long as the transaction: the caller's session is left as it was.
     catalog::begin_snapshot_transaction(conn);
-    auto rows = catalog::read_schema_objects(conn, options.exclude_schemas);
+    std::vector<catalog::SchemaObjectRow> rows;
+    try {
+        catalog::pin_output_settings_local(conn, options.lock_timeout);
+        rows = catalog::read_schema_objects(conn, options.exclude_schemas);
+    } catch (...) {
+        try {
+            conn.exec("ROLLBACK");
+        } catch (const Error&) {
+            // the session broke: its owner sees that on its next statement
+        }
+        throw;
+    }
     catalog::end_transaction(conn);
 
     SchemaFingerprint fingerprint;

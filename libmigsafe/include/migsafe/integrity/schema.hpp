@@ -6,6 +6,7 @@
 /// after each step and names what a rollback did not put back (docs/rehearse.md).
 
 #include <migsafe/export.hpp>
+#include <migsafe/platform/session.hpp>
 
 #include <chrono>
 #include <map>
@@ -105,6 +106,12 @@ struct SchemaOptions {
 /// `lock_timeout` not positive). Cost: 13 catalog queries, one connection; no table data is
 /// read (all sequence positions come in one of those queries).
 MIGSAFE_API SchemaFingerprint read_schema(const std::string& conninfo,
+                                          const SchemaOptions& options = {});
+
+/// The same read on `session`, a connection the caller goes on using (`migsafe rehearse`):
+/// in a transaction of its own whose settings end with it. The session must not be in a
+/// transaction.
+MIGSAFE_API SchemaFingerprint read_schema(platform::Session& session,
                                           const SchemaOptions& options = {});
 
 /// The differences from `expected` to `actual`, in the fingerprints' order (kind, then
