@@ -17,33 +17,34 @@ namespace catalog = platform::catalog;
 SchemaFingerprint read_schema(const std::string& conninfo, const SchemaOptions& options)
 {
     detail::check_lock_timeout(options.lock_timeout);
-    // The output settings are pinned (and search_path emptied) because defaults, view and
-    // function definitions print constants and names through them: two databases built
-    // alike must read alike whatever their role's settings. One REPEATABLE READ snapshot
-    // reads every catalog as of one moment; the pg_get_*def functions read the latest
-    // catalog instead, which only matters while DDL runs concurrently.
-    auto conn = platform::Session::connect(conninfo, {.application_name = "migsafe schema"});
-    return read_schema(conn, options);
+    auto session = platform::Session::connect(conninfo, {.application_name = "migsafe schema"});
+    return read_schema(session, options);
 }
 
-SchemaFingerprint read_schema(platform::Session& conn, const SchemaOptions& options)
+SchemaFingerprint read_schema(platform::Session& session, const SchemaOptions& options)
 {
     detail::check_lock_timeout(options.lock_timeout);
-    // The settings last as long as the transaction: the caller's session is left as it was.
-    catalog::begin_snapshot_transaction(conn);
+    // The output settings are pinned (and search_path emptied) because defaults, view and
+    // function definitions print constants and names through them: two databases built
+    // alike must read alike whatever their role's settings. They last as long as the
+    // transaction, so the caller's session is left as it was. One REPEATABLE READ snapshot
+    // reads every catalog as of one moment; the pg_get_*def functions read the latest
+    // catalog instead, which only matters while DDL runs concurrently.
+    catalog::begin_snapshot_transaction(session);
     std::vector<catalog::SchemaObjectRow> rows;
     try {
-        catalog::pin_output_settings_local(conn, options.lock_timeout);
-        rows = catalog::read_schema_objects(conn, options.exclude_schemas);
+        catalog::pin_output_settings_local(session, options.lock_timeout);
+        rows = catalog::read_schema_objects(session, options.exclude_schemas);
     } catch (...) {
+        // COMMIT ends a failed transaction as a ROLLBACK would (it only read).
         try {
-            conn.exec("ROLLBACK");
+            catalog::end_transaction(session);
         } catch (const Error&) {
             // the session broke: its owner sees that on its next statement
         }
         throw;
     }
-    catalog::end_transaction(conn);
+    catalog::end_transaction(session);
 
     SchemaFingerprint fingerprint;
     fingerprint.objects.reserve(rows.size());

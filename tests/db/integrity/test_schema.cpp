@@ -497,7 +497,19 @@ TEST_CASE("integrity::read_schema waits at most lock_timeout behind a held lock"
     } catch (const migsafe::Error& e) {
         CHECK(e.code() == "db-lock-timeout");
     }
+    // On a caller's session too, and the session is left usable, outside any transaction.
+    auto reader = db.connect();
+    try {
+        read_schema(reader, {.lock_timeout = std::chrono::milliseconds(200)});
+        FAIL("read_schema did not throw");
+    } catch (const migsafe::Error& e) {
+        CHECK(e.code() == "db-lock-timeout");
+    }
     holder.exec("ROLLBACK");
+    reader.exec("CREATE TABLE after_failure (id int)");
+    CHECK(holder.query_value("SELECT to_regclass('public.after_failure')::text") ==
+          "after_failure");
+    CHECK(reader.query_value("SHOW lock_timeout") == "0");
 }
 
 TEST_CASE("integrity::read_schema on a session reads the same and leaves the session as it was")
