@@ -58,6 +58,8 @@ struct Context {
     plan::PlanReport plan{};
     /// The start state, kept: `work` is rebuilt from it when a step leaves it unknown.
     std::string origin{};
+    /// The index of the first migration rehearsed.
+    std::size_t first = 0;
 
     void say(const model::Version& version, std::string message) const
     {
@@ -305,15 +307,22 @@ void recover(const Context& context, Database& work, const model::Migration& mig
 {
     context.say(migration.version, "rebuilding the working database from the start state");
     work.replace_with(context.server.copy(context.origin));
-    StepResult step;
-    if (!apply_up(step, context, work, migration, context.apply_options(migration.version))) {
-        throw Error("rehearse-start-failed",
-                    fmt::format("the working database could not be rebuilt after {}: {}",
-                                migration.up.relative_path, step.error),
-                    {.file = step.file, .line = step.error_line});
-    }
-    if (context.options.rows > 0 && context.options.data_file.empty()) {
-        platform::catalog::fill_empty_tables(work.session(), context.options.rows);
+    // One migration at a time, rows after each, as the rehearsal itself went.
+    for (std::size_t i = context.first; i < context.set.migrations.size(); ++i) {
+        const auto& each = context.set.migrations[i];
+        StepResult step;
+        if (!apply_up(step, context, work, each, context.apply_options(each.version))) {
+            throw Error("rehearse-start-failed",
+                        fmt::format("the working database could not be rebuilt at {}: {}",
+                                    each.up.relative_path, step.error),
+                        {.file = step.file, .line = step.error_line});
+        }
+        if (context.options.rows > 0 && context.options.data_file.empty()) {
+            platform::catalog::fill_empty_tables(work.session(), context.options.rows);
+        }
+        if (each.version == migration.version) {
+            break;
+        }
     }
 }
 
@@ -572,16 +581,26 @@ std::string build_start(const Context& context, Database& work, std::size_t firs
         adopt_earlier(work.session(), set, first);
         start = fmt::format("the schema of {}", migsafe::redact_conninfo(options.schema_from));
     } else if (first > 0) {
+        // Those the scratch database already holds are not run again.
         const auto& last = set.migrations[first - 1];
-        StepResult step;
-        const auto run = apply_up(step, context, work, last, context.apply_options(last.version));
-        if (!run) {
-            throw Error("rehearse-start-failed",
-                        fmt::format("the migrations before {} do not apply: {}{}: {}",
-                                    set.migrations[first].version.text(), step.file,
-                                    step.error_line > 0 ? fmt::format(":{}", step.error_line) : "",
-                                    step.error),
-                        {.file = step.file, .line = step.error_line});
+        const auto failed = [&](const std::string& file, int line, const std::string& message) {
+            return Error("rehearse-start-failed",
+                         fmt::format("the migrations before {} do not apply: {}{}: {}",
+                                     set.migrations[first].version.text(), file,
+                                     line > 0 ? fmt::format(":{}", line) : "", message),
+                         {.file = file, .line = line});
+        };
+        try {
+            const auto report =
+                apply(work.session(), conninfo, set, context.apply_options(last.version));
+            if (!report.problems.empty()) {
+                throw failed(last.up.relative_path, 0, report.problems.front());
+            }
+        } catch (const Error& error) {
+            if (error.code() == "rehearse-start-failed") {
+                throw;
+            }
+            throw failed(error.context().file, error.context().line, error.message());
         }
         start = fmt::format("{} migration(s) before {} applied", first,
                             set.migrations[first].version.text());
@@ -654,11 +673,22 @@ RehearseReport rehearse(const model::MigrationSet& set, const RehearseOptions& o
         name = server.copy(name);
     }
     Database start(server, name);
+    if (!options.from && !options.conninfo.empty()) {
+        // A scratch database restored from elsewhere: rehearse what it has not applied.
+        const auto history = read_history(start.session());
+        while (first < set.migrations.size() &&
+               std::any_of(history.begin(), history.end(), [&](const HistoryEntry& entry) {
+                   return entry.version == set.migrations[first].version && entry.is_applied();
+               })) {
+            ++first;
+        }
+    }
     report.start = build_start(context, start, first);
     if (first < set.migrations.size()) {
         report.from = set.migrations[first].version.text();
     }
     context.origin = start.name();
+    context.first = first;
     Database work(server, start.copy());
     DatabaseState before = detail::read_state(work.session());
     for (std::size_t i = first; i < set.migrations.size(); ++i) {

@@ -1,0 +1,300 @@
+// workflow::rehearse against a real server: the shop fixture (golang-migrate layout, with
+// down files) rehearsed on a scratch database of the test cluster, with the defects the
+// issue names planted one at a time: a down that drops a constraint under another name,
+// a lossy down, a down that does not parse, an up that fails, a dirty or deployed
+// scratch database. Nothing the rehearsal made may stay on the server.
+#include "platform/catalog/rehearse_queries.hpp"
+#include "support/migration_dir.hpp"
+#include "support/test_db.hpp"
+
+#include <migsafe/model/migration_set.hpp>
+#include <migsafe/platform/error.hpp>
+#include <migsafe/platform/session.hpp>
+#include <migsafe/workflow/apply.hpp>
+#include <migsafe/workflow/rehearse.hpp>
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+
+using migsafe::Error;
+using migsafe::test::MigrationDir;
+using migsafe::test::TestDatabase;
+using namespace migsafe;
+using namespace std::chrono_literals;
+using workflow::StepStatus;
+
+namespace {
+
+workflow::RehearseReport rehearse_dir(const TestDatabase& db, const MigrationDir& dir,
+                                      workflow::RehearseOptions options = {})
+{
+    options.conninfo = db.conninfo();
+    options.scratch_confirmed = true; // the test template holds a table of its own
+    options.rows = options.rows == 100 ? 40 : options.rows;
+    return workflow::rehearse(model::load_migration_set(dir.path()), options);
+}
+
+const workflow::MigrationRehearsal& migration(const workflow::RehearseReport& report,
+                                              const std::string& version)
+{
+    const auto wanted = model::Version::parse(version);
+    for (const auto& m : report.migrations) {
+        if (m.version == *wanted) {
+            return m;
+        }
+    }
+    FAIL("no migration " << version << " in the report");
+    throw std::logic_error("unreachable");
+}
+
+bool mentions(const std::vector<std::string>& lines, const std::string& text)
+{
+    return std::any_of(lines.begin(), lines.end(), [&](const std::string& line) {
+        return line.find(text) != std::string::npos;
+    });
+}
+
+/// The databases of rehearsals still on the server.
+std::vector<std::string> leftovers()
+{
+    auto session = platform::Session::connect(test::server_conninfo());
+    return platform::catalog::databases_named(session, "migsafe_rehearse_");
+}
+
+} // namespace
+
+TEST_CASE("rehearse: a correct set passes every step, and nothing stays on the server")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.copy_fixture("rehearse/shop");
+    const auto report = rehearse_dir(db, dir);
+
+    REQUIRE(report.migrations.size() == 7);
+    CHECK(report.stopped.empty());
+    for (const auto& m : report.migrations) {
+        INFO(m.file);
+        CHECK(m.up.status == StepStatus::ok);
+        CHECK(m.redo.status == StepStatus::ok);
+        CHECK(m.down.differences.empty());
+        CHECK(m.compensation.differences.empty());
+    }
+    // The fee column's down drops data, and says so with an allow directive.
+    const auto& fee = migration(report, "7");
+    CHECK(fee.down.status == StepStatus::lossy);
+    REQUIRE(fee.down.losses.size() == 1);
+    CHECK(fee.down.losses[0].table == "public.orders");
+    CHECK(fee.down.losses[0].column == "fee");
+    CHECK(fee.down.losses[0].rows == 40);
+    CHECK(fee.down.losses[0].declared);
+    // The compensation of the same migration keeps the column's values aside.
+    CHECK(fee.compensation.status == StepStatus::lossy);
+    REQUIRE(fee.compensation.losses.size() == 1);
+    CHECK(fee.compensation.losses[0].archive.find("orders__fee__") != std::string::npos);
+    for (const auto& version : {"1", "2", "4", "5"}) {
+        CHECK(migration(report, version).down.status == StepStatus::ok);
+        CHECK(migration(report, version).compensation.status == StepStatus::ok);
+    }
+    // Transactional migrations show the locks they held before their commit.
+    const auto& check = migration(report, "5");
+    REQUIRE_FALSE(check.locks.empty());
+    CHECK(check.locks[0].table == "public.orders");
+    CHECK(check.locks[0].mode == "AccessExclusiveLock");
+    CHECK(check.locks[0].source == "observed");
+    CHECK(check.interrupt == StepStatus::not_applicable);
+
+    CHECK_FALSE(report.failed());
+    auto strict = report;
+    strict.fail_on = workflow::FailOn::lossy;
+    CHECK(strict.failed());
+    CHECK(leftovers().empty());
+}
+
+TEST_CASE("rehearse: a no-transaction file and a backfill are interrupted at every boundary")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.copy_fixture("rehearse/shop");
+    const auto report = rehearse_dir(db, dir);
+
+    const auto& indexes = migration(report, "3");
+    CHECK_FALSE(indexes.transactional);
+    CHECK(indexes.interrupt == StepStatus::ok);
+    REQUIRE(indexes.interruptions.size() == 2);
+    CHECK(indexes.interruptions[0].boundary == 1);
+    CHECK(indexes.interruptions[0].after.find("statement 1 of 2") != std::string::npos);
+    CHECK(indexes.interruptions[1].boundary == 2);
+    for (const auto& point : indexes.interruptions) {
+        CHECK(point.resume.status == StepStatus::ok);
+        CHECK(point.rollback.status == StepStatus::ok);
+    }
+    // 40 rows in batches of 25: two batches, each a boundary.
+    const auto& backfill = migration(report, "6");
+    CHECK(backfill.backfill);
+    CHECK(backfill.interrupt == StepStatus::ok);
+    REQUIRE(backfill.interruptions.size() == 2);
+    CHECK(backfill.interruptions[0].after == "batch 1");
+    for (const auto& point : backfill.interruptions) {
+        INFO(point.after);
+        CHECK(point.resume.status == StepStatus::ok);
+        CHECK(point.resume.differences.empty());
+        CHECK(point.rollback.status == StepStatus::ok);
+    }
+}
+
+TEST_CASE("rehearse: the 3rd-newest down drops the constraint under another name")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.copy_fixture("rehearse/shop");
+    dir.write("0005_orders_status_check.down.sql",
+              "ALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_status_chk;\n");
+    dir.seal();
+    const auto report = rehearse_dir(db, dir);
+
+    REQUIRE(report.migrations.size() == 7); // the rehearsal goes on past it
+    const auto& bad = migration(report, "5");
+    CHECK(bad.down.status == StepStatus::failed);
+    CHECK(bad.down.file == "0005_orders_status_check.down.sql");
+    CHECK(mentions(bad.down.differences, "orders_status_check"));
+    CHECK(bad.redo.status == StepStatus::skipped);
+    // The migrations after it are rehearsed on a rebuilt working database.
+    CHECK(migration(report, "6").down.status == StepStatus::ok);
+    CHECK(migration(report, "7").redo.status == StepStatus::ok);
+    CHECK(report.failed());
+    const auto text = report.to_text();
+    CHECK(text.find("orders_status_check") != std::string::npos);
+    CHECK(leftovers().empty());
+}
+
+TEST_CASE("rehearse: a down that drops a column the up added and filled is lossy, named")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.copy_fixture("rehearse/shop");
+    dir.write("0008_customers_tier.up.sql", "ALTER TABLE customers ADD COLUMN tier text;\n"
+                                            "UPDATE customers SET tier = 'gold';\n");
+    dir.write("0008_customers_tier.down.sql", "ALTER TABLE customers DROP COLUMN tier;\n");
+    dir.seal();
+    const auto report = rehearse_dir(db, dir, {.interrupt = false});
+
+    const auto& tier = migration(report, "8");
+    CHECK(tier.down.status == StepStatus::lossy);
+    CHECK(tier.down.differences.empty());
+    REQUIRE(tier.down.losses.size() == 1);
+    CHECK(tier.down.losses[0].table == "public.customers");
+    CHECK(tier.down.losses[0].column == "tier");
+    CHECK(tier.down.losses[0].rows == 40);
+    CHECK(tier.down.losses[0].archive.empty());
+    CHECK_FALSE(tier.down.losses[0].declared);
+    CHECK(tier.down.losses[0].describe().find("tier") != std::string::npos);
+    // Side by side: the compensation keeps what the down file loses.
+    CHECK(tier.compensation.status == StepStatus::lossy);
+    REQUIRE(tier.compensation.losses.size() == 1);
+    CHECK_FALSE(tier.compensation.losses[0].archive.empty());
+    // A loss the down file does not declare fails the rehearsal.
+    CHECK(report.failed());
+}
+
+TEST_CASE("rehearse: a down file that does not parse fails its step, named")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.copy_fixture("rehearse/shop");
+    dir.write("0007_orders_fee.down.sql", "ALTER TABLEE orders DROP COLUMN fee;\n");
+    dir.seal();
+    const auto report = rehearse_dir(db, dir, {.compensation = false, .interrupt = false});
+
+    const auto& fee = migration(report, "7");
+    CHECK(fee.up.status == StepStatus::ok);
+    CHECK(fee.down.status == StepStatus::failed);
+    CHECK(fee.down.error.find("0007_orders_fee.down.sql:1") != std::string::npos);
+    CHECK(fee.down.error.find("does not parse") != std::string::npos);
+    CHECK(fee.redo.status == StepStatus::skipped);
+    CHECK(fee.compensation.status == StepStatus::skipped);
+    CHECK(report.failed());
+}
+
+TEST_CASE("rehearse: an up that fails stops the rehearsal there, with its line")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.copy_fixture("rehearse/shop");
+    dir.write("0005_orders_status_check.up.sql",
+              "ALTER TABLE orders ADD CONSTRAINT orders_status_check\n"
+              "    CHECK (status IN ('paid', 'shipped'));\n");
+    dir.seal();
+    const auto report = rehearse_dir(db, dir, {.interrupt = false});
+
+    REQUIRE(report.migrations.size() == 5);
+    const auto& bad = migration(report, "5");
+    CHECK(bad.up.status == StepStatus::failed);
+    CHECK(bad.up.error_line == 1);
+    CHECK(bad.up.error.find("violated") != std::string::npos);
+    CHECK(bad.down.status == StepStatus::skipped);
+    CHECK(report.stopped.find("0005_orders_status_check.up.sql:1") != std::string::npos);
+    CHECK(report.failed());
+    CHECK(leftovers().empty());
+}
+
+TEST_CASE("rehearse: a database with a history or tables is refused; a dirty one always")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.copy_fixture("rehearse/shop");
+    auto set = model::load_migration_set(dir.path());
+    workflow::ApplyOptions apply_options;
+    apply_options.to = model::Version::parse("2");
+    apply_options.snapshot = workflow::SnapshotPolicy::skip;
+    workflow::apply(db.conninfo(), set, apply_options);
+
+    try {
+        workflow::rehearse(set, {.conninfo = db.conninfo()});
+        FAIL("a database holding migrations was rehearsed on");
+    } catch (const Error& error) {
+        CHECK(error.code() == "rehearse-not-scratch");
+        CHECK(error.message().find("2 applied migration(s)") != std::string::npos);
+        CHECK(exit_code_for(error.category()) == 2);
+    }
+    // Confirmed: its content is the start state, and what it has applied is not rehearsed.
+    const auto report = workflow::rehearse(
+        set, {.conninfo = db.conninfo(), .scratch_confirmed = true, .interrupt = false});
+    REQUIRE_FALSE(report.migrations.empty());
+    CHECK(report.migrations.front().version == *model::Version::parse("3"));
+    CHECK(report.start.find("2 migration(s) before 3 applied") != std::string::npos);
+
+    auto session = db.connect();
+    session.exec("UPDATE migsafe.history SET status = 'failed' WHERE version = '2'");
+    try {
+        workflow::rehearse(set, {.conninfo = db.conninfo(), .scratch_confirmed = true});
+        FAIL("a dirty scratch database was rehearsed on");
+    } catch (const Error& error) {
+        CHECK(error.code() == "rehearse-dirty");
+        CHECK(error.message().find("status failed") != std::string::npos);
+    }
+    CHECK(leftovers().empty());
+}
+
+TEST_CASE("rehearse: --from starts after the earlier migrations; an unknown version is refused")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.copy_fixture("rehearse/shop");
+    const auto from = model::Version::parse("6");
+    const auto report = rehearse_dir(db, dir, {.from = from, .interrupt = false});
+    REQUIRE(report.migrations.size() == 2);
+    CHECK(report.from == "6");
+    CHECK(report.start.find("5 migration(s) before 6 applied") != std::string::npos);
+    CHECK(report.start.find("40 generated rows") != std::string::npos);
+
+    try {
+        rehearse_dir(db, dir, {.from = model::Version::parse("99")});
+        FAIL("an unknown --from was accepted");
+    } catch (const Error& error) {
+        CHECK(error.code() == "rehearse-unknown-version");
+    }
+}
