@@ -81,8 +81,9 @@ bool said_elsewhere(const SchemaObject& object, const std::set<KindAndName>& gon
         return is_gone({"column"}, attribute_of(object, "owned_by"));
     }
     if (kind == "grant") {
-        return is_gone({"table", "view", "materialized-view", "sequence", "schema", "function"},
-                       attribute_of(object, "object"));
+        return is_gone(
+            {"table", "view", "materialized-view", "sequence", "schema", "function", "column"},
+            attribute_of(object, "object"));
     }
     return false;
 }

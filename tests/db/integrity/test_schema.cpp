@@ -66,6 +66,7 @@ ALTER TABLE shop.orders ENABLE ROW LEVEL SECURITY;
 CREATE POLICY orders_cheap ON shop.orders FOR SELECT TO PUBLIC USING (fee < 10);
 GRANT SELECT, INSERT ON shop.orders TO PUBLIC;
 GRANT USAGE ON SCHEMA shop TO PUBLIC;
+GRANT UPDATE (fee) ON shop.orders TO PUBLIC;
 CREATE AGGREGATE shop.total(numeric) (SFUNC = numeric_add, STYPE = numeric, INITCOND = '0');
 CREATE TYPE shop.float_range AS RANGE (subtype = float8, subtype_diff = float8mi);
 CREATE TABLE shop.archived_orders (archived_at date) INHERITS (shop.orders);
@@ -258,6 +259,9 @@ TEST_CASE("integrity::read_schema reads each kind of object with its attributes"
                      {"with_check", ""}});
     CHECK(object_of(fp, "grant", "shop.orders:PUBLIC").attributes ==
           Attributes{{"object", "shop.orders"}, {"privileges", "INSERT, SELECT"}});
+    CHECK(object_of(fp, "grant", "shop.orders.fee:PUBLIC").attributes ==
+          Attributes{{"object", "shop.orders.fee"}, {"privileges", "UPDATE"}});
+    CHECK(fp.find("grant", "shop.orders.mood:PUBLIC") == nullptr);
     CHECK(object_of(fp, "grant", "shop:PUBLIC").attributes ==
           Attributes{{"object", "shop"}, {"privileges", "USAGE"}});
     CHECK(object_of(fp, "grant", "shop.double(integer):PUBLIC").attributes.at("privileges") ==
@@ -377,10 +381,12 @@ TEST_CASE("integrity::diff_schema: a table its rollback left behind is one line,
                  "EXECUTE FUNCTION suppress_redundant_updates_trigger(); "
                  "CREATE POLICY p ON \"Visits\" USING (true); "
                  "GRANT SELECT ON \"Visits\" TO PUBLIC; "
-                 "GRANT USAGE ON SEQUENCE \"Visits_id_seq\" TO PUBLIC");
+                 "GRANT USAGE ON SEQUENCE \"Visits_id_seq\" TO PUBLIC; "
+                 "GRANT INSERT (at) ON \"Visits\" TO PUBLIC");
     const auto s2 = read_schema(db.conninfo());
     REQUIRE(s2.find("column", "public.\"Visits\".at") != nullptr);
     REQUIRE(s2.find("grant", "public.\"Visits_id_seq\":PUBLIC") != nullptr);
+    REQUIRE(s2.find("grant", "public.\"Visits\".at:PUBLIC") != nullptr);
     CHECK(described(diff_schema(s0, s2)) ==
           std::vector<std::string>{"table public.\"Visits\" extra"});
     CHECK(described(diff_schema(s2, s0)) ==

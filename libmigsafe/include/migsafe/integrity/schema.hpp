@@ -41,7 +41,8 @@ struct SchemaObject {
     /// `definition` (enum labels in order, a domain's base type, default, not null and
     /// checks, a composite's attributes, a range's subtype). For an `extension`: `version`,
     /// `schema`. For a `policy`: `table`, `command`, `mode`, `roles`, `using`,
-    /// `with_check`. For a `grant`: `object`, `privileges`. A `schema` has none.
+    /// `with_check`. For a `grant`: `object` (a relation, column, schema or function),
+    /// `privileges`. A `schema` has none.
     std::map<std::string, std::string> attributes{};
 
     friend bool operator==(const SchemaObject&, const SchemaObject&) = default;

@@ -335,9 +335,10 @@ WHERE {tables})",
         fmt::arg("rel", k_relation_name), fmt::arg("tables", user_tables()));
 }
 
-// Grants on relations, schemas and functions, one object per (object, grantee). A NULL acl
-// means the default one; acldefault spells it out, so that GRANT then REVOKE (an explicit
-// acl equal to the default) reads the same as never granting.
+// Grants on relations, columns, schemas and functions, one object per (object, grantee). A
+// NULL acl means the default one; acldefault spells it out, so that GRANT then REVOKE (an
+// explicit acl equal to the default) reads the same as never granting. A column has no
+// default privileges: a NULL or empty attacl reads as none.
 std::string grants_sql()
 {
     return fmt::format(
@@ -355,6 +356,16 @@ FROM (SELECT DISTINCT a.object,
     CROSS JOIN LATERAL pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault(
       CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner))) x
     WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND c.relpersistence <> 't'
+      AND {user} AND {class_not_member}
+    UNION ALL
+    SELECT {rel} || '.' || pg_catalog.quote_ident(at.attname), x.grantee, x.privilege_type,
+      x.is_grantable
+    FROM pg_catalog.pg_attribute at
+    JOIN pg_catalog.pg_class c ON c.oid = at.attrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    CROSS JOIN LATERAL pg_catalog.aclexplode(at.attacl) x
+    WHERE at.attacl IS NOT NULL AND at.attnum > 0 AND NOT at.attisdropped
+      AND c.relkind IN ('r', 'p', 'f', 'v', 'm') AND c.relpersistence <> 't'
       AND {user} AND {class_not_member}
     UNION ALL
     SELECT pg_catalog.quote_ident(n.nspname), x.grantee, x.privilege_type, x.is_grantable
