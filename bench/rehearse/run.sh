@@ -132,6 +132,26 @@ echo
 echo "## (a) psql -X -1 -f, each up file once, in order (best of $runs)"
 echo "psql total: $best_psql_ms ms for ${#ups[@]} migrations"
 
+# What one copy of the finished database costs (the rehearsal makes one or more per
+# migration): PostgreSQL 15's two CREATE DATABASE strategies, best of 3 each.
+copy_ms() {
+    local best= i start ms
+    for i in 1 2 3; do
+        psql "$base_conn" -X -q -c "SET client_min_messages = warning" \
+            -c "DROP DATABASE IF EXISTS migsafe_bench_rehearse_copy"
+        start=$(now)
+        psql "$base_conn" -X -q -c "CREATE DATABASE migsafe_bench_rehearse_copy \
+            TEMPLATE migsafe_bench_rehearse_psql STRATEGY $1"
+        ms=$(ms_since "$start")
+        [[ -z $best || $ms -lt $best ]] && best=$ms
+    done
+    psql "$base_conn" -X -q -c "DROP DATABASE migsafe_bench_rehearse_copy"
+    echo "$best"
+}
+db_size=$(psql "$base_conn" -X -At -c "SELECT pg_size_pretty(pg_database_size('migsafe_bench_rehearse_psql'))")
+echo "one copy of the finished database ($db_size): CREATE DATABASE ... TEMPLATE," \
+    "STRATEGY WAL_LOG (the default) $(copy_ms WAL_LOG) ms, FILE_COPY $(copy_ms FILE_COPY) ms"
+
 if [[ $have_rehearse == 0 ]]; then
     echo
     if [[ $have_migsafe == 0 ]]; then
@@ -205,6 +225,7 @@ def step_ms(step):
     return step.get("duration_ms", 0) if step else 0
 
 rows = []
+findings = {}  # "down lossy" -> lines
 for m in report.get("migrations", []):
     version = m["version"] if isinstance(m["version"], int) else int(str(m["version"]))
     steps = {k: step_ms(m.get(k)) for k in ("up", "down", "compensation", "redo")}
@@ -217,9 +238,24 @@ for m in report.get("migrations", []):
     for k in ("up", "down", "compensation", "redo"):
         s = m.get(k) or {}
         if s.get("status") in ("failed", "lossy"):
-            print(f"  {version:04d} {m.get('name')}: {k} {s.get('status')}: "
-                  f"{s.get('error') or '; '.join(s.get('differences', [])[:3]) or s.get('losses')}")
+            what = (s.get("error") or "; ".join(s.get("differences", [])[:2]) or
+                    "; ".join(loss.get("description", "") for loss in s.get("losses", [])[:2]))
+            findings.setdefault(f"{k} {s['status']}", []).append(
+                f"{version:04d} {m.get('name')}: {k} {s['status']}: {what}")
 
+# The set is meant to pass: what did not, counted per step and status, with examples.
+for key, lines in sorted(findings.items()):
+    kinds = {}
+    for line in lines:
+        kind = line.split(" ", 2)[1].split("_", 1)[0]  # the generator's kind: add, rename, ...
+        kinds[kind] = kinds.get(kind, 0) + 1
+    spread = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+    print(f"{key}: {len(lines)} migrations ({spread}), e.g.")
+    for line in lines[:3]:
+        print(f"  {line}")
+by_step = {k: sum(r[4][k] for r in rows) for k in ("up", "down", "compensation", "redo")}
+by_step["interruptions"] = sum(r[5] for r in rows)
+print("steps' time: " + ", ".join(f"{k} {v} ms" for k, v in by_step.items()))
 within = sum(1 for r in rows if r[3] <= 3 * r[2])
 steps_total = sum(r[3] for r in rows)
 print(f"steps of the report: {steps_total} ms in all ({steps_total / psql_ms:.2f}x psql); "
