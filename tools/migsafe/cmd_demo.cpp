@@ -108,6 +108,14 @@ std::string render_text(const workflow::DemoReport& report, bool color)
             out += "    " + item + "\n";
         }
     }
+    if (!report.rehearsal_verdict.empty()) {
+        out += fmt::format("\n{} every migration applied, rolled back, applied again and "
+                           "interrupted on a cluster of its own (migsafe rehearse): {}\n",
+                           paint("rehearse", "1", color), report.rehearsal_verdict);
+        for (const auto& line : report.rehearsal) {
+            out += "    " + line + "\n";
+        }
+    }
     out += report.cluster_dir.empty()
                ? std::string("the cluster is stopped and its directory removed\n")
                : fmt::format("the cluster is stopped; kept its directory {}\n", report.cluster_dir);

@@ -179,6 +179,10 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
     {"rehearse-dirty", input, k_unchanged, k_final,
      "the scratch database holds a failed or partial migration: its state is not known",
      "restore the scratch database, or finish the migration there with migsafe apply"},
+    {"rehearse-interrupted", failed, k_unchanged, k_retry,
+     "SIGINT or SIGTERM stopped the rehearsal; the databases and the cluster it made are "
+     "removed",
+     "run migsafe rehearse again (--from VERSION starts where it stopped)"},
     {"rehearse-not-scratch", usage, k_unchanged, k_final,
      "--db names a database that already holds migrations or tables: rehearse is for scratch "
      "databases",

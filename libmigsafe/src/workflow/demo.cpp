@@ -17,6 +17,7 @@
 #include <migsafe/workflow/check.hpp>
 #include <migsafe/workflow/demo.hpp>
 #include <migsafe/workflow/drill.hpp>
+#include <migsafe/workflow/rehearse.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -172,6 +173,19 @@ void snapshot_and_drill(const std::string& conninfo, const std::filesystem::path
     report.drill_rto_ms = drilled.rto_ms;
 }
 
+/// Every migration applied, rolled back, applied again and interrupted (its own cluster).
+void rehearse_set(const model::MigrationSet& set, DemoReport& report)
+{
+    const auto rehearsal = rehearse(set, {.rows = 20});
+    for (const auto& m : rehearsal.migrations) {
+        report.rehearsal.push_back(fmt::format(
+            "{} {}: up {}, down {}, compensation {}, redo {}, interrupt {}", m.version.padded(),
+            m.name, to_string(m.up.status), to_string(m.down.status),
+            to_string(m.compensation.status), to_string(m.redo.status), to_string(m.interrupt)));
+    }
+    report.rehearsal_verdict = rehearsal.failed() ? "fail" : "pass";
+}
+
 } // namespace
 
 DemoReport run_demo(const DemoOptions& options)
@@ -247,6 +261,7 @@ DemoReport run_demo(const DemoOptions& options)
         }
     }
     cluster.stop();
+    rehearse_set(set, report);
     report.total_ms = ms_since(started);
     return report;
 }
@@ -320,6 +335,8 @@ std::string to_json(const DemoReport& report)
         {"drill_rto_ms", report.drill_rto_ms},
         {"check_verdict", report.check_verdict},
         {"check_items", report.check_items},
+        {"rehearsal", report.rehearsal},
+        {"rehearsal_verdict", report.rehearsal_verdict},
         {"total_ms", report.total_ms}};
     return doc.dump();
 }

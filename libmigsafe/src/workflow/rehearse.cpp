@@ -86,7 +86,7 @@ struct Context {
 void stop_if_interrupted()
 {
     if (interrupt::requested()) {
-        throw Error("apply-interrupted",
+        throw Error("rehearse-interrupted",
                     fmt::format("rehearsal interrupted by {}; the databases and the cluster it "
                                 "made are removed",
                                 interrupt::signal_name()));
@@ -180,6 +180,7 @@ std::optional<MigrationRun> apply_up(StepResult& step, const Context& context, D
         step.status = StepStatus::ok;
         return *run;
     } catch (const Error& error) {
+        stop_if_interrupted(); // SIGINT stopped the run: not the migration's failure
         step.duration_ms = ms_since(start);
         detail::fail_step(step, error.context().file.empty() ? step.file : error.context().file,
                           error.context().line, error.message());
@@ -252,6 +253,7 @@ void interrupt_everywhere(MigrationRehearsal& out, const Context& context,
             stopped.drop();
             continue;
         } catch (const Error& error) {
+            stop_if_interrupted();
             if (error.code() != "apply-abandoned") {
                 detail::fail_step(point.resume, migration.up.relative_path, error.context().line,
                                   "the run failed before it reached the boundary: " +
@@ -465,11 +467,17 @@ bool rehearse_one(const Context& context, const model::Migration& migration, Dat
         if (claims.ran) {
             platform::catalog::drop_archive_schema(work.session(), claims.archive_schema);
             StepResult again;
-            if (!apply_up(again, context, work, migration,
-                          context.apply_options(migration.version)) ||
-                !integrity::diff_schema(after_up.schema, integrity::read_schema(work.session()))
-                     .empty()) {
+            if (apply_up(again, context, work, migration,
+                         context.apply_options(migration.version))) {
+                detail::judge_schema(again, after_up.schema,
+                                     integrity::read_schema(work.session()));
+            }
+            if (again.status != StepStatus::ok) {
                 recover(context, work, migration);
+            }
+            // Without a down file, the redo is the one after the compensation.
+            if (!down) {
+                out.redo = std::move(again);
             }
         }
     } else {

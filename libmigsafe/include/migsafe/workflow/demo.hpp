@@ -111,6 +111,11 @@ struct DemoReport {
     /// gate the next release would meet. Each item as `status name: summary`.
     std::string check_verdict;
     std::vector<std::string> check_items;
+    /// `migsafe rehearse` of the set on a cluster of its own: one line per migration
+    /// (`0005 expand_x: up ok, down missing, compensation ok, redo skipped, interrupt n/a`)
+    /// and the verdict.
+    std::vector<std::string> rehearsal;
+    std::string rehearsal_verdict;
     double total_ms = 0;
 };
 

@@ -189,8 +189,8 @@ struct RehearseOptions {
 /// throws for what a migration does (that is report data); throws `rehearse-not-scratch`
 /// (exit 2: `conninfo` holds a deployed history), `rehearse-dirty` (a failed or partial
 /// migration in the scratch database), `rehearse-data-failed`, `db-connect-failed`,
-/// `binary-not-found`, `cluster-start-failed`, `apply-interrupted` (SIGINT; the databases
-/// and the cluster it made are removed first). Cost: about four runs of each migration,
+/// `binary-not-found`, `cluster-start-failed`, `rehearse-interrupted` (SIGINT; the
+/// databases and the cluster it made are removed first). Cost: about four runs of each migration,
 /// plus one database copy per migration (CREATE DATABASE ... TEMPLATE).
 MIGSAFE_API RehearseReport rehearse(const model::MigrationSet& set,
                                     const RehearseOptions& options = {});
