@@ -231,76 +231,106 @@ std::vector<int> boundaries(int count, int limit)
     return out;
 }
 
-/// The interruptions of a no-transaction file or a backfill, from `pristine` (the state
-/// before it): stopped after each boundary, then resumed; and rolled back from a copy of
-/// the stopped state.
+/// What ran last before an abandoned run stopped, from apply's message.
+std::string stopped_after(const Error& error)
+{
+    std::string after = error.message();
+    const std::string cut = "stopped as asked after ";
+    if (after.rfind(cut, 0) == 0) {
+        after = after.substr(cut.size());
+        after = after.substr(0, after.find(", as a killed"));
+    }
+    return after;
+}
+
+/// The interruptions of a no-transaction file or a backfill, on one copy of `pristine`
+/// (the state before it): the run stops after the first boundary; a copy of that state is
+/// rolled back with the down file; the next run resumes from there and stops at the next
+/// boundary, and so on; the last run resumes to completion and must leave the schema and
+/// the data of an uninterrupted run. Each resume is thus tested from its own boundary,
+/// with one database copy per boundary for the rollback (none without a down file).
 void interrupt_everywhere(MigrationRehearsal& out, const Context& context,
                           const model::Migration& migration,
                           const std::optional<model::MigrationFile>& down, Database& pristine,
-                          const DatabaseState& before, const DatabaseState& after_up, int count)
+                          const DatabaseState& before, const DatabaseState& after_up, int count,
+                          const detail::DataScope& scope)
 {
     auto& server = context.server;
     out.interrupt = StepStatus::ok;
+    Database stopped(server, pristine.copy());
+    int done = 0;
+    bool finished = false;
     for (int k : boundaries(count, context.options.max_interruptions)) {
         stop_if_interrupted();
-        Interruption point{.boundary = k};
-        Database stopped(server, pristine.copy());
         auto options = context.apply_options(migration.version);
-        options.abandon_after = k;
+        options.abandon_after = k - done;
+        const auto start = Clock::now();
+        StepResult* resumed =
+            out.interruptions.empty() ? nullptr : &out.interruptions.back().resume;
         try {
-            apply(stopped.conninfo(), context.set, options);
-            // Fewer boundaries than counted (a backfill of fewer batches): nothing to do.
-            stopped.drop();
-            continue;
+            apply(stopped.session(), stopped.conninfo(), context.set, options);
+            finished = true; // fewer boundaries than counted: this run went to the end
+            break;
         } catch (const Error& error) {
             stop_if_interrupted();
             if (error.code() != "apply-abandoned") {
-                detail::fail_step(point.resume, migration.up.relative_path, error.context().line,
-                                  "the run failed before it reached the boundary: " +
-                                      error.message());
-                out.interruptions.push_back(std::move(point));
+                StepResult failed;
+                detail::fail_step(failed, migration.up.relative_path, error.context().line,
+                                  error.message());
+                if (resumed != nullptr) {
+                    *resumed = std::move(failed);
+                } else {
+                    Interruption point{.boundary = k, .resume = std::move(failed)};
+                    out.interruptions.push_back(std::move(point));
+                }
                 out.interrupt = StepStatus::failed;
                 stopped.drop();
-                continue;
+                return;
             }
-            point.after = error.message();
-            const std::string cut = "stopped as asked after ";
-            if (point.after.rfind(cut, 0) == 0) {
-                point.after = point.after.substr(cut.size());
-                point.after = point.after.substr(0, point.after.find(", as a killed"));
+            if (resumed != nullptr) {
+                resumed->status = StepStatus::ok;
+                resumed->duration_ms = ms_since(start);
             }
+            Interruption point{.boundary = k, .after = stopped_after(error)};
+            done = k;
+            // Rolled back from the interrupted state, on a copy.
+            if (down) {
+                Database rolled(server, stopped.copy());
+                detail::run_down(point.rollback, rolled.session(), migration, *down,
+                                 context.options.lock_timeout);
+                if (point.rollback.status != StepStatus::failed) {
+                    detail::judge_schema(point.rollback, before.schema,
+                                         integrity::read_schema(rolled.session()));
+                }
+                rolled.drop();
+            } else {
+                point.rollback.status = StepStatus::missing;
+                point.rollback.reason = "no down file; a compensation needs a finished migration";
+            }
+            if (point.rollback.status == StepStatus::failed) {
+                out.interrupt = StepStatus::failed;
+            }
+            out.interruptions.push_back(std::move(point));
         }
-        Database rolled(server, stopped.copy());
-        // Resumed to completion: the same schema and data as an uninterrupted run.
-        if (apply_up(point.resume, context, stopped, migration,
-                     context.apply_options(migration.version))) {
-            const auto now = detail::read_state(stopped.session());
-            detail::judge_schema(point.resume, after_up.schema, now.schema);
+    }
+    if (!out.interruptions.empty()) {
+        // The last resume, to completion: the state of an uninterrupted run.
+        auto& last = out.interruptions.back().resume;
+        if (finished ||
+            apply_up(last, context, stopped, migration, context.apply_options(migration.version))) {
+            last.status = StepStatus::ok;
+            const auto now = detail::read_state(stopped.session(), scope);
+            detail::judge_schema(last, after_up.schema, now.schema);
             for (const auto& difference : integrity::diff(after_up.data, now.data)) {
-                point.resume.differences.push_back(difference.describe());
-                point.resume.status = StepStatus::failed;
+                last.differences.push_back(difference.describe());
+                last.status = StepStatus::failed;
             }
         }
-        // Rolled back from the interrupted state.
-        if (down) {
-            detail::run_down(point.rollback, rolled.session(), migration, *down,
-                             context.options.lock_timeout);
-            if (point.rollback.status != StepStatus::failed) {
-                detail::judge_schema(point.rollback, before.schema,
-                                     integrity::read_schema(rolled.session()));
-            }
-        } else {
-            point.rollback.status = StepStatus::missing;
-            point.rollback.reason = "no down file; a compensation needs a finished migration";
-        }
-        if (point.resume.status == StepStatus::failed ||
-            point.rollback.status == StepStatus::failed) {
+        if (last.status == StepStatus::failed) {
             out.interrupt = StepStatus::failed;
         }
-        rolled.drop();
-        stopped.drop();
-        out.interruptions.push_back(std::move(point));
     }
+    stopped.drop();
 }
 
 /// Rebuilds `work` at the state after `migration` when a rollback or a redo left it in
@@ -328,11 +358,35 @@ void recover(const Context& context, Database& work, const model::Migration& mig
     }
 }
 
-/// The tables a migration's up, its down file or its compensation may touch: those the
-/// plan of the up and of the down lock.
-std::set<std::string> touched_tables(const Context& context, const model::Migration& migration,
-                                     const std::optional<model::MigrationFile>& down)
+/// Whether `statement` may change data beyond the tables the plan says it locks.
+bool reaches_further(const model::Statement& statement, bool triggers)
 {
+    using Kind = model::StatementKind;
+    switch (statement.kind) {
+    case Kind::drop_other:
+    case Kind::do_block:
+    case Kind::select:
+    case Kind::other:
+    case Kind::unparsed:
+    case Kind::truncate:    // CASCADE empties the tables that reference it
+    case Kind::delete_rows: // ON DELETE CASCADE reaches the tables that reference it
+        return true;
+    case Kind::insert:
+    case Kind::update:
+        return triggers;
+    default:
+        return false;
+    }
+}
+
+/// The tables whose data the up, the down file and the compensation of `migration` can
+/// change (detail::DataScope): those the plans lock, unless a statement reaches further.
+detail::DataScope data_scope(const Context& context, const model::Migration& migration,
+                             const std::optional<model::MigrationFile>& down,
+                             const integrity::SchemaFingerprint& schema)
+{
+    const bool triggers = std::any_of(schema.objects.begin(), schema.objects.end(),
+                                      [](const auto& object) { return object.kind == "trigger"; });
     std::set<std::string> tables;
     auto add = [&tables](const plan::PlanReport& report, const std::string& file) {
         for (const auto& statement : report.statements) {
@@ -343,12 +397,29 @@ std::set<std::string> touched_tables(const Context& context, const model::Migrat
             }
         }
     };
+    for (const auto& statement : migration.up.statements) {
+        if (reaches_further(statement, triggers)) {
+            return std::nullopt;
+        }
+    }
     add(context.plan, migration.up.relative_path);
     if (down) {
+        for (const auto& statement : down->statements) {
+            if (reaches_further(statement, triggers)) {
+                return std::nullopt;
+            }
+        }
         try {
             add(plan::analyze_sql(down->text, down->relative_path), down->relative_path);
         } catch (const Error&) {
-            // a down file the planner cannot read: its losses are bounded by row counts
+            return std::nullopt;
+        }
+    }
+    // Scan patterns are `schema.name` as stored: a name that needs quotes or holds a
+    // wildcard is scanned with the rest.
+    for (const auto& table : tables) {
+        if (table.find_first_of("\"*?") != std::string::npos) {
+            return std::nullopt;
         }
     }
     return tables;
@@ -376,6 +447,10 @@ bool rehearse_one(const Context& context, const model::Migration& migration, Dat
     } catch (const Error& error) {
         down_error = error.located_message();
     }
+
+    // The data before it, of the tables its steps can change.
+    const auto scope = data_scope(context, migration, down, before.schema);
+    before.data = detail::read_data(work.session(), scope);
 
     std::optional<Database> pristine;
     if (interruptible && options.interrupt) {
@@ -408,9 +483,10 @@ bool rehearse_one(const Context& context, const model::Migration& migration, Dat
             }
         }
     }
-    const auto after_up = detail::read_state(work.session());
-    const auto values =
-        detail::count_values(work.session(), after_up, touched_tables(context, migration, down));
+    const auto after_up = detail::read_state(work.session(), scope);
+    const auto values = detail::count_values(work.session(), after_up, scope);
+    // The schema `work` is at when this migration is done.
+    integrity::SchemaFingerprint latest = after_up.schema;
     stop_if_interrupted();
 
     // Down, then up again, on `work`.
@@ -433,9 +509,10 @@ bool rehearse_one(const Context& context, const model::Migration& migration, Dat
         work_at_after_up = out.down.status == StepStatus::failed &&
                            down->directives.transactional == model::Transactional::yes;
         if (out.down.status != StepStatus::failed) {
-            const auto now = detail::read_state(work.session());
-            detail::judge_rollback(out.down, before, after_up, now, values,
-                                   {.directives = &down->directives});
+            const auto now = detail::read_state(work.session(), scope);
+            detail::RollbackClaims claims{.directives = &down->directives};
+            detail::collect_moved(down->statements, claims.moved);
+            detail::judge_rollback(out.down, before, after_up, now, values, claims);
         }
         if (out.down.status == StepStatus::failed) {
             out.redo.reason = "the down file failed";
@@ -443,14 +520,15 @@ bool rehearse_one(const Context& context, const model::Migration& migration, Dat
             context.say(migration.version, "redo");
             if (apply_up(out.redo, context, work, migration,
                          context.apply_options(migration.version))) {
-                detail::judge_schema(out.redo, after_up.schema,
-                                     integrity::read_schema(work.session()));
+                latest = integrity::read_schema(work.session());
+                detail::judge_schema(out.redo, after_up.schema, latest);
                 work_at_after_up = out.redo.status == StepStatus::ok;
             }
         }
     }
     if (!work_at_after_up) {
         recover(context, work, migration);
+        latest = integrity::read_schema(work.session());
     }
     stop_if_interrupted();
 
@@ -461,7 +539,7 @@ bool rehearse_one(const Context& context, const model::Migration& migration, Dat
         detail::run_compensation(out.compensation, claims, work.session(), work.conninfo(),
                                  context.set, migration, options.lock_timeout);
         if (out.compensation.status == StepStatus::ok) {
-            const auto now = detail::read_state(work.session());
+            const auto now = detail::read_state(work.session(), scope);
             detail::judge_rollback(out.compensation, before, after_up, now, values, claims);
         }
         if (claims.ran) {
@@ -469,11 +547,12 @@ bool rehearse_one(const Context& context, const model::Migration& migration, Dat
             StepResult again;
             if (apply_up(again, context, work, migration,
                          context.apply_options(migration.version))) {
-                detail::judge_schema(again, after_up.schema,
-                                     integrity::read_schema(work.session()));
+                latest = integrity::read_schema(work.session());
+                detail::judge_schema(again, after_up.schema, latest);
             }
             if (again.status != StepStatus::ok) {
                 recover(context, work, migration);
+                latest = integrity::read_schema(work.session());
             }
             // Without a down file, the redo is the one after the compensation.
             if (!down) {
@@ -492,17 +571,19 @@ bool rehearse_one(const Context& context, const model::Migration& migration, Dat
             context.say(migration.version, "interruptions");
             const int count = out.backfill ? static_cast<int>(run->backfill_batches)
                                            : static_cast<int>(up.statements.size());
-            interrupt_everywhere(out, context, migration, down, *pristine, before, after_up, count);
+            interrupt_everywhere(out, context, migration, down, *pristine, before, after_up, count,
+                                 scope);
             pristine->drop();
         }
     }
-    before = detail::read_state(work.session());
-    // Tables the migration created get rows too, so that the next ones act on data.
+    before.schema = std::move(latest);
+    // Tables the migration created get rows too, so that the next ones act on data (the
+    // next migration scans what it needs).
     if (options.rows > 0 && options.data_file.empty()) {
         const auto filled = platform::catalog::fill_empty_tables(work.session(), options.rows);
         if (!filled.filled.empty() || !filled.skipped.empty()) {
-            // Rows, or sequence values their failed inserts used.
-            before = detail::read_state(work.session());
+            // Sequence values the inserts used.
+            before.schema = integrity::read_schema(work.session());
         }
     }
     return true;
@@ -698,7 +779,8 @@ RehearseReport rehearse(const model::MigrationSet& set, const RehearseOptions& o
     context.origin = start.name();
     context.first = first;
     Database work(server, start.copy());
-    DatabaseState before = detail::read_state(work.session());
+    DatabaseState before;
+    before.schema = integrity::read_schema(work.session());
     for (std::size_t i = first; i < set.migrations.size(); ++i) {
         stop_if_interrupted();
         const auto& migration = set.migrations[i];

@@ -110,7 +110,9 @@ void run_compensation(StepResult& step, RollbackClaims& claims, platform::Sessio
     const auto transactional = report.transactional_sql();
     if (!transactional.empty()) {
         platform::Transaction transaction(session);
-        if (!run_statements(step, session, model::parse_sql(transactional, step.file), step.file)) {
+        const auto statements = model::parse_sql(transactional, step.file);
+        collect_moved(statements, claims.moved);
+        if (!run_statements(step, session, statements, step.file)) {
             step.duration_ms = ms_since(start);
             return;
         }

@@ -50,21 +50,33 @@ void claim(DataLoss& loss, const RollbackClaims& claims, std::string_view rule,
 
 } // namespace
 
-DatabaseState read_state(platform::Session& session)
+integrity::IntegrityReport read_data(platform::Session& session, const DataScope& scope)
+{
+    integrity::ScanOptions options{.exclude = {"migsafe.*", "migsafe_archive.*"}};
+    if (scope) {
+        if (scope->empty()) {
+            return {}; // nothing the steps can change
+        }
+        options.tables.assign(scope->begin(), scope->end());
+    }
+    return integrity::scan(session, options);
+}
+
+DatabaseState read_state(platform::Session& session, const DataScope& scope)
 {
     DatabaseState state;
     state.schema = integrity::read_schema(session);
-    state.data = integrity::scan(session, {.exclude = {"migsafe.*", "migsafe_archive.*"}});
+    state.data = read_data(session, scope);
     return state;
 }
 
 ColumnValues count_values(platform::Session& session, const DatabaseState& state,
-                          const std::set<std::string>& tables)
+                          const DataScope& scope)
 {
     ColumnValues values;
     for (const auto& table : state.data.tables) {
         const auto name = table.qualified_name();
-        if (tables.count(name) == 0 || table.kind == integrity::TableKind::partitioned ||
+        if ((scope && scope->count(name) == 0) || table.kind == integrity::TableKind::partitioned ||
             table.checksum.rows == 0) {
             continue;
         }
@@ -75,6 +87,25 @@ ColumnValues count_values(platform::Session& session, const DatabaseState& state
         }
     }
     return values;
+}
+
+void collect_moved(const std::vector<model::Statement>& statements, std::set<std::string>& moved)
+{
+    using Kind = model::AlterTableAction::Kind;
+    for (const auto& statement : statements) {
+        const auto* alter = statement.get_if<model::AlterTable>();
+        if (alter == nullptr) {
+            continue;
+        }
+        const auto table = alter->table.qualified();
+        for (const auto& action : alter->actions) {
+            if (action.kind == Kind::rename_column) {
+                moved.insert(table + "." + action.column);
+            } else if (action.kind == Kind::rename_table) {
+                moved.insert(table);
+            }
+        }
+    }
 }
 
 void fail_step(StepResult& step, const std::string& file, int line, const std::string& message)
@@ -91,7 +122,17 @@ void judge_schema(StepResult& step, const integrity::SchemaFingerprint& expected
                   const integrity::SchemaFingerprint& now)
 {
     for (const auto& difference : integrity::diff_schema(expected, now)) {
-        (difference.note_only ? step.notes : step.differences).push_back(difference.describe());
+        // A constraint left validated where it was NOT VALID is stricter, not broken:
+        // PostgreSQL cannot take a validation back short of dropping the constraint.
+        const bool stricter = difference.change == integrity::SchemaChange::changed &&
+                              difference.attribute == "validated" && difference.expected == "no" &&
+                              difference.actual == "yes";
+        if (difference.note_only || stricter) {
+            step.notes.push_back(difference.describe() +
+                                 (stricter ? " (validated: stricter than before)" : ""));
+        } else {
+            step.differences.push_back(difference.describe());
+        }
     }
     step.status = step.differences.empty() ? StepStatus::ok : StepStatus::failed;
 }
@@ -107,7 +148,8 @@ void judge_rollback(StepResult& step, const DatabaseState& before, const Databas
         const auto name = table.qualified_name();
         const auto* kept = now.data.find_table(name);
         if (kept == nullptr) {
-            if (table.checksum.rows > 0 && table.kind != integrity::TableKind::partitioned) {
+            if (table.checksum.rows > 0 && table.kind != integrity::TableKind::partitioned &&
+                claims.moved.count(name) == 0) {
                 DataLoss loss{.table = name, .rows = table.checksum.rows};
                 claim(loss, claims, "MS-BRK-04", "MS-BRK-06");
                 step.losses.push_back(std::move(loss));
@@ -119,7 +161,8 @@ void judge_rollback(StepResult& step, const DatabaseState& before, const Databas
         }
         for (const auto& column : table.columns) {
             if (std::find(kept->columns.begin(), kept->columns.end(), column) !=
-                kept->columns.end()) {
+                    kept->columns.end() ||
+                claims.moved.count(name + "." + column) > 0) {
                 continue;
             }
             std::uint64_t lost = table.checksum.rows; // not counted: at most every row

@@ -298,3 +298,40 @@ TEST_CASE("rehearse: --from starts after the earlier migrations; an unknown vers
         CHECK(error.code() == "rehearse-unknown-version");
     }
 }
+
+TEST_CASE("rehearse: a column renamed back is not a loss; a validation kept is only a note")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.copy_fixture("rehearse/shop");
+    dir.write("0008_rename_total.up.sql", "ALTER TABLE orders RENAME COLUMN total TO amount;\n");
+    dir.write("0008_rename_total.down.sql", "ALTER TABLE orders RENAME COLUMN amount TO total;\n");
+    dir.write("0009_orders_total_positive.up.sql",
+              "ALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount >= 0) "
+              "NOT VALID;\n");
+    dir.write("0009_orders_total_positive.down.sql",
+              "ALTER TABLE orders DROP CONSTRAINT orders_amount_positive;\n");
+    dir.write("0010_validate_total_positive.up.sql",
+              "ALTER TABLE orders VALIDATE CONSTRAINT orders_amount_positive;\n");
+    dir.write("0010_validate_total_positive.down.sql",
+              "ALTER TABLE orders DROP CONSTRAINT orders_amount_positive;\n"
+              "ALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount >= 0) "
+              "NOT VALID;\n");
+    dir.seal();
+    const auto from = model::Version::parse("8");
+    const auto report = rehearse_dir(db, dir, {.from = from, .interrupt = false});
+    REQUIRE(report.migrations.size() == 3);
+
+    const auto& rename = migration(report, "8");
+    CHECK(rename.down.status == StepStatus::ok);
+    CHECK(rename.down.losses.empty());
+    CHECK(rename.compensation.status == StepStatus::ok);
+    CHECK(rename.compensation.losses.empty());
+
+    const auto& validate = migration(report, "10");
+    CHECK(validate.down.status == StepStatus::ok);
+    // The compensation cannot mark the constraint NOT VALID again: stricter, not broken.
+    CHECK(validate.compensation.status == StepStatus::ok);
+    CHECK(mentions(validate.compensation.notes, "stricter than before"));
+    CHECK_FALSE(report.failed());
+}
