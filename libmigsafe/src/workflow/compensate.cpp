@@ -56,6 +56,12 @@ compensate::Report compensate(const std::string& conninfo, const model::Migratio
                               const model::Version& version, const compensate::Options& options)
 {
     auto session = platform::Session::connect(conninfo, {.application_name = "migsafe compensate"});
+    return compensate(session, set, version, options);
+}
+
+compensate::Report compensate(platform::Session& session, const model::MigrationSet& set,
+                              const model::Version& version, const compensate::Options& options)
+{
     const auto history = read_history(session);
     const auto found =
         std::find_if(history.begin(), history.end(),

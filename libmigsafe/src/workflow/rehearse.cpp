@@ -536,8 +536,8 @@ bool rehearse_one(const Context& context, const model::Migration& migration, Dat
     if (options.compensation) {
         context.say(migration.version, "compensation");
         detail::RollbackClaims claims;
-        detail::run_compensation(out.compensation, claims, work.session(), work.conninfo(),
-                                 context.set, migration, options.lock_timeout);
+        detail::run_compensation(out.compensation, claims, work.session(), context.set, migration,
+                                 options.lock_timeout);
         if (out.compensation.status == StepStatus::ok) {
             const auto now = detail::read_state(work.session(), scope);
             detail::judge_rollback(out.compensation, before, after_up, now, values, claims);

@@ -70,14 +70,14 @@ void run_down(StepResult& step, platform::Session& session, const model::Migrati
 }
 
 void run_compensation(StepResult& step, RollbackClaims& claims, platform::Session& session,
-                      const std::string& conninfo, const model::MigrationSet& set,
-                      const model::Migration& migration, std::chrono::milliseconds lock_timeout)
+                      const model::MigrationSet& set, const model::Migration& migration,
+                      std::chrono::milliseconds lock_timeout)
 {
     const auto start = Clock::now();
     compensate::Report report;
     try {
         report =
-            workflow::compensate(conninfo, set, migration.version, {.lock_timeout = lock_timeout});
+            workflow::compensate(session, set, migration.version, {.lock_timeout = lock_timeout});
     } catch (const Error& error) {
         fail_step(step, migration.up.relative_path, 0,
                   "the compensation could not be computed: " + error.message());

@@ -19,12 +19,12 @@ namespace migsafe::workflow::detail {
 void run_down(StepResult& step, platform::Session& session, const model::Migration& migration,
               const model::MigrationFile& down, std::chrono::milliseconds lock_timeout);
 
-/// Computes the compensation of `migration` on `conninfo` (workflow::compensate) and runs
-/// it there on `session` (connected to the same database). Fills `claims` with what it archives and
+/// Computes the compensation of `migration` on `session`'s database (workflow::compensate)
+/// and runs it there. Fills `claims` with what it archives and
 /// what it declares lost; a compensation with manual steps is not run (status manual, the steps
 /// named).
 void run_compensation(StepResult& step, RollbackClaims& claims, platform::Session& session,
-                      const std::string& conninfo, const model::MigrationSet& set,
-                      const model::Migration& migration, std::chrono::milliseconds lock_timeout);
+                      const model::MigrationSet& set, const model::Migration& migration,
+                      std::chrono::milliseconds lock_timeout);
 
 } // namespace migsafe::workflow::detail

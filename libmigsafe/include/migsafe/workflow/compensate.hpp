@@ -6,6 +6,7 @@
 #include <migsafe/compensate/compensate.hpp>
 #include <migsafe/export.hpp>
 #include <migsafe/model/migration_set.hpp>
+#include <migsafe/platform/session.hpp>
 
 #include <cstdint>
 #include <string>
@@ -20,6 +21,12 @@ namespace migsafe::workflow {
 /// `compensate-drifted` (the file changed since it was applied), `db-connect-failed`
 /// (exit 3) and the errors of compensate::plan. Cost: two catalog queries.
 MIGSAFE_API compensate::Report compensate(const std::string& conninfo,
+                                          const model::MigrationSet& set,
+                                          const model::Version& version,
+                                          const compensate::Options& options = {});
+
+/// The same on `session`, a connection the caller keeps open (`migsafe rehearse`).
+MIGSAFE_API compensate::Report compensate(platform::Session& session,
                                           const model::MigrationSet& set,
                                           const model::Version& version,
                                           const compensate::Options& options = {});
