@@ -42,7 +42,7 @@ Outcome run_rehearse(const RehearseArgs& args)
         .conninfo = args.db,
         .schema_from = args.schema_from,
         .rows = args.rows,
-        .data_file = args.data,
+        .data_file = args.data == "sample" ? std::string() : args.data,
         .scratch_confirmed = args.scratch_confirmed,
         .compensation = !args.no_compensation,
         .interrupt = !args.no_interrupt,
@@ -103,8 +103,9 @@ void register_rehearse(CLI::App& app, Selected& selected)
     sub->add_option("--rows", args->rows, "Rows generated in each empty table (default 100)")
         ->check(CLI::NonNegativeNumber);
     sub->add_option("--data", args->data,
-                    "A SQL file loaded with psql into the start state instead of generated rows")
-        ->check(CLI::ExistingFile);
+                    "A SQL file loaded with psql into the start state, or `sample` (the "
+                    "default): --rows generated rows per table")
+        ->check(CLI::ExistingFile | CLI::IsMember({"sample"}));
     sub->add_option("--format", args->format, "text (default), json or junit")
         ->check(CLI::IsMember({"text", "json", "junit"}));
     sub->add_option("--junit", args->junit, "Also write the JUnit XML report to this file");

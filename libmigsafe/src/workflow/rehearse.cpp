@@ -11,6 +11,7 @@
 #include "platform/catalog/rehearse_queries.hpp"
 #include "platform/catalog/row_generator.hpp"
 #include "platform/logging.hpp"
+#include "snapshot/layout.hpp"
 #include "trace/schema_copy.hpp"
 #include "workflow/history_store.hpp"
 #include "workflow/rehearse_rollback.hpp"
@@ -634,6 +635,8 @@ void adopt_earlier(platform::Session& session, const model::MigrationSet& set, s
         entry.status = HistoryStatus::adopted;
         entry.statements_total = static_cast<int>(m.up.statements.size());
         entry.statements_applied = entry.statements_total;
+        entry.started_at = snapshot::detail::rfc3339(std::chrono::system_clock::now());
+        entry.finished_at = entry.started_at;
         entry.migsafe_version = MIGSAFE_VERSION_STRING;
         entry.run_id = "rehearse";
         entry.provenance = R"({"tool": "rehearse", "why": "schema read from --schema-from"})";
@@ -750,7 +753,8 @@ RehearseReport rehearse(const model::MigrationSet& set, const RehearseOptions& o
     report.server = server.description();
     report.fail_on = options.fail_on;
     std::string name;
-    if (options.conninfo.empty()) {
+    if (options.conninfo.empty() || !options.schema_from.empty()) {
+        // An empty database; with --schema-from, the live schema is copied into it.
         name = server.create_empty();
     } else {
         // The scratch database is only copied: its content is the start state.
@@ -762,7 +766,7 @@ RehearseReport rehearse(const model::MigrationSet& set, const RehearseOptions& o
         name = server.copy(name);
     }
     Database start(server, name);
-    if (!options.from && !options.conninfo.empty()) {
+    if (!options.from && !options.conninfo.empty() && options.schema_from.empty()) {
         // A scratch database restored from elsewhere: rehearse what it has not applied.
         const auto history = read_history(start.session());
         while (first < set.migrations.size() &&

@@ -17,8 +17,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 using migsafe::Error;
 using migsafe::test::MigrationDir;
@@ -56,6 +61,28 @@ bool mentions(const std::vector<std::string>& lines, const std::string& text)
     return std::any_of(lines.begin(), lines.end(), [&](const std::string& line) {
         return line.find(text) != std::string::npos;
     });
+}
+
+/// `xmllint --noout --schema tests/schemas/junit-10.xsd` of `xml`: its exit status and
+/// output. xmllint (libxml2-utils) is installed by scripts/install-deps.sh.
+std::pair<int, std::string> validate_junit(const std::string& xml)
+{
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("migsafe-rehearse-junit-" + std::to_string(::getpid()) + ".xml");
+    std::ofstream(path, std::ios::binary) << xml;
+    const std::string command = std::string("xmllint --noout --schema '") + MIGSAFE_SOURCE_DIR +
+                                "/tests/schemas/junit-10.xsd' '" + path.string() + "' 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string output;
+    char buffer[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
+        output.append(buffer, n);
+    }
+    const int status = ::pclose(pipe);
+    std::filesystem::remove(path);
+    return {status, output};
 }
 
 /// The databases of rehearsals still on the server.
@@ -334,4 +361,75 @@ TEST_CASE("rehearse: a column renamed back is not a loss; a validation kept is o
     CHECK(validate.compensation.status == StepStatus::ok);
     CHECK(mentions(validate.compensation.notes, "stricter than before"));
     CHECK_FALSE(report.failed());
+}
+
+TEST_CASE("rehearse: --schema-from starts from a live schema, read only; --data loads rows")
+{
+    TestDatabase source;
+    TestDatabase scratch;
+    MigrationDir dir;
+    dir.copy_fixture("rehearse/shop");
+    auto set = model::load_migration_set(dir.path());
+    workflow::ApplyOptions apply_options;
+    apply_options.to = model::Version::parse("4");
+    apply_options.snapshot = workflow::SnapshotPolicy::skip;
+    workflow::apply(source.conninfo(), set, apply_options);
+
+    MigrationDir data;
+    data.write("rows.sql", "INSERT INTO customers (email) SELECT 'c' || i || '@example.org' "
+                           "FROM generate_series(1, 30) AS i;\n");
+    const auto report = workflow::rehearse(set, {.conninfo = scratch.conninfo(),
+                                                 .from = model::Version::parse("5"),
+                                                 .schema_from = source.conninfo(),
+                                                 .data_file = data.path() / "rows.sql",
+                                                 .scratch_confirmed = true,
+                                                 .interrupt = false});
+    REQUIRE(report.migrations.size() == 3);
+    CHECK(report.start.find("the schema of") != std::string::npos);
+    CHECK(report.start.find("rows.sql") != std::string::npos);
+    // The backfill filled the 30 rows the data file loaded; its down emptied the column.
+    const auto& backfill = migration(report, "6");
+    CHECK(backfill.up.status == StepStatus::ok);
+    CHECK(backfill.down.status == StepStatus::ok);
+    CHECK_FALSE(report.failed());
+    // The source was only read.
+    auto session = source.connect();
+    CHECK(session.query_value("SELECT count(*) FROM migsafe.history").value_or("") == "4");
+    CHECK(session.query_value("SELECT count(*) FROM customers").value_or("") == "0");
+
+    data.write("bad.sql", "INSERT INTO nowhere VALUES (1);\n");
+    try {
+        workflow::rehearse(set, {.conninfo = scratch.conninfo(),
+                                 .from = model::Version::parse("5"),
+                                 .schema_from = source.conninfo(),
+                                 .data_file = data.path() / "bad.sql",
+                                 .scratch_confirmed = true});
+        FAIL("a data file that does not load was accepted");
+    } catch (const Error& error) {
+        CHECK(error.code() == "rehearse-data-failed");
+        CHECK(error.message().find("bad.sql") != std::string::npos);
+        CHECK(error.message().find("nowhere") != std::string::npos);
+    }
+    CHECK(leftovers().empty());
+}
+
+TEST_CASE("rehearse: the JUnit XML of a real rehearsal validates, whatever the error says")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.copy_fixture("rehearse/shop");
+    // PostgreSQL's message carries markup characters and a control byte into the report.
+    dir.write("0008_bad_message.up.sql",
+              "DO $$ BEGIN RAISE EXCEPTION 'bad <tag> & \"quote\" %', chr(1); END $$;\n");
+    dir.write("0008_bad_message.down.sql", "SELECT 1;\n");
+    dir.seal();
+    const auto report = rehearse_dir(db, dir, {.interrupt = false});
+    REQUIRE(report.migrations.size() == 8);
+    CHECK(report.migrations.back().up.error.find("<tag>") != std::string::npos);
+    const auto xml = report.to_junit();
+    CHECK(xml.find("<tag>") == std::string::npos); // escaped
+    const auto [status, output] = validate_junit(xml);
+    CAPTURE(output);
+    CHECK(status == 0);
+    CHECK(xml.find("<failure") != std::string::npos);
 }
