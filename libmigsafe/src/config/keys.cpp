@@ -18,11 +18,11 @@ namespace {
 using namespace std::string_view_literals;
 
 constexpr std::array k_dir_options = {"apply --dir"sv,      "status --dir"sv, "check --dir"sv,
-                                      "compensate --dir"sv, "adopt --dir"sv,  "rehearse --dir"sv, "sum DIR"sv,
-                                      "plan PATH"sv};
+                                      "compensate --dir"sv, "adopt --dir"sv,  "rehearse --dir"sv,
+                                      "sum DIR"sv,          "plan PATH"sv};
 constexpr std::array k_layout_options = {
-    "apply --layout"sv, "status --layout"sv, "check --layout"sv, "compensate --layout"sv,
-    "adopt --layout"sv, "rehearse --layout"sv, "sum --layout"sv,    "plan --layout"sv};
+    "apply --layout"sv, "status --layout"sv,   "check --layout"sv, "compensate --layout"sv,
+    "adopt --layout"sv, "rehearse --layout"sv, "sum --layout"sv,   "plan --layout"sv};
 constexpr std::array k_layouts = {"auto"sv,    "migsafe"sv, "flyway"sv, "golang-migrate"sv,
                                   "folders"sv, "prisma"sv,  "dbmate"sv};
 constexpr std::array k_runner_options = {"apply --keep-history"sv, "adopt --from"sv};
