@@ -1,5 +1,6 @@
 #include "cli_runner.hpp"
 #include "support/migration_dir.hpp"
+#include "support/shell.hpp"
 #include "support/test_db.hpp"
 
 #include <doctest/doctest.h>
@@ -161,17 +162,9 @@ TEST_CASE("migsafe plan --format sarif validates against the SARIF 2.1.0 schema"
                           "json.load(open(sys.argv[2])))' '" +
                           path.string() + "' '" + MIGSAFE_SOURCE_DIR +
                           "/tests/schemas/sarif-2.1.0-rtm.5.json' 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string output;
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
-        output.append(buffer, n);
-    }
-    int status = ::pclose(pipe);
-    CAPTURE(output);
-    CHECK(status == 0);
+    const auto validation = migsafe::test::run_shell(command);
+    CAPTURE(validation.output);
+    CHECK(validation.status == 0);
     fs::remove(path);
 }
 

@@ -4,6 +4,7 @@
 // removed).
 #include "cli_runner.hpp"
 #include "support/migration_dir.hpp"
+#include "support/shell.hpp"
 #include "support/test_db.hpp"
 
 #include <doctest/doctest.h>
@@ -44,20 +45,6 @@ struct TempDir {
     }
 };
 
-std::string run_shell(const std::string& command, int& status)
-{
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string output;
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
-        output.append(buffer, n);
-    }
-    status = ::pclose(pipe);
-    return output;
-}
-
 } // namespace
 
 TEST_CASE("migsafe rehearse: the podiatry fixtures rehearse on the embedded cluster")
@@ -79,12 +66,11 @@ TEST_CASE("migsafe rehearse: the podiatry fixtures rehearse on the embedded clus
     CHECK(result.out.find("the migsafe layout has no down files") != std::string::npos);
 
     REQUIRE(fs::exists(junit));
-    int status = 0;
-    const auto output = run_shell("xmllint --noout --schema '" + std::string(MIGSAFE_SOURCE_DIR) +
-                                      "/tests/schemas/junit-10.xsd' '" + junit.string() + "' 2>&1",
-                                  status);
-    CAPTURE(output);
-    CHECK(status == 0);
+    const auto validation =
+        migsafe::test::run_shell("xmllint --noout --schema '" + std::string(MIGSAFE_SOURCE_DIR) +
+                                 "/tests/schemas/junit-10.xsd' '" + junit.string() + "' 2>&1");
+    CAPTURE(validation.output);
+    CHECK(validation.status == 0);
 }
 
 TEST_CASE("migsafe rehearse: a wrong down file fails the run and is named; --format json")

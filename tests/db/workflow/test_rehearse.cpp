@@ -5,6 +5,7 @@
 // scratch database. Nothing the rehearsal made may stay on the server.
 #include "platform/catalog/rehearse_queries.hpp"
 #include "support/migration_dir.hpp"
+#include "support/shell.hpp"
 #include "support/test_db.hpp"
 
 #include <migsafe/model/migration_set.hpp>
@@ -63,26 +64,26 @@ bool mentions(const std::vector<std::string>& lines, const std::string& text)
     });
 }
 
-/// `xmllint --noout --schema tests/schemas/junit-10.xsd` of `xml`: its exit status and
-/// output. xmllint (libxml2-utils) is installed by scripts/install-deps.sh.
-std::pair<int, std::string> validate_junit(const std::string& xml)
+/// `xmllint --noout --schema tests/schemas/junit-10.xsd` of `xml`. xmllint (libxml2-utils)
+/// is installed by scripts/install-deps.sh.
+test::ShellResult validate_junit(const std::string& xml)
 {
     const auto path = std::filesystem::temp_directory_path() /
                       ("migsafe-rehearse-junit-" + std::to_string(::getpid()) + ".xml");
     std::ofstream(path, std::ios::binary) << xml;
-    const std::string command = std::string("xmllint --noout --schema '") + MIGSAFE_SOURCE_DIR +
-                                "/tests/schemas/junit-10.xsd' '" + path.string() + "' 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string output;
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
-        output.append(buffer, n);
-    }
-    const int status = ::pclose(pipe);
+    auto result = test::run_shell(std::string("xmllint --noout --schema '") + MIGSAFE_SOURCE_DIR +
+                                  "/tests/schemas/junit-10.xsd' '" + path.string() + "' 2>&1");
     std::filesystem::remove(path);
-    return {status, output};
+    return result;
+}
+
+/// Applies `set` up to `version` to `db`, as a deployed database has it.
+void apply_to(const TestDatabase& db, const model::MigrationSet& set, const std::string& version)
+{
+    workflow::ApplyOptions options;
+    options.to = model::Version::parse(version);
+    options.snapshot = workflow::SnapshotPolicy::skip;
+    workflow::apply(db.conninfo(), set, options);
 }
 
 /// The databases of rehearsals still on the server.
@@ -274,10 +275,7 @@ TEST_CASE("rehearse: a database with a history or tables is refused; a dirty one
     MigrationDir dir;
     dir.copy_fixture("rehearse/shop");
     auto set = model::load_migration_set(dir.path());
-    workflow::ApplyOptions apply_options;
-    apply_options.to = model::Version::parse("2");
-    apply_options.snapshot = workflow::SnapshotPolicy::skip;
-    workflow::apply(db.conninfo(), set, apply_options);
+    apply_to(db, set, "2");
 
     try {
         workflow::rehearse(set, {.conninfo = db.conninfo()});
@@ -370,10 +368,7 @@ TEST_CASE("rehearse: --schema-from starts from a live schema, read only; --data 
     MigrationDir dir;
     dir.copy_fixture("rehearse/shop");
     auto set = model::load_migration_set(dir.path());
-    workflow::ApplyOptions apply_options;
-    apply_options.to = model::Version::parse("4");
-    apply_options.snapshot = workflow::SnapshotPolicy::skip;
-    workflow::apply(source.conninfo(), set, apply_options);
+    apply_to(source, set, "4");
 
     MigrationDir data;
     data.write("rows.sql", "INSERT INTO customers (email) SELECT 'c' || i || '@example.org' "
@@ -428,8 +423,8 @@ TEST_CASE("rehearse: the JUnit XML of a real rehearsal validates, whatever the e
     CHECK(report.migrations.back().up.error.find("<tag>") != std::string::npos);
     const auto xml = report.to_junit();
     CHECK(xml.find("<tag>") == std::string::npos); // escaped
-    const auto [status, output] = validate_junit(xml);
-    CAPTURE(output);
-    CHECK(status == 0);
+    const auto validation = validate_junit(xml);
+    CAPTURE(validation.output);
+    CHECK(validation.status == 0);
     CHECK(xml.find("<failure") != std::string::npos);
 }
