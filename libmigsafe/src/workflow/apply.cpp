@@ -295,7 +295,11 @@ std::string ensure_snapshot(const std::string& conninfo, const Pending& risky, A
         fmt::format("{:04} is risky ({})", risky.migration->version, risky.risky_reason);
     switch (options.snapshot) {
     case SnapshotPolicy::skip:
-        migsafe::detail::log_warn("{}; going on without a snapshot (--no-snapshot)", why);
+        if (options.scratch) {
+            migsafe::detail::log_info("{}; a scratch database needs no snapshot", why);
+        } else {
+            migsafe::detail::log_warn("{}; going on without a snapshot (--no-snapshot)", why);
+        }
         return {};
     case SnapshotPolicy::take: {
         if (options.store.empty()) {

@@ -80,7 +80,8 @@ struct Context {
                             .snapshot = SnapshotPolicy::skip,
                             .verify = false,
                             .resume_command = "migsafe rehearse",
-                            .plan = &plan};
+                            .plan = &plan,
+                            .scratch = true};
     }
 };
 

@@ -99,6 +99,9 @@ struct ApplyOptions {
     /// no-transaction migration, or batches of a backfill, have committed in this run:
     /// nothing more is run or recorded, and apply throws `apply-abandoned`. Nullopt: never.
     std::optional<int> abandon_after{};
+    /// The database is a scratch copy (a rehearsal's): going on without a snapshot is said
+    /// at info level, not as a warning on every run.
+    bool scratch = false;
 };
 
 /// What happened to one migration in a run.
