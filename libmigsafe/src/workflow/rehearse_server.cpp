@@ -113,4 +113,43 @@ int RehearsalServer::server_version() const
     return m_admin.server_version();
 }
 
+RehearsalDatabase::RehearsalDatabase(RehearsalServer& server, std::string name)
+    : m_server(server)
+    , m_name(std::move(name))
+{
+}
+
+std::string RehearsalDatabase::conninfo() const
+{
+    return m_server.conninfo(m_name);
+}
+
+platform::Session& RehearsalDatabase::session()
+{
+    if (!m_session) {
+        m_session.emplace(
+            platform::Session::connect(conninfo(), {.application_name = k_application_name}));
+    }
+    return *m_session;
+}
+
+std::string RehearsalDatabase::copy()
+{
+    m_session.reset();
+    return m_server.copy(m_name);
+}
+
+void RehearsalDatabase::replace_with(std::string other)
+{
+    m_session.reset();
+    m_server.drop(m_name);
+    m_name = std::move(other);
+}
+
+void RehearsalDatabase::drop()
+{
+    m_session.reset();
+    m_server.drop(m_name);
+}
+
 } // namespace migsafe::workflow::detail

@@ -53,4 +53,30 @@ private:
     std::vector<std::string> m_made;
 };
 
+/// A database of the rehearsal and the one session kept open on it (connections are the
+/// dearest part of a step): closed while the database is copied.
+class RehearsalDatabase {
+public:
+    RehearsalDatabase(RehearsalServer& server, std::string name);
+    RehearsalDatabase(const RehearsalDatabase&) = delete;
+    RehearsalDatabase& operator=(const RehearsalDatabase&) = delete;
+
+    const std::string& name() const { return m_name; }
+    /// Its connection string.
+    std::string conninfo() const;
+    /// The session on it, opened when first needed.
+    platform::Session& session();
+    /// A copy of this database (its session closed first); the copy's name.
+    std::string copy();
+    /// Becomes `other` (a copy made by this rehearsal); the old database is dropped.
+    void replace_with(std::string other);
+    /// Drops the database.
+    void drop();
+
+private:
+    RehearsalServer& m_server;
+    std::string m_name;
+    std::optional<platform::Session> m_session{};
+};
+
 } // namespace migsafe::workflow::detail
