@@ -572,7 +572,11 @@ ApplyReport apply_on(platform::Session& session, const std::string& conninfo,
 
     // What PostgreSQL 15's parser rejected, this server's parser judges before anything
     // runs: a typo fails here (sql-syntax), newer syntax goes to the server as written.
+    // Files after `--to` do not run in this run: they are judged when they do.
     for (const auto* migration : todo) {
+        if (options.to && *options.to < migration->version) {
+            break;
+        }
         for (auto statement : migration->up.statements) {
             model::confirm_unparsed(statement, session);
         }

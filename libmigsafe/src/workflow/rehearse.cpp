@@ -83,8 +83,15 @@ std::optional<MigrationRun> apply_up(StepResult& step, const Context& context,
     } catch (const Error& error) {
         stop_if_interrupted(); // SIGINT stopped the run: not the migration's failure
         step.duration_ms = ms_since(start);
-        fail_step(step, error.context().file.empty() ? step.file : error.context().file,
-                  error.context().line, error.message());
+        // Errors name a file by its path on disk or relative to the set: the report says
+        // the latter.
+        std::string file = error.context().file.empty() ? step.file : error.context().file;
+        for (const auto& each : context.set.migrations) {
+            if (file == each.up.path.string()) {
+                file = each.up.relative_path;
+            }
+        }
+        fail_step(step, file, error.context().line, error.message());
         return std::nullopt;
     }
 }

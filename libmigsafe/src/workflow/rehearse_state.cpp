@@ -111,8 +111,8 @@ void collect_moved(const std::vector<model::Statement>& statements, std::set<std
 void fail_step(StepResult& step, const std::string& file, int line, const std::string& message)
 {
     step.status = StepStatus::failed;
-    if (step.file.empty()) {
-        step.file = file;
+    if (!file.empty()) {
+        step.file = file; // where the failure is, which may be another file than the step's
     }
     step.error_line = line;
     step.error = message;

@@ -428,3 +428,25 @@ TEST_CASE("rehearse: the JUnit XML of a real rehearsal validates, whatever the e
     CHECK(validation.status == 0);
     CHECK(xml.find("<failure") != std::string::npos);
 }
+
+TEST_CASE("rehearse: syntax of a newer server in a later file stops the rehearsal at that file")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.copy_fixture("rehearse/shop");
+    // PostgreSQL 18's named NOT NULL constraint: PostgreSQL 15 rejects it when it runs.
+    dir.write("0008_orders_total_named_not_null.up.sql",
+              "ALTER TABLE orders ADD CONSTRAINT orders_total_nn NOT NULL total;\n");
+    dir.write("0008_orders_total_named_not_null.down.sql",
+              "ALTER TABLE orders DROP CONSTRAINT orders_total_nn;\n");
+    dir.seal();
+    const auto report = rehearse_dir(db, dir, {.compensation = false, .interrupt = false});
+    // The seven before it are rehearsed: a file after `--to` is not judged by their runs.
+    REQUIRE(report.migrations.size() == 8);
+    CHECK(migration(report, "7").redo.status == StepStatus::ok);
+    const auto& newer = migration(report, "8");
+    CHECK(newer.up.status == StepStatus::failed);
+    CHECK(newer.up.file == "0008_orders_total_named_not_null.up.sql");
+    CHECK(newer.up.error_line == 1);
+    CHECK(report.stopped.find("0008_orders_total_named_not_null.up.sql:1") != std::string::npos);
+}
