@@ -973,6 +973,28 @@ bool covered_by_archive(const Context& context, const model::Statement& statemen
         });
 }
 
+/// CREATE VIEW, CREATE MATERIALIZED VIEW and CREATE TABLE AS (a table: moved aside).
+void undo_create_view(Context& context, const model::Statement& statement,
+                      const model::CreateView& view, std::size_t index)
+{
+    if (view.kind == model::CreateView::Kind::table_as) {
+        move_aside(context, statement, view.name, view.if_not_exists, index);
+        return;
+    }
+    Step base = context.step_for(statement);
+    if (view.or_replace) {
+        base.safety = DataSafety::manual;
+        base.note = "CREATE OR REPLACE: the view's old definition is not recorded";
+    } else {
+        base.sql = fmt::format(
+            "DROP {}VIEW IF EXISTS {}",
+            view.kind == model::CreateView::Kind::materialized_view ? "MATERIALIZED " : "",
+            quoted_table(view.name.qualified()));
+        base.note = "its definition stays in the migration file";
+    }
+    context.steps.push_back(base);
+}
+
 } // namespace
 
 void undo_statement(Context& context, const model::Statement& statement, std::size_t index)
@@ -980,11 +1002,15 @@ void undo_statement(Context& context, const model::Statement& statement, std::si
     context.current_statement = index;
     using model::StatementKind;
     switch (statement.kind) {
-    case StatementKind::create_table: {
-        const auto& create = statement.as<model::CreateTable>();
-        move_aside(context, statement, create.table, create.if_not_exists, index);
+    case StatementKind::create_table:
+        // CREATE TABLE AS and CREATE MATERIALIZED VIEW are of this kind too, with the
+        // details of a view: undone below, as views are.
+        if (const auto* create = statement.get_if<model::CreateTable>()) {
+            move_aside(context, statement, create->table, create->if_not_exists, index);
+            return;
+        }
+        undo_create_view(context, statement, statement.as<model::CreateView>(), index);
         return;
-    }
     case StatementKind::alter_table: {
         const auto& alter = statement.as<model::AlterTable>();
         for (auto it = alter.actions.rbegin(); it != alter.actions.rend(); ++it) {
@@ -1004,26 +1030,9 @@ void undo_statement(Context& context, const model::Statement& statement, std::si
     case StatementKind::rename:
         undo_rename(context, statement, statement.as<model::Rename>());
         return;
-    case StatementKind::create_view: {
-        const auto& view = statement.as<model::CreateView>();
-        if (view.kind == model::CreateView::Kind::table_as) {
-            move_aside(context, statement, view.name, view.if_not_exists, index);
-            return;
-        }
-        Step base = context.step_for(statement);
-        if (view.or_replace) {
-            base.safety = DataSafety::manual;
-            base.note = "CREATE OR REPLACE: the view's old definition is not recorded";
-        } else {
-            base.sql = fmt::format(
-                "DROP {}VIEW IF EXISTS {}",
-                view.kind == model::CreateView::Kind::materialized_view ? "MATERIALIZED " : "",
-                quoted_table(view.name.qualified()));
-            base.note = "its definition stays in the migration file";
-        }
-        context.steps.push_back(base);
+    case StatementKind::create_view:
+        undo_create_view(context, statement, statement.as<model::CreateView>(), index);
         return;
-    }
     case StatementKind::insert:
     case StatementKind::update:
     case StatementKind::delete_rows:

@@ -450,3 +450,30 @@ TEST_CASE("rehearse: syntax of a newer server in a later file stops the rehearsa
     CHECK(newer.up.error_line == 1);
     CHECK(report.stopped.find("0008_orders_total_named_not_null.up.sql:1") != std::string::npos);
 }
+
+TEST_CASE("rehearse: a materialized view and CREATE TABLE AS are compensated (no internal error)")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.copy_fixture("rehearse/shop");
+    dir.write("0008_order_totals.up.sql",
+              "CREATE MATERIALIZED VIEW order_totals AS\n"
+              "SELECT customer_id, sum(total) AS total FROM orders GROUP BY customer_id;\n"
+              "CREATE UNIQUE INDEX order_totals_customer_key ON order_totals (customer_id);\n");
+    dir.write("0008_order_totals.down.sql", "DROP MATERIALIZED VIEW order_totals;\n");
+    dir.write("0009_orders_archive.up.sql",
+              "CREATE TABLE orders_archive AS SELECT * FROM orders WHERE status = 'shipped';\n");
+    dir.write("0009_orders_archive.down.sql", "DROP TABLE orders_archive;\n");
+    dir.seal();
+    const auto report =
+        rehearse_dir(db, dir, {.from = model::Version::parse("8"), .interrupt = false});
+    REQUIRE(report.migrations.size() == 2);
+    const auto& view = migration(report, "8");
+    CAPTURE(view.compensation.error);
+    CHECK(view.compensation.status == StepStatus::ok);
+    CHECK(view.down.status == StepStatus::ok);
+    const auto& copy = migration(report, "9");
+    CAPTURE(copy.compensation.error);
+    CHECK(copy.compensation.status != StepStatus::failed);
+    CHECK(copy.compensation.error.empty());
+}
