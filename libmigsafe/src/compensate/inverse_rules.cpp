@@ -696,6 +696,17 @@ void undo_create_index(Context& context, const model::Statement& statement,
         context.steps.push_back(base);
         return;
     }
+    const bool partitioned = (now_table != nullptr && now_table->kind == "p") ||
+                             (before_table != nullptr && before_table->kind == "p");
+    if (partitioned) {
+        // PostgreSQL cannot drop a partitioned table's index CONCURRENTLY.
+        base.sql = fmt::format("DROP INDEX IF EXISTS {}.{}", quote_ident(create.table.schema),
+                               quote_ident(name));
+        base.note = "a partitioned table's index cannot be dropped CONCURRENTLY: DROP INDEX "
+                    "takes ACCESS EXCLUSIVE on the table and its partitions, briefly";
+        context.steps.push_back(base);
+        return;
+    }
     base.part = Part::no_transaction;
     base.sql = fmt::format("DROP INDEX CONCURRENTLY IF EXISTS {}.{}",
                            quote_ident(create.table.schema), quote_ident(name));

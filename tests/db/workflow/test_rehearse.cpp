@@ -477,3 +477,25 @@ TEST_CASE("rehearse: a materialized view and CREATE TABLE AS are compensated (no
     CHECK(copy.compensation.status != StepStatus::failed);
     CHECK(copy.compensation.error.empty());
 }
+
+TEST_CASE("rehearse: an index of a partitioned table is compensated without CONCURRENTLY")
+{
+    TestDatabase db;
+    MigrationDir dir;
+    dir.write("0001_events.up.sql",
+              "CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, actor bigint)\n"
+              "    PARTITION BY RANGE (at);\n"
+              "CREATE TABLE events_2024 PARTITION OF events\n"
+              "    FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n");
+    dir.write("0001_events.down.sql", "DROP TABLE events;\n");
+    dir.write("0002_events_actor.up.sql", "CREATE INDEX events_actor_idx ON events (actor);\n");
+    dir.write("0002_events_actor.down.sql", "DROP INDEX events_actor_idx;\n");
+    dir.seal();
+    const auto report = rehearse_dir(db, dir, {.rows = 0, .interrupt = false});
+    REQUIRE(report.migrations.size() == 2);
+    const auto& index = migration(report, "2");
+    CAPTURE(index.compensation.error);
+    CHECK(index.compensation.status == StepStatus::ok);
+    CHECK(index.down.status == StepStatus::ok);
+    CHECK_FALSE(report.failed());
+}
