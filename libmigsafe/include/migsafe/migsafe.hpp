@@ -3,6 +3,13 @@
 /// Everything libmigsafe offers, in one include. Deploy tools that need one engine only
 /// can include its headers under <migsafe/AREA/...> instead.
 
+#include <migsafe/adopt/checksum.hpp>
+#include <migsafe/adopt/history_table.hpp>
+#include <migsafe/adopt/match.hpp>
+#include <migsafe/adopt/runner_row.hpp>
+#include <migsafe/adopt/tool.hpp>
+#include <migsafe/adopt/tool_lock.hpp>
+#include <migsafe/adopt/tool_row.hpp>
 #include <migsafe/backfill/backfill.hpp>
 #include <migsafe/compensate/compensate.hpp>
 #include <migsafe/config/config_file.hpp>
@@ -12,6 +19,7 @@
 #include <migsafe/config/keys.hpp>
 #include <migsafe/config/plan_settings.hpp>
 #include <migsafe/config/setting.hpp>
+#include <migsafe/flags/bucket.hpp>
 #include <migsafe/integrity/amcheck.hpp>
 #include <migsafe/integrity/checksum.hpp>
 #include <migsafe/integrity/compare.hpp>
@@ -26,6 +34,8 @@
 #include <migsafe/model/parser.hpp>
 #include <migsafe/model/statement.hpp>
 #include <migsafe/model/sum_file.hpp>
+#include <migsafe/model/syntax_check.hpp>
+#include <migsafe/model/version.hpp>
 #include <migsafe/plan/analyze.hpp>
 #include <migsafe/plan/render.hpp>
 #include <migsafe/plan/report.hpp>
@@ -37,6 +47,7 @@
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/files.hpp>
 #include <migsafe/platform/hash.hpp>
+#include <migsafe/platform/identifier.hpp>
 #include <migsafe/platform/interrupt.hpp>
 #include <migsafe/platform/libpq_environment.hpp>
 #include <migsafe/platform/log.hpp>
@@ -52,6 +63,13 @@
 #include <migsafe/snapshot/verify.hpp>
 #include <migsafe/trace/trace.hpp>
 #include <migsafe/version.hpp>
+#include <migsafe/workflow/adopt.hpp>
+#include <migsafe/workflow/apply.hpp>
+#include <migsafe/workflow/check.hpp>
 #include <migsafe/workflow/compensate.hpp>
 #include <migsafe/workflow/demo.hpp>
 #include <migsafe/workflow/drill.hpp>
+#include <migsafe/workflow/health.hpp>
+#include <migsafe/workflow/history.hpp>
+#include <migsafe/workflow/rehearse.hpp>
+#include <migsafe/workflow/status.hpp>
