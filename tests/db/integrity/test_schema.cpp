@@ -1,6 +1,7 @@
 // integrity::read_schema and diff_schema on real PostgreSQL: what the fingerprint holds, that
 // a rebuilt schema reads the same, and that each kind of difference a rollback can leave is
 // named.
+#include "support/string_lists.hpp"
 #include "support/test_db.hpp"
 
 #include <migsafe/integrity/schema.hpp>
@@ -95,20 +96,6 @@ std::vector<std::string> described(const std::vector<SchemaDifference>& differen
     }
     return lines;
 }
-
-} // namespace
-
-namespace doctest {
-template <>
-struct StringMaker<std::vector<std::string>> {
-    static String convert(const std::vector<std::string>& lines)
-    {
-        return fmt::format("[{}]", fmt::join(lines, " | ")).c_str();
-    }
-};
-} // namespace doctest
-
-namespace {
 
 std::string read_text(const std::filesystem::path& path)
 {

@@ -1,5 +1,7 @@
 // integrity::diff_schema, SchemaDifference::describe and the fingerprint's hash and JSON, on
 // hand-built fingerprints.
+#include "support/string_lists.hpp"
+
 #include <migsafe/integrity/schema.hpp>
 
 #include <doctest/doctest.h>
@@ -8,16 +10,6 @@
 #include <nlohmann/json.hpp>
 
 using namespace migsafe::integrity;
-
-namespace doctest {
-template <>
-struct StringMaker<std::vector<std::string>> {
-    static String convert(const std::vector<std::string>& lines)
-    {
-        return fmt::format("[{}]", fmt::join(lines, " | ")).c_str();
-    }
-};
-} // namespace doctest
 
 namespace {
 
