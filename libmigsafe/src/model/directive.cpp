@@ -13,10 +13,13 @@ namespace migsafe::model {
 namespace {
 
 constexpr std::string_view k_prefix = "migsafe:";
-constexpr std::array<std::string_view, 4> k_directives{"phase", "no-transaction", "allow",
-                                                       "backfill"};
+constexpr std::array<std::string_view, 5> k_directives{"phase", "no-transaction", "allow",
+                                                       "backfill", "requires-flag"};
 constexpr std::array<std::string_view, 3> k_phases{"expand", "backfill", "contract"};
 constexpr std::array<std::string_view, 3> k_backfill_keys{"key", "batch", "pause"};
+constexpr std::array<std::string_view, 2> k_requires_flag_keys{"env", "on-for"};
+constexpr std::string_view k_requires_flag_usage =
+    "write `-- migsafe:requires-flag KEY [env=production] [on-for=7d]`";
 
 std::string_view trim(std::string_view text)
 {
@@ -60,6 +63,23 @@ bool is_rule_id(std::string_view id)
     return true;
 }
 
+// A flag key or an environment name: `[a-z0-9][a-z0-9._-]*`, at most 100 characters (the
+// flag store's rule, flags::valid_key; the model layer does not depend on flags).
+bool is_flag_name(std::string_view name)
+{
+    if (name.empty() || name.size() > 100) {
+        return false;
+    }
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const auto c = static_cast<unsigned char>(name[i]);
+        const bool alnum = std::islower(c) != 0 || std::isdigit(c) != 0;
+        if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-'))) {
+            return false;
+        }
+    }
+    return true;
+}
+
 class DirectiveReader {
 public:
     DirectiveReader(const std::filesystem::path& file, Directives& out)
@@ -82,12 +102,14 @@ public:
             read_allow(args);
         } else if (name == "backfill") {
             read_backfill(args);
+        } else if (name == "requires-flag") {
+            read_requires_flag(args);
         } else {
-            throw Error(
-                "directive-unknown", "unknown directive `migsafe:" + std::string(name) + "`",
-                context(),
-                detail::did_you_mean(name, k_directives) +
-                    "use one of phase, no-transaction, allow, backfill (docs/migrations.md)");
+            throw Error("directive-unknown",
+                        "unknown directive `migsafe:" + std::string(name) + "`", context(),
+                        detail::did_you_mean(name, k_directives) +
+                            "use one of phase, no-transaction, allow, backfill, requires-flag "
+                            "(docs/migrations.md)");
         }
     }
 
@@ -184,6 +206,77 @@ private:
             malformed("`migsafe:backfill` has no setting `" + std::string(key) + "`",
                       detail::did_you_mean(key, k_backfill_keys) +
                           "the settings are key, batch, pause");
+        }
+    }
+
+    void read_requires_flag(std::string_view args)
+    {
+        FlagRequirement requirement;
+        requirement.line = m_line;
+        requirement.key = next_word(args);
+        if (requirement.key.empty()) {
+            malformed("`migsafe:requires-flag` needs a flag key",
+                      std::string(k_requires_flag_usage));
+        }
+        if (requirement.key.find('=') != std::string::npos || !is_flag_name(requirement.key)) {
+            malformed("`migsafe:requires-flag` needs a flag key like new-checkout, not `" +
+                          requirement.key + "`",
+                      "a key is lowercase letters, digits, `.`, `_` and `-`; " +
+                          std::string(k_requires_flag_usage));
+        }
+        while (!args.empty()) {
+            const auto word = next_word(args);
+            const auto equals = word.find('=');
+            const auto key = word.substr(0, equals);
+            const auto value =
+                equals == std::string_view::npos ? std::string_view() : word.substr(equals + 1);
+            if (value.empty()) {
+                malformed("`migsafe:requires-flag` needs key=value after the flag, not `" +
+                              std::string(word) + "`",
+                          std::string(k_requires_flag_usage));
+            }
+            read_requires_flag_setting(key, value, requirement);
+        }
+        for (const auto& other : m_out.required_flags) {
+            if (other.key == requirement.key && other.env == requirement.env) {
+                malformed("`migsafe:requires-flag " + requirement.key + " env=" + requirement.env +
+                              "` is given twice (first on line " + std::to_string(other.line) + ")",
+                          "keep one line per flag and environment");
+            }
+        }
+        m_out.required_flags.push_back(std::move(requirement));
+    }
+
+    void read_requires_flag_setting(std::string_view key, std::string_view value,
+                                    FlagRequirement& requirement) const
+    {
+        if (key == "env") {
+            if (!is_flag_name(value)) {
+                malformed("`migsafe:requires-flag` env must be an environment name like "
+                          "production, not `" +
+                              std::string(value) + "`",
+                          "an environment is lowercase letters, digits, `.`, `_` and `-`");
+            }
+            requirement.env = value;
+        } else if (key == "on-for") {
+            std::chrono::milliseconds duration{};
+            try {
+                duration = parse_duration(value, "on-for");
+            } catch (const Error&) {
+                malformed("`migsafe:requires-flag` on-for must be a duration, not `" +
+                              std::string(value) + "`",
+                          "write durations like 7d, 12h or 30m");
+            }
+            if (duration.count() < 0 || duration % std::chrono::seconds(1) != duration.zero()) {
+                malformed("`migsafe:requires-flag` on-for must be whole seconds or more, not `" +
+                              std::string(value) + "`",
+                          "write durations like 7d, 12h or 30m");
+            }
+            requirement.on_for = std::chrono::duration_cast<std::chrono::seconds>(duration);
+        } else {
+            malformed("`migsafe:requires-flag` has no setting `" + std::string(key) + "`",
+                      detail::did_you_mean(key, k_requires_flag_keys) +
+                          "the settings are env, on-for");
         }
     }
 

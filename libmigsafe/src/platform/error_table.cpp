@@ -69,7 +69,7 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
      "a migsafe directive has a missing or invalid argument",
      "see docs/migrations.md for the directive syntax"},
     {"directive-unknown", input, k_unchanged, k_final, "a `-- migsafe:` directive is not known",
-     "use one of phase, no-transaction, allow, backfill (docs/migrations.md)"},
+     "use one of phase, no-transaction, allow, backfill, requires-flag (docs/migrations.md)"},
     {"migration-layout-invalid", input, k_unchanged, k_final,
      "a migration file or folder does not follow a known layout",
      "name files like 0001_name.sql, V1__name.sql, 0001_name.up.sql or 0001_name/up.sql"},

@@ -60,14 +60,15 @@ TEST_CASE("migsafe::model::parse_directives: an unknown directive suggests the c
 {
     CHECK(error_of("-- migsafe:phse expand\n") ==
           "directive-unknown|m/0003_x.sql:1: unknown directive `migsafe:phse`|did you mean "
-          "`phase`? use one of phase, no-transaction, allow, backfill (docs/migrations.md)");
+          "`phase`? use one of phase, no-transaction, allow, backfill, requires-flag "
+          "(docs/migrations.md)");
     CHECK(error_of("\n-- migsafe:no-transactions\n") ==
           "directive-unknown|m/0003_x.sql:2: unknown directive `migsafe:no-transactions`|did you "
-          "mean `no-transaction`? use one of phase, no-transaction, allow, backfill "
-          "(docs/migrations.md)");
+          "mean `no-transaction`? use one of phase, no-transaction, allow, backfill, "
+          "requires-flag (docs/migrations.md)");
     CHECK(error_of("-- migsafe:zzzzzzzz\n") ==
           "directive-unknown|m/0003_x.sql:1: unknown directive `migsafe:zzzzzzzz`|use one of "
-          "phase, no-transaction, allow, backfill (docs/migrations.md)");
+          "phase, no-transaction, allow, backfill, requires-flag (docs/migrations.md)");
 }
 
 TEST_CASE("migsafe::model::parse_directives: malformed directives name file:line")
@@ -113,4 +114,58 @@ TEST_CASE("migsafe::model::parse_directives: a directive after the first stateme
     CHECK(error_of("SELECT 1;\n-- migsafe:no-transaction\n") ==
           "directive-malformed|m/0003_x.sql:2: directive `migsafe:no-transaction` comes after the "
           "first statement|move directives to the comment block at the top of the file");
+}
+
+TEST_CASE("migsafe::model::parse_directives reads requires-flag with its defaults")
+{
+    const auto directives =
+        parse_directives("-- migsafe:phase contract\n"
+                         "-- migsafe:requires-flag new-checkout\n"
+                         "-- migsafe:requires-flag new-checkout env=staging on-for=12h\n"
+                         "-- migsafe:requires-flag billing.v2_read on-for=7d env=eu-1\n"
+                         "ALTER TABLE t DROP COLUMN a;\n",
+                         "x.sql");
+    REQUIRE(directives.required_flags.size() == 3);
+    CHECK(directives.required_flags[0] == FlagRequirement{"new-checkout", "production", 0s, 2});
+    CHECK(directives.required_flags[1] == FlagRequirement{"new-checkout", "staging", 12h, 3});
+    CHECK(directives.required_flags[2] ==
+          FlagRequirement{"billing.v2_read", "eu-1", std::chrono::hours(24 * 7), 4});
+    CHECK(parse_directives("SELECT 1;", "x.sql").required_flags.empty());
+}
+
+TEST_CASE("migsafe::model::parse_directives: a malformed requires-flag names file:line")
+{
+    const std::string usage = "write `-- migsafe:requires-flag KEY [env=production] [on-for=7d]`";
+    CHECK(error_of("-- x\n-- migsafe:requires-flag\n") ==
+          "directive-malformed|m/0003_x.sql:2: `migsafe:requires-flag` needs a flag key|" + usage);
+    CHECK(
+        error_of("-- migsafe:requires-flag New_Checkout\n") ==
+        "directive-malformed|m/0003_x.sql:1: `migsafe:requires-flag` needs a flag key like "
+        "new-checkout, not `New_Checkout`|a key is lowercase letters, digits, `.`, `_` and `-`; " +
+            usage);
+    CHECK(error_of("-- migsafe:requires-flag env=production\n") ==
+          "directive-malformed|m/0003_x.sql:1: `migsafe:requires-flag` needs a flag key like "
+          "new-checkout, not `env=production`|a key is lowercase letters, digits, `.`, `_` and "
+          "`-`; " +
+              usage);
+    CHECK(error_of("-- migsafe:requires-flag f env=Prod\n") ==
+          "directive-malformed|m/0003_x.sql:1: `migsafe:requires-flag` env must be an environment "
+          "name like production, not `Prod`|an environment is lowercase letters, digits, `.`, `_` "
+          "and `-`");
+    CHECK(error_of("-- migsafe:requires-flag f on-for=a-week\n") ==
+          "directive-malformed|m/0003_x.sql:1: `migsafe:requires-flag` on-for must be a duration, "
+          "not `a-week`|write durations like 7d, 12h or 30m");
+    CHECK(error_of("-- migsafe:requires-flag f on-for=1500ms\n") ==
+          "directive-malformed|m/0003_x.sql:1: `migsafe:requires-flag` on-for must be whole "
+          "seconds or more, not `1500ms`|write durations like 7d, 12h or 30m");
+    CHECK(error_of("-- migsafe:requires-flag f onfor=7d\n") ==
+          "directive-malformed|m/0003_x.sql:1: `migsafe:requires-flag` has no setting `onfor`|did "
+          "you mean `on-for`? the settings are env, on-for");
+    CHECK(error_of("-- migsafe:requires-flag f production\n") ==
+          "directive-malformed|m/0003_x.sql:1: `migsafe:requires-flag` needs key=value after the "
+          "flag, not `production`|" +
+              usage);
+    CHECK(error_of("-- migsafe:requires-flag f\n-- migsafe:requires-flag f env=production\n") ==
+          "directive-malformed|m/0003_x.sql:2: `migsafe:requires-flag f env=production` is given "
+          "twice (first on line 1)|keep one line per flag and environment");
 }

@@ -42,12 +42,25 @@ struct BackfillSettings {
     friend bool operator==(const BackfillSettings&, const BackfillSettings&) = default;
 };
 
+/// `-- migsafe:requires-flag KEY [env=production] [on-for=7d]`: the migration (a contract,
+/// usually) runs only once the flag `KEY` has been fully on in `env` without interruption
+/// for `on_for` (the cut-over gate, docs/flags.md).
+struct FlagRequirement {
+    std::string key;                ///< the flag's key, `[a-z0-9][a-z0-9._-]*`
+    std::string env = "production"; ///< the environment, same characters as a key
+    std::chrono::seconds on_for{0}; ///< how long fully on, at least; 0: fully on now
+    int line = 0;                   ///< 1-based line of the directive
+
+    friend bool operator==(const FlagRequirement&, const FlagRequirement&) = default;
+};
+
 /// Every directive of one migration file.
 struct Directives {
     std::optional<Phase> phase;
     Transactional transactional = Transactional::yes;
     std::vector<AllowedFinding> allowed;
     std::optional<BackfillSettings> backfill;
+    std::vector<FlagRequirement> required_flags; ///< in file order, one per (key, env)
 
     friend bool operator==(const Directives&, const Directives&) = default;
 };
