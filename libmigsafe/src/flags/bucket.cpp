@@ -1,6 +1,8 @@
 // Rollout buckets compatible with Unleash's SDKs (docs/flags.md, "Buckets").
 #include <migsafe/flags/bucket.hpp>
 
+#include <algorithm>
+#include <array>
 #include <string>
 
 namespace migsafe::flags {
@@ -72,10 +74,21 @@ int normalized_value(std::string_view id, std::string_view group, int normalizer
     if (normalizer <= 0) {
         return 0;
     }
-    std::string key;
-    key.reserve(group.size() + 1 + id.size());
-    key.append(group).append(":").append(id);
-    return static_cast<int>(murmur3_32(key, 0) % static_cast<std::uint32_t>(normalizer)) + 1;
+    // `GROUP:ID` on the stack: an evaluation allocates nothing for ids of usual length.
+    const std::size_t size = group.size() + 1 + id.size();
+    std::array<char, 256> buffer{};
+    std::string heap;
+    char* key = buffer.data();
+    if (size > buffer.size()) {
+        heap.resize(size);
+        key = heap.data();
+    }
+    std::copy(group.begin(), group.end(), key);
+    key[group.size()] = ':';
+    std::copy(id.begin(), id.end(), key + group.size() + 1);
+    return static_cast<int>(murmur3_32(std::string_view(key, size), 0) %
+                            static_cast<std::uint32_t>(normalizer)) +
+           1;
 }
 
 bool in_rollout(std::string_view id, std::string_view group, int percentage) noexcept

@@ -7,9 +7,11 @@
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/session.hpp>
 
+#include <cerrno>
 #include <memory>
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 namespace migsafe::platform {
 namespace {
@@ -275,6 +277,42 @@ Value Session::query_value(std::string_view sql, const Params& params)
 int Session::server_version() const
 {
     return PQserverVersion(m_state->conn);
+}
+
+std::vector<Session::Notification>
+Session::wait_for_notifications(std::chrono::milliseconds timeout)
+{
+    const auto take = [this] {
+        std::vector<Notification> out;
+        while (PGnotify* notify = PQnotifies(m_state->conn)) {
+            out.push_back(Notification{notify->relname, notify->extra});
+            PQfreemem(notify);
+        }
+        return out;
+    };
+    const auto lost = [this] {
+        return Error("db-connection-lost",
+                     fmt::format("lost the connection to {} while waiting for notifications: {}",
+                                 m_state->redacted_conninfo,
+                                 redact_secret_in(one_line(PQerrorMessage(m_state->conn)),
+                                                  m_state->conninfo)));
+    };
+    if (auto ready = take(); !ready.empty()) {
+        return ready;
+    }
+    pollfd socket{PQsocket(m_state->conn), POLLIN, 0};
+    if (socket.fd < 0) {
+        throw lost();
+    }
+    const int polled = ::poll(&socket, 1, static_cast<int>(timeout.count()));
+    if (polled < 0 && errno != EINTR) {
+        throw lost();
+    }
+    if (polled > 0 &&
+        (PQconsumeInput(m_state->conn) == 0 || PQstatus(m_state->conn) == CONNECTION_BAD)) {
+        throw lost();
+    }
+    return take();
 }
 
 int Session::backend_pid() const

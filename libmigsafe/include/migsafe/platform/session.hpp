@@ -73,6 +73,16 @@ public:
     std::uint64_t copy_out(std::string_view sql,
                            const std::function<void(std::string_view)>& on_row);
 
+    /// A notification received on a channel this session LISTENs to.
+    struct Notification {
+        std::string channel;
+        std::string payload;
+    };
+    /// Waits up to `timeout` for notifications (after `LISTEN channel`) and returns those
+    /// that arrived, or none on timeout. Throws `db-connection-lost` when the connection
+    /// broke meanwhile. Cost: one poll() on the socket; no query is sent.
+    std::vector<Notification> wait_for_notifications(std::chrono::milliseconds timeout);
+
     /// The server version as libpq reports it, e.g. 150018 for 15.18.
     int server_version() const;
     /// The server process id of this session (for pg_terminate_backend, pg_locks).
