@@ -16,6 +16,10 @@ find_package(nlohmann_json CONFIG REQUIRED)
 find_package(tomlplusplus 3 CONFIG REQUIRED)
 # Boost.Process is header-only but its path API needs Boost.Filesystem (docs/toolchain.md #2).
 find_package(Boost 1.74 CONFIG REQUIRED COMPONENTS filesystem)
+# cpp-httplib serves the flags panel (migsafe flag serve). Debian's package splits it: the
+# header declares, libcpp-httplib.so defines, and the .pc's -D flags (OpenSSL, zlib,
+# Brotli) must match the library's build or the classes' layouts differ.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 
 if(MIGSAFE_BUILD_TOOLS)
     find_package(CLI11 CONFIG REQUIRED)

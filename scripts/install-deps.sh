@@ -14,6 +14,8 @@ packages=(
   libxxhash-dev libzstd-dev
   libspdlog-dev libfmt-dev doctest-dev libcli11-dev nlohmann-json3-dev
   libtomlplusplus-dev
+  # the flags panel's HTTP server (migsafe flag serve)
+  libcpp-httplib-dev
   # PostgreSQL server and client programs: ephemeral clusters (initdb, pg_ctl), pg_dump,
   # pg_restore, psql. The tests start their own cluster; no service is needed.
   postgresql-15 postgresql-client-15
@@ -23,6 +25,8 @@ packages=(
   python3-jsonschema
   # xmllint: the JUnit XML of `migsafe rehearse` is validated against tests/schemas/junit-10.xsd
   libxml2-utils
+  # the flags panel is tested in a real headless browser (tests/panel/test_panel_browser.py)
+  chromium chromium-driver python3-selenium
 )
 
 # npm installs the real dbmate and Prisma for the peer tests (tests/peers/install.sh). A

@@ -20,6 +20,7 @@
 #include <migsafe/config/plan_settings.hpp>
 #include <migsafe/config/setting.hpp>
 #include <migsafe/flags/bucket.hpp>
+#include <migsafe/flags/panel.hpp>
 #include <migsafe/integrity/amcheck.hpp>
 #include <migsafe/integrity/checksum.hpp>
 #include <migsafe/integrity/compare.hpp>

@@ -276,6 +276,25 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
      "the snapshot store is not a folder migsafe can use",
      "pass --store a folder (it is created if missing) writable by this user"},
 
+    // ---- flags panel (migsafe flag serve)
+    {"panel-listen-failed", environment, k_unchanged, k_retry,
+     "the flags panel could not listen on its address",
+     "stop what listens there, or pick another port with --listen 127.0.0.1:PORT (0: any "
+     "free port)"},
+    {"panel-remote-not-allowed", usage, k_unchanged, k_final,
+     "the flags panel was asked to listen on an address that is not loopback",
+     "listen on 127.0.0.1, or add --allow-remote (then anyone who reaches the port with the "
+     "token can change flags: put it behind TLS)"},
+    {"panel-request-invalid", input, k_unchanged, k_final,
+     "a flags panel API request is malformed (its JSON body, a field or a value)",
+     "send a JSON object with the fields docs/flags.md lists under \"Panel\""},
+    {"panel-token-missing", usage, k_unchanged, k_final, "the flags panel has no access token",
+     "set MIGSAFE_PANEL_TOKEN or pass --token-file FILE (never the token itself on the "
+     "command line)"},
+    {"panel-token-weak", usage, k_unchanged, k_final,
+     "the flags panel's access token is shorter than 16 characters",
+     "make a long random one, e.g. `openssl rand -hex 32 > panel.token`"},
+
     // ---- internal
     {"internal-assertion", internal, k_uncertain, k_final, "an internal check failed",
      "this is a bug in migsafe: please report it with the command and its output"},
