@@ -20,6 +20,7 @@
 #include <migsafe/config/plan_settings.hpp>
 #include <migsafe/config/setting.hpp>
 #include <migsafe/flags/bucket.hpp>
+#include <migsafe/flags/gate.hpp>
 #include <migsafe/flags/panel.hpp>
 #include <migsafe/integrity/amcheck.hpp>
 #include <migsafe/integrity/checksum.hpp>
@@ -70,6 +71,7 @@
 #include <migsafe/workflow/compensate.hpp>
 #include <migsafe/workflow/demo.hpp>
 #include <migsafe/workflow/drill.hpp>
+#include <migsafe/workflow/gate.hpp>
 #include <migsafe/workflow/health.hpp>
 #include <migsafe/workflow/history.hpp>
 #include <migsafe/workflow/rehearse.hpp>

@@ -12,6 +12,7 @@
 
 #include <migsafe/adopt/tool_lock.hpp>
 #include <migsafe/adopt/tool_row.hpp>
+#include <migsafe/flags/gate.hpp>
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/model/catalog_facts.hpp>
 #include <migsafe/model/sum_file.hpp>
@@ -465,6 +466,30 @@ std::vector<std::string> refusals(const StatusReport& status, const ApplyOptions
     return out;
 }
 
+/// The cut-over gate's refusals of the chosen migrations (docs/flags.md, "Cut-over gate"):
+/// one line per requirement that fails, naming the flag, its state and since when. Reads
+/// the flag store only for migrations that require a flag.
+std::vector<std::string> gate_refusals(platform::Session& session,
+                                       const std::vector<Pending>& chosen,
+                                       const ApplyOptions& options)
+{
+    if (options.scratch) {
+        return {};
+    }
+    std::vector<const model::Migration*> migrations;
+    for (const auto& pending : chosen) {
+        migrations.push_back(pending.migration);
+    }
+    std::vector<std::string> out;
+    for (const auto& verdict :
+         flags::check_gates(session, migrations, options.now.value_or(flags::Clock::now()))) {
+        if (!verdict.pass) {
+            out.push_back(verdict.message);
+        }
+    }
+    return out;
+}
+
 void check_transaction_control(const Pending& pending)
 {
     const auto& up = pending.migration->up;
@@ -643,6 +668,24 @@ ApplyReport apply_on(platform::Session& session, const std::string& conninfo,
             }
         }
         report.migrations.push_back(std::move(shown));
+    }
+
+    // A contract gated on a flag that is not fully on for long enough refuses the whole
+    // run before anything runs, as a missing snapshot does.
+    if (auto refused = gate_refusals(session, chosen, options); !refused.empty()) {
+        report.problems = std::move(refused);
+        report.verdict = plan::Verdict::fail;
+        for (auto& m : report.migrations) {
+            if (m.outcome == Outcome::would_apply) {
+                m.outcome = Outcome::held;
+            }
+            if (m.reason.empty()) {
+                m.reason = "the run was refused: the cut-over gate";
+            }
+        }
+        count_pending(report);
+        report.duration_ms = ms_since(started);
+        return report;
     }
 
     // Without the right to read pg_control_system() the system identifier is empty, and

@@ -94,6 +94,7 @@ struct Gate {
         dry.dry_run = true;
         dry.store = options.store;
         dry.max_snapshot_age = options.max_snapshot_age;
+        dry.now = options.now; // the cut-over gate (docs/flags.md)
         try {
             const auto run = apply(conninfo, *set, dry);
             const auto would = version_list(run.migrations, Outcome::would_apply);

@@ -5,6 +5,8 @@
 #include "platform/catalog/health_queries.hpp"
 #include "platform/catalog/integrity_queries.hpp"
 
+#include <migsafe/flags/json.hpp>
+#include <migsafe/flags/store.hpp>
 #include <migsafe/platform/duration.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/session.hpp>
@@ -55,6 +57,39 @@ struct Checker {
                                    .object = std::move(object),
                                    .message = std::move(message),
                                    .fix = std::move(fix)});
+    }
+
+    /// Flags fully on or fully off in an environment for longer than their expiry: the
+    /// code path behind them is dead or permanent, and the flag only adds risk.
+    void stale_flags()
+    {
+        const auto now = options.now.value_or(std::chrono::system_clock::now());
+        for (const auto& flag : flags::list_flags(session)) {
+            for (const auto& state : flag.environments) {
+                if (!flag.stale_in(state.env, now)) {
+                    continue;
+                }
+                const bool on = state.fully_on();
+                const auto since = state.steady_since.value_or(now);
+                const auto hours =
+                    std::chrono::duration_cast<std::chrono::hours>(now - since).count();
+                add("stale-flag", HealthSeverity::warning,
+                    fmt::format("flag {} in {}", flag.key, state.env),
+                    fmt::format("flag {} (owner {}) has been fully {} in {} since {} ({}), longer "
+                                "than its expiry of {}",
+                                flag.key, flag.owner, on ? "on" : "off", state.env,
+                                flags::format_time(since),
+                                hours >= 24 ? fmt::format("{} days", hours / 24)
+                                            : fmt::format("{} hours", hours),
+                                format_duration(flag.expiry)),
+                    on ? fmt::format("remove the code path behind it, then migsafe flag archive "
+                                     "{} --reason TEXT",
+                                     flag.key)
+                       : fmt::format("remove the unused code path and archive it (migsafe flag "
+                                     "archive {} --reason TEXT), or roll it out",
+                                     flag.key));
+            }
+        }
     }
 
     void invalid_indexes()
@@ -314,6 +349,11 @@ HealthReport health(const std::string& conninfo, const HealthOptions& options)
     for (const auto& [id, run] : checks) {
         report.checks.emplace_back(id);
         (checker.*run)();
+    }
+    // Only a database with a flag store has flags to go stale (docs/flags.md).
+    if (flags::store_exists(session)) {
+        report.checks.emplace_back("stale-flag");
+        checker.stale_flags();
     }
     return report;
 }

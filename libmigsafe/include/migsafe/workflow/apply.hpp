@@ -100,8 +100,12 @@ struct ApplyOptions {
     /// nothing more is run or recorded, and apply throws `apply-abandoned`. Nullopt: never.
     std::optional<int> abandon_after{};
     /// The database is a scratch copy (a rehearsal's): going on without a snapshot is said
-    /// at info level, not as a warning on every run.
+    /// at info level, not as a warning on every run, and the cut-over gate is not judged
+    /// (a scratch copy's flags are not the deployment's).
     bool scratch = false;
+    /// The time the cut-over gate judges flags at (`-- migsafe:requires-flag`); nullopt:
+    /// the clock. For tests and `migsafe demo`.
+    std::optional<std::chrono::system_clock::time_point> now{};
 };
 
 /// What happened to one migration in a run.
@@ -170,7 +174,9 @@ struct ApplyReport {
 /// Refuses before anything runs (verdict fail, exit 1): an applied file that changed, a
 /// partial file whose already-run statements changed, an applied version without a file,
 /// a pending version older than the newest applied one (unless `out_of_order`), a risky
-/// migration without the snapshot the policy requires. The set's migsafe.sum must agree
+/// migration without the snapshot the policy requires, a migration whose required flag is
+/// not fully on for long enough (the cut-over gate, docs/flags.md; a dry run says so too). The
+/// set's migsafe.sum must agree
 /// (`sum-*` errors, exit 2). Other failures throw `migsafe::Error`:
 /// `apply-lock-busy` (exit 3), `apply-lock-timeout` (exit 3, naming the session holding
 /// the lock, after `retries`), `apply-migration-failed` (exit 4: that migration rolled

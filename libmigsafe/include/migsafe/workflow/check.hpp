@@ -2,7 +2,8 @@
 
 /// `migsafe check`: the pre-deploy gate. Before a release migrates a database, is it safe
 /// to go? The migration set is intact (migsafe.sum), `apply` would go through (no drift,
-/// no missing file, no order problem, the snapshot it needs is there), the pending
+/// no missing file, no order problem, the snapshot it needs is there, the flags its
+/// contract migrations require are fully on for long enough), the pending
 /// statements plan without an error, a verified snapshot of this database is fresh, it has
 /// been restored in a drill recently, no other runner is at work, and the database is
 /// healthy (workflow::health). Nothing is written.
@@ -45,6 +46,8 @@ struct CheckOptions {
     HealthOptions health{};
     /// The layout the directory must have (`--layout`); nullopt: any one.
     std::optional<model::Layout> layout{};
+    /// The time the cut-over gate judges flags at (apply's dry run); nullopt: the clock.
+    std::optional<std::chrono::system_clock::time_point> now{};
 };
 
 /// The gate's report.

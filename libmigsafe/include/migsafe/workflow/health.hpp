@@ -10,6 +10,7 @@
 #include <migsafe/export.hpp>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,8 @@ struct HealthOptions {
     /// Share of a sequence's range used from which it is a warning, and an error.
     double sequence_warning = 0.75;
     double sequence_error = 0.90;
+    /// The time stale flags are judged at (`stale-flag`); nullopt: the clock. For tests.
+    std::optional<std::chrono::system_clock::time_point> now{};
 };
 
 /// What `health` found.
