@@ -40,7 +40,12 @@ model::Version version_argument(const std::string& text)
 
 std::string summary(const compensate::Report& report)
 {
-    return fmt::format("-- {} step(s): {} lossless, {} archived, {} needs-snapshot, {} manual{}\n",
+    std::string first;
+    for (const auto& flag : report.switch_off_first) {
+        first += fmt::format("-- switch off first: flag {} in {}\n", flag.key, flag.env);
+    }
+    return first +
+           fmt::format("-- {} step(s): {} lossless, {} archived, {} needs-snapshot, {} manual{}\n",
                        report.steps.size(), report.count(compensate::DataSafety::lossless),
                        report.count(compensate::DataSafety::archived),
                        report.count(compensate::DataSafety::needs_snapshot),

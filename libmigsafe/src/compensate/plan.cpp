@@ -144,6 +144,7 @@ Report plan(const model::Migration& migration, const AppliedMigration& applied,
     report.archive_schema = options.archive_schema;
     report.lock_timeout = options.lock_timeout;
     report.concurrently_lock_timeout = options.concurrently_lock_timeout;
+    report.switch_off_first = flags_to_switch_off(migration);
     // Transactional steps run first (the first file), then the others (the second file).
     std::stable_partition(context.steps.begin(), context.steps.end(),
                           [](const Step& step) { return step.part == Part::transactional; });

@@ -76,6 +76,11 @@ std::string render_part(const Report& report, Part part)
                     "compensate.\n",
                     report.file, report.version,
                     report.applied_at.empty() ? "" : ", applied " + report.applied_at);
+    for (const auto& flag : report.switch_off_first) {
+        out += fmt::format("-- Switch off first: flag {} in {} (migsafe flag off {} --env {} "
+                           "--reason TEXT): code behind it relies on what this undoes.\n",
+                           flag.key, flag.env, flag.key, flag.env);
+    }
     if (part == Part::no_transaction) {
         const bool after_first =
             std::any_of(report.steps.begin(), report.steps.end(),
@@ -194,6 +199,10 @@ std::string Report::to_json(int indent) const
                         {"note", step.note},
                         {"allows", step.allows}});
     }
+    nlohmann::json switch_off = nlohmann::json::array();
+    for (const auto& flag : switch_off_first) {
+        switch_off.push_back({{"flag", flag.key}, {"env", flag.env}});
+    }
     nlohmann::json out = {{"schema_version", k_schema_version},
                           {"version", version},
                           {"name", name},
@@ -203,6 +212,7 @@ std::string Report::to_json(int indent) const
                           {"archive_schema", archive_schema},
                           {"lock_timeout_ms", lock_timeout.count()},
                           {"concurrently_lock_timeout_ms", concurrently_lock_timeout.count()},
+                          {"switch_off_first", switch_off},
                           {"complete", complete()},
                           {"counts", counts},
                           {"steps", list}};
@@ -230,6 +240,11 @@ Report Report::from_json(std::string_view json)
         out.lock_timeout = std::chrono::milliseconds(document.at("lock_timeout_ms").get<long>());
         out.concurrently_lock_timeout =
             std::chrono::milliseconds(document.at("concurrently_lock_timeout_ms").get<long>());
+        // Absent from reports written before issue 13.
+        for (const auto& flag : document.value("switch_off_first", nlohmann::json::array())) {
+            out.switch_off_first.push_back(
+                {flag.at("flag").get<std::string>(), flag.at("env").get<std::string>()});
+        }
         for (const auto& step : document.at("steps")) {
             auto safety = parse_data_safety(step.at("safety").get<std::string>());
             if (!safety) {
@@ -255,6 +270,15 @@ Report Report::from_json(std::string_view json)
         throw Error("compensate-report-malformed",
                     fmt::format("the compensation report cannot be read: {}", e.what()));
     }
+}
+
+std::vector<FlagToSwitchOff> flags_to_switch_off(const model::Migration& migration)
+{
+    std::vector<FlagToSwitchOff> out;
+    for (const auto& requirement : migration.up.directives.required_flags) {
+        out.push_back({requirement.key, requirement.env});
+    }
+    return out;
 }
 
 std::vector<std::string> diff(const Report& left, const Report& right)

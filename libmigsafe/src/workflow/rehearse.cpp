@@ -170,6 +170,7 @@ bool rehearse_one(const Context& context, const model::Migration& migration,
     out.file = up.relative_path;
     out.transactional = up.directives.transactional == model::Transactional::yes;
     out.backfill = up.directives.backfill.has_value();
+    out.switch_off_first = compensate::flags_to_switch_off(migration);
     const bool interruptible = !out.transactional || out.backfill;
 
     std::optional<model::MigrationFile> down;

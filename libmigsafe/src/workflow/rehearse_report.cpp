@@ -440,6 +440,16 @@ std::string RehearseReport::to_text() const
     if (!details.empty()) {
         out += "\nDetails:\n" + details;
     }
+    std::string switch_off;
+    for (const auto& m : migrations) {
+        for (const auto& flag : m.switch_off_first) {
+            switch_off += fmt::format("  {:04} {}: switch off first: flag {} in {}\n", m.version,
+                                      m.name, flag.key, flag.env);
+        }
+    }
+    if (!switch_off.empty()) {
+        out += "\nBefore rolling back in earnest (cut-over flags):\n" + switch_off;
+    }
     out += "\n";
     if (!stopped.empty()) {
         out += "stopped: " + stopped + "\n";
@@ -461,6 +471,10 @@ std::string RehearseReport::to_json(int indent) const
         for (const auto& lock : m.locks) {
             locks.push_back({{"table", lock.table}, {"mode", lock.mode}, {"source", lock.source}});
         }
+        nlohmann::json switch_off = nlohmann::json::array();
+        for (const auto& flag : m.switch_off_first) {
+            switch_off.push_back({{"flag", flag.key}, {"env", flag.env}});
+        }
         nlohmann::json cuts = nlohmann::json::array();
         for (const auto& cut : m.interruptions) {
             cuts.push_back({{"boundary", cut.boundary},
@@ -481,7 +495,8 @@ std::string RehearseReport::to_json(int indent) const
              {"redo", step_json(m.redo, StepRole::redo, fail_on)},
              {"locks", locks},
              {"interrupt", to_string(m.interrupt)},
-             {"interruptions", cuts}});
+             {"interruptions", cuts},
+             {"switch_off_first", switch_off}});
     }
     const Counts counts = count(*this);
     nlohmann::json out = {{"schema_version", k_schema_version},

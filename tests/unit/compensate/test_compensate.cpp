@@ -481,3 +481,35 @@ TEST_CASE("compensate::plan: an adopted migration says that no catalog was recor
                             "migsafe recorded no catalog then)");
     CHECK_FALSE(report.complete());
 }
+
+TEST_CASE("compensate::plan: a gated migration names the flags to switch off first")
+{
+    auto now = table_t();
+    now["columns"].push_back(column("score", "integer"));
+    const std::string sql = "-- migsafe:phase contract\n"
+                            "-- migsafe:requires-flag new-checkout on-for=7d\n"
+                            "-- migsafe:requires-flag new-checkout env=staging\n"
+                            "ALTER TABLE t ADD COLUMN score integer;\n";
+    auto migration = migration_of(sql);
+    migration.up.directives = migsafe::model::parse_directives(sql, "0007_change.sql");
+    AppliedMigration applied{.version = 7,
+                             .file = "0007_change.sql",
+                             .finished_at = "2026-11-29T10:00:00Z",
+                             .snapshot_id = {},
+                             .objects_before = nlohmann::json{{"public.t", table_t()}}.dump()};
+    auto report = plan(migration, applied, nlohmann::json{{"public.t", now}}.dump());
+    CHECK(report.switch_off_first == std::vector<FlagToSwitchOff>{{"new-checkout", "production"},
+                                                                  {"new-checkout", "staging"}});
+    const auto text = report.transactional_sql();
+    CHECK(text.find("-- Switch off first: flag new-checkout in production (migsafe flag off "
+                    "new-checkout --env production --reason TEXT): code behind it relies on "
+                    "what this undoes.\n-- Switch off first: flag new-checkout in staging") !=
+          std::string::npos);
+    CHECK(Report::from_json(report.to_json()) == report);
+    CHECK(nlohmann::json::parse(report.to_json())["switch_off_first"][1] ==
+          nlohmann::json{{"flag", "new-checkout"}, {"env", "staging"}});
+    // A report written before the field reads as none.
+    auto old = nlohmann::json::parse(report.to_json());
+    old.erase("switch_off_first");
+    CHECK(Report::from_json(old.dump()).switch_off_first.empty());
+}

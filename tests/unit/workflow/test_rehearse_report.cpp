@@ -536,3 +536,23 @@ TEST_CASE("workflow::RehearseReport::to_junit escapes what a PostgreSQL message 
     CHECK(xml.find("DETAIL:  tab\there ]]&gt; \xEF\xBF\xBD é\n") != std::string::npos);
     CHECK(xml.find("difference: column &quot;a&lt;b&quot; &amp; c missing\n") != std::string::npos);
 }
+
+TEST_CASE("workflow::RehearseReport: the flags to switch off before rolling back, text and JSON")
+{
+    RehearseReport report;
+    report.server = "ephemeral (PostgreSQL 15.18)";
+    auto gated = migration(12, "contract_professionals_full_name");
+    gated.switch_off_first = {{"professionals-display-name", "production"}};
+    report.migrations = {correct(), gated};
+    const auto text = report.to_text();
+    CHECK(text.find("\nBefore rolling back in earnest (cut-over flags):\n  0012 "
+                    "contract_professionals_full_name: switch off first: flag "
+                    "professionals-display-name in production\n") != std::string::npos);
+    const auto json = nlohmann::json::parse(report.to_json());
+    CHECK(json["migrations"][0]["switch_off_first"] == nlohmann::json::array());
+    CHECK(
+        json["migrations"][1]["switch_off_first"] ==
+        nlohmann::json::parse(R"([{"flag": "professionals-display-name", "env": "production"}])"));
+    report.migrations = {correct()};
+    CHECK(report.to_text().find("Before rolling back") == std::string::npos);
+}

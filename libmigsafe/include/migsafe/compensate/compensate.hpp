@@ -76,6 +76,18 @@ struct AppliedMigration {
     std::string adopted_from{};
 };
 
+/// A flag to switch off before a migration is rolled back: the migration required it fully
+/// on (`-- migsafe:requires-flag`), so code behind the flag relies on the new shape.
+struct FlagToSwitchOff {
+    std::string key{};
+    std::string env{};
+
+    friend bool operator==(const FlagToSwitchOff&, const FlagToSwitchOff&) = default;
+};
+
+/// The flags of `migration`'s `-- migsafe:requires-flag` directives, in file order.
+MIGSAFE_API std::vector<FlagToSwitchOff> flags_to_switch_off(const model::Migration& migration);
+
 /// The compensation of one migration: ordered steps and the files they make.
 struct Report {
     static constexpr int k_schema_version = 1;
@@ -88,6 +100,8 @@ struct Report {
     std::chrono::milliseconds lock_timeout{0};
     std::chrono::milliseconds concurrently_lock_timeout{0};
     std::vector<Step> steps{}; ///< in the order they run: transactional first
+    /// Flags to switch off before the compensation runs (the files say so in a comment).
+    std::vector<FlagToSwitchOff> switch_off_first{};
 
     /// Whether every step is lossless or archived (exit 0); else some step needs a
     /// snapshot or a person (exit 1).

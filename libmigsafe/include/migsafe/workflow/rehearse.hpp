@@ -5,6 +5,7 @@
 /// survives an interruption, comparing the schema and the data after each step with the
 /// state before it. The report and its verdict are explained in docs/rehearse.md.
 
+#include <migsafe/compensate/compensate.hpp>
 #include <migsafe/export.hpp>
 #include <migsafe/model/migration_set.hpp>
 
@@ -112,6 +113,9 @@ struct MigrationRehearsal {
     /// (a transactional migration without backfill) or `skipped`.
     StepStatus interrupt = StepStatus::not_applicable;
     std::vector<Interruption> interruptions{};
+    /// Flags to switch off before rolling this migration back in earnest: its
+    /// `-- migsafe:requires-flag` directives (the rehearsal's scratch copy has no flags).
+    std::vector<compensate::FlagToSwitchOff> switch_off_first{};
 
     friend bool operator==(const MigrationRehearsal&, const MigrationRehearsal&) = default;
 };
