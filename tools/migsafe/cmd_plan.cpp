@@ -3,6 +3,7 @@
 #include "layout_option.hpp"
 
 #include <migsafe/config/plan_settings.hpp>
+#include <migsafe/flags/json.hpp>
 #include <migsafe/model/catalog_facts.hpp>
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/model/sum_file.hpp>
@@ -11,6 +12,7 @@
 #include <migsafe/plan/render.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/trace/trace.hpp>
+#include <migsafe/workflow/gate.hpp>
 #include <migsafe/workflow/status.hpp>
 
 #include <fmt/format.h>
@@ -113,6 +115,34 @@ std::string trace_text(const trace::TraceReport& traced)
     return text;
 }
 
+nlohmann::json gate_json(const std::vector<flags::GateVerdict>& gate)
+{
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& verdict : gate) {
+        out.push_back(
+            {{"file", verdict.file},
+             {"line", verdict.requirement.line},
+             {"flag", verdict.requirement.key},
+             {"env", verdict.requirement.env},
+             {"on_for_seconds", verdict.requirement.on_for.count()},
+             {"pass", verdict.pass},
+             {"fully_on_since", verdict.fully_on_since
+                                    ? nlohmann::json(flags::format_time(*verdict.fully_on_since))
+                                    : nlohmann::json()},
+             {"message", verdict.message}});
+    }
+    return out;
+}
+
+std::string gate_text(const std::vector<flags::GateVerdict>& gate)
+{
+    std::string text = "\ncut-over gate (flags the pending migrations require):\n";
+    for (const auto& verdict : gate) {
+        text += fmt::format("  {}: {}\n", verdict.pass ? "ready" : "refused", verdict.message);
+    }
+    return text;
+}
+
 Outcome run_plan(const PlanArgs& args, const ProjectConfig& project)
 {
     auto format = plan::parse_format(args.json ? "json" : args.format);
@@ -163,6 +193,17 @@ Outcome run_plan(const PlanArgs& args, const ProjectConfig& project)
         }
     }
     auto report = analyze_source(source, release_from, options);
+    // The cut-over gate: a pending migration whose required flag is not fully on for long
+    // enough fails the verdict (docs/flags.md).
+    std::vector<flags::GateVerdict> gate;
+    if (source.set && args.db) {
+        gate = workflow::gate_pending(resolve_conninfo(*args.db), *source.set);
+        for (const auto& verdict : gate) {
+            if (!verdict.pass) {
+                report.verdict = plan::Verdict::fail;
+            }
+        }
+    }
     options.catalog = nullptr; // the trace compares with the plan of its own scratch copy
     std::optional<trace::TraceReport> traced;
     if (args.trace) {
@@ -186,9 +227,14 @@ Outcome run_plan(const PlanArgs& args, const ProjectConfig& project)
     Outcome outcome;
     outcome.exit_code = report.verdict == plan::Verdict::fail ? 1 : 0;
     if (*format == plan::Format::json) {
-        if (traced) {
+        if (traced || !gate.empty()) {
             outcome.report = nlohmann::json::parse(report.to_json());
-            outcome.report["trace"] = trace_json(*traced);
+            if (traced) {
+                outcome.report["trace"] = trace_json(*traced);
+            }
+            if (!gate.empty()) {
+                outcome.report["cut_over_gate"] = gate_json(gate);
+            }
         } else {
             outcome.report_json = report.to_json();
         }
@@ -197,6 +243,14 @@ Outcome run_plan(const PlanArgs& args, const ProjectConfig& project)
         outcome.text = plan::render(report, *format, colour);
         if (traced && *format == plan::Format::text) {
             outcome.text += trace_text(*traced);
+        }
+        if (!gate.empty() && *format == plan::Format::text) {
+            outcome.text += gate_text(gate);
+        }
+    }
+    for (const auto& verdict : gate) {
+        if (!verdict.pass && *format != plan::Format::text) {
+            std::fprintf(stderr, "migsafe: cut-over gate: %s\n", verdict.message.c_str());
         }
     }
     return outcome;
