@@ -90,6 +90,7 @@ void register_adopt(CLI::App& app, Selected& selected);
 void register_rehearse(CLI::App& app, Selected& selected);
 void register_config(CLI::App& app, Selected& selected, const ProjectConfig& project);
 /// `migsafe flag serve`, registered by the `flag` subcommand on itself.
+void register_flag(CLI::App& app, Selected& selected);
 void register_flag_serve(CLI::App& flag_command, Selected& selected);
 
 } // namespace migsafe::cli

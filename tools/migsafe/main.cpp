@@ -95,6 +95,7 @@ int run(int argc, char** argv)
     migsafe::cli::register_compensate(app, selected);
     migsafe::cli::register_adopt(app, selected);
     migsafe::cli::register_rehearse(app, selected);
+    migsafe::cli::register_flag(app, selected);
     migsafe::cli::register_config(app, selected, project);
     // Last: it relaxes the required options of the subcommands above that a key can fill.
     migsafe::cli::register_project_config(app, project);

@@ -20,8 +20,13 @@
 #include <migsafe/config/plan_settings.hpp>
 #include <migsafe/config/setting.hpp>
 #include <migsafe/flags/bucket.hpp>
+#include <migsafe/flags/client.hpp>
+#include <migsafe/flags/flag.hpp>
 #include <migsafe/flags/gate.hpp>
+#include <migsafe/flags/json.hpp>
 #include <migsafe/flags/panel.hpp>
+#include <migsafe/flags/snapshot.hpp>
+#include <migsafe/flags/store.hpp>
 #include <migsafe/integrity/amcheck.hpp>
 #include <migsafe/integrity/checksum.hpp>
 #include <migsafe/integrity/compare.hpp>

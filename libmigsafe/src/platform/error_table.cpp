@@ -276,6 +276,30 @@ constexpr auto k_unsorted_table = std::to_array<ErrorCodeInfo>({
      "the snapshot store is not a folder migsafe can use",
      "pass --store a folder (it is created if missing) writable by this user"},
 
+    // ---- flags (store, client)
+    {"flag-archived", input, k_unchanged, k_final, "the flag is archived and cannot be changed",
+     "create a new flag (archived keys stay in the event log and cannot be reused)"},
+    {"flag-archive-blocked", input, k_unchanged, k_final,
+     "a flag was not archived: a migration that requires it is not applied yet",
+     "apply the migrations the message names first (their requires-flag gate needs the flag), "
+     "or remove the directive if the contract was abandoned"},
+    {"flag-cache-invalid", input, k_unchanged, k_final,
+     "a flags last-known-good file could not be read",
+     "remove the file; the client writes it again after its next load from the database"},
+    {"flag-conflict", failed, k_unchanged, k_retry,
+     "someone else changed the flag since you read it; nothing was written",
+     "read the flag again (`migsafe flag show`), then repeat the change if it still makes sense"},
+    {"flag-exists", input, k_unchanged, k_final, "a flag with that key already exists",
+     "pick another key, or change the existing flag with `migsafe flag on|off|rollout`"},
+    {"flag-invalid", input, k_unchanged, k_final, "a flag, its value or a constraint is not valid",
+     "read the message: keys are lowercase `[a-z0-9._-]`, rollouts 0..100, owner and "
+     "criteria are required (docs/flags.md)"},
+    {"flag-reason-required", usage, k_unchanged, k_final,
+     "a flag change was asked for without a reason",
+     "give the reason with --reason TEXT; it goes to the flag's event log"},
+    {"flag-unknown", input, k_unchanged, k_final, "no flag has that key",
+     "list the flags with `migsafe flag list`, or create it with `migsafe flag create`"},
+
     // ---- flags panel (migsafe flag serve)
     {"panel-listen-failed", environment, k_unchanged, k_retry,
      "the flags panel could not listen on its address",
