@@ -71,6 +71,22 @@ TEST_CASE("migsafe demo applies the podiatry set on an ephemeral cluster and rem
     REQUIRE(report["runs"].size() == 4);
     CHECK(report["runs"][1]["phase"] == "expand");
     CHECK(report["runs"][2]["phase"] == "contract");
+    // Before the last run (it reaches 0012), the cut-over gate: refused, the flag turned
+    // fully on, passed (judged a week later, which the demo says).
+    const auto& gate = report["gate"];
+    REQUIRE(gate.size() == 5);
+    CHECK(gate[0] ==
+          "created flag professionals-display-name (cut-over, owner podiatry team), off");
+    CHECK(gate[1].get<std::string>().starts_with(
+        "apply refused: 0012_contract_professionals_full_name.sql:4: flag "
+        "professionals-display-name is not fully on in production: never turned on there"));
+    CHECK(gate[2] == "turned flag professionals-display-name fully on in production (100 %), "
+                     "reason: every reader uses display_name since release 5");
+    CHECK(gate[3].get<std::string>().starts_with(
+        "the contract asks for on-for=7d: the demo judges the gate at "));
+    CHECK(gate[4].get<std::string>().starts_with(
+        "gate passes: flag professionals-display-name in production: fully on since "));
+    CHECK(gate[4].get<std::string>().ends_with("(7d), needs 7d"));
     CHECK(report["pending_after"] == 0);
     int applied = 0;
     for (const auto& run : report["runs"]) {

@@ -65,6 +65,13 @@ std::string render_text(const workflow::DemoReport& report, bool color)
         }
         statements += m.statements.size();
     }
+    if (!report.gate.empty()) {
+        out += fmt::format("\n{} the contract waits for its cut-over flag:\n",
+                           paint("gate", "1", color));
+        for (const auto& line : report.gate) {
+            out += "    " + line + "\n";
+        }
+    }
     out += fmt::format("\n{} migsafe apply, in {} runs as the runbook deploys releases:\n",
                        paint("apply", "1", color), report.runs.size());
     for (std::size_t i = 0; i < report.runs.size(); ++i) {

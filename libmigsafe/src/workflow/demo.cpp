@@ -1,11 +1,15 @@
 #include "model/version_format.hpp"
 #include "platform/logging.hpp"
 
+#include <migsafe/flags/gate.hpp>
+#include <migsafe/flags/json.hpp>
+#include <migsafe/flags/store.hpp>
 #include <migsafe/integrity/diff.hpp>
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/model/migration_set.hpp>
 #include <migsafe/model/sum_file.hpp>
 #include <migsafe/plan/analyze.hpp>
+#include <migsafe/platform/duration.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/files.hpp>
 #include <migsafe/platform/session.hpp>
@@ -132,8 +136,81 @@ void apply_run(const std::string& conninfo, const model::MigrationSet& set,
     report.runs.push_back(std::move(step));
 }
 
+/// The cut-over gate before the run that reaches the gated contract (`run`): the flag each
+/// migration requires is created, the run is refused, the flag is turned fully on, and
+/// the gate passes. Returns the time that run is judged at: a migration that asks for the
+/// flag `on-for` a while is judged that much later (the demo cannot wait a week), said in
+/// `report.gate`.
+std::optional<flags::TimePoint> open_gate(const std::string& conninfo,
+                                          const model::MigrationSet& set,
+                                          const std::filesystem::path& store,
+                                          platform::Session& session, ApplyOptions run,
+                                          DemoReport& report)
+{
+    std::vector<model::FlagRequirement> required;
+    for (const auto& migration : set.migrations) {
+        const auto& flags_required = migration.up.directives.required_flags;
+        required.insert(required.end(), flags_required.begin(), flags_required.end());
+    }
+    if (required.empty()) {
+        return std::nullopt;
+    }
+    flags::ensure_store(session);
+    const flags::Change setup{.actor = "migsafe demo",
+                              .reason = "guards the contract of the podiatry fixtures"};
+    for (const auto& requirement : required) {
+        flags::create_flag(session,
+                           {.key = requirement.key,
+                            .description = "readers use the new shape; the old one may go",
+                            .owner = "podiatry team",
+                            .kind = flags::Kind::cut_over,
+                            .criteria = "every reader uses the new column; no read of the old "
+                                        "one in a week of query logs"},
+                           setup);
+        report.gate.push_back(
+            fmt::format("created flag {} (cut-over, owner podiatry team), off", requirement.key));
+    }
+    // The run as apply_run makes it: the gate refuses it before its snapshot or anything.
+    run.store = store;
+    run.snapshot = SnapshotPolicy::take;
+    auto refused = apply(conninfo, set, run);
+    const bool by_the_gate =
+        refused.problems.size() == 1 &&
+        refused.problems[0].find("flag " + required.front().key) != std::string::npos;
+    if (refused.verdict != plan::Verdict::fail || refused.applied != 0 || !by_the_gate) {
+        throw Error("internal-assertion",
+                    fmt::format("the demo's apply run was not refused by the cut-over gate: {}",
+                                fmt::join(refused.problems, "; ")));
+    }
+    report.gate.push_back("apply refused: " + refused.problems[0]);
+    std::chrono::seconds longest{0};
+    for (const auto& requirement : required) {
+        const flags::Change change{.actor = "migsafe demo",
+                                   .reason = "every reader uses display_name since release 5"};
+        flags::set_enabled(session, requirement.key, requirement.env, true, change);
+        flags::set_rollout(session, requirement.key, requirement.env, 100, change);
+        report.gate.push_back(fmt::format("turned flag {} fully on in {} (100 %), reason: {}",
+                                          requirement.key, requirement.env, change.reason));
+        longest = std::max(longest, requirement.on_for);
+    }
+    const auto now = flags::Clock::now() + longest + std::chrono::minutes(1);
+    if (longest.count() > 0) {
+        report.gate.push_back(fmt::format(
+            "the contract asks for on-for={}: the demo judges the gate at {}, {} and a minute "
+            "from now (its clock moves ahead; a real deploy waits)",
+            format_duration(longest), flags::format_time(now), format_duration(longest)));
+    }
+    for (const auto& requirement : required) {
+        const auto verdict = flags::check_gate(session, requirement, now);
+        report.gate.push_back(
+            fmt::format("gate {}: {}", verdict.pass ? "passes" : "refuses", verdict.message));
+    }
+    return now;
+}
+
 /// The releases go out the way the runbook says: the first tables, then (with rows in
-/// professionals) expand + backfill, then contract, then the rest.
+/// professionals) expand + backfill, then contract, then the rest (with podiatry's 0012,
+/// once its cut-over flag is fully on).
 void apply_in_phases(const std::string& conninfo, const model::MigrationSet& set,
                      const std::filesystem::path& store, platform::Session& session,
                      DemoReport& report)
@@ -151,7 +228,11 @@ void apply_in_phases(const std::string& conninfo, const model::MigrationSet& set
     contract.phase = PhaseFilter::contract;
     apply_run(conninfo, set, store, {.step = "after the deploy: contract", .phase = "contract"},
               contract, report);
-    apply_run(conninfo, set, store, {.step = "the next releases", .phase = "all"}, {}, report);
+    // 0012, the contract of display_name, comes after 0011 (an expand step): this run
+    // reaches it, once its cut-over flag is fully on.
+    ApplyOptions next;
+    next.now = open_gate(conninfo, set, store, session, next, report);
+    apply_run(conninfo, set, store, {.step = "the next releases", .phase = "all"}, next, report);
     report.pending_after =
         static_cast<int>(std::count_if(report.migrations.begin(), report.migrations.end(),
                                        [](const auto& m) { return m.run == 0; }));
@@ -323,6 +404,7 @@ std::string to_json(const DemoReport& report)
         {"trace_disagreements", report.trace_disagreements},
         {"migrations", migrations},
         {"runs", runs},
+        {"gate", report.gate},
         {"pending_after", report.pending_after},
         {"seed", report.seed.empty() ? nlohmann::json() : nlohmann::json(report.seed)},
         {"tables", tables},

@@ -1,5 +1,6 @@
 // workflow::apply against a real server: history, drift, failures, resumes, lock
 // timeouts, CONCURRENTLY clean-up, phases and the snapshot gate.
+#include "support/cut_over_flag.hpp"
 #include "support/migration_dir.hpp"
 #include "support/test_db.hpp"
 
@@ -32,6 +33,7 @@ ApplyOptions quick()
     options.snapshot = SnapshotPolicy::skip;
     options.retry_pause = 20ms;
     options.lock_timeout = 2s;
+    options.now = migsafe::test::after_a_week(); // podiatry's cut-over flag (turn_on_flag)
     return options;
 }
 
@@ -67,6 +69,7 @@ TEST_CASE("apply: the podiatry fixtures apply once, with a complete history; a s
     TestDatabase db;
     MigrationDir dir;
     dir.copy_fixture("podiatry");
+    migsafe::test::turn_on_flag(db); // 0012 requires it
     auto report = apply_dir(db, dir);
     CHECK(report.verdict == migsafe::plan::Verdict::pass);
     CHECK(report.applied == 13);
@@ -466,6 +469,7 @@ TEST_CASE("apply: four runners at once apply every migration exactly once")
     TestDatabase db;
     MigrationDir dir;
     dir.copy_fixture("podiatry");
+    migsafe::test::turn_on_flag(db); // 0012 requires it
     std::vector<std::future<ApplyReport>> runners;
     for (int i = 0; i < 4; ++i) {
         runners.push_back(std::async(std::launch::async, [&] { return apply_dir(db, dir); }));

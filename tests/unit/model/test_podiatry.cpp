@@ -44,6 +44,10 @@ TEST_CASE("migsafe::model podiatry: thirteen migrations with their directives")
     REQUIRE(contract.allowed.size() == 1);
     CHECK(contract.allowed[0].rule_id == "MS-COL-01");
     CHECK(contract.allowed[0].line == 3);
+    // The cut-over gate: 0012 waits for its flag to be fully on in production for a week.
+    REQUIRE(contract.required_flags.size() == 1);
+    CHECK(contract.required_flags[0] == FlagRequirement{"professionals-display-name", "production",
+                                                        std::chrono::hours(24 * 7), 4});
     CHECK(set.find(7)->up.directives == Directives{});
 }
 

@@ -92,8 +92,12 @@ struct DemoReport {
     std::vector<std::string> trace_disagreements;
     std::vector<DemoMigration> migrations;
     std::vector<DemoRun> runs; ///< the apply runs, in order
-    int pending_after = 0;     ///< migrations still pending after the last run (0 expected)
-    std::string seed;          ///< the seed file loaded, when one was given
+    /// The cut-over gate before the contract run, one line per step: the flag created, the
+    /// contract refused, the flag turned fully on, the gate passing (at a later time the
+    /// demo injects when the migration asks for `on-for`, and says so).
+    std::vector<std::string> gate;
+    int pending_after = 0; ///< migrations still pending after the last run (0 expected)
+    std::string seed;      ///< the seed file loaded, when one was given
     /// `migsafe verify` after the migrations and after the seed: one line per table with
     /// its rows before and after, and the differences the second report shows against
     /// the first (`integrity::Difference::describe()`).
