@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <thread>
 
 using namespace migsafe;
@@ -183,6 +184,35 @@ TEST_CASE("flags store: concurrent writers without a version are serialised, non
     CHECK(flag.environment("production")->on_list.size() == k_writers * k_each);
     CHECK(flag.environment("production")->version == k_writers * k_each);
     CHECK(flag_history(session, "new-checkout", "production", 1000).size() == k_writers * k_each);
+}
+
+TEST_CASE("flags store: writers creating flags on a database without the store all succeed")
+{
+    test::TestDatabase db;
+    constexpr int k_writers = 4;
+    std::vector<std::thread> writers;
+    std::atomic<int> failures{0};
+    for (int w = 0; w < k_writers; ++w) {
+        writers.emplace_back([&, w] {
+            try {
+                auto session = db.connect();
+                for (int i = 0; i < 5; ++i) {
+                    create_flag(session,
+                                new_flag("f" + std::to_string(w) + "-" + std::to_string(i)),
+                                k_change);
+                }
+            } catch (const Error& error) {
+                MESSAGE(error.code() << ": " << error.message());
+                ++failures;
+            }
+        });
+    }
+    for (auto& writer : writers) {
+        writer.join();
+    }
+    CHECK(failures == 0);
+    auto session = db.connect();
+    CHECK(list_flags(session).size() == k_writers * 5);
 }
 
 TEST_CASE("flags store: the event table is append-only")

@@ -189,15 +189,25 @@ void create_flag_store(Session& conn)
 {
     Transaction transaction(conn);
     conn.exec("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('migsafe.flag_store'))");
+    // Another session may have created it while this one waited for the lock: its DDL
+    // again would wait for that session's changes to the tables, which could wait for this
+    // one (a deadlock seen with two `flag create` on a new database).
+    if (flag_store_exists(conn)) {
+        transaction.commit();
+        return;
+    }
     conn.exec(k_create_store);
     transaction.commit();
 }
 
 bool flag_store_exists(Session& conn)
 {
-    return conn.query_value("SELECT pg_catalog.to_regclass('migsafe.flag') IS NOT NULL") == "t" &&
-           conn.query_value("SELECT pg_catalog.to_regclass('migsafe.flag_store') IS NOT NULL") ==
-               "t";
+    // A scan of pg_class with this statement's snapshot, not to_regclass: its cached
+    // catalog lookup can miss tables another session committed while this one waited for
+    // an advisory lock (no relation lock was taken to refresh the cache).
+    return conn.query_value("SELECT count(*) FROM pg_catalog.pg_class c JOIN "
+                            "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
+                            "n.nspname = 'migsafe' AND c.relname IN ('flag', 'flag_store')") == "2";
 }
 
 std::int64_t flag_store_generation(Session& conn)
