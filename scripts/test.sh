@@ -5,7 +5,9 @@
 # unless MIGSAFE_TEST_DB names a server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/build.sh -DMIGSAFE_WERROR=ON
+# Line tables only (-g1): a crash in CI still has file:line backtraces, and the build takes
+# about a third less time than with full debug info (docs/benchmarks.md, "CI build").
+bash scripts/build.sh -DMIGSAFE_WERROR=ON "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"
 build_dir=${MIGSAFE_BUILD_DIR:-build}
 status=0
 # The real peer tools (dbmate, Prisma) for the peer tests, from the npm registry; a test
