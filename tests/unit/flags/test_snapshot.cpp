@@ -188,3 +188,35 @@ TEST_CASE("flags: keys are lowercase names")
     CHECK(parse_kind("cut-over") == Kind::cut_over);
     CHECK_FALSE(parse_kind("cutover").has_value());
 }
+
+TEST_CASE(
+    "flags: the rollout cases of Unleash's client specification evaluate as Unleash's SDKs do")
+{
+    // Unleash/client-specification, specifications/03-gradual-rollout-user-id-strategy.json
+    // and 10-flexible-rollout-strategy.json: group, percentage, user id, expected result.
+    struct Case {
+        const char* group;
+        int percentage;
+        const char* user;
+        bool expected;
+    };
+    const Case cases[] = {
+        {"AB12A", 100, "123", true},
+        {"AB12A", 50, "122", true},
+        {"AB12A", 50, "155", false},
+        {"AB12A", 0, "122", false},
+        {"Feature.flexibleRollout.10", 10, "174", true},
+        {"Feature.flexibleRollout.10", 10, "499", false},
+        {"Feature.flexibleRollout.userId.55", 55, "25", true},
+        {"Feature.flexibleRollout.sessionId.42", 42, "147", true},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.group);
+        CAPTURE(c.user);
+        Flag flag = flag_with(state(true, c.percentage));
+        flag.group = c.group;
+        const Snapshot snapshot({flag}, "production");
+        CHECK(snapshot.is_enabled("new-checkout", {.user_id = c.user}) == c.expected);
+        CHECK(in_rollout(c.user, c.group, c.percentage) == c.expected);
+    }
+}
