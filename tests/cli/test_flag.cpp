@@ -138,6 +138,13 @@ TEST_CASE("migsafe flag archive: refused while a pending migration requires the 
         {"flag", "archive", "new-contact", "--dir", "/nonexistent", "--reason", "done"}, db));
     CHECK(no_dir.exit_code == 2);
 
+    // The refusal names the commands that satisfy the gate, in the CLI's own argument order.
+    auto refused = run_cli(with_db({"apply", "--dir", dir.str()}, db));
+    CHECK(refused.exit_code == 1);
+    CHECK(
+        (refused.out + refused.err).find("migsafe flag rollout new-contact 100 --env production") !=
+        std::string::npos);
+
     for (const auto& step : std::vector<std::vector<std::string>>{
              {"flag", "rollout", "new-contact", "100", "--reason", "all"},
              {"flag", "on", "new-contact", "--reason", "go"},

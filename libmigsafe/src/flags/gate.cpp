@@ -85,7 +85,7 @@ std::string create_command(const model::FlagRequirement& requirement)
 {
     return fmt::format("create it: migsafe flag create {} --kind cut-over --owner WHO "
                        "--criteria TEXT --reason TEXT, then migsafe flag on {} --env {} "
-                       "--reason TEXT and migsafe flag rollout 100 {} --env {} --reason TEXT",
+                       "--reason TEXT and migsafe flag rollout {} 100 --env {} --reason TEXT",
                        requirement.key, requirement.key, requirement.env, requirement.key,
                        requirement.env);
 }
@@ -93,7 +93,7 @@ std::string create_command(const model::FlagRequirement& requirement)
 std::string turn_on_command(const model::FlagRequirement& requirement)
 {
     return fmt::format("turn it fully on when its criteria are met: migsafe flag on {} --env {} "
-                       "--reason TEXT, migsafe flag rollout 100 {} --env {} --reason TEXT",
+                       "--reason TEXT, migsafe flag rollout {} 100 --env {} --reason TEXT",
                        requirement.key, requirement.env, requirement.key, requirement.env);
 }
 
