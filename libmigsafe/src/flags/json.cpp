@@ -53,12 +53,29 @@ json constraint_json(const Constraint& constraint)
             {"values", constraint.values}};
 }
 
+json constraints_json(const std::vector<Constraint>& constraints)
+{
+    json out = json::array();
+    for (const auto& constraint : constraints) {
+        out.push_back(constraint_json(constraint));
+    }
+    return out;
+}
+
+std::vector<Constraint> constraints_from(const json& value)
+{
+    std::vector<Constraint> out;
+    for (const auto& item : value) {
+        out.push_back(Constraint{item.at("attribute").get<std::string>(),
+                                 item.value("operator", "in") == "not-in",
+                                 item.at("values").get<std::vector<std::string>>()});
+    }
+    return out;
+}
+
 json state_json(const EnvironmentState& state)
 {
-    json constraints = json::array();
-    for (const auto& constraint : state.constraints) {
-        constraints.push_back(constraint_json(constraint));
-    }
+    const json constraints = constraints_json(state.constraints);
     return {{"env", state.env},
             {"enabled", state.enabled},
             {"rollout", state.rollout},
@@ -117,11 +134,7 @@ EnvironmentState state_from(const json& value)
     state.rollout = value.value("rollout", 0);
     state.on_list = value.value("on_list", std::vector<std::string>{});
     state.off_list = value.value("off_list", std::vector<std::string>{});
-    for (const auto& item : value.value("constraints", json::array())) {
-        state.constraints.push_back(Constraint{item.at("attribute").get<std::string>(),
-                                               item.value("operator", "in") == "not-in",
-                                               item.at("values").get<std::vector<std::string>>()});
-    }
+    state.constraints = constraints_from(value.value("constraints", json::array()));
     state.version = value.value("version", std::int64_t{0});
     state.changed_at = parse_time(value.value("changed_at", json(nullptr)));
     state.steady_since = parse_time(value.value("steady_since", json(nullptr)));
@@ -192,6 +205,20 @@ std::string to_json(const std::vector<Event>& events)
 std::string to_json(const EnvironmentState& state)
 {
     return state_json(state).dump();
+}
+
+std::string to_json(const std::vector<Constraint>& constraints)
+{
+    return constraints_json(constraints).dump();
+}
+
+std::vector<Constraint> constraints_from_json(std::string_view text)
+{
+    try {
+        return constraints_from(json::parse(text.empty() ? std::string_view("[]") : text));
+    } catch (const json::exception& error) {
+        throw invalid(error.what());
+    }
 }
 
 std::vector<Flag> flags_from_json(std::string_view text)

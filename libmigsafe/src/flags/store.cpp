@@ -10,7 +10,6 @@
 #include <migsafe/platform/transaction.hpp>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -29,28 +28,6 @@ std::optional<TimePoint> time_of(const std::optional<std::int64_t>& millis)
     return TimePoint(std::chrono::milliseconds(*millis));
 }
 
-std::vector<Constraint> constraints_of(const std::string& json_text)
-{
-    std::vector<Constraint> out;
-    for (const auto& item : nlohmann::json::parse(json_text.empty() ? "[]" : json_text)) {
-        out.push_back(Constraint{item.at("attribute").get<std::string>(),
-                                 item.value("operator", "in") == "not-in",
-                                 item.at("values").get<std::vector<std::string>>()});
-    }
-    return out;
-}
-
-std::string constraints_json(const std::vector<Constraint>& constraints)
-{
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& constraint : constraints) {
-        out.push_back({{"attribute", constraint.attribute},
-                       {"operator", constraint.negated ? "not-in" : "in"},
-                       {"values", constraint.values}});
-    }
-    return out.dump();
-}
-
 EnvironmentState state_of(const catalog::FlagEnvironmentRow& row)
 {
     return EnvironmentState{row.env,
@@ -58,7 +35,7 @@ EnvironmentState state_of(const catalog::FlagEnvironmentRow& row)
                             row.rollout,
                             row.on_list,
                             row.off_list,
-                            constraints_of(row.constraints_json),
+                            constraints_from_json(row.constraints_json),
                             row.version,
                             time_of(row.changed_ms),
                             time_of(row.steady_ms)};
@@ -73,7 +50,7 @@ catalog::FlagEnvironmentRow row_of(std::string_view key, const EnvironmentState&
     row.rollout = state.rollout;
     row.on_list = state.on_list;
     row.off_list = state.off_list;
-    row.constraints_json = constraints_json(state.constraints);
+    row.constraints_json = to_json(state.constraints);
     row.version = state.version;
     return row;
 }

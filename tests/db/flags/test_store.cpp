@@ -271,3 +271,20 @@ TEST_CASE("flags store: an archived flag is hidden, evaluates off and cannot be 
           "flag-archived: flag `new-checkout` is already archived");
     CHECK(flag_history(session, "new-checkout").front().action == "archive");
 }
+
+TEST_CASE("flags store: constraints are stored, read back and removed")
+{
+    test::TestDatabase db;
+    auto session = db.connect();
+    create_flag(session, new_flag(), k_change);
+    Flag flag = set_constraints(
+        session, "new-checkout", "production",
+        {parse_constraint("country in NO,SE"), parse_constraint("plan not-in free")}, k_change);
+    CHECK(flag.environment("production")->constraints ==
+          std::vector<Constraint>{parse_constraint("country in NO,SE"),
+                                  parse_constraint("plan not-in free")});
+    CHECK(get_flag(session, "new-checkout").environment("production")->constraints.size() == 2);
+    CHECK(flag_history(session, "new-checkout", "production").front().action == "constrain");
+    flag = set_constraints(session, "new-checkout", "production", {}, k_change);
+    CHECK(flag.environment("production")->constraints.empty());
+}

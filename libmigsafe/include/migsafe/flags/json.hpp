@@ -19,6 +19,10 @@ MIGSAFE_API std::string to_json(const std::vector<Event>& events);
 /// An environment's state, as the event table stores it in `before`/`after`.
 MIGSAFE_API std::string to_json(const EnvironmentState& state);
 
+/// An environment's constraints (`[{attribute, operator, values}]`), as the store keeps them.
+MIGSAFE_API std::string to_json(const std::vector<Constraint>& constraints);
+MIGSAFE_API std::vector<Constraint> constraints_from_json(std::string_view text);
+
 /// The inverse forms. Throw `flag-cache-invalid` when the text is not one.
 MIGSAFE_API std::vector<Flag> flags_from_json(std::string_view text);
 MIGSAFE_API EnvironmentState environment_from_json(std::string_view text);
