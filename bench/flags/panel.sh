@@ -24,40 +24,17 @@ migsafe=${MIGSAFE:-build/tools/migsafe/migsafe}
 flags=${FLAGS:-500}
 requests=${REQUESTS:-50}
 
-as_owner() {
-    if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-pg_bin=${MIGSAFE_PG_BINDIR:-$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
-
-cluster_dir=
+# shellcheck source=bench/flags/database.sh
+source "$here/database.sh"
 server_pid=
 work=$(mktemp -d /tmp/migsafe-bench-panel-XXXXXX)
 cleanup() {
     [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-    if [[ -n $cluster_dir ]]; then
-        as_owner "$pg_bin/pg_ctl" -D "$cluster_dir/data" -m immediate stop >/dev/null 2>&1 || true
-        rm -rf "$cluster_dir"
-    elif [[ -n ${base_conn:-} ]]; then
-        "$pg_bin/psql" -X -q -d "$base_conn" -c "DROP DATABASE IF EXISTS migsafe_bench_panel" || true
-    fi
+    bench_database_stop migsafe_bench_panel
     rm -rf "$work"
 }
 trap cleanup EXIT
-
-if [[ $# -ge 1 ]]; then
-    base_conn=$1
-else
-    cluster_dir=$(mktemp -d /tmp/migsafe-bench-XXXXXX)
-    [[ $(id -u) == 0 ]] && chown postgres "$cluster_dir"
-    (cd / && as_owner "$pg_bin/initdb" -D "$cluster_dir/data" -A trust -U postgres >/dev/null)
-    (cd / && as_owner "$pg_bin/pg_ctl" -D "$cluster_dir/data" -l "$cluster_dir/server.log" -w \
-        -o "-k $cluster_dir -c listen_addresses='' -p 5432 -c fsync=off" start >/dev/null)
-    base_conn="host=$cluster_dir port=5432 user=postgres dbname=postgres"
-fi
-"$pg_bin/psql" -X -q -d "$base_conn" -c "DROP DATABASE IF EXISTS migsafe_bench_panel" \
-    -c "CREATE DATABASE migsafe_bench_panel"
-if [[ $base_conn == *=* ]]; then db="$base_conn dbname=migsafe_bench_panel"; else
-    db="${base_conn%/*}/migsafe_bench_panel"; fi
+bench_database_start migsafe_bench_panel "$@"
 
 echo "panel bench: creating $flags flags (migsafe flag create, on, rollout)..."
 start=$(date +%s.%N)
