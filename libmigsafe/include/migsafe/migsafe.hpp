@@ -63,6 +63,7 @@
 #include <migsafe/platform/session.hpp>
 #include <migsafe/platform/transaction.hpp>
 #include <migsafe/snapshot/create.hpp>
+#include <migsafe/snapshot/engine.hpp>
 #include <migsafe/snapshot/manifest.hpp>
 #include <migsafe/snapshot/prune.hpp>
 #include <migsafe/snapshot/restore.hpp>

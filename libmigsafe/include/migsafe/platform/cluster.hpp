@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,13 @@ struct ClusterOptions {
     Keep keep = Keep::no;
     /// Extra `name = value` lines for postgresql.conf (e.g. `max_connections = 20`).
     std::vector<std::string> settings{};
+    /// Fill the data directory instead of running initdb (a restored physical backup):
+    /// called with the empty data directory (0700, owned by the server's user) and that
+    /// user's name (empty when not root). The server then starts with `settings` and the
+    /// cluster's own socket, port and trust `hba_file` appended to `postgresql.auto.conf`,
+    /// so they win over the restored configuration (docs/snapshot.md, "Physical drills").
+    std::function<void(const std::filesystem::path& data_dir, const std::string& os_user)>
+        populate{};
     /// Where the `migsafe-cluster-XXXXXX` directory is made; empty: `TMPDIR`, else /tmp.
     std::filesystem::path parent_dir{};
     /// A directory where a pristine initdb result is kept and copied by later starts

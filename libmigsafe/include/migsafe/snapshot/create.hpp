@@ -2,6 +2,7 @@
 
 #include <migsafe/export.hpp>
 #include <migsafe/platform/pg_binaries.hpp>
+#include <migsafe/snapshot/engine.hpp>
 #include <migsafe/snapshot/manifest.hpp>
 
 #include <chrono>
@@ -22,6 +23,14 @@ struct CreateProgress {
 
 /// How to take a snapshot. Fill it with designated initializers.
 struct CreateOptions {
+    /// Which program takes the snapshot (docs/snapshot.md, "Engines").
+    Engine engine = Engine::pg_dump;
+    /// The stanza and how to run pgbackrest (`Engine::pgbackrest` only; required there).
+    std::optional<PgBackRestSettings> pgbackrest{};
+    /// Physical engines: also take an integrity scan of every table after the backup (a
+    /// full read of the database). Off, only the catalog is recorded and drills compare
+    /// the catalog and run pg_amcheck. The pg_dump engine always scans.
+    bool integrity = true;
     /// Reuse the newest snapshot of this database younger than this, if it passes a
     /// level-1 verify now. Zero: always take a new one.
     std::chrono::milliseconds if_older_than{0};
@@ -50,7 +59,8 @@ struct CreateResult {
     std::filesystem::path path{}; ///< the snapshot folder
 };
 
-/// Dumps the database `conninfo` names into a new snapshot folder of `store` (created
+/// Takes a snapshot of the database `conninfo` names with `options.engine`. For pg_dump:
+/// dumps the database `conninfo` names into a new snapshot folder of `store` (created
 /// 0700 if missing). One transaction exports a snapshot; `pg_dump --format=directory
 /// --compress=0 --snapshot=ID` and an integrity scan both read it, so the manifest's
 /// report describes exactly the dumped data. Each dumped file is then compressed with zstd
@@ -62,6 +72,15 @@ struct CreateResult {
 /// `process-timeout`, `io-write-failed`, `usage-invalid-option`.
 /// Cost: one pg_dump plus one full scan (run concurrently), and the dump written twice
 /// (raw, then compressed).
+///
+/// For basebackup: `pg_basebackup -Fp -X stream --checkpoint=fast` (a replication
+/// connection) into the snapshot folder's `data/`, its `backup_manifest` checked by
+/// pg_verifybackup before the snapshot is complete. For pgbackrest: `pgbackrest backup`
+/// of the stanza; the snapshot folder holds only migsafe's manifest, naming the backup's
+/// label. Both then record the catalog (and, with `integrity`, a scan) in one snapshot,
+/// with the WAL position read just before it (`PhysicalInfo`). Throws also
+/// `binary-not-found` (exit 3, naming the apt package), `usage-invalid-option` (no
+/// stanza), `process-failed` (the engine failed; its message quoted).
 MIGSAFE_API CreateResult create(const std::string& conninfo, const std::filesystem::path& store,
                                 const CreateOptions& options = {});
 

@@ -5,6 +5,7 @@
 #include <migsafe/platform/hash.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,35 @@ struct ManifestFile {
     friend bool operator==(const ManifestFile&, const ManifestFile&) = default;
 };
 
+/// What a physical snapshot (basebackup, pgbackrest) records beyond the common fields:
+/// where the backup lies in the WAL, and the point migsafe's own report describes.
+struct PhysicalInfo {
+    std::string label{};       ///< pgBackRest's backup label; basebackup: pg_basebackup's `-l`
+    std::string backup_type{}; ///< pgBackRest: `full`, `diff`, `incr`; basebackup: `full`
+    std::string prior{};       ///< pgBackRest: the backup an incremental one builds on
+    std::string stanza{};      ///< pgBackRest's stanza (empty for basebackup)
+    std::string config_file{}; ///< pgBackRest's configuration file (empty: its default)
+    int timeline = 0;          ///< the timeline the backup was taken on
+    std::string start_lsn{};   ///< the backup's start (`0/2000028`)
+    std::string stop_lsn{};    ///< where the backup is consistent
+    std::string wal_start{};   ///< the first WAL segment the backup needs
+    std::string wal_stop{};    ///< the last WAL segment the backup needs
+    std::string start_time{};  ///< RFC 3339 UTC
+    std::string stop_time{};   ///< RFC 3339 UTC
+    /// The server's WAL insert position read just before the report's snapshot was taken
+    /// (after the backup ended): a page written later carries a later LSN, which is how a
+    /// drill tells "written after the report" from "differs" (docs/snapshot.md).
+    std::string report_lsn{};
+    /// The oldest transaction still running when the report's snapshot was taken.
+    std::uint64_t report_xmin = 0;
+    /// The catalog at the report's point: `integrity::SchemaFingerprint::to_json()`.
+    std::string catalog{};
+    /// Its hash (`SchemaFingerprint::hash()`).
+    std::string catalog_hash{};
+
+    friend bool operator==(const PhysicalInfo&, const PhysicalInfo&) = default;
+};
+
 /// The database a snapshot was taken from.
 struct SourceInfo {
     std::string database{};          ///< current_database()
@@ -38,13 +68,16 @@ struct SourceInfo {
 /// What a snapshot holds. Its JSON form is written twice (`manifest.json`,
 /// `manifest.copy.json`) and carries its own XXH3-128 (`manifest_hash`).
 struct Manifest {
-    /// The version of the JSON form this library writes.
-    static constexpr int k_schema_version = 1;
+    /// The newest version of the JSON form this library reads and writes: 1 for pg_dump
+    /// snapshots (so older migsafe versions still read them), 2 for physical ones.
+    static constexpr int k_schema_version = 2;
 
-    int schema_version = k_schema_version;
+    int schema_version = 1;
     std::string id{};                        ///< `20261129T061500.123Z-1a2b3c4d`
     std::string created_at{};                ///< RFC 3339 UTC, when the dump started
     SourceInfo source{};                     ///< where it came from
+    std::string engine{"pg_dump"};           ///< `pg_dump`, `basebackup` or `pgbackrest`
+    std::string engine_version{};            ///< the engine's `--version`, trimmed
     std::string pg_dump_version{};           ///< `pg_dump --version` output, trimmed
     std::vector<std::string> pg_dump_args{}; ///< arguments, conninfo masked
     std::string format{"directory"};         ///< pg_dump's archive format
@@ -52,6 +85,12 @@ struct Manifest {
     integrity::IntegrityReport integrity{};  ///< the source, read in the dump's snapshot
     std::int64_t dump_ms = 0;                ///< wall time of pg_dump
     std::int64_t scan_ms = 0;                ///< wall time of the integrity scan
+    /// Physical engines only (schema_version 2): where the backup lies in the WAL. For
+    /// them `files` lists only what migsafe itself stores beside the backup.
+    std::optional<PhysicalInfo> physical{};
+    /// Physical engines: whether `integrity` holds a scan (`--no-integrity` skips it at
+    /// a terabyte; the catalog is always recorded).
+    bool has_integrity = true;
 
     friend bool operator==(const Manifest&, const Manifest&) = default;
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <migsafe/export.hpp>
+#include <migsafe/snapshot/engine.hpp>
 #include <migsafe/snapshot/manifest.hpp>
 
 #include <chrono>
@@ -30,15 +31,34 @@ struct SnapshotInfo {
     int verified_level = 0;                   ///< best passing verify level recorded (0: none)
     std::optional<DrillSummary> last_drill{}; ///< newest drill record, if any
     bool readable = true;                     ///< false: the manifest could not be read
+    std::string engine{"pg_dump"};            ///< `pg_dump`, `basebackup` or `pgbackrest`
+    std::string label{};                      ///< pgBackRest's backup label (else empty)
+    std::string backup_type{};                ///< pgBackRest: full, diff or incr
+    /// false: a pgBackRest backup that migsafe did not take (no manifest in the store:
+    /// no catalog, no report; listed from `pgbackrest info`).
+    bool managed = true;
+};
+
+/// What `list` reads beyond the store. Fill it with designated initializers.
+struct ListOptions {
+    /// Also list this stanza's backups (`pgbackrest info --output=json`), those taken
+    /// without migsafe included.
+    std::optional<PgBackRestSettings> pgbackrest{};
 };
 
 /// The complete snapshots of `store`, oldest first. Folders without a readable manifest
 /// are listed with `readable` false; unfinished ones (`.tmp-*`) are not listed.
 /// Throws `store-invalid` (`store` missing or not a folder). Cost: reads each manifest.
 MIGSAFE_API std::vector<SnapshotInfo> list(const std::filesystem::path& store);
+/// The same, with the backups of a pgBackRest stanza merged in by time (a backup the
+/// store has a manifest for is listed once). Throws also what `pgbackrest info` throws
+/// (`binary-not-found`, `process-failed`).
+MIGSAFE_API std::vector<SnapshotInfo> list(const std::filesystem::path& store,
+                                           const ListOptions& options);
 
 /// The listing as a JSON array of {id, created_at, age_ms, size, stored_size, database,
-/// verified_level, readable, last_drill: {at, passed, rto_ms} or null}.
+/// verified_level, readable, engine, label, backup_type, managed, last_drill: {at, passed,
+/// rto_ms} or null}.
 MIGSAFE_API std::string list_to_json(const std::vector<SnapshotInfo>& snapshots, int indent = 2);
 
 /// The snapshot id `id_or_latest` names: itself when it is a complete snapshot, or the

@@ -2,6 +2,7 @@
 
 #include <migsafe/export.hpp>
 #include <migsafe/platform/pg_binaries.hpp>
+#include <migsafe/snapshot/engine.hpp>
 
 #include <filesystem>
 #include <optional>
@@ -14,7 +15,11 @@ namespace migsafe::snapshot {
 struct Mismatch {
     /// Stable kebab-case kind: `manifest-unreadable`, `manifest-copies-differ`,
     /// `missing-file`, `extra-file`, `size`, `hash`, `content`, `archive-unreadable`,
-    /// `table-missing-from-archive`, `table-missing-from-manifest`.
+    /// `table-missing-from-archive`, `table-missing-from-manifest`; physical engines:
+    /// `backup-invalid` (pg_verifybackup's or pgBackRest's finding, its words in
+    /// `actual`), `backup-missing` (the label is not in the repository), `start-failed`
+    /// (level 2: the restored cluster did not start or recover; the server log's last
+    /// lines in `actual`).
     std::string kind{};
     std::string file{};     ///< path relative to the snapshot folder (or a table name)
     std::string expected{}; ///< what the manifest says (empty when not applicable)
@@ -49,8 +54,16 @@ struct VerifyOptions {
     std::optional<platform::PgBinaries> binaries{};
     /// Where level 2 unpacks the table of contents; empty: the system temp folder.
     std::filesystem::path work_dir{};
+    /// pgBackRest snapshots: how to run pgbackrest (the stanza and configuration file
+    /// default to the manifest's). nullopt: the manifest's, as the current user.
+    std::optional<PgBackRestSettings> pgbackrest{};
 };
 
+/// Physical snapshots (docs/snapshot.md, "The verify ladder"): level 1 is the engine's own
+/// check (pg_verifybackup against the backup manifest; `pgbackrest verify`, whose text
+/// is parsed because it exits 0 on invalid files); level 2 restores into a scratch
+/// cluster and starts it until recovery ends.
+///
 /// Checks snapshot `id_or_latest` of `store` without restoring it, and records the result
 /// in the store's `verifications.jsonl` (what `list` shows). Mismatches are report data,
 /// never exceptions. Throws `store-invalid`, `snapshot-not-found`, `usage-invalid-option`

@@ -3,7 +3,9 @@
 #include <migsafe/export.hpp>
 #include <migsafe/integrity/diff.hpp>
 #include <migsafe/platform/cluster.hpp>
+#include <migsafe/snapshot/engine.hpp>
 #include <migsafe/snapshot/restore.hpp>
+#include <migsafe/snapshot/store.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -26,6 +28,18 @@ struct DrillOptions {
     /// Called with the restored database's conninfo before the integrity compare. For
     /// tests that alter the restored data; must not be set in production.
     std::function<void(const std::string& conninfo)> before_compare{};
+
+    // Physical snapshots (basebackup, pgbackrest): docs/snapshot.md, "Physical drills".
+    /// Where recovery stops: a time or an LSN (pgbackrest; basebackup only reaches the end
+    /// of its own WAL). Empty: the end of the WAL the engine has.
+    snapshot::RecoveryTarget recovery{};
+    /// How to run pgbackrest (stanza and configuration file default to the manifest's).
+    std::optional<snapshot::PgBackRestSettings> pgbackrest{};
+    /// How long the restored cluster may take to start and end its recovery.
+    std::chrono::milliseconds recovery_timeout{std::chrono::minutes(30)};
+    /// Called with the restored data directory before the scratch server starts. For
+    /// tests that break the restore; must not be set in production.
+    std::function<void(const std::filesystem::path& data_dir)> before_start{};
 };
 
 /// One drill: appended to the store's `drills.jsonl` as one JSON line.
@@ -46,6 +60,30 @@ struct DrillRecord {
     std::vector<std::string> tables_differing{};      ///< tables named by `differences`
     std::string error{}; ///< `code: message` when the drill could not restore or scan
 
+    // Physical snapshots only (zero or empty for pg_dump ones).
+    std::string engine{"pg_dump"}; ///< the snapshot's engine
+    /// Server start until recovery ended. For physical snapshots `restore_ms` is the
+    /// engine's file restore, `verify_ms` the checks (catalog, integrity, pg_amcheck), and
+    /// `rto_ms` their sum with this.
+    std::int64_t recovery_ms = 0;
+    std::string target_time{};    ///< the recovery target asked for (empty: latest)
+    std::string target_lsn{};     ///< the recovery target asked for (empty: latest)
+    std::string recovered_lsn{};  ///< the last WAL record replayed
+    std::string last_commit_at{}; ///< the last transaction recovered, RFC 3339 UTC
+    /// Catalog against the report's: `match`, `changed-after-report` (it differs, and the
+    /// catalog was written after the report's point, so not a failure), `differs` (a
+    /// failure), `not-recorded`.
+    std::string catalog{};
+    std::vector<std::string> catalog_changes{}; ///< the catalog's differences, one line each
+    std::int64_t tables_compared = 0;           ///< tables equal to the report
+    /// Tables that differ from the report but were written after its point (their pages
+    /// carry a later LSN): not failures. With `tables_dropped`, what the target recovered.
+    std::vector<std::string> tables_written_after{};
+    std::vector<std::string> tables_dropped{};   ///< in the report, absent at the target
+    std::vector<std::string> tables_added{};     ///< absent from the report, present at the target
+    std::vector<std::string> amcheck_problems{}; ///< pg_amcheck's findings (a failure)
+    std::string server_log_tail{}; ///< the scratch server's last log lines, when it failed
+
     /// One JSON line (no newline).
     MIGSAFE_API std::string to_json_line() const;
 };
@@ -57,7 +95,22 @@ struct DrillRecord {
 /// recorded as a failed drill (with `error`) before the error propagates. Throws the errors of
 /// `snapshot::restore`, `cluster-start-failed`, `io-write-failed`.
 /// Cost: a restore and a full scan (and an ephemeral cluster start, about a second).
+///
+/// A physical snapshot is restored by its engine into a scratch cluster on its own socket
+/// and port, with archiving off (it never archives into the source's repository), the
+/// recovery target applied; the drill waits for recovery to end, then compares the
+/// catalog and the tables with the snapshot's report (a table that differs only because
+/// it was written after the report's point is listed, not failed), runs pg_amcheck on
+/// every relation and measures RTO (restore + recovery + checks) and RPO (the last commit
+/// recovered). A server that does not start or recover fails the drill with its log's
+/// last lines.
 MIGSAFE_API DrillRecord drill(const std::filesystem::path& store, const std::string& id_or_latest,
                               const DrillOptions& options = {});
+
+/// The newest passing drill of any snapshot in `store` younger than `max_age`, or nullopt
+/// when a drill is due (`migsafe drill --if-older-than 90d`, the runbook's quarterly
+/// test). Throws `store-invalid`.
+MIGSAFE_API std::optional<snapshot::DrillSummary> recent_drill(const std::filesystem::path& store,
+                                                               std::chrono::milliseconds max_age);
 
 } // namespace migsafe::workflow
