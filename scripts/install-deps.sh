@@ -19,6 +19,9 @@ packages=(
   # PostgreSQL server and client programs: ephemeral clusters (initdb, pg_ctl), pg_dump,
   # pg_restore, psql. The tests start their own cluster; no service is needed.
   postgresql-15 postgresql-client-15
+  # the pgbackrest snapshot engine drives pgBackRest (backup, info, verify, restore); its
+  # tests run it on an ephemeral cluster's stanza
+  pgbackrest
   # command-line peers used by tests (xxhsum checks our hashes, zstd our archives)
   zstd xxhash
   # the SARIF output of `migsafe plan` is validated against the SARIF 2.1.0 schema
