@@ -19,21 +19,22 @@ namespace migsafe::snapshot::detail::pgbackrest {
 
 /// One backup of `pgbackrest info --output=json`.
 struct Backup {
-    std::string label{};            ///< `20261206-222209F_20261206-222213I`
-    std::string type{};             ///< `full`, `diff`, `incr`
-    std::string prior{};            ///< the backup it builds on (empty for full)
-    std::string lsn_start{};        ///< `0/5000028`
-    std::string lsn_stop{};         ///< `0/5000100`
-    std::string wal_start{};        ///< `000000010000000000000005`
-    std::string wal_stop{};         ///< same form
-    std::int64_t time_start = 0;    ///< epoch seconds
-    std::int64_t time_stop = 0;     ///< epoch seconds
-    std::uint64_t size = 0;         ///< database bytes (`info.size`)
-    std::uint64_t repo_size = 0;    ///< bytes in the repository (`info.repository.size`)
-    std::string system_id{};        ///< of the database the backup belongs to, exact (64 bit)
-    std::string pg_version{};       ///< `15`
-    std::string backrest_version{}; ///< `2.45`
-    bool error = false;             ///< pgBackRest found page checksum errors while copying
+    std::string label{};                  ///< `20261206-222209F_20261206-222213I`
+    std::string type{};                   ///< `full`, `diff`, `incr`
+    std::string prior{};                  ///< the backup it builds on (empty for full)
+    std::vector<std::string> reference{}; ///< every backup whose files it uses (empty for full)
+    std::string lsn_start{};              ///< `0/5000028`
+    std::string lsn_stop{};               ///< `0/5000100`
+    std::string wal_start{};              ///< `000000010000000000000005`
+    std::string wal_stop{};               ///< same form
+    std::int64_t time_start = 0;          ///< epoch seconds
+    std::int64_t time_stop = 0;           ///< epoch seconds
+    std::uint64_t size = 0;               ///< database bytes (`info.size`)
+    std::uint64_t repo_size = 0;          ///< bytes in the repository (`info.repository.size`)
+    std::string system_id{};              ///< of the database the backup belongs to, exact (64 bit)
+    std::string pg_version{};             ///< `15`
+    std::string backrest_version{};       ///< `2.45`
+    bool error = false;                   ///< pgBackRest found page checksum errors while copying
 };
 
 /// One stanza of `pgbackrest info --output=json`.
@@ -58,6 +59,13 @@ Stanza parse_info(std::string_view json_text, std::string_view stanza);
 /// reason (`invalid checksum`, `missing`, `invalid size`, ...); a stanza status `error`
 /// with no file named gives one mismatch quoting the summary. Empty: valid.
 std::vector<Mismatch> parse_verify(std::string_view text, std::string_view label);
+
+/// `parse_verify` for a backup as `info` lists it, which attributes more to it: invalid
+/// files of the backups it references (pgBackRest names them under their own label), WAL
+/// from its `wal_start` on, a missing manifest, and WAL it needs that the archive lacks
+/// (pgBackRest 2.45 only prints the archive's ranges, at `--log-level-console=detail`,
+/// and calls a gap `ok`).
+std::vector<Mismatch> parse_verify(std::string_view text, const Backup& backup);
 
 /// `pgbackrest version`, e.g. `2.45`.
 std::string version(const PgBackRestSettings& settings);
