@@ -1,0 +1,2 @@
+-- migsafe:phase expand
+ALTER TABLE visits ADD COLUMN note text;
