@@ -21,7 +21,7 @@
 # docs/cli.md), SIGTERM and SIGINT are forwarded to it (this script is PID 1 in a container).
 set -u
 
-me=migsafe-entrypoint
+me="migsafe-entrypoint"
 
 usage() {
     cat >&2 <<'EOF'
@@ -106,6 +106,7 @@ run_migsafe() {
     child=
     return "$status"
 }
+# shellcheck disable=SC2317 # called by the traps below
 forward() {
     if [ -n "$child" ]; then
         kill "-$1" "$child" 2>/dev/null

@@ -28,6 +28,8 @@ packages=(
   python3-jsonschema
   # xmllint: the JUnit XML of `migsafe rehearse` is validated against tests/schemas/junit-10.xsd
   libxml2-utils
+  # the YAML of docker/ (compose file, Kubernetes manifests) is parsed by tests/docker/
+  python3-yaml
   # the flags panel is tested in a real headless browser (tests/panel/test_panel_browser.py)
   chromium chromium-driver python3-selenium
 )
