@@ -6,23 +6,38 @@
 #   pg_restore -j2       of that pg_dump archive, into an empty database
 #   drill                migsafe: unpack + check hashes, pg_restore -j2, full integrity
 #                        scan and compare, into an empty database on the same server
+# then, per engine (issue 14), through the `migsafe` binary on the same database:
+#   snapshot create --engine pg_dump|basebackup|pgbackrest, and `migsafe drill --json` of it
+#   into an ephemeral cluster (restore, recovery and checks: the RTO split), and each
+#   physical drill's time against pg_dump's (goal: a physical drill at least 2x faster).
+#   pgbackrest: a stanza on the bench's own cluster, WAL archived to a repository on local
+#   disk, process-max 2, compress-type zst; basebackup: pg_basebackup over the socket.
 #
 # Usage: bench/snapshot/run.sh [CONNINFO]
 #   Without CONNINFO an ephemeral cluster is started and removed afterwards. The source is
-#   (re)created in the database `migsafe_bench_src`.
+#   (re)created in the database `migsafe_bench_src`. The physical engines need that
+#   ephemeral cluster (archiving is switched on in it): with CONNINFO only pg_dump runs.
 # Environment: BUILD_DIR (default build, configured with -DMIGSAFE_BUILD_BENCH=ON),
-#   ROWS (rows of each of the 4 tables, default 2000000: about 1 GB), JOBS (2), RUNS (1).
+#   ROWS (rows of each of the 4 tables, default 2000000: about 1 GB), JOBS (2),
+#   ENGINES (default "pg_dump basebackup pgbackrest"; empty: skip the engine section),
+#   DRIVER_STEPS (1; 0 skips the first section: pg_dump -Fc, the driver, pg_restore).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${BUILD_DIR:-$root/build}
 driver=$build/bench/migsafe-snapshot-bench
+migsafe=$build/tools/migsafe/migsafe
 rows=${ROWS:-2000000}
 jobs=${JOBS:-2}
-runs=${RUNS:-1}
+engines=${ENGINES-pg_dump basebackup pgbackrest}
+driver_steps=${DRIVER_STEPS:-1}
 
-if [[ ! -x $driver ]]; then
+if [[ ! -x $migsafe ]]; then
+    echo "build migsafe first: cmake --build build -j2 --target migsafe_cli" >&2
+    exit 2
+fi
+if [[ $driver_steps == 1 && ! -x $driver ]]; then
     echo "build the driver first: cmake -S . -B build -DMIGSAFE_BUILD_BENCH=ON &&" \
         "cmake --build build -j2 --target migsafe-snapshot-bench" >&2
     exit 2
@@ -80,6 +95,7 @@ echo "source: $(psql "$src" -X -At -c "SELECT pg_size_pretty(pg_database_size(cu
 secs() { local s e; s=$(date +%s.%N); "$@" >"$work/last.out"; e=$(date +%s.%N); echo "$e - $s" | bc; }
 size_of() { du -sb "$1" | cut -f1; }
 
+if [[ $driver_steps == 1 ]]; then
 t_dump=$(secs "$pg_bin/pg_dump" -Fc -f "$work/dump.fc" --dbname="$src")
 s_dump=$(size_of "$work/dump.fc")
 t_create=$(secs "$driver" create "$src" "$work/store" --jobs "$jobs")
@@ -101,4 +117,113 @@ echo "create / pg_dump: time $(echo "scale=2; $t_create / $t_dump" | bc)x, size 
     "drill / pg_restore: $(echo "scale=2; $t_drill / $t_restore" | bc)x"
 echo "create: $create_detail"
 echo "drill: $drill_detail"
-psql_base -c "DROP DATABASE migsafe_bench_r1" -c "DROP DATABASE migsafe_bench_r2" -c "DROP DATABASE migsafe_bench_src" >/dev/null
+psql_base -c "DROP DATABASE migsafe_bench_r1" -c "DROP DATABASE migsafe_bench_r2" >/dev/null
+fi
+
+# --- the engines (issue 14) ------------------------------------------------------------
+# The restored copies above are dropped first: a physical snapshot copies the whole
+# cluster, which then holds the source and the empty `postgres` database only.
+if [[ -n $engines && -z $cluster_dir ]]; then
+    echo "the engines need the bench's own cluster: only pg_dump runs against CONNINFO" >&2
+    engines=pg_dump
+fi
+stanza=bench
+pgbr_conf=
+pgbr_flags=()
+setup_pgbackrest() {
+    # The repository, its configuration, log and lock folders belong to the server's user:
+    # the server runs archive-push, migsafe runs pgbackrest as that user (--pgbackrest-user).
+    local dir=$cluster_dir/pgbackrest
+    as_owner mkdir -p "$dir/repo" "$dir/log" "$dir/lock" "$dir/spool"
+    pgbr_conf=$dir/pgbackrest.conf
+    as_owner tee "$pgbr_conf" >/dev/null <<CONF
+[global]
+repo1-path=$dir/repo
+repo1-retention-full=2
+process-max=2
+compress-type=zst
+start-fast=y
+log-path=$dir/log
+lock-path=$dir/lock
+spool-path=$dir/spool
+log-level-console=warn
+log-level-file=off
+
+[$stanza]
+pg1-path=$cluster_dir/data
+pg1-socket-path=$cluster_dir
+pg1-port=5432
+pg1-user=postgres
+CONF
+    psql_base -c "ALTER SYSTEM SET archive_mode = on" \
+        -c "ALTER SYSTEM SET archive_command = 'pgbackrest --config=$pgbr_conf --stanza=$stanza archive-push %p'" >/dev/null
+    as_owner "$pg_bin/pg_ctl" -D "$cluster_dir/data" -w -m fast restart >/dev/null
+    as_owner pgbackrest --config="$pgbr_conf" --stanza="$stanza" stanza-create >/dev/null
+    as_owner pgbackrest --config="$pgbr_conf" --stanza="$stanza" check >/dev/null
+    pgbr_flags=(--pgbackrest-stanza "$stanza" --pgbackrest-config "$pgbr_conf")
+    if [[ $(id -u) == 0 ]]; then pgbr_flags+=(--pgbackrest-user postgres); fi
+}
+# json_field FILE KEY...: the values of the report's keys, tab-separated (empty if absent).
+json_field() {
+    python3 - "$@" <<'PY'
+import json, sys
+with open(sys.argv[1]) as f:
+    report = json.load(f).get("report", {})
+print("\t".join(str(report.get(key, "")) for key in sys.argv[2:]))
+PY
+}
+
+declare -A e_create e_size e_drill e_split e_passed
+for engine in $engines; do
+    store=$work/store-$engine
+    flags=()
+    case $engine in
+    pg_dump) flags=(--jobs "$jobs") ;; # the default engine: no --engine, any migsafe runs it
+    basebackup) flags=(--engine basebackup) ;;
+    pgbackrest)
+        [[ -z $pgbr_conf ]] && setup_pgbackrest
+        flags=(--engine pgbackrest "${pgbr_flags[@]}" --backup-type full)
+        ;;
+    *) echo "unknown engine $engine" >&2; exit 2 ;;
+    esac
+    echo "$engine: snapshot create..." >&2
+    e_create[$engine]=$(secs "$migsafe" snapshot create --store "$store" --db "$src" "${flags[@]}" --json)
+    cp "$work/last.out" "$work/create-$engine.json"
+    if [[ $engine == pgbackrest ]]; then
+        e_size[$engine]=$(as_owner du -sb "$cluster_dir/pgbackrest/repo/backup" | cut -f1)
+    else
+        e_size[$engine]=$(du -sb --exclude='*.jsonl' "$store" | cut -f1)
+    fi
+    drill_flags=()
+    [[ $engine == pg_dump ]] && drill_flags=(--jobs "$jobs")
+    [[ $engine == pgbackrest && $(id -u) == 0 ]] && drill_flags=(--pgbackrest-user postgres)
+    echo "$engine: drill..." >&2
+    set +e
+    e_drill[$engine]=$(secs "$migsafe" drill --store "$store" "${drill_flags[@]}" --json)
+    set -e
+    cp "$work/last.out" "$work/drill-$engine.json"
+    e_split[$engine]=$(json_field "$work/drill-$engine.json" restore_ms recovery_ms verify_ms rto_ms)
+    e_passed[$engine]=$(json_field "$work/drill-$engine.json" passed)
+done
+
+if [[ -n $engines ]]; then
+    echo
+    echo "engines: rows 4 x $rows; jobs $jobs; $(nproc) cores; $(pgbackrest version 2>/dev/null || true)"
+    printf '| engine | create s | stored bytes | drill s | restore ms | recovery ms | checks ms | RTO ms | passed | drill / pg_dump drill |\n'
+    printf '|---|---|---|---|---|---|---|---|---|---|\n'
+    for engine in $engines; do
+        IFS=$'\t' read -r restore recovery verify rto <<<"${e_split[$engine]}"
+        ratio=
+        if [[ -n ${e_drill[pg_dump]:-} && $engine != pg_dump ]]; then
+            ratio="$(echo "scale=2; ${e_drill[pg_dump]} / ${e_drill[$engine]}" | bc)x faster"
+        fi
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$engine" "${e_create[$engine]}" \
+            "${e_size[$engine]}" "${e_drill[$engine]}" "$restore" "${recovery:-0}" "$verify" "$rto" \
+            "${e_passed[$engine]}" "$ratio"
+    done
+    echo "goal: a physical drill of this database at least 2x faster than pg_dump's (wall time)"
+    for engine in $engines; do
+        echo "$engine drill: $(head -c 2000 "$work/drill-$engine.json")"
+    done
+fi
+psql_base -c "DROP DATABASE migsafe_bench_src" >/dev/null
