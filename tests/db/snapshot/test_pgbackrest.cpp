@@ -24,6 +24,15 @@ using migsafe::test::PgBackRestStanza;
 namespace pgbackrest = migsafe::snapshot::detail::pgbackrest;
 namespace platform = migsafe::platform;
 
+// Failures print the mismatches.
+template <>
+struct doctest::StringMaker<Mismatch> {
+    static doctest::String convert(const Mismatch& m)
+    {
+        return fmt::format("{{{}, {}, {}, {}}}", m.kind, m.file, m.expected, m.actual).c_str();
+    }
+};
+
 namespace {
 
 std::string query_text(const PgBackRestStanza& stanza, const std::string& sql)
@@ -183,12 +192,17 @@ TEST_CASE("pgbackrest verify: a corrupted repository file is a backup-invalid mi
     REQUIRE(relation.starts_with("base/"));
     auto backup = pgbackrest::backup(settings);
     REQUIRE(backup.type == "full");
+    // An incremental backup that leaves t's file in the full backup (t did not change).
+    exec(stanza, "CREATE TABLE u AS SELECT 1 AS id");
+    auto incr = pgbackrest::backup(settings);
+    REQUIRE(incr.type == "incr");
 
     auto missing = pgbackrest::verify(settings, "20000101-000000F");
     CHECK(missing == std::vector<Mismatch>{{.kind = "backup-missing",
                                             .file = "20000101-000000F",
                                             .expected = "a backup 20000101-000000F in stanza main",
-                                            .actual = "the repository has " + backup.label}});
+                                            .actual = fmt::format("the repository has {}, {}",
+                                                                  backup.label, incr.label)}});
 
     // Overwrite 16 bytes inside the table's compressed copy in the repository.
     auto relative = fmt::format("{}/pg_data/{}.gz", backup.label, relation);
@@ -208,6 +222,20 @@ TEST_CASE("pgbackrest verify: a corrupted repository file is a backup-invalid mi
     CHECK(found[0].file == relative);
     // A checksum mismatch, or a zlib error when the bytes break the deflate stream.
     CHECK((found[0].actual == "invalid checksum" || found[0].actual.starts_with("invalid result")));
+    // pgBackRest names the file under the full backup's label only; the incremental backup
+    // that references it is invalid too.
+    CHECK(pgbackrest::verify(settings, incr.label) == found);
+
+    // A WAL segment the full backup needs, deleted: pgBackRest 2.45 calls that ok and only
+    // prints the archive's ranges (at detail level), which show the gap.
+    stanza.run_as_owner("find", {(stanza.repository() / "archive" / "main").string(), "-name",
+                                 backup.wal_stop + "-*", "-delete"});
+    auto gap = pgbackrest::verify(settings, backup.label);
+    REQUIRE(gap.size() == 2);
+    CHECK(gap[1].kind == "backup-invalid");
+    CHECK(gap[1].expected == fmt::format("WAL {} to {}", backup.wal_start, backup.wal_stop));
+    CHECK(gap[1].actual.starts_with("missing from the archive, which holds "));
+    CHECK(pgbackrest::verify(settings, incr.label) == found);
 }
 
 TEST_CASE("pgbackrest: a missing program is binary-not-found (exit 3) with the apt-get hint")

@@ -6,12 +6,22 @@
 #include <migsafe/platform/error.hpp>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <string>
 
 using migsafe::Error;
 using migsafe::snapshot::Mismatch;
 namespace pgbackrest = migsafe::snapshot::detail::pgbackrest;
+
+// Failures print the mismatches.
+template <>
+struct doctest::StringMaker<Mismatch> {
+    static doctest::String convert(const Mismatch& m)
+    {
+        return fmt::format("{{{}, {}, {}, {}}}", m.kind, m.file, m.expected, m.actual).c_str();
+    }
+};
 
 namespace {
 
