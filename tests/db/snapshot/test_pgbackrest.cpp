@@ -48,6 +48,17 @@ void exec(PgBackRestStanza& stanza, const std::string& sql)
     session.exec(sql);
 }
 
+template <typename F>
+std::string error_of(F&& call)
+{
+    try {
+        call();
+    } catch (const Error& e) {
+        return e.code() + ": " + e.message();
+    }
+    return "no error";
+}
+
 long long ms_since(std::chrono::steady_clock::time_point start)
 {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
@@ -161,6 +172,21 @@ TEST_CASE("pgbackrest: a full then an incremental backup, listed by info, valid 
         CHECK_NOTHROW(stanza.run_as_owner("test", {"-f", (data_dir / "recovery.signal").string()}));
         CHECK_NOTHROW(stanza.run_as_owner("test", {"-f", (data_dir / "PG_VERSION").string()}));
     }
+
+    // pgBackRest's own errors, quoted: an unknown backup type, a stanza never created.
+    auto bogus = settings;
+    bogus.backup_type = "bogus";
+    CHECK(error_of([&] { pgbackrest::backup(bogus); }) ==
+          "process-failed: pgbackrest backup for stanza main exited with status 32: ERROR: [032]: "
+          "'bogus' is not allowed for 'type' option");
+    auto nope = settings;
+    nope.stanza = "nope";
+    CHECK(error_of([&] { pgbackrest::info(nope); }) ==
+          "process-failed: pgbackrest has no stanza nope in its repository: missing stanza path");
+    auto hasty = settings;
+    hasty.timeout = std::chrono::milliseconds(1);
+    CHECK(
+        error_of([&] { pgbackrest::verify(hasty, full.label); }).starts_with("process-timeout: "));
 
     // A second restore into a folder that is no longer empty: pgBackRest's error, quoted.
     auto used = stanza.folder() / "restore-latest";

@@ -94,6 +94,10 @@ platform::ProcessResult run(const PgBackRestSettings& settings, const std::strin
         .on_failure = platform::OnFailure::return_result,
     });
     if (result.exit_code == 0) {
+        // Its warnings (on stderr) do not fail the command; they go to migsafe's log.
+        for (const auto& line : last_lines(result.err, k_quoted_lines)) {
+            migsafe::detail::log_warn("pgbackrest {}: {}", command, line);
+        }
         return result;
     }
     auto quoted = error_lines(result.err);
@@ -198,6 +202,16 @@ std::vector<Mismatch> verify(const PgBackRestSettings& settings, const std::stri
     auto options = process_max(settings);
     options.emplace_back("--log-level-console=detail");
     auto result = run(settings, "verify", options);
+    // It exits 0 whatever it finds: without its closing line, its findings cannot be trusted
+    // to be complete.
+    if (result.out.find("verify command end: completed successfully") == std::string::npos) {
+        throw Error("process-failed",
+                    fmt::format("pgbackrest verify for stanza {} exited with status 0 but did not "
+                                "print that it completed: {}",
+                                settings.stanza, fmt::join(last_lines(result.out, 3), " / ")),
+                    {.object = settings.stanza},
+                    "run `pgbackrest verify --log-level-console=detail` for the stanza by hand");
+    }
     auto mismatches = parse_verify(result.out + "\n" + result.err, *backup);
     migsafe::detail::log_info(
         "pgbackrest: verify of {} in stanza {}: {} in {} ms", label, settings.stanza,
