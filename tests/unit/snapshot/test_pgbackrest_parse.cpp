@@ -282,3 +282,26 @@ TEST_CASE("pgbackrest parse_verify: invalid WAL the backup needs, a gap in the a
                                  .actual = "manifest missing"}});
     CHECK(pgbackrest::parse_verify(manifest, k_full).empty());
 }
+
+TEST_CASE("pgbackrest: no stanza, or a target with both a time and an LSN, is a usage error "
+          "before anything runs")
+{
+    migsafe::snapshot::PgBackRestSettings settings{.program = "/nonexistent/bin/pgbackrest"};
+    try {
+        pgbackrest::info(settings);
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.code() == "usage-invalid-option");
+        CHECK(e.message() == "no pgBackRest stanza is set");
+    }
+    settings.stanza = "main";
+    try {
+        pgbackrest::restore(settings, "20261206-222841F", "/nonexistent/data",
+                            {.time = "2026-12-06 10:15:00+00", .lsn = "0/3000060"});
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.code() == "usage-invalid-option");
+        CHECK(e.message() == "a recovery target has both a time (2026-12-06 10:15:00+00) and an "
+                             "LSN (0/3000060)");
+    }
+}

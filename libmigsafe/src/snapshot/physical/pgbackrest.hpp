@@ -78,14 +78,19 @@ Stanza info(const PgBackRestSettings& settings);
 /// `process-failed` quoting pgBackRest's error lines.
 Backup backup(const PgBackRestSettings& settings);
 
-/// `pgbackrest verify`, parsed (see `parse_verify`) for backup `label`; a label the
-/// repository does not have gives one `backup-missing` mismatch.
+/// `pgbackrest verify --log-level-console=detail` (the whole repository: 2.45 cannot verify
+/// one backup), parsed (see `parse_verify`) for backup `label` as `info` lists it; a label
+/// the repository does not have gives one `backup-missing` mismatch. Throws
+/// `process-failed` when pgBackRest fails or does not print that it completed.
 std::vector<Mismatch> verify(const PgBackRestSettings& settings, const std::string& label);
 
-/// `pgbackrest restore --set=<label> --pg1-path=<data_dir> --archive-mode=off
-/// --target-action=promote` with `--type=time|lsn --target=...` for a target (`--type=
-/// default`, the end of the archive, for latest). `data_dir` must exist and be empty;
-/// pgbackrest writes the restore_command and targets into its postgresql.auto.conf.
+/// `pgbackrest restore --set=<label> --pg1-path=<data_dir> --archive-mode=off` with
+/// `--type=time|lsn --target=... --target-action=promote` for a target (`--type=default`,
+/// the end of the archive, for latest: pgBackRest refuses a target action without a
+/// target). `data_dir` must exist and be empty; pgbackrest writes `archive_mode = 'off'`,
+/// the restore_command (naming the pgbackrest it was run as, by absolute path) and the
+/// targets into its postgresql.auto.conf, and a recovery.signal. A target with both a time
+/// and an LSN is `usage-invalid-option`.
 /// Runs as `settings.run_as_user` when root (it must own `data_dir`).
 void restore(const PgBackRestSettings& settings, const std::string& label,
              const std::filesystem::path& data_dir, const RecoveryTarget& target);
