@@ -188,6 +188,28 @@ TEST_CASE("pgbackrest: a full then an incremental backup, listed by info, valid 
     CHECK(
         error_of([&] { pgbackrest::verify(hasty, full.label); }).starts_with("process-timeout: "));
 
+    // A WAL segment between the two backups deleted: the incremental backup is still whole,
+    // but recovery from the full one would stop before it (pgBackRest 2.45 says ok).
+    auto listing = stanza.run_as_owner(
+        "find", {(stanza.repository() / "archive" / "main").string(), "-name", "0*.gz"});
+    std::string between;
+    for (std::size_t pos = 0; pos < listing.size();) {
+        auto end = listing.find('\n', pos);
+        auto name = std::filesystem::path(listing.substr(pos, end - pos)).filename().string();
+        pos = end == std::string::npos ? listing.size() : end + 1;
+        if (name.substr(0, 24) > full.wal_stop && name.substr(0, 24) < incr.wal_start) {
+            between = name.substr(0, 24);
+        }
+    }
+    REQUIRE_FALSE(between.empty());
+    stanza.run_as_owner("find", {(stanza.repository() / "archive" / "main").string(), "-name",
+                                 between + "-*", "-delete"});
+    auto gap = pgbackrest::verify(settings, full.label);
+    REQUIRE(gap.size() == 1);
+    CHECK(gap[0].expected == fmt::format("WAL from {} on without a gap", full.wal_stop));
+    CHECK(gap[0].actual.starts_with(fmt::format("WAL after {} is missing up to ", full.wal_stop)));
+    CHECK(pgbackrest::verify(settings, incr.label).empty());
+
     // A second restore into a folder that is no longer empty: pgBackRest's error, quoted.
     auto used = stanza.folder() / "restore-latest";
     try {

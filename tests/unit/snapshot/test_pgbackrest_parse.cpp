@@ -271,6 +271,26 @@ TEST_CASE("pgbackrest parse_verify: invalid WAL the backup needs, a gap in the a
                          "000000010000000000000001-000000010000000000000002, "
                          "000000010000000000000004-000000010000000000000005"}});
     CHECK(pgbackrest::parse_verify(gap, later).empty());
+    // The first backup needs WAL 1 only, but recovery from it to the end of the archive
+    // would stop at the gap.
+    pgbackrest::Backup first{.label = "20261206-220000F",
+                             .wal_start = "000000010000000000000001",
+                             .wal_stop = "000000010000000000000001"};
+    CHECK(pgbackrest::parse_verify(gap, first) ==
+          std::vector<Mismatch>{{.kind = "backup-invalid",
+                                 .file = "15-1",
+                                 .expected = "WAL from 000000010000000000000001 on without a gap",
+                                 .actual = "WAL after 000000010000000000000002 is missing up to "
+                                           "000000010000000000000004: recovery from this backup "
+                                           "stops at 000000010000000000000002"}});
+    // A new timeline is a new range, not a gap.
+    auto promoted = std::string(k_begin) +
+                    "P00 DETAIL: archiveId: 15-1, wal start: 000000010000000000000001, wal stop: "
+                    "000000010000000000000005\n"
+                    "P00 DETAIL: archiveId: 15-1, wal start: 000000020000000000000005, wal stop: "
+                    "000000020000000000000007\n" +
+                    k_end;
+    CHECK(pgbackrest::parse_verify(promoted, first).empty());
 
     auto manifest = std::string(k_begin) +
                     "P00 DETAIL: manifest missing for '20261206-222841F_20261206-222849I' - "

@@ -169,19 +169,43 @@ bool concerns(const InvalidFile& file, const Backup& backup, const std::vector<s
     return name.substr(0, backup.wal_start.size()) >= backup.wal_start;
 }
 
+/// The timeline of a WAL segment name (its first 8 hex digits).
+std::string_view timeline(std::string_view segment)
+{
+    return segment.substr(0, 8);
+}
+
 /// A mismatch when the archive's ranges (printed at detail level) leave a gap in the WAL
-/// `backup` needs to be consistent; nullopt when they cover it or were not printed.
+/// `backup` needs to be consistent, or a gap later on its timeline (recovery from it to the
+/// end of the archive would stop there, quietly, with the later commits lost); nullopt when
+/// there is none or the ranges were not printed. A new timeline starts a new range too:
+/// only a gap within one timeline counts.
 std::optional<Mismatch> wal_gap(const Parsed& parsed, const Backup& backup)
 {
     if (parsed.ranges.empty() || backup.wal_start.empty() || backup.wal_stop.empty()) {
         return std::nullopt;
     }
     std::vector<std::string> held;
-    for (const auto& range : parsed.ranges) {
-        if (range.start <= backup.wal_start && backup.wal_stop <= range.stop) {
-            return std::nullopt;
-        }
+    for (std::size_t i = 0; i < parsed.ranges.size(); ++i) {
+        const auto& range = parsed.ranges[i];
         held.push_back(fmt::format("{}-{}", range.start, range.stop));
+        if (range.start > backup.wal_start || backup.wal_stop > range.stop) {
+            continue;
+        }
+        for (std::size_t j = i + 1; j < parsed.ranges.size(); ++j) {
+            const auto& next = parsed.ranges[j];
+            if (next.archive_id == range.archive_id &&
+                timeline(next.start) == timeline(range.stop)) {
+                return Mismatch{
+                    .kind = "backup-invalid",
+                    .file = range.archive_id,
+                    .expected = fmt::format("WAL from {} on without a gap", backup.wal_stop),
+                    .actual = fmt::format("WAL after {} is missing up to {}: recovery from this "
+                                          "backup stops at {}",
+                                          range.stop, next.start, range.stop)};
+            }
+        }
+        return std::nullopt;
     }
     return Mismatch{
         .kind = "backup-invalid",
