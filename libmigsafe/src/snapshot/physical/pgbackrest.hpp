@@ -62,9 +62,10 @@ std::vector<Mismatch> parse_verify(std::string_view text, std::string_view label
 
 /// `parse_verify` for a backup as `info` lists it, which attributes more to it: invalid
 /// files of the backups it references (pgBackRest names them under their own label), WAL
-/// from its `wal_start` on, a missing manifest, and WAL it needs that the archive lacks
-/// (pgBackRest 2.45 only prints the archive's ranges, at `--log-level-console=detail`,
-/// and calls a gap `ok`).
+/// from its `wal_start` on, a missing manifest, WAL it needs that the archive lacks, and a
+/// gap later on its timeline, where recovery to the end of the archive would stop (pgBackRest
+/// 2.45 only prints the archive's ranges, at `--log-level-console=detail`, and calls a gap
+/// `ok`).
 std::vector<Mismatch> parse_verify(std::string_view text, const Backup& backup);
 
 /// `pgbackrest version`, e.g. `2.45`.
