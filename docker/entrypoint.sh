@@ -2,7 +2,8 @@
 # The entrypoint of migsafe's runtime image (docker/runtime.Dockerfile), used by the compose
 # file (docker/compose.staging.yaml) and the Kubernetes manifests (docker/k8s/):
 #
-#   migrate     migsafe check, then migsafe apply --phase expand (the pre-rollout gate)
+#   migrate     migsafe check, then migsafe apply --phase expand (the pre-rollout gate);
+#               with MIGSAFE_SNAPSHOT_BEFORE_MIGRATE=1, a snapshot first (a fresh one reused)
 #   snapshot    migsafe snapshot create with the engine of MIGSAFE_ENGINE
 #   drill       migsafe drill, only when the last passing drill is older than MIGSAFE_DRILL_EVERY
 #   anything else is passed to migsafe as it is (`migsafe-entrypoint plan --help`).
@@ -12,7 +13,8 @@
 #   MIGSAFE_DIR, MIGSAFE_STORE, MIGSAFE_ENGINE, MIGSAFE_PGBACKREST_STANZA,
 #   MIGSAFE_PGBACKREST_CONFIG, MIGSAFE_PGBACKREST_USER, MIGSAFE_BACKUP_TYPE,
 #   MIGSAFE_SNAPSHOT_IF_OLDER_THAN, MIGSAFE_JOBS, MIGSAFE_MAX_SNAPSHOT_AGE,
-#   MIGSAFE_MAX_DRILL_AGE, MIGSAFE_APPLY_SNAPSHOT, MIGSAFE_DRILL_EVERY, MIGSAFE_DRILL_JSON,
+#   MIGSAFE_MAX_DRILL_AGE, MIGSAFE_APPLY_SNAPSHOT, MIGSAFE_SNAPSHOT_BEFORE_MIGRATE,
+#   MIGSAFE_DRILL_EVERY, MIGSAFE_DRILL_JSON,
 #   MIGSAFE_BIN (the migsafe program; default: migsafe in PATH).
 #
 # The connection string never appears in this script's output nor in any argv: migsafe
@@ -136,8 +138,25 @@ cmd_migrate() {
     if [ -n "${MIGSAFE_MAX_DRILL_AGE:-}" ]; then
         check+=(--max-drill-age "$MIGSAFE_MAX_DRILL_AGE")
     fi
+    local status
+    # With a store, check wants a verified snapshot younger than the maximum age before
+    # it lets pending migrations run: take one first when asked (a fresh one is reused).
+    case "${MIGSAFE_SNAPSHOT_BEFORE_MIGRATE:-0}" in
+    1 | true | yes)
+        create_args
+        create+=(--if-older-than "${MIGSAFE_SNAPSHOT_IF_OLDER_THAN:-${MIGSAFE_MAX_SNAPSHOT_AGE:-24h}}")
+        run_migsafe "${create[@]}"
+        status=$?
+        if [ "$status" -ne 0 ]; then
+            echo "$me: migsafe snapshot create exited $status: nothing checked nor applied" >&2
+            exit "$status"
+        fi
+        ;;
+    0 | false | no | "") ;;
+    *) fail_usage "MIGSAFE_SNAPSHOT_BEFORE_MIGRATE is '${MIGSAFE_SNAPSHOT_BEFORE_MIGRATE}': use 1 or 0" ;;
+    esac
     run_migsafe "${check[@]}"
-    local status=$?
+    status=$?
     if [ "$status" -ne 0 ]; then
         echo "$me: migsafe check exited $status: nothing applied" >&2
         exit "$status"
@@ -146,11 +165,11 @@ cmd_migrate() {
     exit $?
 }
 
-cmd_snapshot() {
-    load_database_url
+# Fills the array `create` with `snapshot create` and its options from the environment.
+create_args() {
     require MIGSAFE_STORE "the snapshot store (a directory, e.g. /var/lib/migsafe/store)"
     local engine=${MIGSAFE_ENGINE:-pg_dump}
-    local create=(snapshot create --store "$MIGSAFE_STORE")
+    create=(snapshot create --store "$MIGSAFE_STORE")
     case "$engine" in
     pg_dump) ;; # migsafe's default engine: no flag, so any migsafe version runs it
     basebackup) create+=(--engine basebackup) ;;
@@ -169,11 +188,16 @@ cmd_snapshot() {
         ;;
     *) fail_usage "MIGSAFE_ENGINE is '$engine': use pg_dump, basebackup or pgbackrest" ;;
     esac
-    if [ -n "${MIGSAFE_SNAPSHOT_IF_OLDER_THAN:-}" ]; then
-        create+=(--if-older-than "$MIGSAFE_SNAPSHOT_IF_OLDER_THAN")
-    fi
     if [ -n "${MIGSAFE_JOBS:-}" ] && [ "$engine" = pg_dump ]; then
         create+=(--jobs "$MIGSAFE_JOBS")
+    fi
+}
+
+cmd_snapshot() {
+    load_database_url
+    create_args
+    if [ -n "${MIGSAFE_SNAPSHOT_IF_OLDER_THAN:-}" ]; then
+        create+=(--if-older-than "$MIGSAFE_SNAPSHOT_IF_OLDER_THAN")
     fi
     run_migsafe "${create[@]}" "$@"
     exit $?

@@ -195,17 +195,30 @@ TEST_CASE("docker/entrypoint.sh migrate, snapshot, drill and a drill skipped whi
             {"MIGSAFE_STORE", store.string()}};
     std::vector<ScriptResult> runs;
 
-    // migrate: check passes, then the three expand migrations are applied.
+    // migrate with a store but no snapshot in it: check fails (exit 1), nothing applied.
+    auto refused = run_script({"migrate"}, env, work.path);
+    runs.push_back(refused);
+    CAPTURE(refused.all());
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.out.find("verdict: fail") != std::string::npos);
+    CHECK(refused.err.find("migsafe check exited 1: nothing applied") != std::string::npos);
+    CHECK(refused.err.find("migsafe apply") == std::string::npos);
+    auto session = db.connect();
+    CHECK(session.query_value("SELECT to_regclass('visits') IS NULL").value_or("") == "t");
+
+    // migrate taking a snapshot first: check passes, the three migrations are applied.
+    env["MIGSAFE_SNAPSHOT_BEFORE_MIGRATE"] = "1";
     auto migrated = run_script({"migrate"}, env, work.path);
     runs.push_back(migrated);
     CAPTURE(migrated.all());
     REQUIRE(migrated.exit_code == 0);
+    CHECK(migrated.err.find("migsafe snapshot create --store " + store.string() +
+                            " --if-older-than 24h") != std::string::npos);
     CHECK(migrated.out.find("verdict: pass") != std::string::npos);
     CHECK(migrated.err.find("migsafe check --dir " + migrations.string() + " --store " +
                             store.string()) != std::string::npos);
     CHECK(migrated.err.find("migsafe apply --dir " + migrations.string() +
                             " --phase expand --store " + store.string()) != std::string::npos);
-    auto session = db.connect();
     CHECK(session.query_value("SELECT to_regclass('visits_at_idx') IS NOT NULL").value_or("") ==
           "t");
     auto again = run_script({"migrate"}, env, work.path);
@@ -223,6 +236,7 @@ TEST_CASE("docker/entrypoint.sh migrate, snapshot, drill and a drill skipped whi
         fs::permissions(url_file, fs::perms::owner_read | fs::perms::owner_write);
     }
     Env secret_env = env;
+    secret_env.erase("MIGSAFE_SNAPSHOT_BEFORE_MIGRATE");
     secret_env["DATABASE_URL"] = std::nullopt;
     secret_env["DATABASE_URL_FILE"] = url_file.string();
     auto snapshot = run_script({"snapshot", "--json"}, secret_env, work.path);
@@ -280,8 +294,8 @@ TEST_CASE("docker/entrypoint.sh migrate, snapshot, drill and a drill skipped whi
     }
 
     // Anything else goes to migsafe as it is; a --db value is hidden in the log line.
-    auto status =
-        run_script({"status", "--db", database_url, "--dir", migrations.string()}, {}, work.path);
+    auto status = run_script({"status", "--db", database_url, "--dir", migrations.string()},
+                             {{"MIGSAFE_BIN", std::string(MIGSAFE_CLI_PATH)}}, work.path);
     runs.push_back(status);
     CAPTURE(status.all());
     CHECK(status.exit_code == 0);
@@ -314,6 +328,12 @@ TEST_CASE("docker/entrypoint.sh exits 2 naming a missing or bad variable, before
          "DATABASE_URL_FILE names " + (work.path / "absent").string() + ", which cannot be read"},
         {{"snapshot"},
          {{"MIGSAFE_BIN", bin}, {"DATABASE_URL", "postgresql:///nothing"}},
+         "MIGSAFE_STORE is not set"},
+        {{"migrate"},
+         {{"MIGSAFE_BIN", bin},
+          {"DATABASE_URL", "postgresql:///nothing"},
+          {"MIGSAFE_DIR", "/migrations"},
+          {"MIGSAFE_SNAPSHOT_BEFORE_MIGRATE", "1"}},
          "MIGSAFE_STORE is not set"},
         {{"snapshot"},
          {{"MIGSAFE_BIN", bin}, {"MIGSAFE_STORE", "/store"}},
