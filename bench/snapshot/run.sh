@@ -163,15 +163,19 @@ CONF
     pgbr_flags=(--pgbackrest-stanza "$stanza" --pgbackrest-config "$pgbr_conf")
     if [[ $(id -u) == 0 ]]; then pgbr_flags+=(--pgbackrest-user postgres); fi
 }
-# json_field FILE KEY...: the values of the report's keys, tab-separated (empty if absent).
+# json_field FILE KEY...: the values of the report's keys, comma-separated (0 if absent).
 json_field() {
     python3 - "$@" <<'PY'
 import json, sys
-with open(sys.argv[1]) as f:
-    report = json.load(f).get("report", {})
-print("\t".join(str(report.get(key, "")) for key in sys.argv[2:]))
+try:
+    with open(sys.argv[1]) as f:
+        report = json.load(f).get("report") or {}
+except ValueError:
+    report = {}
+print(",".join(str(report.get(key, 0)) for key in sys.argv[2:]))
 PY
 }
+two() { printf '%.2f' "$1"; }
 
 declare -A e_create e_size e_drill e_split e_passed
 for engine in $engines; do
@@ -209,19 +213,21 @@ done
 if [[ -n $engines ]]; then
     echo
     echo "engines: rows 4 x $rows; jobs $jobs; $(nproc) cores; $(pgbackrest version 2>/dev/null || true)"
-    printf '| engine | create s | stored bytes | drill s | restore ms | recovery ms | checks ms | RTO ms | passed | drill / pg_dump drill |\n'
-    printf '|---|---|---|---|---|---|---|---|---|---|\n'
+    printf '| engine | create s | stored bytes | drill s | restore ms | recovery ms | checks ms | RTO ms | passed | pg_dump drill / this (wall) | (RTO) |\n'
+    printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
+    IFS=, read -r _ _ _ dump_rto <<<"${e_split[pg_dump]:-0,0,0,0}"
     for engine in $engines; do
-        IFS=$'\t' read -r restore recovery verify rto <<<"${e_split[$engine]}"
-        ratio=
+        IFS=, read -r restore recovery verify rto <<<"${e_split[$engine]}"
+        wall_ratio='' rto_ratio=''
         if [[ -n ${e_drill[pg_dump]:-} && $engine != pg_dump ]]; then
-            ratio="$(echo "scale=2; ${e_drill[pg_dump]} / ${e_drill[$engine]}" | bc)x faster"
+            wall_ratio="$(two "$(echo "scale=4; ${e_drill[pg_dump]} / ${e_drill[$engine]}" | bc)")x"
+            [[ $rto != 0 ]] && rto_ratio="$(two "$(echo "scale=4; $dump_rto / $rto" | bc)")x"
         fi
-        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$engine" "${e_create[$engine]}" \
-            "${e_size[$engine]}" "${e_drill[$engine]}" "$restore" "${recovery:-0}" "$verify" "$rto" \
-            "${e_passed[$engine]}" "$ratio"
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$engine" \
+            "$(two "${e_create[$engine]}")" "${e_size[$engine]}" "$(two "${e_drill[$engine]}")" \
+            "$restore" "$recovery" "$verify" "$rto" "${e_passed[$engine]}" "$wall_ratio" "$rto_ratio"
     done
-    echo "goal: a physical drill of this database at least 2x faster than pg_dump's (wall time)"
+    echo "goal: a physical drill of this database at least 2x faster than pg_dump's drill"
     for engine in $engines; do
         echo "$engine drill: $(head -c 2000 "$work/drill-$engine.json")"
     done
