@@ -167,12 +167,13 @@ Backup backup(const PgBackRestSettings& settings)
     auto result = run(settings, "backup", options);
     auto after = info(settings);
     // The newest backup that was not there before (an expire may have removed old ones).
-    for (auto it = after.backups.rbegin(); it != after.backups.rend(); ++it) {
-        if (find_backup(before, it->label) == nullptr) {
-            migsafe::detail::log_info("pgbackrest: {} backup {} of stanza {} in {} ms", it->type,
-                                      it->label, settings.stanza, result.elapsed.count());
-            return *it;
-        }
+    auto created = std::find_if(after.backups.rbegin(), after.backups.rend(), [&](const Backup& b) {
+        return find_backup(before, b.label) == nullptr;
+    });
+    if (created != after.backups.rend()) {
+        migsafe::detail::log_info("pgbackrest: {} backup {} of stanza {} in {} ms", created->type,
+                                  created->label, settings.stanza, result.elapsed.count());
+        return *created;
     }
     throw Error("process-failed",
                 fmt::format("pgbackrest backup for stanza {} exited with status 0 but info lists "
@@ -235,7 +236,7 @@ void restore(const PgBackRestSettings& settings, const std::string& label,
     if (!target.latest()) {
         // pgBackRest refuses --target-action without a target type.
         options.emplace_back("--target-action=promote");
-        options.push_back(target.time.empty() ? "--type=lsn" : "--type=time");
+        options.emplace_back(target.time.empty() ? "--type=lsn" : "--type=time");
         options.push_back("--target=" + (target.time.empty() ? target.lsn : target.time));
     } else {
         options.emplace_back("--type=default");
