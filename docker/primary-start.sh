@@ -5,10 +5,17 @@
 # runs, creates the pgBackRest stanza (idempotent) and marks the container healthy by
 # writing /tmp/stanza-ready (the healthcheck in docker/compose.staging.yaml).
 # Environment: PGDATA, PGBACKREST_STANZA (default staging), POSTGRES_PASSWORD_FILE,
-# MIGSAFE_PASSWORD_FILE. No password is ever printed or passed in an argument.
+# MIGSAFE_PASSWORD_FILE; for a run outside the image (tests/docker/test_staging_primary.py):
+# PGBACKREST_CONFIG (read by pgbackrest itself), PRIMARY_SOCKET_DIR (/var/run/postgresql),
+# PRIMARY_LISTEN ('*'), PGPORT (5432), PRIMARY_READY_FILE (/tmp/stanza-ready).
+# No password is ever printed or passed in an argument.
 set -euo pipefail
 
 stanza=${PGBACKREST_STANZA:-staging}
+socket_dir=${PRIMARY_SOCKET_DIR:-/var/run/postgresql}
+listen=${PRIMARY_LISTEN:-*}
+port=${PGPORT:-5432}
+ready=${PRIMARY_READY_FILE:-/tmp/stanza-ready}
 : "${PGDATA:?PGDATA is not set}"
 
 read_secret() {
@@ -26,8 +33,9 @@ if [[ ! -s $PGDATA/PG_VERSION ]]; then
         --auth-host=scram-sha-256 --pwfile="$POSTGRES_PASSWORD_FILE" >/dev/null
     cat >>"$PGDATA/postgresql.conf" <<CONF
 # docker/primary-start.sh
-listen_addresses = '*'
-unix_socket_directories = '/var/run/postgresql'
+listen_addresses = '$listen'
+port = $port
+unix_socket_directories = '$socket_dir'
 wal_level = replica
 max_wal_senders = 4
 archive_mode = on
@@ -43,7 +51,7 @@ HBA
     # (\set with a backquoted cat), so it is in no argument and not in the server log.
     pg_ctl -D "$PGDATA" -w -o "-c listen_addresses='' -c archive_mode=off" start >/dev/null
     export MIGSAFE_PASSWORD_FILE
-    psql -X -q -v ON_ERROR_STOP=1 -d postgres <<'SQL'
+    psql -X -q -v ON_ERROR_STOP=1 -h "$socket_dir" -p "$port" -d postgres <<'SQL'
 \set pw `cat "$MIGSAFE_PASSWORD_FILE"`
 SET log_statement = 'none';
 CREATE ROLE migsafe LOGIN REPLICATION PASSWORD :'pw';
@@ -55,11 +63,11 @@ SQL
 fi
 
 # The stanza, once the server accepts connections (pgbackrest stanza-create is idempotent).
-rm -f /tmp/stanza-ready
+rm -f "$ready"
 (
-    until pg_isready -q -h /var/run/postgresql; do sleep 1; done
+    until pg_isready -q -h "$socket_dir" -p "$port"; do sleep 1; done
     if pgbackrest --stanza="$stanza" stanza-create && pgbackrest --stanza="$stanza" check; then
-        touch /tmp/stanza-ready
+        touch "$ready"
     else
         echo "primary-start: pgbackrest stanza-create or check failed" >&2
     fi
