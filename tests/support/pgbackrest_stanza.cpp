@@ -134,7 +134,7 @@ PgBackRestStanza::~PgBackRestStanza()
     }
 }
 
-snapshot::PgBackRestSettings PgBackRestStanza::settings() const
+::migsafe::snapshot::PgBackRestSettings PgBackRestStanza::settings() const
 {
     return {.stanza = m_stanza, .config_file = config_file(), .run_as_user = m_os_user};
 }

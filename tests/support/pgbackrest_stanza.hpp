@@ -41,7 +41,7 @@ public:
     /// The archiving cluster (its `data_dir()` is the stanza's pg1-path).
     platform::EphemeralCluster& cluster() { return *m_cluster; }
     /// How to run pgbackrest for the stanza: stanza, config_file and run_as_user set.
-    snapshot::PgBackRestSettings settings() const;
+    ::migsafe::snapshot::PgBackRestSettings settings() const;
     /// The stanza's name.
     const std::string& stanza() const { return m_stanza; }
     /// The fixture's folder (configuration file, repository, lock and log paths).
