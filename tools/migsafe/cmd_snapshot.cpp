@@ -26,6 +26,12 @@ struct SnapshotArgs {
     std::string if_older_than;
     std::string max_age;
     std::string lock_wait_timeout = "30s";
+    std::string engine = "pg_dump";
+    std::string stanza;
+    std::string pgbackrest_config;
+    std::string pgbackrest_user;
+    std::string backup_type = "incr";
+    bool no_integrity = false;
     int level = 1;
     int jobs = 2;
     int keep = 0;
@@ -34,6 +40,18 @@ struct SnapshotArgs {
     bool dry_run = false;
     bool json = false;
 };
+
+/// The pgBackRest settings the options give; nullopt when no option names one.
+std::optional<snapshot::PgBackRestSettings> pgbackrest_settings(const SnapshotArgs& args)
+{
+    if (args.stanza.empty() && args.pgbackrest_config.empty() && args.pgbackrest_user.empty()) {
+        return std::nullopt;
+    }
+    return snapshot::PgBackRestSettings{.stanza = args.stanza,
+                                        .config_file = args.pgbackrest_config,
+                                        .run_as_user = args.pgbackrest_user,
+                                        .backup_type = args.backup_type};
+}
 
 std::string human_bytes(std::uint64_t bytes)
 {
@@ -51,6 +69,9 @@ std::string human_bytes(std::uint64_t bytes)
 Outcome run_create(const SnapshotArgs& args)
 {
     snapshot::CreateOptions options{
+        .engine = *snapshot::parse_engine(args.engine),
+        .pgbackrest = pgbackrest_settings(args),
+        .integrity = !args.no_integrity,
         .if_older_than = duration_option(args.if_older_than, "--if-older-than"),
         .jobs = args.jobs,
         .lock_wait_timeout = parse_bound(args.lock_wait_timeout, "--lock-wait-timeout")};
@@ -74,7 +95,26 @@ Outcome run_create(const SnapshotArgs& args)
                       {"files", m.files.size()},
                       {"tables", m.integrity.tables.size()},
                       {"dump_ms", m.dump_ms},
-                      {"scan_ms", m.scan_ms}};
+                      {"scan_ms", m.scan_ms},
+                      {"engine", m.engine}};
+    if (m.physical) {
+        const auto& p = *m.physical;
+        outcome.report["label"] = p.label;
+        outcome.report["backup_type"] = p.backup_type;
+        outcome.report["start_lsn"] = p.start_lsn;
+        outcome.report["stop_lsn"] = p.stop_lsn;
+        outcome.report["report_lsn"] = p.report_lsn;
+        outcome.text = fmt::format(
+            "{} snapshot {} of {} with {}: {} backup {}, {} ({} stored), WAL {} to {}, the "
+            "catalog{}\n",
+            result.reused ? "reused" : "took", m.id, m.source.database, m.engine, p.backup_type,
+            p.label, human_bytes(m.total_size()), human_bytes(m.total_stored_size()), p.start_lsn,
+            p.stop_lsn,
+            m.has_integrity
+                ? fmt::format(" and {} tables' integrity report", m.integrity.tables.size())
+                : std::string(" (no integrity scan)"));
+        return outcome;
+    }
     outcome.text = fmt::format("{} snapshot {} of {}: {} files, {} ({} stored), {} tables "
                                "with their integrity report\n",
                                result.reused ? "reused" : "took", m.id, m.source.database,
@@ -85,30 +125,34 @@ Outcome run_create(const SnapshotArgs& args)
 
 Outcome run_list(const SnapshotArgs& args)
 {
-    auto snapshots = snapshot::list(args.store);
+    auto snapshots = snapshot::list(args.store, {.pgbackrest = pgbackrest_settings(args)});
     Outcome outcome;
     outcome.report_json = snapshot::list_to_json(snapshots);
-    outcome.text = fmt::format("{:<34} {:>10} {:>10} {:>9}  {}\n", "id", "age", "size", "verified",
-                               "last drill");
+    outcome.text = fmt::format("{:<34} {:<10} {:>10} {:>10} {:>9}  {}\n", "id", "engine", "age",
+                               "size", "verified", "last drill");
     for (const auto& s : snapshots) {
         std::string drill = "never";
         if (s.last_drill) {
             drill = fmt::format("{} {} (RTO {} ms)", s.last_drill->passed ? "passed" : "FAILED",
                                 s.last_drill->at, s.last_drill->rto_ms);
         }
+        if (!s.managed) {
+            drill = "not taken by migsafe (no manifest)";
+        }
         std::string verified = !s.readable            ? std::string("UNREADABLE")
                                : s.verified_level > 0 ? fmt::format("level {}", s.verified_level)
                                                       : std::string("no");
         outcome.text +=
-            fmt::format("{:<34} {:>10} {:>10} {:>9}  {}\n", s.id, format_duration(s.age),
-                        human_bytes(s.stored_size), verified, drill);
+            fmt::format("{:<34} {:<10} {:>10} {:>10} {:>9}  {}\n", s.id, s.engine,
+                        format_duration(s.age), human_bytes(s.stored_size), verified, drill);
     }
     return outcome;
 }
 
 Outcome run_verify_snapshot(const SnapshotArgs& args)
 {
-    auto report = snapshot::verify(args.store, args.id, {.level = args.level});
+    auto report = snapshot::verify(args.store, args.id,
+                                   {.level = args.level, .pgbackrest = pgbackrest_settings(args)});
     Outcome outcome;
     outcome.exit_code = report.passed() ? 0 : 1;
     outcome.report_json = report.to_json();
@@ -176,6 +220,17 @@ void add_store(CLI::App* sub, SnapshotArgs& args)
     sub->add_option("--store", args.store, "The snapshot store (a directory)")->required();
 }
 
+void add_pgbackrest(CLI::App* sub, SnapshotArgs& args)
+{
+    sub->add_option("--pgbackrest-stanza", args.stanza,
+                    "pgBackRest's stanza (create: required with --engine pgbackrest; else: the "
+                    "manifest's)");
+    sub->add_option("--pgbackrest-config", args.pgbackrest_config,
+                    "pgBackRest's configuration file (default: pgBackRest's own default)");
+    sub->add_option("--pgbackrest-user", args.pgbackrest_user,
+                    "When run as root: run pgbackrest as this user (the repository's owner)");
+}
+
 } // namespace
 
 void register_snapshot(CLI::App& app, Selected& selected)
@@ -195,26 +250,47 @@ void register_snapshot(CLI::App& app, Selected& selected)
                        "(e.g. 24h) and verifies");
     create->add_option("--jobs", args->jobs, "Parallel pg_dump jobs and compression threads")
         ->check(CLI::Range(1, 64));
+    create
+        ->add_option("--engine", args->engine,
+                     "pg_dump (default), basebackup (pg_basebackup + pg_verifybackup) or "
+                     "pgbackrest (a backup of a configured stanza)")
+        ->check(CLI::IsMember({"pg_dump", "basebackup", "pgbackrest"}));
+    add_pgbackrest(create, *args);
+    create
+        ->add_option("--backup-type", args->backup_type,
+                     "pgbackrest: full, diff or incr (default: incr; the first is full)")
+        ->check(CLI::IsMember({"full", "diff", "incr"}));
+    create->add_flag("--no-integrity", args->no_integrity,
+                     "basebackup, pgbackrest: record only the catalog, not a scan of every table "
+                     "(for databases too large to read twice)");
     create->add_option("--lock-wait-timeout", args->lock_wait_timeout,
                        "Give up when a table stays locked by another session (a migration) this "
                        "long (default: 30s; must be positive)");
-    create->footer("Examples:\n"
-                   "  migsafe snapshot create --db postgres:///app --store /var/backups/app\n"
-                   "  migsafe snapshot create --db postgres:///app --store s --if-older-than 24h");
+    create->footer(
+        "Examples:\n"
+        "  migsafe snapshot create --db postgres:///app --store /var/backups/app\n"
+        "  migsafe snapshot create --db postgres:///app --store s --if-older-than 24h\n"
+        "  migsafe snapshot create --db postgres:///app --store s --engine basebackup\n"
+        "  migsafe snapshot create --db postgres:///app --store s --engine pgbackrest \\\n"
+        "      --pgbackrest-stanza main --backup-type full");
     select_on_callback(create, selected, args, "create", run_create);
 
     auto* list = snapshot->add_subcommand("list", "List the snapshots of a store");
     add_store(list, *args);
-    list->footer("Examples:\n  migsafe snapshot list --store /var/backups/app");
+    add_pgbackrest(list, *args);
+    list->footer("Examples:\n  migsafe snapshot list --store /var/backups/app\n"
+                 "  migsafe snapshot list --store s --pgbackrest-stanza main   # its backups too");
     select_on_callback(list, selected, args, "list", run_list);
 
     auto* verify = snapshot->add_subcommand("verify", "Check a snapshot without restoring it");
     add_store(verify, *args);
+    add_pgbackrest(verify, *args);
     verify->add_option("ID", args->id, "The snapshot id, or latest (default)");
     verify
         ->add_option("--level", args->level,
-                     "1: manifest and every file's size and hash; 2: also pg_restore reads "
-                     "the archive and its tables match the manifest")
+                     "1: manifest and every file's size and hash (physical: pg_verifybackup, "
+                     "pgbackrest verify); 2: also pg_restore reads the archive and its tables "
+                     "match the manifest (physical: it restores and starts)")
         ->check(CLI::Range(1, 2));
     verify->footer("Examples:\n  migsafe snapshot verify --store s latest --level 2");
     select_on_callback(verify, selected, args, "verify", run_verify_snapshot);

@@ -1,5 +1,6 @@
 // The JSON form and the hash of a schema fingerprint.
 #include <migsafe/integrity/schema.hpp>
+#include <migsafe/platform/error.hpp>
 #include <migsafe/platform/hash.hpp>
 
 #include <fmt/format.h>
@@ -42,6 +43,27 @@ std::string SchemaFingerprint::to_json(int indent) const
     // Names and definitions come from the server as stored: in a SQL_ASCII database any
     // byte. Invalid UTF-8 is written as U+FFFD rather than making the document unwritable.
     return doc.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+SchemaFingerprint SchemaFingerprint::from_json(std::string_view text)
+{
+    SchemaFingerprint out;
+    try {
+        for (const auto& item : nlohmann::json::parse(text)) {
+            SchemaObject object{.kind = item.at("kind").get<std::string>(),
+                                .name = item.at("name").get<std::string>()};
+            for (const auto& [key, value] : item.at("attributes").items()) {
+                object.attributes[key] = value.get<std::string>();
+            }
+            out.objects.push_back(std::move(object));
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw Error("input-invalid-report",
+                    fmt::format("not a schema fingerprint (an array of {{kind, name, "
+                                "attributes}}): {}",
+                                e.what()));
+    }
+    return out;
 }
 
 } // namespace migsafe::integrity

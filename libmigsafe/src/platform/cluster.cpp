@@ -33,6 +33,7 @@ struct EphemeralCluster::State {
     interrupt::Cleanup on_interrupt;
 
     void make_data_dir(const std::filesystem::path& cache, const std::filesystem::path& data);
+    void populate_data_dir(const ClusterOptions& options, const std::filesystem::path& data);
 };
 
 namespace {
@@ -171,6 +172,46 @@ void EphemeralCluster::State::make_data_dir(const std::filesystem::path& cache,
     }
 }
 
+/// Lets `options.populate` fill `data` (a restored backup), then makes the restored
+/// configuration safe to start here: appended to postgresql.auto.conf (read last, so it
+/// wins over postgresql.conf and what the restore wrote), the cluster's own socket and
+/// port, no TCP, a trust hba file of its own, archiving off (a scratch server must never
+/// archive into the source's repository), the log on stderr (pg_ctl's -l file) and no SSL
+/// (the source's certificate paths are not here).
+void EphemeralCluster::State::populate_data_dir(const ClusterOptions& options,
+                                                const std::filesystem::path& data)
+{
+    std::filesystem::create_directory(data);
+    std::filesystem::permissions(data, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace);
+    if (!os_user.empty()) {
+        hand_over(data, os_user, Recursive::no);
+    }
+    options.populate(data, os_user);
+    auto hba = base / "scratch_hba.conf";
+    std::ofstream(hba) << "local all all trust\nlocal replication all trust\n";
+    if (!std::filesystem::exists(data / "postgresql.conf")) {
+        // A Debian cluster keeps it in /etc/postgresql: the backup does not have it.
+        std::ofstream(data / "postgresql.conf") << "# written by migsafe: the backup had none\n";
+    }
+    std::ofstream conf(data / "postgresql.auto.conf", std::ios::app);
+    conf << "\n# migsafe scratch cluster: these override the restored configuration\n"
+         << "listen_addresses = ''\n"
+         << "unix_socket_directories = " << conf_string(base.string()) << "\n"
+         << "port = " << port << "\n"
+         << "hba_file = " << conf_string(hba.string()) << "\n"
+         << "archive_mode = off\n"
+         << "logging_collector = off\nlog_destination = 'stderr'\nssl = off\n"
+         << "primary_conninfo = ''\nfsync = off\nsynchronous_commit = off\n";
+    for (const auto& line : options.settings) {
+        conf << line << '\n';
+    }
+    conf.close();
+    if (!os_user.empty()) {
+        hand_over(base, os_user, Recursive::yes);
+    }
+}
+
 EphemeralCluster::EphemeralCluster(std::unique_ptr<State> state)
     : m_state(std::move(state))
 {
@@ -228,14 +269,23 @@ EphemeralCluster EphemeralCluster::start(ClusterOptions options)
     if (!s.os_user.empty()) {
         hand_over(s.base, s.os_user, Recursive::no);
     }
-    try {
-        s.make_data_dir(options.initdb_cache, cluster.data_dir());
-    } catch (const Error& e) {
-        keep_unless_interrupted(cluster);
-        throw Error("cluster-start-failed",
-                    fmt::format("initdb failed in {} (kept): {}", s.base.string(), e.message()));
+    if (options.populate) {
+        try {
+            s.populate_data_dir(options, cluster.data_dir());
+        } catch (...) {
+            keep_unless_interrupted(cluster);
+            throw;
+        }
+    } else {
+        try {
+            s.make_data_dir(options.initdb_cache, cluster.data_dir());
+        } catch (const Error& e) {
+            keep_unless_interrupted(cluster);
+            throw Error("cluster-start-failed", fmt::format("initdb failed in {} (kept): {}",
+                                                            s.base.string(), e.message()));
+        }
     }
-    {
+    if (!options.populate) {
         std::ofstream conf(cluster.data_dir() / "postgresql.conf", std::ios::app);
         conf << "\n# migsafe ephemeral cluster\n"
              << "listen_addresses = ''\n"

@@ -10,6 +10,7 @@
 #include "platform/private_file.hpp"
 #include "platform/zstd_file.hpp"
 #include "snapshot/layout.hpp"
+#include "snapshot/physical/physical.hpp"
 
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/platform/conninfo.hpp>
@@ -279,8 +280,8 @@ CreateResult create(const std::string& conninfo, const std::filesystem::path& st
 {
     check_options(options);
     prepare_store(store);
-    auto binaries = options.binaries
-                        ? *options.binaries
+    auto binaries = options.binaries || options.engine != Engine::pg_dump
+                        ? options.binaries.value_or(platform::PgBinaries{})
                         : platform::find_pg_binaries({.required = {"pg_dump", "pg_restore"}});
     if (options.if_older_than.count() > 0) {
         auto probe = platform::Session::connect(conninfo, {.application_name = "migsafe snapshot"});
@@ -301,7 +302,9 @@ CreateResult create(const std::string& conninfo, const std::filesystem::path& st
         std::filesystem::remove_all(temp, ec);
     });
     try {
-        auto manifest = build(conninfo, temp, id, binaries, options);
+        auto manifest = options.engine == Engine::pg_dump
+                            ? build(conninfo, temp, id, binaries, options)
+                            : detail::build_physical(conninfo, temp, id, options);
         auto final_path = store / id;
         std::filesystem::remove(temp / detail::k_owner_file);
         std::filesystem::rename(temp, final_path);

@@ -57,10 +57,57 @@ ManifestFile file_from_json(const json& j)
             .stored_hash = read_hash(j.at("stored_xxh3_128"), "stored_xxh3_128")};
 }
 
+json physical_to_json(const PhysicalInfo& p)
+{
+    return {{"label", p.label},
+            {"backup_type", p.backup_type},
+            {"prior", p.prior},
+            {"stanza", p.stanza},
+            {"config_file", p.config_file},
+            {"timeline", p.timeline},
+            {"start_lsn", p.start_lsn},
+            {"stop_lsn", p.stop_lsn},
+            {"wal_start", p.wal_start},
+            {"wal_stop", p.wal_stop},
+            {"start_time", p.start_time},
+            {"stop_time", p.stop_time},
+            {"size", p.size},
+            {"stored_size", p.stored_size},
+            {"report_lsn", p.report_lsn},
+            {"report_xmin", p.report_xmin},
+            {"catalog", p.catalog.empty() ? json(nullptr) : json::parse(p.catalog)},
+            {"catalog_hash", p.catalog_hash}};
+}
+
+PhysicalInfo physical_from_json(const json& j)
+{
+    return {.label = j.at("label").get<std::string>(),
+            .backup_type = j.at("backup_type").get<std::string>(),
+            .prior = j.at("prior").get<std::string>(),
+            .stanza = j.at("stanza").get<std::string>(),
+            .config_file = j.at("config_file").get<std::string>(),
+            .timeline = j.at("timeline").get<int>(),
+            .start_lsn = j.at("start_lsn").get<std::string>(),
+            .stop_lsn = j.at("stop_lsn").get<std::string>(),
+            .wal_start = j.at("wal_start").get<std::string>(),
+            .wal_stop = j.at("wal_stop").get<std::string>(),
+            .start_time = j.at("start_time").get<std::string>(),
+            .stop_time = j.at("stop_time").get<std::string>(),
+            .size = j.at("size").get<std::uint64_t>(),
+            .stored_size = j.at("stored_size").get<std::uint64_t>(),
+            .report_lsn = j.at("report_lsn").get<std::string>(),
+            .report_xmin = j.at("report_xmin").get<std::uint64_t>(),
+            .catalog = j.at("catalog").is_null() ? std::string() : j.at("catalog").dump(),
+            .catalog_hash = j.at("catalog_hash").get<std::string>()};
+}
+
 } // namespace
 
 std::uint64_t Manifest::total_size() const
 {
+    if (physical) {
+        return physical->size;
+    }
     std::uint64_t total = 0;
     for (const auto& file : files) {
         total += file.size;
@@ -70,6 +117,9 @@ std::uint64_t Manifest::total_size() const
 
 std::uint64_t Manifest::total_stored_size() const
 {
+    if (physical) {
+        return physical->stored_size;
+    }
     std::uint64_t total = 0;
     for (const auto& file : files) {
         total += file.stored_size;
@@ -97,6 +147,11 @@ std::string Manifest::to_json() const
         {"integrity", json::parse(integrity.to_json(-1))},
         {"timings_ms", {{"dump", dump_ms}, {"scan", scan_ms}}},
     };
+    if (schema_version >= 2) {
+        document["engine"] = {{"name", engine}, {"version", engine_version}};
+        document["physical"] = physical ? physical_to_json(*physical) : json(nullptr);
+        document["has_integrity"] = has_integrity;
+    }
     document["manifest_hash"] = self_hash(document);
     // Text from the server (a database name in SQL_ASCII) may be invalid UTF-8: written as
     // U+FFFD, which reads back to the same document, so the self-hash still holds.
@@ -147,6 +202,14 @@ Manifest Manifest::from_json(std::string_view text)
         m.integrity = integrity::IntegrityReport::from_json(document.at("integrity").dump());
         m.dump_ms = document.at("timings_ms").at("dump").get<std::int64_t>();
         m.scan_ms = document.at("timings_ms").at("scan").get<std::int64_t>();
+        if (version >= 2) {
+            m.engine = document.at("engine").at("name").get<std::string>();
+            m.engine_version = document.at("engine").at("version").get<std::string>();
+            if (!document.at("physical").is_null()) {
+                m.physical = physical_from_json(document.at("physical"));
+            }
+            m.has_integrity = document.at("has_integrity").get<bool>();
+        }
         return m;
     } catch (const json::exception& e) {
         throw Error("snapshot-corrupt", fmt::format("manifest: {}", e.what()));

@@ -2,12 +2,16 @@
 #include "model/did_you_mean.hpp"
 #include "platform/private_file.hpp"
 #include "snapshot/layout.hpp"
+#include "snapshot/physical/pgbackrest.hpp"
 
 #include <migsafe/platform/error.hpp>
 #include <migsafe/snapshot/store.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
 
 namespace migsafe::snapshot {
 
@@ -71,6 +75,11 @@ std::vector<SnapshotInfo> list(const std::filesystem::path& store)
             info.stored_size = manifest.total_stored_size();
             info.database = manifest.source.database;
             info.system_identifier = manifest.source.system_identifier;
+            info.engine = manifest.engine;
+            if (manifest.physical) {
+                info.label = manifest.physical->label;
+                info.backup_type = manifest.physical->backup_type;
+            }
             if (auto at = detail::parse_rfc3339(manifest.created_at)) {
                 info.age = std::chrono::duration_cast<std::chrono::milliseconds>(now - *at);
             }
@@ -88,6 +97,42 @@ std::vector<SnapshotInfo> list(const std::filesystem::path& store)
         }
         out.push_back(std::move(info));
     }
+    return out;
+}
+
+std::vector<SnapshotInfo> list(const std::filesystem::path& store, const ListOptions& options)
+{
+    auto out = list(store);
+    if (!options.pgbackrest) {
+        return out;
+    }
+    std::set<std::string> known;
+    for (const auto& info : out) {
+        if (info.engine == "pgbackrest") {
+            known.insert(info.label);
+        }
+    }
+    auto stanza = detail::pgbackrest::info(*options.pgbackrest);
+    auto now = detail::Clock::now();
+    for (const auto& backup : stanza.backups) {
+        if (known.contains(backup.label)) {
+            continue;
+        }
+        auto at = detail::Clock::time_point(std::chrono::seconds(backup.time_start));
+        out.push_back({.id = backup.label,
+                       .created_at = detail::rfc3339(at),
+                       .age = std::chrono::duration_cast<std::chrono::milliseconds>(now - at),
+                       .size = backup.size,
+                       .stored_size = backup.repo_size,
+                       .system_identifier = backup.system_id,
+                       .engine = "pgbackrest",
+                       .label = backup.label,
+                       .backup_type = backup.type,
+                       .managed = false});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const SnapshotInfo& a, const SnapshotInfo& b) {
+        return a.created_at < b.created_at;
+    });
     return out;
 }
 
@@ -110,6 +155,10 @@ std::string list_to_json(const std::vector<SnapshotInfo>& snapshots, int indent)
                        {"system_identifier", info.system_identifier},
                        {"verified_level", info.verified_level},
                        {"readable", info.readable},
+                       {"engine", info.engine},
+                       {"label", info.label},
+                       {"backup_type", info.backup_type},
+                       {"managed", info.managed},
                        {"last_drill", drill}});
     }
     return out.dump(indent);

@@ -5,6 +5,8 @@
 #include "platform/private_file.hpp"
 #include "platform/zstd_file.hpp"
 #include "snapshot/layout.hpp"
+#include "snapshot/physical/physical.hpp"
+#include "snapshot/physical/scratch.hpp"
 #include "snapshot/work_dir.hpp"
 
 #include <migsafe/platform/error.hpp>
@@ -187,6 +189,30 @@ void check_archive(const fs::path& dir, const Manifest& manifest, const VerifyOp
     }
 }
 
+/// Levels 1 and 2 of a physical snapshot (the engine's check; a restore that starts).
+void verify_physical(const fs::path& dir, const Manifest& manifest, const VerifyOptions& options,
+                     VerifyReport& report)
+{
+    report.mismatches = detail::verify_physical(dir, manifest, options.pgbackrest);
+    if (!report.mismatches.empty()) {
+        return;
+    }
+    report.level_reached = 1;
+    if (options.level < 2) {
+        return;
+    }
+    try {
+        auto scratch = detail::start_scratch(dir, manifest, {.pgbackrest = options.pgbackrest});
+        report.level_reached = 2;
+    } catch (const Error& e) {
+        if (e.code() != "cluster-start-failed") {
+            throw;
+        }
+        report.mismatches.push_back(
+            {.kind = "start-failed", .file = manifest.engine, .actual = e.message()});
+    }
+}
+
 void record(const fs::path& store, const VerifyReport& report)
 {
     nlohmann::json line = {{"id", report.id},
@@ -247,7 +273,9 @@ VerifyReport verify(const fs::path& store, const std::string& id_or_latest,
     try {
         auto check = check_manifests(dir);
         report.mismatches = std::move(check.mismatches);
-        if (check.manifest) {
+        if (check.manifest && check.manifest->physical && report.mismatches.empty()) {
+            verify_physical(dir, *check.manifest, options, report);
+        } else if (check.manifest) {
             check_files(dir, *check.manifest, report.mismatches);
             if (report.mismatches.empty()) {
                 report.level_reached = 1;

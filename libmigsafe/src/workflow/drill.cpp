@@ -2,6 +2,7 @@
 #include "platform/logging.hpp"
 #include "platform/private_file.hpp"
 #include "snapshot/layout.hpp"
+#include "workflow/drill_physical.hpp"
 
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/platform/conninfo.hpp>
@@ -60,7 +61,23 @@ std::string DrillRecord::to_json_line() const
     if (!error.empty()) {
         j["error"] = error;
     }
-    return j.dump();
+    j["engine"] = engine;
+    if (engine != "pg_dump") {
+        j["recovery_ms"] = recovery_ms;
+        j["target_time"] = target_time;
+        j["target_lsn"] = target_lsn;
+        j["recovered_lsn"] = recovered_lsn;
+        j["last_commit_at"] = last_commit_at;
+        j["catalog"] = catalog;
+        j["catalog_changes"] = catalog_changes;
+        j["tables_compared"] = tables_compared;
+        j["tables_written_after"] = tables_written_after;
+        j["tables_dropped"] = tables_dropped;
+        j["tables_added"] = tables_added;
+        j["amcheck_problems"] = amcheck_problems;
+        j["server_log_tail"] = server_log_tail;
+    }
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 DrillRecord drill(const std::filesystem::path& store, const std::string& id_or_latest,
@@ -77,6 +94,32 @@ DrillRecord drill(const std::filesystem::path& store, const std::string& id_or_l
         record.rpo_s = std::chrono::duration_cast<std::chrono::seconds>(now - *created).count();
     }
 
+    if (manifest.physical) {
+        if (!options.target.empty()) {
+            throw Error("usage-invalid-option",
+                        fmt::format("snapshot {} is a physical ({}) backup: it restores into a "
+                                    "scratch cluster of its own, not into --target",
+                                    id, manifest.engine),
+                        {.object = "--target"}, "drop --target");
+        }
+        record.target = "ephemeral";
+        try {
+            detail::drill_physical(store / id, manifest, options, record);
+        } catch (const Error&) {
+            platform::append_line(store / sd::k_drills, record.to_json_line());
+            throw;
+        }
+        platform::append_line(store / sd::k_drills, record.to_json_line());
+        if (record.passed) {
+            migsafe::detail::log_info("drill {}: pass, RTO {} ms", id, record.rto_ms);
+        } else {
+            migsafe::detail::log_warn(
+                "drill {}: FAIL {}", id,
+                record.error.empty() ? fmt::format("{}", fmt::join(record.tables_differing, ", "))
+                                     : record.error);
+        }
+        return record;
+    }
     std::optional<platform::EphemeralCluster> cluster;
     std::string target = options.target;
     if (target.empty()) {
@@ -115,12 +158,30 @@ DrillRecord drill(const std::filesystem::path& store, const std::string& id_or_l
     record.tables_differing.assign(tables.begin(), tables.end());
     platform::append_line(store / sd::k_drills, record.to_json_line());
     if (record.passed) {
-        detail::log_info("drill {}: pass, RTO {} ms", id, record.rto_ms);
+        migsafe::detail::log_info("drill {}: pass, RTO {} ms", id, record.rto_ms);
     } else {
-        detail::log_warn("drill {}: fail, differing tables: {}", id,
-                         fmt::join(record.tables_differing, ", "));
+        migsafe::detail::log_warn("drill {}: fail, differing tables: {}", id,
+                                  fmt::join(record.tables_differing, ", "));
     }
     return record;
+}
+
+std::optional<snapshot::DrillSummary> recent_drill(const std::filesystem::path& store,
+                                                   std::chrono::milliseconds max_age)
+{
+    sd::check_store(store);
+    auto now = sd::Clock::now();
+    std::optional<snapshot::DrillSummary> newest;
+    for (const auto& info : snapshot::list(store)) {
+        if (!info.last_drill || !info.last_drill->passed) {
+            continue;
+        }
+        auto at = sd::parse_rfc3339(info.last_drill->at);
+        if (at && now - *at <= max_age && (!newest || newest->at < info.last_drill->at)) {
+            newest = info.last_drill;
+        }
+    }
+    return newest;
 }
 
 } // namespace migsafe::workflow

@@ -88,6 +88,8 @@ struct SchemaFingerprint {
     MIGSAFE_API const SchemaObject* find(std::string_view kind, std::string_view name) const;
     /// The JSON form: an array of {kind, name, attributes}.
     MIGSAFE_API std::string to_json(int indent = 2) const;
+    /// Reads what `to_json` writes. Throws `input-invalid-report` (not that form).
+    MIGSAFE_API static SchemaFingerprint from_json(std::string_view text);
 };
 
 /// What to read. Fill with designated initializers.

@@ -29,18 +29,20 @@ struct ManifestFile {
 /// What a physical snapshot (basebackup, pgbackrest) records beyond the common fields:
 /// where the backup lies in the WAL, and the point migsafe's own report describes.
 struct PhysicalInfo {
-    std::string label{};       ///< pgBackRest's backup label; basebackup: pg_basebackup's `-l`
-    std::string backup_type{}; ///< pgBackRest: `full`, `diff`, `incr`; basebackup: `full`
-    std::string prior{};       ///< pgBackRest: the backup an incremental one builds on
-    std::string stanza{};      ///< pgBackRest's stanza (empty for basebackup)
-    std::string config_file{}; ///< pgBackRest's configuration file (empty: its default)
-    int timeline = 0;          ///< the timeline the backup was taken on
-    std::string start_lsn{};   ///< the backup's start (`0/2000028`)
-    std::string stop_lsn{};    ///< where the backup is consistent
-    std::string wal_start{};   ///< the first WAL segment the backup needs
-    std::string wal_stop{};    ///< the last WAL segment the backup needs
-    std::string start_time{};  ///< RFC 3339 UTC
-    std::string stop_time{};   ///< RFC 3339 UTC
+    std::string label{};           ///< pgBackRest's backup label; basebackup: pg_basebackup's `-l`
+    std::string backup_type{};     ///< pgBackRest: `full`, `diff`, `incr`; basebackup: `full`
+    std::string prior{};           ///< pgBackRest: the backup an incremental one builds on
+    std::string stanza{};          ///< pgBackRest's stanza (empty for basebackup)
+    std::string config_file{};     ///< pgBackRest's configuration file (empty: its default)
+    int timeline = 0;              ///< the timeline the backup was taken on
+    std::string start_lsn{};       ///< the backup's start (`0/2000028`)
+    std::string stop_lsn{};        ///< where the backup is consistent
+    std::string wal_start{};       ///< the first WAL segment the backup needs
+    std::string wal_stop{};        ///< the last WAL segment the backup needs
+    std::string start_time{};      ///< RFC 3339 UTC
+    std::string stop_time{};       ///< RFC 3339 UTC
+    std::uint64_t size = 0;        ///< the database's bytes in the backup
+    std::uint64_t stored_size = 0; ///< bytes stored (basebackup: on disk; pgBackRest: repository)
     /// The server's WAL insert position read just before the report's snapshot was taken
     /// (after the backup ended): a page written later carries a later LSN, which is how a
     /// drill tells "written after the report" from "differs" (docs/snapshot.md).
@@ -94,7 +96,8 @@ struct Manifest {
 
     friend bool operator==(const Manifest&, const Manifest&) = default;
 
-    /// Total content bytes and total stored bytes of `files`.
+    /// Total content bytes and total stored bytes of `files` (physical engines: of the
+    /// backup).
     MIGSAFE_API std::uint64_t total_size() const;
     MIGSAFE_API std::uint64_t total_stored_size() const;
 
