@@ -70,7 +70,7 @@ TEST_CASE("snapshot::Manifest::from_json rejects malformed and newer manifests")
     CHECK(error_code_of("").starts_with("snapshot-corrupt: manifest is not valid JSON"));
     CHECK(error_code_of("{}").starts_with("snapshot-corrupt: manifest: "));
     auto text = sample().to_json();
-    text.replace(text.find("\"schema_version\": 1,\n  \"source\""), 19, "\"schema_version\": 2");
+    text.replace(text.find("\"schema_version\": 1,\n  \"source\""), 19, "\"schema_version\": 3");
     CHECK(error_code_of(text) ==
-          "snapshot-schema-newer: manifest schema_version 2 is newer than this migsafe's 1");
+          "snapshot-schema-newer: manifest schema_version 3 is newer than this migsafe's 2");
 }
