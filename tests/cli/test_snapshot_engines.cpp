@@ -64,6 +64,24 @@ TEST_CASE("migsafe snapshot create --engine basebackup, list, drill, then drill 
     CHECK(report["skipped"] == true);
     CHECK(report["last_drill"]["rto_ms"].get<long>() > 0);
 
+    // `check` counts a physical snapshot and its drill like any other.
+    auto migrations = store.path.string() + "-migrations";
+    fs::create_directories(migrations);
+    auto checked =
+        run_cli({"check", "--db", db.conninfo(), "--store", store.path.string(), "--dir",
+                 migrations, "--max-snapshot-age", "1h", "--max-drill-age", "1h", "--json"});
+    CAPTURE(checked.out);
+    int counted = 0;
+    auto check_report = nlohmann::json::parse(checked.out);
+    for (const auto& item : check_report["report"]["items"]) {
+        if (item["name"] == "snapshot" || item["name"] == "drill") {
+            CHECK_MESSAGE(item["status"] == "pass", item.dump());
+            ++counted;
+        }
+    }
+    CHECK(counted == 2);
+    fs::remove_all(migrations);
+
     auto refused = run_cli(
         {"drill", "--store", store.path.string(), "--target-time", "2026-12-06 10:00:00+00"});
     CHECK(refused.exit_code == 2);
