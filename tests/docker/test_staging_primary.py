@@ -7,8 +7,10 @@ initdb, archiving to pgBackRest, the `migsafe` role from a password file, the st
 docker/entrypoint.sh with the built binary (MIGSAFE_BIN) does what the compose services
 do, over TCP with the role's password (scram): `migrate` (a pgbackrest snapshot first, then
 check and apply of docker/staging-migrations), `snapshot` (pgbackrest), `drill` (the
-backup restored by pgBackRest into migsafe's scratch cluster). No password appears in any
-output nor in the server log.
+backup restored by pgBackRest into migsafe's scratch cluster), `snapshot` with the
+basebackup engine (a replication connection as the same role) and its `drill`, then a
+`drill` the default 90d gate skips. No password appears in any output nor in the server
+log.
 
 Usage: test_staging_primary.py MIGSAFE_BINARY
 Exit 125 (skipped) without the PostgreSQL 15 server programs or pgbackrest, unless CI=true.
@@ -169,6 +171,22 @@ def main():
             check(record.get("tables_compared", 0) >= 1, "the drill compared no table")
             log(f"drill: restore {record['restore_ms']} ms, recovery {record.get('recovery_ms')} ms, "
                 f"checks {record['verify_ms']} ms, RTO {record['rto_ms']} ms")
+        # basebackup through the same role: a replication connection over TCP with its
+        # password (the primary's pg_hba.conf line and the role's REPLICATION).
+        based = entrypoint("snapshot", extra={"MIGSAFE_ENGINE": "basebackup"})
+        check(based.returncode == 0, "snapshot (basebackup) did not pass")
+        check("--engine basebackup" in based.stderr, "the basebackup snapshot had no --engine")
+        drilled = entrypoint("drill", extra={"MIGSAFE_DRILL_EVERY": "", "MIGSAFE_DRILL_JSON": drill_json})
+        if check(drilled.returncode == 0, "drill of the basebackup snapshot did not pass"):
+            record = json.load(open(drill_json))["report"]
+            check(record["passed"] is True and record["engine"] == "basebackup",
+                  f"drill record: passed {record['passed']}, engine {record['engine']}")
+        # The quarterly gate: a drill passed seconds ago, so the default 90d skips this one.
+        lines = len(open(os.path.join(store, "drills.jsonl")).read().splitlines())
+        gated = entrypoint("drill")
+        check(gated.returncode == 0, "the gated drill did not exit 0")
+        check(len(open(os.path.join(store, "drills.jsonl")).read().splitlines()) == lines,
+              "the gated drill drilled although a drill passed seconds ago")
         for output in outputs:
             check(password not in output, "the password appears in the entrypoint's output")
         server_logs = glob.glob(os.path.join(paths["data"], "log", "*")) + [primary_log.name]
