@@ -351,6 +351,19 @@ TEST_CASE("docker/entrypoint.sh exits 2 naming a missing or bad variable, before
           {"MIGSAFE_ENGINE", "tar"}},
          "MIGSAFE_ENGINE is 'tar': use pg_dump, basebackup or pgbackrest"},
         {{"drill"}, {{"MIGSAFE_BIN", bin}}, "MIGSAFE_STORE is not set"},
+        {{"drill"},
+         {{"MIGSAFE_BIN", bin},
+          {"MIGSAFE_STORE", "/store"},
+          {"MIGSAFE_DRILL_JSON", (work.path / "absent" / "drill.json").string()}},
+         "MIGSAFE_DRILL_JSON names " + (work.path / "absent" / "drill.json").string() +
+             ", which cannot be written"},
+        {{"migrate"},
+         {{"MIGSAFE_BIN", bin},
+          {"DATABASE_URL", "postgresql:///nothing"},
+          {"MIGSAFE_DIR", "/migrations"},
+          {"MIGSAFE_STORE", "/store"},
+          {"MIGSAFE_APPLY_SNAPSHOT", "maybe"}},
+         "MIGSAFE_APPLY_SNAPSHOT is 'maybe': use 1 or 0"},
         {{}, {{"MIGSAFE_BIN", bin}}, "usage: entrypoint.sh migrate"},
     };
     for (const auto& c : cases) {
