@@ -157,6 +157,17 @@ std::string password_of(const std::string& conninfo)
         return {};
     }
     auto start = at + std::strlen("password=");
+    if (start < conninfo.size() && conninfo[start] == '\'') {
+        // conninfo_with_dbname quotes every value: 'pass\'word'.
+        std::string value;
+        for (auto i = start + 1; i < conninfo.size() && conninfo[i] != '\''; ++i) {
+            if (conninfo[i] == '\\' && i + 1 < conninfo.size()) {
+                ++i;
+            }
+            value += conninfo[i];
+        }
+        return value;
+    }
     return conninfo.substr(start, conninfo.find(' ', start) - start);
 }
 
