@@ -21,6 +21,7 @@ struct DrillArgs {
     std::string recovery_timeout = "30m";
     int jobs = 2;
     bool clean = false;
+    bool heapallindexed = false;
     bool json = false;
 };
 
@@ -94,7 +95,8 @@ Outcome run_drill(const DrillArgs& args)
          .jobs = args.jobs,
          .recovery = {.time = args.target_time, .lsn = args.target_lsn},
          .pgbackrest = pgbackrest,
-         .recovery_timeout = parse_bound(args.recovery_timeout, "--recovery-timeout")});
+         .recovery_timeout = parse_bound(args.recovery_timeout, "--recovery-timeout"),
+         .heap_all_indexed = args.heapallindexed});
     Outcome outcome;
     outcome.exit_code = record.passed ? 0 : 1;
     outcome.report = nlohmann::json::parse(record.to_json_line());
@@ -139,6 +141,9 @@ void register_drill(CLI::App& app, Selected& selected)
                     "When run as root: run pgbackrest as this user (the repository's owner)");
     sub->add_option("--recovery-timeout", args->recovery_timeout,
                     "Physical snapshots: fail the drill when recovery takes longer (default: 30m)");
+    sub->add_flag("--heapallindexed", args->heapallindexed,
+                  "Physical snapshots: pg_amcheck also checks that every row is in each index "
+                  "(one more pass over each table per index)");
     sub->add_option("--if-older-than", args->if_older_than,
                     "Skip (exit 0) when a drill passed more recently than this (e.g. 90d, for a "
                     "daily schedule that drills quarterly)");

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace migsafe::integrity {
@@ -37,7 +38,8 @@ AmcheckResult run_amcheck(const std::string& conninfo, const AmcheckOptions& opt
     auto binaries = platform::find_pg_binaries({.required = {"pg_amcheck"}});
     auto program = binaries.program("pg_amcheck").string();
     auto env = platform::libpq_environment(conninfo);
-    std::vector<std::string> args{"--no-strict-names"};
+    std::vector<std::string> args{"--no-strict-names",
+                                  "--jobs=" + std::to_string(std::max(options.jobs, 1))};
     if (options.heap_all_indexed) {
         args.emplace_back("--heapallindexed");
     }

@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <set>
 
@@ -222,19 +223,34 @@ void drill_physical(const std::filesystem::path& snapshot_dir, const snapshot::M
     bool catalog_written_after = catalog_lsn && *catalog_lsn > report_lsn;
 
     check_catalog(session, physical, catalog_written_after, record);
-    if (manifest.has_integrity) {
-        check_tables(session, conninfo, manifest, options, catalog_written_after, report_lsn,
-                     record);
+    // pg_amcheck reads every heap and index while the scan reads the tables: both only
+    // read (the extension's install touches the catalog, already compared above).
+    auto amcheck = std::async(std::launch::async, [&conninfo, &options] {
+        return integrity::run_amcheck(conninfo, {.install = integrity::InstallAmcheck::yes,
+                                                 .heap_all_indexed = options.heap_all_indexed,
+                                                 .jobs = std::max(options.jobs, 1)});
+    });
+    try {
+        if (manifest.has_integrity) {
+            check_tables(session, conninfo, manifest, options, catalog_written_after, report_lsn,
+                         record);
+        }
+    } catch (...) {
+        try {
+            amcheck.get();
+        } catch (...) { // the scan's error is the one reported
+        }
+        throw;
     }
-    auto amcheck = integrity::run_amcheck(conninfo, {.install = integrity::InstallAmcheck::yes});
-    record.amcheck_problems = amcheck.problems;
+    auto amcheck_result = amcheck.get();
+    record.amcheck_problems = amcheck_result.problems;
     record.verify_ms = ms_since(checks_started);
     record.rto_ms = record.restore_ms + record.recovery_ms + record.verify_ms;
     if (!record.last_commit_at.empty()) {
         record.rpo_s = recovery_point_gap(record, record.last_commit_at);
     }
     record.passed = record.catalog != "differs" && record.differences.empty() &&
-                    record.amcheck_problems.empty() && !amcheck.corruption_found;
+                    record.amcheck_problems.empty() && !amcheck_result.corruption_found;
 }
 
 } // namespace migsafe::workflow::detail

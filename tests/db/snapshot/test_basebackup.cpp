@@ -74,8 +74,9 @@ TEST_CASE("basebackup: a snapshot records the engine, its WAL range and the cata
 
     // A write after the snapshot is not in a basebackup's restore (it ends at the backup).
     session.exec("INSERT INTO notes (body) VALUES ('after the backup')");
-    auto record = migsafe::workflow::drill(dir.path(), "latest",
-                                           {.cluster = migsafe::test::cluster_options()});
+    auto record = migsafe::workflow::drill(
+        dir.path(), "latest",
+        {.cluster = migsafe::test::cluster_options(), .heap_all_indexed = true});
     CHECK_MESSAGE(record.passed, record.to_json_line());
     CHECK(record.engine == "basebackup");
     CHECK(record.catalog == "match");

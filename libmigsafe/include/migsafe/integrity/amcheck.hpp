@@ -19,6 +19,8 @@ struct AmcheckOptions {
     InstallAmcheck install = InstallAmcheck::no;
     /// Also check that every heap tuple is in each index (`--heapallindexed`: slower).
     bool heap_all_indexed = true;
+    /// Relations checked at the same time (`--jobs`, one connection each; at least 1).
+    int jobs = 1;
 };
 
 /// What pg_amcheck found.

@@ -37,6 +37,10 @@ struct DrillOptions {
     std::optional<snapshot::PgBackRestSettings> pgbackrest{};
     /// How long the restored cluster may take to start and end its recovery.
     std::chrono::milliseconds recovery_timeout{std::chrono::minutes(30)};
+    /// Also check that every heap tuple is in each index (`pg_amcheck --heapallindexed`):
+    /// one more pass over every table per index; off, pg_amcheck checks each heap and the
+    /// structure of each B-tree index.
+    bool heap_all_indexed = false;
     /// Called with the restored data directory before the scratch server starts. For
     /// tests that break the restore; must not be set in production.
     std::function<void(const std::filesystem::path& data_dir)> before_start{};
