@@ -326,6 +326,11 @@ std::string EphemeralCluster::conninfo(std::string_view dbname) const
                        m_state->port, conninfo_value(m_state->user), conninfo_value(dbname));
 }
 
+std::string EphemeralCluster::log_tail(std::size_t lines) const
+{
+    return read_tail(log_path(), lines);
+}
+
 int EphemeralCluster::port() const
 {
     return m_state->port;

@@ -4,6 +4,7 @@
 // pg_restore restores in parallel (--jobs) and pg_dump writes in parallel; compressing it
 // ourselves gives zstd (PG 15's pg_dump only has gzip) and per-file hashes.
 #include "platform/catalog/snapshot_queries.hpp"
+#include "platform/elapsed.hpp"
 #include "platform/logging.hpp"
 #include "platform/parallel.hpp"
 #include "platform/pg_program_conninfo.hpp"
@@ -35,10 +36,7 @@ namespace {
 namespace catalog = platform::catalog;
 using Steady = std::chrono::steady_clock;
 
-std::int64_t ms_since(Steady::time_point start)
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - start).count();
-}
+using platform::ms_since;
 
 void check_options(const CreateOptions& options)
 {

@@ -5,6 +5,7 @@
 #include "platform/catalog/object_queries.hpp"
 #include "platform/catalog/snapshot_queries.hpp"
 #include "platform/client_identity.hpp"
+#include "platform/elapsed.hpp"
 #include "platform/logging.hpp"
 #include "workflow/apply_internal.hpp"
 #include "workflow/history_store.hpp"
@@ -45,10 +46,7 @@ using Clock = std::chrono::steady_clock;
 using detail::Pending;
 using detail::Run;
 
-std::int64_t ms_since(Clock::time_point start)
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-}
+using platform::ms_since;
 
 std::string new_run_id(const std::string& host)
 {

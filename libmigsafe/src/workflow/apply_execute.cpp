@@ -1,6 +1,7 @@
 // Running one migration: in one transaction, or statement by statement for a
 // no-transaction file; bounded lock waits retried with jittered exponential backoff.
 #include "model/version_format.hpp"
+#include "platform/elapsed.hpp"
 #include "platform/logging.hpp"
 #include "snapshot/layout.hpp"
 #include "workflow/apply_internal.hpp"
@@ -26,10 +27,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-std::int64_t ms_since(Clock::time_point start)
-{
-    return std::chrono::duration_cast<milliseconds>(Clock::now() - start).count();
-}
+using platform::ms_since;
 
 /// Failures another attempt may cure: the transaction was rolled back whole.
 bool retryable(const Error& error)

@@ -1,4 +1,5 @@
 // A restore drill: restore, scan, compare with the manifest's report, record.
+#include "platform/elapsed.hpp"
 #include "platform/logging.hpp"
 #include "platform/private_file.hpp"
 #include "snapshot/layout.hpp"
@@ -21,10 +22,7 @@ namespace {
 using Steady = std::chrono::steady_clock;
 namespace sd = snapshot::detail;
 
-std::int64_t ms_since(Steady::time_point start)
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - start).count();
-}
+using platform::ms_since;
 
 /// The table a difference is about (`public.t` for `public.t.constraint` too).
 std::string table_of(const integrity::Difference& difference,

@@ -6,6 +6,7 @@
 #include "workflow/drill_physical.hpp"
 
 #include "platform/catalog/physical_queries.hpp"
+#include "platform/elapsed.hpp"
 #include "platform/logging.hpp"
 #include "snapshot/layout.hpp"
 #include "snapshot/physical/scratch.hpp"
@@ -29,10 +30,7 @@ namespace {
 namespace catalog = platform::catalog;
 using Steady = std::chrono::steady_clock;
 
-std::int64_t ms_since(Steady::time_point start)
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - start).count();
-}
+using platform::ms_since;
 
 /// Whether 32-bit transaction id `xid` is `reference` or later (modulo 2^32, as the
 /// server compares them); the special ids below 3 are never later.

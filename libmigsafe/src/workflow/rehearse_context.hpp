@@ -3,6 +3,7 @@
 // migration, rehearse_interrupt.cpp the interruptions, rehearse_start.cpp the start state,
 // rehearse_scope.cpp which tables' data a migration can change).
 
+#include "platform/elapsed.hpp"
 #include "workflow/rehearse_server.hpp"
 #include "workflow/rehearse_state.hpp"
 
@@ -21,10 +22,7 @@ namespace migsafe::workflow::detail {
 using Clock = std::chrono::steady_clock;
 
 /// Milliseconds since `start`.
-inline std::int64_t ms_since(Clock::time_point start)
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-}
+using platform::ms_since;
 
 /// What every migration's rehearsal shares.
 struct Context {

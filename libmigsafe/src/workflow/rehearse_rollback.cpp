@@ -1,6 +1,7 @@
 // Running a down file or a compensation in a rehearsal database.
 #include "workflow/rehearse_rollback.hpp"
 
+#include "platform/elapsed.hpp"
 #include "workflow/history_store.hpp"
 
 #include <migsafe/compensate/compensate.hpp>
@@ -19,10 +20,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::int64_t ms_since(Clock::time_point start)
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-}
+using platform::ms_since;
 
 /// Bounds lock waits for the session's next statements (the rollback's).
 void set_lock_timeout(platform::Session& session, std::chrono::milliseconds lock_timeout)

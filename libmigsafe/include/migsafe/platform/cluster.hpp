@@ -75,6 +75,8 @@ public:
     std::filesystem::path data_dir() const;
     /// The server log (`base_dir()/server.log`).
     std::filesystem::path log_path() const;
+    /// The last `lines` lines of the server log (for an error message).
+    std::string log_tail(std::size_t lines) const;
     /// The server's major version (e.g. 15).
     int major_version() const;
     /// How long `start()` took, initdb included.

@@ -5,6 +5,7 @@
 // to any point after the backup tell "written after the report" from "differs".
 #include "platform/catalog/physical_queries.hpp"
 #include "platform/catalog/snapshot_queries.hpp"
+#include "platform/elapsed.hpp"
 #include "platform/logging.hpp"
 #include "platform/private_file.hpp"
 #include "platform/zstd_file.hpp"
@@ -30,10 +31,7 @@ namespace {
 namespace catalog = platform::catalog;
 using Steady = std::chrono::steady_clock;
 
-std::int64_t ms_since(Steady::time_point start)
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - start).count();
-}
+using platform::ms_since;
 
 std::string epoch_rfc3339(std::int64_t seconds)
 {

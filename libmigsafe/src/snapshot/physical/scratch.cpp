@@ -10,7 +10,6 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -22,20 +21,6 @@ using Steady = std::chrono::steady_clock;
 std::chrono::milliseconds since(Steady::time_point start)
 {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - start);
-}
-
-std::string log_tail(const std::filesystem::path& path, std::size_t lines)
-{
-    std::ifstream in(path);
-    std::vector<std::string> all;
-    for (std::string line; std::getline(in, line);) {
-        all.push_back(line);
-    }
-    std::string out;
-    for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) {
-        out += all[i] + "\n";
-    }
-    return out;
 }
 
 /// Polls until the server has left recovery (promoted at its target or at the end of
@@ -59,8 +44,7 @@ void wait_for_recovery_end(platform::EphemeralCluster& cluster, std::chrono::mil
             throw Error("cluster-start-failed",
                         fmt::format("the restored server stopped during recovery ({}); server "
                                     "log {} ends with:\n{}",
-                                    problem, cluster.log_path().string(),
-                                    log_tail(cluster.log_path(), 15)));
+                                    problem, cluster.log_path().string(), cluster.log_tail(15)));
         }
         if (since(started) > timeout) {
             cluster.keep();
@@ -68,7 +52,7 @@ void wait_for_recovery_end(platform::EphemeralCluster& cluster, std::chrono::mil
                         fmt::format("the restored server did not finish recovering within {} s; "
                                     "server log {} ends with:\n{}",
                                     timeout.count() / 1000, cluster.log_path().string(),
-                                    log_tail(cluster.log_path(), 15)));
+                                    cluster.log_tail(15)));
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
