@@ -13,6 +13,7 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <iostream>
 
 namespace migsafe::cli {
@@ -55,9 +56,9 @@ std::optional<snapshot::PgBackRestSettings> pgbackrest_settings(const SnapshotAr
 
 std::string human_bytes(std::uint64_t bytes)
 {
-    const char* units[] = {"B", "kB", "MB", "GB", "TB"};
-    double value = static_cast<double>(bytes);
-    int unit = 0;
+    constexpr std::array<const char*, 5> units = {"B", "kB", "MB", "GB", "TB"};
+    auto value = static_cast<double>(bytes);
+    std::size_t unit = 0;
     while (value >= 1024 && unit < 4) {
         value /= 1024;
         ++unit;
@@ -204,8 +205,9 @@ Outcome run_prune(const SnapshotArgs& args)
 
 using Runner = Outcome (*)(const SnapshotArgs&);
 
-void select_on_callback(CLI::App* sub, Selected& selected, std::shared_ptr<SnapshotArgs> args,
-                        const std::string& name, Runner runner)
+void select_on_callback(CLI::App* sub, Selected& selected,
+                        const std::shared_ptr<SnapshotArgs>& args, const std::string& name,
+                        Runner runner)
 {
     sub->add_flag("--json", args->json, "Print the report as one JSON document");
     sub->callback([&selected, args, name, runner] {

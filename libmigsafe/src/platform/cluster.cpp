@@ -33,7 +33,7 @@ struct EphemeralCluster::State {
     interrupt::Cleanup on_interrupt;
 
     void make_data_dir(const std::filesystem::path& cache, const std::filesystem::path& data);
-    void populate_data_dir(const ClusterOptions& options, const std::filesystem::path& data);
+    void populate_data_dir(const ClusterOptions& options, const std::filesystem::path& data) const;
 };
 
 namespace {
@@ -179,7 +179,7 @@ void EphemeralCluster::State::make_data_dir(const std::filesystem::path& cache,
 /// archive into the source's repository), the log on stderr (pg_ctl's -l file) and no SSL
 /// (the source's certificate paths are not here).
 void EphemeralCluster::State::populate_data_dir(const ClusterOptions& options,
-                                                const std::filesystem::path& data)
+                                                const std::filesystem::path& data) const
 {
     std::filesystem::create_directory(data);
     std::filesystem::permissions(data, std::filesystem::perms::owner_all,
