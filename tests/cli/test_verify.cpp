@@ -75,6 +75,16 @@ TEST_CASE("migsafe verify --against localises the differing row to a key range")
     auto doc = nlohmann::json::parse(result.out);
     CHECK(result.out.find("777") != std::string::npos);
     CHECK(doc["status"] == "fail");
+
+    // The text lists the range and, with --show-rows, the key it found.
+    auto text = run_cli({"verify", "--db", a.conninfo(), "--against", b.conninfo(), "--show-rows"});
+    CHECK(text.exit_code == 1);
+    CAPTURE(text.out);
+    CHECK(text.out.find("  public.clinics: 1 differing key range(s)\n") != std::string::npos);
+    CHECK(text.out.find(" rows in the first database, ") != std::string::npos);
+    CHECK(text.out.find("    id = 777: changed\n") != std::string::npos);
+    auto quiet = run_cli({"verify", "--db", a.conninfo(), "--against", b.conninfo()});
+    CHECK(quiet.out.find("id = 777") == std::string::npos);
 }
 
 TEST_CASE("migsafe verify with a corrupt baseline exits 2 naming the file")

@@ -102,10 +102,7 @@ Outcome run_verify(const VerifyArgs& args)
                 : fmt::format("{} difference(s):\n", comparison.differences.size()) +
                       render_differences(comparison.differences);
         for (const auto& table : comparison.tables) {
-            outcome.text += fmt::format(
-                "  {}: {}\n", table.table,
-                table.localised ? fmt::format("{} differing key range(s)", table.ranges.size())
-                                : "not localised (" + table.reason + ")");
+            outcome.text += table.to_text();
         }
         return outcome;
     }

@@ -71,6 +71,11 @@ struct TableLocalisation {
     bool truncated = false;               ///< `max_ranges` or `max_rows` was reached
 
     friend bool operator==(const TableLocalisation&, const TableLocalisation&) = default;
+
+    /// Lines for people, two spaces in: the table and its ranges (`id >= 100 and < 164:
+    /// 64 rows in the first database, 63 in the second`), then each differing row found
+    /// (`id = 777: changed`), or why it was not localised.
+    MIGSAFE_API std::string to_text() const;
 };
 
 /// The result of comparing two databases.
