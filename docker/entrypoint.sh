@@ -120,7 +120,7 @@ trap 'forward INT' INT
 cmd_migrate() {
     load_database_url
     require MIGSAFE_DIR "the migration directory (e.g. /migrations)"
-    local check=(check --dir "$MIGSAFE_DIR")
+    local check=(check --dir "$MIGSAFE_DIR" --phase expand)
     local apply=(apply --dir "$MIGSAFE_DIR" --phase expand)
     if [ -n "${MIGSAFE_STORE:-}" ]; then
         check+=(--store "$MIGSAFE_STORE")

@@ -226,8 +226,8 @@ TEST_CASE("docker/entrypoint.sh migrate, snapshot, drill and a drill skipped whi
     CHECK(migrated.err.find("migsafe snapshot create --store " + store.string() +
                             " --if-older-than 24h") != std::string::npos);
     CHECK(migrated.out.find("verdict: pass") != std::string::npos);
-    CHECK(migrated.err.find("migsafe check --dir " + migrations.string() + " --store " +
-                            store.string()) != std::string::npos);
+    CHECK(migrated.err.find("migsafe check --dir " + migrations.string() +
+                            " --phase expand --store " + store.string()) != std::string::npos);
     CHECK(migrated.err.find("migsafe apply --dir " + migrations.string() +
                             " --phase expand --store " + store.string()) != std::string::npos);
     CHECK(session.query_value("SELECT to_regclass('visits_at_idx') IS NOT NULL").value_or("") ==

@@ -83,6 +83,22 @@ TEST_CASE("migsafe apply, check and plan --db refuse a gated contract with exit 
     CHECK(check.exit_code == 1);
     CHECK(contains(check.out, "flag new-checkout is not fully on in production: enabled, "
                               "rollout 30 %"));
+    // The expand step's gate: the gated contract is held for a later release, not refused.
+    auto expand_check = run_cli(
+        {"check", "--db", db.conninfo(), "--dir", dir.str(), "--phase", "expand", "--json"});
+    CAPTURE(expand_check.out);
+    auto expand_report = nlohmann::json::parse(expand_check.out);
+    bool apply_item_seen = false;
+    for (const auto& item : expand_report["report"]["items"]) {
+        if (item["name"] == "apply") {
+            apply_item_seen = true;
+            CHECK(item["status"] == "pass");
+            CHECK(contains(item.dump(), "held"));
+        }
+    }
+    CHECK(apply_item_seen);
+    CHECK(run_cli({"check", "--db", db.conninfo(), "--dir", dir.str(), "--phase", "sideways"})
+              .exit_code == 2);
 
     auto plan = run_cli({"plan", "--db", db.conninfo(), dir.str()});
     CAPTURE(plan.out);

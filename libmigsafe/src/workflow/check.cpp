@@ -95,6 +95,7 @@ struct Gate {
         dry.store = options.store;
         dry.max_snapshot_age = options.max_snapshot_age;
         dry.now = options.now; // the cut-over gate (docs/flags.md)
+        dry.phase = options.phase;
         try {
             const auto run = apply(conninfo, *set, dry);
             const auto would = version_list(run.migrations, Outcome::would_apply);

@@ -10,6 +10,7 @@
 
 #include <migsafe/export.hpp>
 #include <migsafe/model/migration.hpp>
+#include <migsafe/workflow/apply.hpp>
 #include <migsafe/workflow/health.hpp>
 
 #include <chrono>
@@ -48,6 +49,10 @@ struct CheckOptions {
     std::optional<model::Layout> layout{};
     /// The time the cut-over gate judges flags at (apply's dry run); nullopt: the clock.
     std::optional<std::chrono::system_clock::time_point> now{};
+    /// The phase the deploy will apply (`apply --phase`): apply's dry run chooses with it,
+    /// so a contract migration held for a later release (its cut-over flag still off, say)
+    /// does not fail the gate of the expand step.
+    PhaseFilter phase = PhaseFilter::all;
 };
 
 /// The gate's report.
