@@ -3,6 +3,7 @@
 // makes a crash at any moment resumable without redoing or skipping a batch.
 #include "backfill/splice.hpp"
 #include "platform/catalog/backfill_queries.hpp"
+#include "platform/catalog/timeouts.hpp"
 #include "platform/logging.hpp"
 
 #include <migsafe/backfill/backfill.hpp>
@@ -143,7 +144,8 @@ std::pair<Checkpoint, milliseconds> run_batch(platform::Session& session, const 
     for (const auto& sql : job.before_sql) {
         session.exec(sql);
     }
-    catalog::set_local_timeouts(session, job.lock_timeout, job.statement_timeout);
+    catalog::set_timeouts(session, catalog::SettingScope::transaction, job.lock_timeout,
+                          job.statement_timeout);
     const auto& upper = *from.upper_key;
     const auto end = catalog::nth_key(session, qualified_table(job), platform::quote_ident(job.key),
                                       from.after_key, upper, size - 1)

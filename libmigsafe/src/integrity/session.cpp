@@ -1,6 +1,7 @@
 #include "integrity/session.hpp"
 
 #include "platform/catalog/integrity_queries.hpp"
+#include "platform/catalog/timeouts.hpp"
 
 #include <migsafe/platform/error.hpp>
 
@@ -17,7 +18,8 @@ platform::Session open_read_session(const std::string& conninfo,
     auto conn = platform::Session::connect(conninfo, {.application_name = "migsafe verify"});
     // Settings first: SET TRANSACTION SNAPSHOT must be the transaction's first statement.
     catalog::pin_output_settings(conn);
-    catalog::set_session_lock_timeout(conn, lock_timeout);
+    // Positive (checked by the caller): zero would mean waiting forever.
+    catalog::set_timeouts(conn, catalog::SettingScope::session, lock_timeout, std::nullopt);
     catalog::begin_snapshot_transaction(conn);
     if (snapshot_id) {
         catalog::import_snapshot(conn, *snapshot_id);

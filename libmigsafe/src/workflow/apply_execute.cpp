@@ -1,6 +1,7 @@
 // Running one migration: in one transaction, or statement by statement for a
 // no-transaction file; bounded lock waits retried with jittered exponential backoff.
 #include "model/version_format.hpp"
+#include "platform/catalog/timeouts.hpp"
 #include "platform/elapsed.hpp"
 #include "platform/logging.hpp"
 #include "snapshot/layout.hpp"
@@ -53,17 +54,14 @@ void back_off(const Run& run, const model::Version& version, int attempt, const 
     }
 }
 
-/// SET [LOCAL] lock_timeout and statement_timeout, in milliseconds (numbers only).
+/// lock_timeout and statement_timeout for the migration's transaction (`local`) or session.
 void set_timeouts(platform::Session& session, bool local, std::optional<milliseconds> lock,
                   std::optional<milliseconds> statement)
 {
-    const char* scope = local ? "LOCAL " : "";
-    if (lock) {
-        session.exec(fmt::format("SET {}lock_timeout = {}", scope, lock->count()));
-    }
-    if (statement) {
-        session.exec(fmt::format("SET {}statement_timeout = {}", scope, statement->count()));
-    }
+    platform::catalog::set_timeouts(session,
+                                    local ? platform::catalog::SettingScope::transaction
+                                          : platform::catalog::SettingScope::session,
+                                    lock, statement);
 }
 
 const model::Statement& statement_at(const Pending& pending, int index)

@@ -1,6 +1,7 @@
 // Running a down file or a compensation in a rehearsal database.
 #include "workflow/rehearse_rollback.hpp"
 
+#include "platform/catalog/timeouts.hpp"
 #include "platform/elapsed.hpp"
 #include "workflow/history_store.hpp"
 
@@ -25,8 +26,8 @@ using platform::ms_since;
 /// Bounds lock waits for the session's next statements (the rollback's).
 void set_lock_timeout(platform::Session& session, std::chrono::milliseconds lock_timeout)
 {
-    session.exec_params("SELECT pg_catalog.set_config('lock_timeout', $1, false)",
-                        {std::to_string(lock_timeout.count()) + "ms"});
+    platform::catalog::set_timeouts(session, platform::catalog::SettingScope::session, lock_timeout,
+                                    std::nullopt);
 }
 
 /// Runs `statements` of `file` one after the other (in the caller's transaction, if any);

@@ -78,13 +78,4 @@ std::optional<std::string> nth_key(Session& session, const std::string& qualifie
                                {upper, std::to_string(offset)});
 }
 
-void set_local_timeouts(Session& session, std::chrono::milliseconds lock_timeout,
-                        std::chrono::milliseconds statement_timeout)
-{
-    session.query(
-        "SELECT pg_catalog.set_config('lock_timeout', $1, true), "
-        "pg_catalog.set_config('statement_timeout', $2, true)",
-        {std::to_string(lock_timeout.count()), std::to_string(statement_timeout.count())});
-}
-
 } // namespace migsafe::platform::catalog

@@ -44,8 +44,4 @@ std::optional<std::string> nth_key(Session& session, const std::string& qualifie
                                    const std::optional<std::string>& after,
                                    const std::string& upper, std::int64_t offset);
 
-/// SET LOCAL lock_timeout and statement_timeout (milliseconds; 0 disables).
-void set_local_timeouts(Session& session, std::chrono::milliseconds lock_timeout,
-                        std::chrono::milliseconds statement_timeout);
-
 } // namespace migsafe::platform::catalog

@@ -1,5 +1,7 @@
 #include "platform/catalog/health_queries.hpp"
 
+#include "platform/catalog/timeouts.hpp"
+
 #include <fmt/format.h>
 
 #include <string_view>
@@ -37,7 +39,7 @@ std::string seconds(std::chrono::milliseconds duration)
 
 void bound_health_reads(Session& conn)
 {
-    conn.exec("SET statement_timeout = '30s'; SET lock_timeout = '5s'");
+    set_timeouts(conn, SettingScope::session, std::chrono::seconds(5), std::chrono::seconds(30));
 }
 
 HealthFacts health_facts(Session& conn)

@@ -1,6 +1,8 @@
 // The SQL of the integrity engine (docs/integrity.md explains the choices).
 #include "platform/catalog/integrity_queries.hpp"
 
+#include "platform/catalog/timeouts.hpp"
+
 #include <migsafe/platform/session.hpp>
 
 #include <fmt/format.h>
@@ -114,14 +116,7 @@ void pin_output_settings_local(Session& conn, std::chrono::milliseconds lock_tim
               "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'; "
               "SET LOCAL lc_monetary = 'C'; SET LOCAL statement_timeout = 0; "
               "SELECT pg_catalog.set_config('search_path', '', true)");
-    conn.query("SELECT pg_catalog.set_config('lock_timeout', $1, true)",
-               {std::to_string(lock_timeout.count())});
-}
-
-void set_session_lock_timeout(Session& conn, std::chrono::milliseconds timeout)
-{
-    conn.query("SELECT pg_catalog.set_config('lock_timeout', $1, false)",
-               {std::to_string(timeout.count())});
+    set_timeouts(conn, SettingScope::transaction, lock_timeout, std::nullopt);
 }
 
 std::vector<std::string> tables_locked_exclusively(Session& conn)

@@ -69,9 +69,6 @@ void pin_output_settings(Session& conn);
 /// The same settings and `lock_timeout` for the current transaction only (SET LOCAL), on
 /// a session its owner goes on using: a scan on it leaves nothing behind.
 void pin_output_settings_local(Session& conn, std::chrono::milliseconds lock_timeout);
-/// Bounds how long each statement of this session waits for a lock (`lock_timeout`, for
-/// the whole session). `timeout` must be positive: zero would mean waiting forever.
-void set_session_lock_timeout(Session& conn, std::chrono::milliseconds timeout);
 /// The tables of the current database that other sessions hold in ACCESS EXCLUSIVE mode,
 /// as quoted `schema.name`, sorted: who to blame when a read timed out on a lock.
 std::vector<std::string> tables_locked_exclusively(Session& conn);
