@@ -9,6 +9,7 @@
 #include "platform/parallel.hpp"
 #include "platform/pg_program_conninfo.hpp"
 #include "platform/private_file.hpp"
+#include "platform/program_version.hpp"
 #include "platform/zstd_file.hpp"
 #include "snapshot/layout.hpp"
 #include "snapshot/physical/physical.hpp"
@@ -67,14 +68,6 @@ void prepare_store(const std::filesystem::path& store)
         detail::check_store(store); // throws store-invalid
     }
     platform::make_private_dir(store);
-}
-
-std::string trimmed(std::string text)
-{
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
-        text.pop_back();
-    }
-    return text;
 }
 
 /// Compresses every file of `raw` into `data`, `jobs` at a time, removing each raw file.
@@ -188,11 +181,7 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
 {
     auto started = Steady::now();
     Manifest manifest{.id = id, .created_at = detail::rfc3339(detail::Clock::now())};
-    manifest.pg_dump_version =
-        trimmed(platform::run_process({.program = binaries.program("pg_dump").string(),
-                                       .args = {"--version"},
-                                       .timeout = std::chrono::seconds(30)})
-                    .out);
+    manifest.pg_dump_version = platform::program_version(binaries.program("pg_dump"));
 
     std::optional<platform::Session> holder =
         platform::Session::connect(conninfo, {.application_name = "migsafe snapshot"});

@@ -4,6 +4,7 @@
 #include "platform/private_file.hpp"
 #include "snapshot/layout.hpp"
 #include "workflow/drill_physical.hpp"
+#include "workflow/drill_tables.hpp"
 
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/platform/conninfo.hpp>
@@ -23,19 +24,6 @@ using Steady = std::chrono::steady_clock;
 namespace sd = snapshot::detail;
 
 using platform::ms_since;
-
-/// The table a difference is about (`public.t` for `public.t.constraint` too).
-std::string table_of(const integrity::Difference& difference,
-                     const integrity::IntegrityReport& baseline)
-{
-    for (const auto& table : baseline.tables) {
-        auto name = table.qualified_name();
-        if (difference.object == name || difference.object.starts_with(name + ".")) {
-            return name;
-        }
-    }
-    return difference.object;
-}
 
 } // namespace
 
@@ -149,11 +137,7 @@ DrillRecord drill(const std::filesystem::path& store, const std::string& id_or_l
     }
     record.rto_ms = record.restore_ms + record.verify_ms;
     record.passed = record.differences.empty();
-    std::set<std::string> tables;
-    for (const auto& difference : record.differences) {
-        tables.insert(table_of(difference, manifest.integrity));
-    }
-    record.tables_differing.assign(tables.begin(), tables.end());
+    record.tables_differing = detail::differing_tables(record.differences, manifest.integrity);
     platform::append_line(store / sd::k_drills, record.to_json_line());
     if (record.passed) {
         migsafe::detail::log_info("drill {}: pass, RTO {} ms", id, record.rto_ms);

@@ -10,6 +10,7 @@
 #include "platform/logging.hpp"
 #include "snapshot/layout.hpp"
 #include "snapshot/physical/scratch.hpp"
+#include "workflow/drill_tables.hpp"
 
 #include <migsafe/integrity/amcheck.hpp>
 #include <migsafe/integrity/schema.hpp>
@@ -52,19 +53,6 @@ std::optional<std::uint64_t> highest(const std::vector<std::optional<std::uint64
         }
     }
     return out;
-}
-
-/// The table of `report` that difference `d` is about (`public.t` for `public.t.c`).
-const integrity::TableReport* table_of(const integrity::Difference& d,
-                                       const integrity::IntegrityReport& report)
-{
-    for (const auto& table : report.tables) {
-        auto name = table.qualified_name();
-        if (d.object == name || d.object.starts_with(name + ".")) {
-            return &table;
-        }
-    }
-    return nullptr;
 }
 
 /// Compares the catalog with the report's; `catalog_written_after` says whether any
@@ -135,12 +123,7 @@ void check_tables(platform::Session& session, const std::string& conninfo,
     record.tables_compared = static_cast<std::int64_t>(
         manifest.integrity.tables.size() - record.tables_dropped.size() - differing.size());
     record.differences = std::move(failures);
-    std::set<std::string> tables;
-    for (const auto& difference : record.differences) {
-        const auto* table = table_of(difference, manifest.integrity);
-        tables.insert(table != nullptr ? table->qualified_name() : difference.object);
-    }
-    record.tables_differing.assign(tables.begin(), tables.end());
+    record.tables_differing = differing_tables(record.differences, manifest.integrity);
 }
 
 /// The seconds between the last commit recovered and the target time (or the drill's

@@ -4,6 +4,7 @@
 
 #include "platform/catalog/physical_queries.hpp"
 #include "platform/pg_program_conninfo.hpp"
+#include "platform/program_version.hpp"
 #include "snapshot/layout.hpp"
 
 #include <migsafe/platform/error.hpp>
@@ -49,14 +50,6 @@ std::uint64_t folder_size(const std::filesystem::path& dir)
     return total;
 }
 
-std::string trimmed(std::string text)
-{
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
-        text.pop_back();
-    }
-    return text;
-}
-
 } // namespace
 
 std::string wal_segment(int timeline, std::uint64_t lsn)
@@ -70,11 +63,7 @@ void take(const std::string& conninfo, const std::filesystem::path& data_dir,
           const platform::PgBinaries& binaries, const std::string& label,
           std::chrono::milliseconds timeout, Manifest& manifest)
 {
-    manifest.engine_version =
-        trimmed(platform::run_process({.program = binaries.program("pg_basebackup").string(),
-                                       .args = {"--version"},
-                                       .timeout = std::chrono::seconds(30)})
-                    .out);
+    manifest.engine_version = platform::program_version(binaries.program("pg_basebackup"));
     auto connection = platform::program_connection(conninfo);
     auto started = Clock::now();
     platform::run_process(
@@ -150,7 +139,7 @@ std::vector<Mismatch> verify(const std::filesystem::path& data_dir,
         out.push_back({.kind = "backup-invalid",
                        .file = "data",
                        .actual = fmt::format("pg_verifybackup exited {}: {}", result.exit_code,
-                                             trimmed(result.err))});
+                                             platform::without_trailing_newlines(result.err))});
     }
     return out;
 }
