@@ -105,11 +105,25 @@ FileDigest compress_file(const std::filesystem::path& source, const std::filesys
 StoredRead read_stored_file(const std::filesystem::path& source,
                             const std::optional<std::filesystem::path>& target)
 {
-    auto in = open_input(source);
     std::optional<PrivateFile> out;
     if (target) {
         out.emplace(*target);
     }
+    auto result = read_stored_file(source, [&out](std::string_view chunk) {
+        if (out) {
+            out->write(chunk);
+        }
+    });
+    if (out && !result.error) {
+        out->commit();
+    }
+    return result;
+}
+
+StoredRead read_stored_file(const std::filesystem::path& source,
+                            const std::function<void(std::string_view)>& sink)
+{
+    auto in = open_input(source);
     std::unique_ptr<ZSTD_DCtx, DctxFree> ctx(ZSTD_createDCtx());
     std::vector<char> input(ZSTD_DStreamInSize());
     std::vector<char> output(ZSTD_DStreamOutSize());
@@ -135,16 +149,13 @@ StoredRead read_stored_file(const std::filesystem::path& source,
             std::string_view chunk(output.data(), out_buf.pos);
             content.update(chunk);
             result.digest.size += chunk.size();
-            if (out) {
-                out->write(chunk);
+            if (!chunk.empty()) {
+                sink(chunk);
             }
         }
     }
     if (!result.error && pending != 0) {
         result.error = "the zstd stream ends early (truncated)";
-    }
-    if (out && !result.error) {
-        out->commit();
     }
     result.digest.content_hash = content.digest();
     result.digest.stored_hash = stored.digest();

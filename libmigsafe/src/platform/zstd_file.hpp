@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace migsafe::platform {
 
@@ -36,6 +38,12 @@ struct StoredRead {
 /// not thrown. Throws `io-read-failed`, `io-write-failed`.
 StoredRead read_stored_file(const std::filesystem::path& source,
                             const std::optional<std::filesystem::path>& target);
+
+/// The same read, handing each decompressed chunk to `sink` as it comes (a pipe to
+/// pg_restore, a hash): the caller learns whether the bytes were the recorded ones only
+/// when it returns. Throws `io-read-failed` and whatever `sink` throws.
+StoredRead read_stored_file(const std::filesystem::path& source,
+                            const std::function<void(std::string_view)>& sink);
 
 /// XXH3-128 and size of a whole file. Throws `io-read-failed`.
 std::pair<Hash128, std::uint64_t> hash_file(const std::filesystem::path& path);
