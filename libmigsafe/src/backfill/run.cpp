@@ -26,7 +26,6 @@ namespace catalog = platform::catalog;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr int k_max_batch_size = 1'000'000;
 constexpr milliseconds k_max_backoff{10'000};
 constexpr milliseconds k_sleep_slice{50};
 
@@ -72,19 +71,6 @@ bool sleep_unless_interrupted(milliseconds duration)
     return !interrupt::requested();
 }
 
-// Towards the size that would have taken `target`, by at most a factor of two either way.
-int adapt(int size, milliseconds elapsed, milliseconds target)
-{
-    if (target.count() <= 0) {
-        return size;
-    }
-    const double took = std::max<double>(static_cast<double>(elapsed.count()), 1.0);
-    const double proposed = static_cast<double>(size) * static_cast<double>(target.count()) / took;
-    const double bounded =
-        std::clamp(proposed, static_cast<double>(size) / 2.0, static_cast<double>(size) * 2.0);
-    return std::clamp(static_cast<int>(std::llround(bounded)), 1, k_max_batch_size);
-}
-
 std::optional<double> as_number(const std::optional<std::string>& text)
 {
     if (!text) {
@@ -118,14 +104,17 @@ std::optional<double> fraction_done(const Checkpoint& checkpoint)
 }
 
 Progress progress_of(const Checkpoint& checkpoint, std::int64_t rows_this_run, milliseconds elapsed,
-                     std::optional<double> fraction_at_start)
+                     std::optional<double> fraction_at_start, const NextBatch& next)
 {
     const double seconds = std::max(static_cast<double>(elapsed.count()) / 1000.0, 0.001);
     Progress progress{.rows_done = checkpoint.rows_done,
                       .batches_done = checkpoint.batches_done,
                       .rows_per_second = static_cast<double>(rows_this_run) / seconds,
                       .fraction = fraction_done(checkpoint),
-                      .eta = std::nullopt};
+                      .eta = std::nullopt,
+                      .pause = checkpoint.finished ? milliseconds(0) : next.pause,
+                      .pause_reason = next.reason,
+                      .load = next.load};
     if (progress.fraction && fraction_at_start && *progress.fraction > *fraction_at_start) {
         const double rate = (*progress.fraction - *fraction_at_start) / seconds;
         progress.eta = milliseconds(std::llround((1.0 - *progress.fraction) / rate * 1000.0));
@@ -133,11 +122,19 @@ Progress progress_of(const Checkpoint& checkpoint, std::int64_t rows_this_run, m
     return progress;
 }
 
-// One attempt at one batch. Returns the checkpoint it committed and how long its work took
-// (the key probe and the UPDATE, not on_batch or COMMIT).
-std::pair<Checkpoint, milliseconds> run_batch(platform::Session& session, const Job& job,
-                                              const Checkpoint& from, int size,
-                                              const Options& options)
+// What one committed batch leads to.
+struct BatchDone {
+    Checkpoint checkpoint;
+    milliseconds took; // the key probe and the UPDATE, not on_batch or COMMIT
+    LoadSample load;
+    NextBatch next; // the duty cycle's pause and size after it
+};
+
+// One attempt at one batch. The load is sampled inside the batch's transaction, while its
+// row locks are held: a session queued behind them counts as waiting. The duty cycle runs
+// before on_batch, so the adapted size commits with the checkpoint.
+BatchDone run_batch(platform::Session& session, const Job& job, const Checkpoint& from, int size,
+                    DutyCycle& duty_cycle, const Options& options)
 {
     const auto started = Clock::now();
     platform::Transaction transaction(session);
@@ -160,17 +157,19 @@ std::pair<Checkpoint, milliseconds> run_batch(platform::Session& session, const 
         session.exec(sql);
     }
     const auto took = since(started);
+    const auto load = job.duty_cycle.adaptive == Adaptive::on ? sample_load(session) : LoadSample{};
+    const auto pace = duty_cycle.next({.took = took, .keys = size, .load = load});
     Checkpoint next = from;
     next.after_key = end;
     next.rows_done += rows;
     next.batches_done += 1;
-    next.batch_size = adapt(size, took, job.target_batch_time);
+    next.batch_size = pace.keys;
     next.finished = end == upper;
     if (options.on_batch) {
         options.on_batch(session, next);
     }
     transaction.commit();
-    return {next, took};
+    return {.checkpoint = next, .took = took, .load = load, .next = pace};
 }
 
 } // namespace
@@ -202,6 +201,9 @@ Result run(platform::Session& session, const Job& job, Checkpoint from, const Op
     result.checkpoint = from;
     const auto fraction_at_start = fraction_done(from);
     std::mt19937 random{std::random_device{}()};
+    DutyCycle duty_cycle(job.duty_cycle, job.pause, job.target_batch_time);
+    NextBatch pace{.pause = job.pause, .keys = from.batch_size};
+    bool warned_hidden = false;
     while (!result.checkpoint.finished) {
         if (interrupt::requested()) {
             result.interrupted = true;
@@ -210,11 +212,25 @@ Result run(platform::Session& session, const Job& job, Checkpoint from, const Op
         const int size = result.checkpoint.batch_size;
         for (int attempt = 0;; ++attempt) {
             try {
-                const auto [next, took] = run_batch(session, job, result.checkpoint, size, options);
+                const auto done =
+                    run_batch(session, job, result.checkpoint, size, duty_cycle, options);
+                const auto& next = done.checkpoint;
+                pace = done.next;
                 migsafe::detail::log_debug(
-                    "backfill of {}: batch {} of {} keys updated {} rows in {} ms",
+                    "backfill of {}: batch {} of {} keys updated {} rows in {} ms; {} active "
+                    "and {} waiting sessions (load {:.1f}): pause {} ms ({})",
                     job.table.qualified(), next.batches_done, size,
-                    next.rows_done - result.checkpoint.rows_done, took.count());
+                    next.rows_done - result.checkpoint.rows_done, done.took.count(),
+                    done.load.active, done.load.waiting, pace.load, pace.pause.count(),
+                    to_string(pace.reason));
+                if (done.load.hidden > 0 && !warned_hidden) {
+                    warned_hidden = true;
+                    migsafe::detail::log_warn(
+                        "backfill of {}: {} sessions of other roles are hidden from this role "
+                        "in pg_stat_activity, so the pause between batches does not yield to "
+                        "them; grant it pg_read_all_stats",
+                        job.table.qualified(), done.load.hidden);
+                }
                 result.rows_updated += next.rows_done - result.checkpoint.rows_done;
                 result.batches += 1;
                 result.checkpoint = next;
@@ -252,10 +268,10 @@ Result run(platform::Session& session, const Job& job, Checkpoint from, const Op
         }
         if (options.progress) {
             options.progress(progress_of(result.checkpoint, result.rows_updated, since(started),
-                                         fraction_at_start));
+                                         fraction_at_start, pace));
         }
-        if (!result.checkpoint.finished && job.pause.count() > 0 &&
-            !sleep_unless_interrupted(job.pause)) {
+        if (!result.checkpoint.finished && pace.pause.count() > 0 &&
+            !sleep_unless_interrupted(pace.pause)) {
             result.interrupted = true;
             break;
         }

@@ -28,6 +28,10 @@ std::string progress_line(const backfill::Progress& p)
     if (p.eta) {
         line += ", ETA " + format_duration(*p.eta);
     }
+    if (p.pause.count() > 0) {
+        line += fmt::format(", pause {} ms ({}, load {:.1f})", p.pause.count(),
+                            backfill::to_string(p.pause_reason), p.load);
+    }
     return line;
 }
 

@@ -3,6 +3,7 @@
 /// The batched backfill engine: runs a migration's single UPDATE in many short
 /// transactions, one key range each, resumable from a checkpoint (docs/backfill.md).
 
+#include <migsafe/backfill/duty_cycle.hpp>
 #include <migsafe/export.hpp>
 #include <migsafe/model/directive.hpp>
 #include <migsafe/model/migration.hpp>
@@ -33,8 +34,13 @@ struct Job {
     std::vector<std::string> before_sql{};
     /// SET / RESET statements written after the UPDATE, run after it in every batch.
     std::vector<std::string> after_sql{};
-    int batch_size = 1000;              ///< initial rows (keys) per batch, > 0
-    std::chrono::milliseconds pause{0}; ///< sleep between batches
+    int batch_size = 1000; ///< initial rows (keys) per batch, > 0
+    /// The least sleep between batches (the directive's `pause=`): the duty cycle may
+    /// sleep longer, never shorter.
+    std::chrono::milliseconds pause{0};
+    /// How the pause grows with the batch's duration and the server's load
+    /// (`duty_cycle.hpp`; `Adaptive::off`: exactly `pause`).
+    DutyCycleSettings duty_cycle{};
     /// The batch size adapts towards this (0: the size stays fixed).
     std::chrono::milliseconds target_batch_time{200};
     std::chrono::milliseconds lock_timeout{5000};   ///< SET LOCAL lock_timeout in every batch
@@ -82,6 +88,10 @@ struct Progress {
     /// Share of the key range done, 0..1: known for integer keys only.
     std::optional<double> fraction;
     std::optional<std::chrono::milliseconds> eta; ///< time left at this run's pace
+    /// The pause before the next batch (0 after the last) and why it is that long.
+    std::chrono::milliseconds pause{0};
+    PauseReason pause_reason = PauseReason::floor;
+    double load = 0; ///< the smoothed server load the pause was chosen for (0: not sampled)
 };
 
 /// Hooks into a run.
@@ -132,14 +142,17 @@ MIGSAFE_API Checkpoint start(platform::Session& session, const Job& job);
 /// lock_timeout / statement_timeout; the batch's end key by keyset (`key > after AND
 /// key <= upper ORDER BY key OFFSET size-1 LIMIT 1`, else the upper key); the UPDATE
 /// with `<alias or table>.<key> > after AND <...>.<key> <= end` AND-ed into its WHERE; the
-/// `on_batch` hook; COMMIT. Then the batch size adapts towards `target_batch_time`
-/// (between half and double, 1 to 1,000,000), and `pause` is slept. Always terminates
+/// `on_batch` hook; COMMIT. Then one `sample_load` (unless the duty cycle is off), and the
+/// `DutyCycle` sets the next batch size (towards `target_batch_time`, between half and
+/// double, 1 to 1,000,000) and the pause, which is slept: at least `pause`, more on a
+/// loaded server, at most max(`pause`, `duty_cycle.max_pause`). Always terminates
 /// under concurrent inserts, since the upper key is fixed. A batch that fails with
 /// `db-lock-timeout`, `db-serialization-failure` or `db-deadlock` is retried up to
 /// `job.retries` times with jittered exponential backoff; then that error is rethrown,
 /// its message naming the batch. Other errors are rethrown as they are. Either way, the
 /// batches committed before stay committed: resume from the last checkpoint `on_batch`
-/// saw committed. Cost: per batch, one index range read and the UPDATE of its rows.
+/// saw committed. Cost: per batch, one index range read, the UPDATE of its rows and one
+/// read of pg_stat_activity.
 MIGSAFE_API Result run(platform::Session& session, const Job& job, Checkpoint from,
                        const Options& options = {});
 
