@@ -1,11 +1,16 @@
-// Restoring a snapshot: unpack every file into a scratch folder, checking each against the
-// manifest on the way (one read), then pg_restore the directory archive in parallel.
+// Restoring a snapshot: check every file against the manifest (unless the caller restores
+// into a scratch database), then pg_restore a directory archive whose data files are named
+// pipes fed from the stored files while pg_restore reads them, in sections (pre-data, data,
+// post-data) so that the caller can read each table as soon as its data is in.
 #include "platform/catalog/snapshot_queries.hpp"
+#include "platform/elapsed.hpp"
 #include "platform/logging.hpp"
 #include "platform/parallel.hpp"
 #include "platform/pg_program_conninfo.hpp"
 #include "platform/private_file.hpp"
 #include "platform/zstd_file.hpp"
+#include "snapshot/archive_feed.hpp"
+#include "snapshot/archive_list.hpp"
 #include "snapshot/layout.hpp"
 #include "snapshot/work_dir.hpp"
 
@@ -15,6 +20,10 @@
 #include <migsafe/snapshot/restore.hpp>
 #include <migsafe/snapshot/store.hpp>
 
+#include <fmt/ranges.h>
+
+#include <map>
+
 namespace migsafe::snapshot {
 namespace {
 
@@ -23,10 +32,11 @@ using Steady = std::chrono::steady_clock;
 
 std::chrono::milliseconds since(Steady::time_point start)
 {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - start);
+    return std::chrono::milliseconds(platform::ms_since(start));
 }
 
-void unpack(const fs::path& dir, const Manifest& manifest, const fs::path& into, int jobs)
+/// Reads every stored file and compares it with the manifest; writes nothing.
+void check_files(const fs::path& dir, const Manifest& manifest, int jobs)
 {
     platform::parallel_for(manifest.files.size(), jobs, [&](std::size_t i) {
         const auto& file = manifest.files[i];
@@ -36,7 +46,7 @@ void unpack(const fs::path& dir, const Manifest& manifest, const fs::path& into,
                         fmt::format("snapshot {}: {} is missing", manifest.id, file.stored_name),
                         {.file = source.string(), .object = manifest.id});
         }
-        auto read = platform::read_stored_file(source, into / file.name);
+        auto read = platform::read_stored_file(source, [](std::string_view) {});
         const auto& got = read.digest;
         if (read.error || got.stored_hash != file.stored_hash ||
             got.content_hash != file.content_hash || got.size != file.size) {
@@ -48,6 +58,85 @@ void unpack(const fs::path& dir, const Manifest& manifest, const fs::path& into,
                         {.file = source.string(), .object = manifest.id});
         }
     });
+}
+
+/// One pg_restore run over the archive folder.
+class PgRestore {
+public:
+    PgRestore(const platform::PgBinaries& binaries, const std::string& target,
+              const RestoreOptions& options, fs::path archive, std::string id)
+        : program_(binaries.program("pg_restore").string())
+        , connection_(platform::program_connection(target))
+        , target_(redact_conninfo(target))
+        , options_(options)
+        , archive_(std::move(archive))
+        , id_(std::move(id))
+    {
+    }
+
+    /// The archive's table of contents (`pg_restore -l`: reads toc.dat only).
+    std::string listing() const
+    {
+        return platform::run_process({.program = program_, .args = {"-l", archive_.string()}}).out;
+    }
+
+    /// Runs pg_restore on `section` ("" for all); `jobs` parallel jobs.
+    void run(std::string_view section, int jobs) const
+    {
+        std::vector<std::string> args = {"--exit-on-error", fmt::format("--jobs={}", jobs),
+                                         "--dbname=" + connection_.conninfo};
+        if (!section.empty()) {
+            args.push_back(fmt::format("--section={}", section));
+        }
+        if (options_.clean == Clean::yes) {
+            args.insert(args.begin(), {"--clean", "--if-exists"});
+        }
+        if (options_.ownership == Ownership::skip) {
+            args.insert(args.begin(), {"--no-owner", "--no-privileges"});
+        }
+        args.push_back(archive_.string());
+        try {
+            platform::run_process({.program = program_,
+                                   .args = args,
+                                   .env = connection_.env,
+                                   .timeout = options_.timeout});
+        } catch (const Error& e) {
+            if (e.code() == "binary-not-found") {
+                throw;
+            }
+            throw Error("restore-failed",
+                        fmt::format("restore of snapshot {} into {} failed{}: {}", id_, target_,
+                                    section.empty() ? "" : fmt::format(" ({})", section),
+                                    e.message()),
+                        {.object = id_});
+        }
+    }
+
+private:
+    std::string program_;
+    platform::ProgramConnection connection_;
+    std::string target_;
+    const RestoreOptions& options_;
+    fs::path archive_;
+    std::string id_;
+};
+
+/// Runs the step that reads the data with `feed` feeding it; a corrupt file is the error
+/// reported, before pg_restore's own failure (which the corrupt bytes usually caused).
+void run_fed(detail::ArchiveFeed& feed, const std::function<void()>& step, const std::string& id)
+{
+    try {
+        step();
+    } catch (const Error&) {
+        feed.finish(); // throws snapshot-corrupt if a file was
+        throw;
+    }
+    auto unread = feed.finish();
+    if (!unread.empty()) {
+        migsafe::detail::log_warn("restore {}: pg_restore did not read {} of the snapshot's files "
+                                  "({}); they were checked, not restored",
+                                  id, unread.size(), fmt::join(unread, ", "));
+    }
 }
 
 } // namespace
@@ -76,40 +165,47 @@ RestoreResult restore(const fs::path& store, const std::string& id_or_latest,
         }
     }
     auto started = Steady::now();
+    if (options.check_first) {
+        check_files(store / result.id, manifest, options.jobs);
+    }
+    result.unpack = since(started);
+
     detail::WorkDir work(options.work_dir, "restore");
     auto archive = work.path() / "archive";
     platform::make_private_dir(archive);
-    unpack(store / result.id, manifest, archive, options.jobs);
-    result.unpack = since(started);
-
-    auto connection = platform::program_connection(target);
-    std::vector<std::string> args = {"--exit-on-error", fmt::format("--jobs={}", options.jobs),
-                                     "--dbname=" + connection.conninfo};
-    if (options.clean == Clean::yes) {
-        args.insert(args.begin(), {"--clean", "--if-exists"});
+    detail::ArchiveFeed feed(store / result.id, manifest, archive);
+    PgRestore pg_restore(binaries, target, options, archive, result.id);
+    std::map<std::string, detail::ArchiveTable> tables;
+    if (options.table_loaded) {
+        tables = detail::table_data_files(pg_restore.listing());
     }
-    if (options.ownership == Ownership::skip) {
-        args.insert(args.begin(), {"--no-owner", "--no-privileges"});
-    }
-    args.push_back(archive.string());
     migsafe::detail::log_info("restore {}: pg_restore {} jobs into {}", result.id, options.jobs,
                               redact_conninfo(target));
     auto restore_started = Steady::now();
-    try {
-        platform::run_process({.program = binaries.program("pg_restore").string(),
-                               .args = args,
-                               .env = connection.env,
-                               .timeout = options.timeout});
-    } catch (const Error& e) {
-        if (e.code() == "binary-not-found") {
-            throw;
+    feed.start([&tables, &options](const std::string& name) {
+        if (auto it = tables.find(name); it != tables.end()) {
+            options.table_loaded(it->second.schema, it->second.name);
         }
-        throw Error("restore-failed",
-                    fmt::format("restore of snapshot {} into {} failed: {}", result.id,
-                                redact_conninfo(target), e.message()),
-                    {.object = result.id});
+    });
+    if (options.clean == Clean::yes) {
+        // --clean drops in reverse dependency order across all sections: one run.
+        run_fed(
+            feed, [&] { pg_restore.run("", options.jobs); }, result.id);
+        result.data = since(restore_started);
+    } else {
+        auto step_started = Steady::now();
+        pg_restore.run("pre-data", 1); // reads no data file
+        result.pre_data = since(step_started);
+        step_started = Steady::now();
+        run_fed(
+            feed, [&] { pg_restore.run("data", options.jobs); }, result.id);
+        result.data = since(step_started);
+        step_started = Steady::now();
+        pg_restore.run("post-data", options.jobs);
+        result.post_data = since(step_started);
     }
     result.restore = since(restore_started);
+    result.streamed = feed.busy();
     return result;
 }
 

@@ -3,6 +3,7 @@
 #include "platform/logging.hpp"
 #include "platform/private_file.hpp"
 #include "snapshot/layout.hpp"
+#include "workflow/drill_loaded_scans.hpp"
 #include "workflow/drill_physical.hpp"
 #include "workflow/drill_tables.hpp"
 
@@ -14,8 +15,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <set>
+#include <tuple>
 
 namespace migsafe::workflow {
 namespace {
@@ -24,6 +27,23 @@ using Steady = std::chrono::steady_clock;
 namespace sd = snapshot::detail;
 
 using platform::ms_since;
+
+/// How long a table read during the restore may wait for pg_restore's lock on it (its
+/// COPY, or a post-data ALTER TABLE); a read that gives up leaves the table to the final
+/// scan.
+constexpr std::chrono::minutes k_early_read_lock_wait{10};
+
+/// Adds the tables read during the restore to the final scan's report, in report order.
+void merge_tables(integrity::IntegrityReport& report, std::vector<integrity::TableReport> early)
+{
+    for (auto& table : early) {
+        report.tables.push_back(std::move(table));
+    }
+    std::sort(report.tables.begin(), report.tables.end(),
+              [](const integrity::TableReport& a, const integrity::TableReport& b) {
+                  return std::tie(a.schema, a.name) < std::tie(b.schema, b.name);
+              });
+}
 
 } // namespace
 
@@ -38,6 +58,10 @@ std::string DrillRecord::to_json_line() const
                         {"target", target},
                         {"restore_ms", restore_ms},
                         {"verify_ms", verify_ms},
+                        {"data_ms", data_ms},
+                        {"post_data_ms", post_data_ms},
+                        {"unpack_ms", unpack_ms},
+                        {"overlapped_verify_ms", overlapped_verify_ms},
                         {"rto_ms", rto_ms},
                         {"rpo_s", rpo_s},
                         {"size", size},
@@ -117,15 +141,42 @@ DrillRecord drill(const std::filesystem::path& store, const std::string& id_or_l
     }
     auto started = Steady::now();
     try {
-        snapshot::restore(
+        // Tests that alter the restored data need every read after their change.
+        std::optional<detail::LoadedTableScans> early;
+        if (!options.before_compare) {
+            early.emplace(target, manifest.integrity, k_early_read_lock_wait);
+        }
+        auto restored = snapshot::restore(
             store, id, target,
-            {.jobs = options.jobs, .clean = options.clean, .ownership = snapshot::Ownership::skip});
+            {.jobs = options.jobs,
+             .clean = options.clean,
+             .ownership = snapshot::Ownership::skip,
+             .check_first = false,
+             .table_loaded =
+                 early ? std::function<void(const std::string&, const std::string&)>(
+                             [&early](const std::string& schema, const std::string& name) {
+                                 early->loaded(schema, name);
+                             })
+                       : nullptr});
         record.restore_ms = ms_since(started);
+        record.data_ms = (restored.pre_data + restored.data).count();
+        record.post_data_ms = restored.post_data.count();
+        record.unpack_ms = restored.streamed.count();
         if (options.before_compare) {
             options.before_compare(target);
         }
         auto verify_started = Steady::now();
-        auto current = integrity::scan(target, {.jobs = std::max(options.jobs, 1)});
+        std::vector<integrity::TableReport> read_early;
+        if (early) {
+            read_early = early->finish();
+            record.overlapped_verify_ms = early->busy().count();
+        }
+        integrity::ScanOptions rest{.jobs = std::max(options.jobs, 1)};
+        for (const auto& table : read_early) {
+            rest.skip_rows.push_back(table.schema + "." + table.name);
+        }
+        auto current = integrity::scan(target, rest);
+        merge_tables(current, std::move(read_early));
         record.differences = integrity::diff(manifest.integrity, current);
         record.verify_ms = ms_since(verify_started);
     } catch (const Error& e) {

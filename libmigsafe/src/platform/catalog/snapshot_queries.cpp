@@ -2,8 +2,13 @@
 #include "platform/catalog/snapshot_queries.hpp"
 
 #include "platform/catalog/integrity_queries.hpp"
+#include "platform/catalog/timeouts.hpp"
 
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/identifier.hpp>
+#include <migsafe/platform/transaction.hpp>
+
+#include <fmt/format.h>
 
 #include <charconv>
 
@@ -62,6 +67,15 @@ std::int64_t count_user_objects(Session& conn)
     std::int64_t count = 0;
     std::from_chars(text.data(), text.data() + text.size(), count);
     return count;
+}
+
+void wait_for_writers(Session& conn, const std::string& schema, const std::string& name,
+                      std::chrono::milliseconds wait)
+{
+    Transaction transaction(conn);
+    set_timeouts(conn, SettingScope::transaction, wait, std::nullopt);
+    conn.exec(fmt::format("LOCK TABLE {} IN SHARE MODE", qualified_name(schema, name)));
+    transaction.commit();
 }
 
 } // namespace migsafe::platform::catalog

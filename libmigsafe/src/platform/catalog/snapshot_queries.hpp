@@ -3,6 +3,7 @@
 
 #include <migsafe/platform/session.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -26,5 +27,11 @@ std::string hold_exported_snapshot(Session& conn);
 /// The number of user objects (schemas other than public, relations, types, functions)
 /// in the database: 0 means a restore target is empty.
 std::int64_t count_user_objects(Session& conn);
+
+/// Waits until no other transaction writes the table `schema`.`name` (a SHARE lock,
+/// taken and released in a transaction of its own): once pg_restore has sent a table's
+/// data, this returns when its COPY has committed. Throws `db-lock-timeout` after `wait`.
+void wait_for_writers(Session& conn, const std::string& schema, const std::string& name,
+                      std::chrono::milliseconds wait);
 
 } // namespace migsafe::platform::catalog

@@ -1,0 +1,201 @@
+// The dispatcher polls each unopened pipe with a non-blocking open (a FIFO's writer can
+// only open once a reader has), so files are fed in whatever order pg_restore's jobs want
+// them, and as many at once as it opens.
+#include "snapshot/archive_feed.hpp"
+
+#include "platform/logging.hpp"
+#include "platform/zstd_file.hpp"
+
+#include <migsafe/platform/error.hpp>
+
+#include <fmt/format.h>
+
+namespace migsafe::snapshot::detail {
+namespace {
+
+namespace fs = std::filesystem;
+using Steady = std::chrono::steady_clock;
+
+/// Files pg_restore reads outside the data it loads: kept as regular files.
+bool table_of_contents(const std::string& name)
+{
+    return name == "toc.dat" || name == "blobs.toc";
+}
+
+/// Thrown by the sink when pg_restore closed its end of a pipe.
+struct ReaderGone {};
+
+std::optional<std::string> mismatch(const ManifestFile& file, const platform::StoredRead& read)
+{
+    if (read.error) {
+        return *read.error;
+    }
+    const auto& got = read.digest;
+    if (got.stored_hash != file.stored_hash || got.content_hash != file.content_hash ||
+        got.size != file.size) {
+        return fmt::format("hash {}, expected {}", got.stored_hash.to_hex(),
+                           file.stored_hash.to_hex());
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+ArchiveFeed::ArchiveFeed(const fs::path& snapshot_dir, const Manifest& manifest,
+                         const fs::path& archive)
+    : snapshot_dir_(snapshot_dir)
+    , archive_(archive)
+    , snapshot_id_(manifest.id)
+{
+    slots_.reserve(manifest.files.size());
+    for (const auto& file : manifest.files) {
+        auto source = snapshot_dir_ / file.stored_name;
+        if (!fs::is_regular_file(source)) {
+            throw Error("snapshot-corrupt",
+                        fmt::format("snapshot {}: {} is missing", snapshot_id_, file.stored_name),
+                        {.file = source.string(), .object = snapshot_id_});
+        }
+        Slot slot{.file = &file, .piped = !table_of_contents(file.name)};
+        if (slot.piped) {
+            platform::make_fifo(archive_ / file.name);
+        } else {
+            auto read = platform::read_stored_file(source, archive_ / file.name);
+            if (auto why = mismatch(file, read)) {
+                throw Error("snapshot-corrupt",
+                            fmt::format("snapshot {}: {} {}", snapshot_id_, file.stored_name, *why),
+                            {.file = source.string(), .object = snapshot_id_});
+            }
+            slot.dispatched = true;
+            slot.read_to_end = true;
+        }
+        slots_.push_back(slot);
+    }
+}
+
+ArchiveFeed::~ArchiveFeed()
+{
+    stop_and_join();
+}
+
+void ArchiveFeed::start(Fed fed)
+{
+    fed_ = std::move(fed);
+    dispatcher_ = std::jthread([this](const std::stop_token& stop) { dispatch(stop); });
+}
+
+void ArchiveFeed::dispatch(const std::stop_token& stop)
+{
+    std::size_t waiting = 0;
+    for (const auto& slot : slots_) {
+        waiting += slot.dispatched ? 0 : 1;
+    }
+    while (waiting > 0 && !stop.stop_requested()) {
+        bool opened = false;
+        for (auto& slot : slots_) {
+            if (slot.dispatched) {
+                continue;
+            }
+            std::optional<platform::FifoWriter> writer;
+            try {
+                writer = platform::FifoWriter::open_if_read(archive_ / slot.file->name);
+            } catch (const Error& e) {
+                slot.dispatched = true; // never fed; finish() reads and checks it
+                --waiting;
+                migsafe::detail::log_warn("restore {}: {}", snapshot_id_, e.message());
+                continue;
+            }
+            if (!writer) {
+                continue;
+            }
+            slot.dispatched = true;
+            --waiting;
+            opened = true;
+            std::lock_guard lock(mutex_);
+            feeders_.emplace_back(
+                [this, &slot, w = std::move(*writer)]() mutable { feed(slot, std::move(w)); });
+        }
+        if (!opened) {
+            // pg_restore opens a file right after starting its COPY: a short poll keeps
+            // that wait small; many waiting pipes poll less often.
+            std::this_thread::sleep_for(std::chrono::microseconds(500 + 20 * waiting));
+        }
+    }
+}
+
+void ArchiveFeed::feed(Slot& slot, platform::FifoWriter writer)
+{
+    auto started = Steady::now();
+    const auto& file = *slot.file;
+    platform::StoredRead read;
+    bool gone = false;
+    try {
+        read = platform::read_stored_file(snapshot_dir_ / file.stored_name,
+                                          [&writer](std::string_view chunk) {
+                                              if (!writer.write(chunk)) {
+                                                  throw ReaderGone{};
+                                              }
+                                          });
+    } catch (const ReaderGone&) {
+        gone = true;
+    } catch (const Error& e) {
+        slot.corrupt = e.message();
+    }
+    writer.close(); // pg_restore sees the end of the file
+    busy_ms_ +=
+        std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - started).count();
+    if (gone || slot.corrupt) {
+        return; // finish() reads the file again to tell a corrupt file from a stopped reader
+    }
+    slot.corrupt = mismatch(file, read);
+    slot.read_to_end = true;
+    if (!slot.corrupt && fed_) {
+        fed_(file.name);
+    }
+}
+
+void ArchiveFeed::check(Slot& slot)
+{
+    auto read =
+        platform::read_stored_file(snapshot_dir_ / slot.file->stored_name, [](std::string_view) {});
+    slot.corrupt = mismatch(*slot.file, read);
+}
+
+void ArchiveFeed::stop_and_join() noexcept
+{
+    if (dispatcher_.joinable()) {
+        dispatcher_.request_stop();
+        dispatcher_.join();
+    }
+    std::vector<std::jthread> feeders;
+    {
+        std::lock_guard lock(mutex_);
+        feeders.swap(feeders_);
+    }
+    feeders.clear(); // joins
+}
+
+std::vector<std::string> ArchiveFeed::finish()
+{
+    stop_and_join();
+    std::vector<std::string> unread;
+    for (auto& slot : slots_) {
+        if (!slot.read_to_end) {
+            unread.push_back(slot.file->name);
+            if (!slot.corrupt) {
+                check(slot);
+            }
+        }
+    }
+    for (const auto& slot : slots_) {
+        if (slot.corrupt) {
+            auto source = snapshot_dir_ / slot.file->stored_name;
+            throw Error("snapshot-corrupt",
+                        fmt::format("snapshot {}: {} {}", snapshot_id_, slot.file->stored_name,
+                                    *slot.corrupt),
+                        {.file = source.string(), .object = snapshot_id_});
+        }
+    }
+    return unread;
+}
+
+} // namespace migsafe::snapshot::detail

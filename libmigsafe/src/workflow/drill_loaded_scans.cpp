@@ -1,0 +1,123 @@
+// One worker reads loaded tables in batches: for each batch it first waits for the
+// tables' COPY to commit (a SHARE lock: pg_restore's COPY holds ROW EXCLUSIVE until it
+// commits), then scans them in one snapshot, as `verify` would.
+#include "workflow/drill_loaded_scans.hpp"
+
+#include "platform/catalog/snapshot_queries.hpp"
+#include "platform/elapsed.hpp"
+#include "platform/logging.hpp"
+
+#include <migsafe/integrity/verify.hpp>
+#include <migsafe/platform/error.hpp>
+#include <migsafe/platform/session.hpp>
+
+namespace migsafe::workflow::detail {
+namespace {
+
+/// Whether the scan pattern `schema.name` names exactly this table: no glob character,
+/// and no dot that could split it another way.
+bool exact_pattern(const std::string& schema, const std::string& name)
+{
+    auto plain = [](const std::string& part) {
+        return part.find_first_of("*?.") == std::string::npos;
+    };
+    return plain(schema) && plain(name);
+}
+
+} // namespace
+
+LoadedTableScans::LoadedTableScans(std::string conninfo, const integrity::IntegrityReport& expected,
+                                   std::chrono::milliseconds lock_wait)
+    : conninfo_(std::move(conninfo))
+    , lock_wait_(lock_wait)
+{
+    for (const auto& table : expected.tables) {
+        if (table.kind == integrity::TableKind::table && exact_pattern(table.schema, table.name)) {
+            eligible_.emplace(table.schema, table.name);
+        }
+    }
+    worker_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
+}
+
+LoadedTableScans::~LoadedTableScans()
+{
+    worker_.request_stop();
+    wake_.notify_all();
+}
+
+void LoadedTableScans::loaded(const std::string& schema, const std::string& name)
+{
+    {
+        std::lock_guard lock(mutex_);
+        if (eligible_.count({schema, name}) == 0) {
+            return;
+        }
+        queue_.emplace_back(schema, name);
+    }
+    wake_.notify_all();
+}
+
+void LoadedTableScans::run(const std::stop_token& stop)
+{
+    for (;;) {
+        std::vector<std::pair<std::string, std::string>> batch;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, stop, [this] { return !queue_.empty() || finishing_; });
+            if (stop.stop_requested() || queue_.empty()) {
+                return;
+            }
+            batch.assign(queue_.begin(), queue_.end());
+            queue_.clear();
+        }
+        read(batch);
+    }
+}
+
+void LoadedTableScans::read(const std::vector<std::pair<std::string, std::string>>& tables)
+{
+    auto started = std::chrono::steady_clock::now();
+    try {
+        auto session = platform::Session::connect(conninfo_, {.application_name = "migsafe drill"});
+        integrity::ScanOptions options{.jobs = 1, .lock_timeout = lock_wait_};
+        for (const auto& [schema, name] : tables) {
+            try {
+                platform::catalog::wait_for_writers(session, schema, name, lock_wait_);
+                options.tables.push_back(schema + "." + name);
+            } catch (const Error& e) {
+                migsafe::detail::log_debug("drill: {}.{} is left to the final scan: {}", schema,
+                                           name, e.message());
+            }
+        }
+        if (options.tables.empty()) {
+            busy_ += std::chrono::milliseconds(platform::ms_since(started));
+            return;
+        }
+        auto report = integrity::scan(session, options);
+        std::lock_guard lock(mutex_);
+        for (auto& table : report.tables) {
+            read_.push_back(std::move(table));
+        }
+    } catch (const Error& e) {
+        migsafe::detail::log_debug("drill: early read of {} tables failed ({}); the final scan "
+                                   "reads them",
+                                   tables.size(), e.message());
+    }
+    busy_ += std::chrono::milliseconds(platform::ms_since(started));
+}
+
+std::vector<integrity::TableReport> LoadedTableScans::finish()
+{
+    {
+        std::lock_guard lock(mutex_);
+        finishing_ = true;
+    }
+    wake_.notify_all();
+    if (worker_.joinable()) {
+        worker_.join();
+    }
+    std::lock_guard lock(mutex_);
+    return std::move(read_);
+}
+
+} // namespace migsafe::workflow::detail
