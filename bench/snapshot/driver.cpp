@@ -2,12 +2,19 @@
 // line with the figures.
 //   migsafe-snapshot-bench create CONNINFO STORE [--jobs N]
 //   migsafe-snapshot-bench drill STORE TARGET_CONNINFO [--jobs N]
+//   migsafe-snapshot-bench compress FILE LEVEL [columns] [workers=N] [window=W] [long]
+//     (one file through the store's compression and back: stored bytes and seconds)
+#include "platform/zstd_file.hpp"
+
 #include <migsafe/platform/error.hpp>
 #include <migsafe/snapshot/create.hpp>
 #include <migsafe/workflow/drill.hpp>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
@@ -38,10 +45,50 @@ int run(const std::string& command, const std::string& first, const std::string&
     return record.passed ? 0 : 1;
 }
 
+int compress(int argc, char** argv)
+{
+    namespace platform = migsafe::platform;
+    std::filesystem::path source = argv[2];
+    platform::CompressSettings settings{.level = std::stoi(argv[3])};
+    for (int i = 4; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "columns") {
+            settings.columns = true;
+        } else if (arg == "long") {
+            settings.long_matching = true;
+        } else if (arg.starts_with("workers=")) {
+            settings.workers = std::stoi(arg.substr(8));
+        } else if (arg.starts_with("window=")) {
+            settings.window_log = std::stoi(arg.substr(7));
+        }
+    }
+    auto target = std::filesystem::temp_directory_path() /
+                  ("migsafe-compress-bench-" + std::to_string(::getpid()) + ".zst");
+    auto start = std::chrono::steady_clock::now();
+    auto digest = platform::compress_file(source, target, settings);
+    double compress_s = seconds_since(start);
+    start = std::chrono::steady_clock::now();
+    auto read = platform::read_stored_file(target, [](std::string_view) {});
+    double read_s = seconds_since(start);
+    std::filesystem::remove(target);
+    bool same = !read.error && read.digest.content_hash == digest.content_hash &&
+                read.digest.size == digest.size;
+    std::printf("level=%d columns=%d workers=%d window=%d long=%d content=%llu stored=%llu "
+                "compress_s=%.3f read_s=%.3f roundtrip=%s\n",
+                settings.level, settings.columns ? 1 : 0, settings.workers, settings.window_log,
+                settings.long_matching ? 1 : 0, static_cast<unsigned long long>(digest.size),
+                static_cast<unsigned long long>(digest.stored_size), compress_s, read_s,
+                same ? "ok" : read.error.value_or("content differs").c_str());
+    return same ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
+    if (argc >= 4 && std::string(argv[1]) == "compress") {
+        return compress(argc, argv);
+    }
     if (argc < 4 || (std::string(argv[1]) != "create" && std::string(argv[1]) != "drill")) {
         std::cerr << "usage: migsafe-snapshot-bench create CONNINFO STORE [--jobs N]\n"
                      "       migsafe-snapshot-bench drill STORE TARGET [--jobs N]\n";

@@ -1,8 +1,9 @@
 // Taking a snapshot. Archive layout: pg_dump's directory format without compression,
-// written to a staging folder, then every file compressed with zstd and hashed (content
-// and stored bytes) in one read, and the raw file removed. The directory format is the one
-// pg_restore restores in parallel (--jobs) and pg_dump writes in parallel; compressing it
-// ourselves gives zstd (PG 15's pg_dump only has gzip) and per-file hashes.
+// written to a staging folder, every file compressed with zstd (column layout) and hashed
+// (content and stored bytes) in one read while pg_dump writes it, the raw files removed. The
+// directory format is the one pg_restore restores in parallel (--jobs) and pg_dump writes in
+// parallel; compressing it ourselves gives zstd (PG 15's pg_dump only has gzip) and per-file
+// hashes.
 #include "platform/catalog/snapshot_queries.hpp"
 #include "platform/elapsed.hpp"
 #include "platform/logging.hpp"
@@ -11,6 +12,7 @@
 #include "platform/private_file.hpp"
 #include "platform/program_version.hpp"
 #include "platform/zstd_file.hpp"
+#include "snapshot/compress_pipeline.hpp"
 #include "snapshot/layout.hpp"
 #include "snapshot/physical/physical.hpp"
 
@@ -53,10 +55,11 @@ void check_options(const CreateOptions& options)
                                 options.lock_wait_timeout.count()),
                     {.object = "--lock-wait-timeout"});
     }
-    if (options.compression_level < 1 || options.compression_level > 19) {
+    if (options.compression_level &&
+        (*options.compression_level < 1 || *options.compression_level > 19)) {
         throw Error(
             "usage-invalid-option",
-            fmt::format("compression level must be 1 to 19, got {}", options.compression_level),
+            fmt::format("compression level must be 1 to 19, got {}", *options.compression_level),
             {.object = "compression_level"});
     }
 }
@@ -68,43 +71,6 @@ void prepare_store(const std::filesystem::path& store)
         detail::check_store(store); // throws store-invalid
     }
     platform::make_private_dir(store);
-}
-
-/// Compresses every file of `raw` into `data`, `jobs` at a time, removing each raw file.
-std::vector<ManifestFile> compress_all(const std::filesystem::path& raw,
-                                       const std::filesystem::path& data,
-                                       const CreateOptions& options, Steady::time_point started)
-{
-    std::vector<std::pair<std::string, std::uint64_t>> names;
-    for (const auto& entry : std::filesystem::directory_iterator(raw)) {
-        names.emplace_back(entry.path().filename().string(), entry.file_size());
-    }
-    std::sort(names.begin(), names.end());
-    CreateProgress progress{.step = "compress"};
-    for (const auto& [name, size] : names) {
-        progress.bytes_total += size;
-    }
-    std::vector<ManifestFile> files(names.size());
-    std::mutex mutex;
-    platform::parallel_for(names.size(), options.jobs, [&](std::size_t i) {
-        const auto& name = names[i].first;
-        auto digest =
-            platform::compress_file(raw / name, data / (name + ".zst"), options.compression_level);
-        std::filesystem::remove(raw / name);
-        files[i] = {.name = name,
-                    .stored_name = fmt::format("{}/{}.zst", detail::k_data_dir, name),
-                    .size = digest.size,
-                    .stored_size = digest.stored_size,
-                    .content_hash = digest.content_hash,
-                    .stored_hash = digest.stored_hash};
-        std::lock_guard lock(mutex);
-        progress.bytes_done += digest.size;
-        progress.elapsed = std::chrono::milliseconds(ms_since(started));
-        if (options.progress) {
-            options.progress(progress);
-        }
-    });
-    return files;
 }
 
 /// pg_dump's failure to lock a table within --lock-wait-timeout, as `db-lock-timeout`
@@ -151,14 +117,36 @@ std::uint64_t folder_bytes(const std::filesystem::path& dir)
     return total;
 }
 
+/// `CreateOptions::progress`, called by one thread at a time (the dump's watcher and the
+/// compression workers report concurrently).
+class SerialProgress {
+public:
+    explicit SerialProgress(const CreateOptions& options)
+        : m_options(options)
+    {
+    }
+    void operator()(const CreateProgress& progress)
+    {
+        if (m_options.progress) {
+            std::lock_guard lock(m_mutex);
+            m_options.progress(progress);
+        }
+    }
+    [[nodiscard]] bool wanted() const { return static_cast<bool>(m_options.progress); }
+
+private:
+    const CreateOptions& m_options;
+    std::mutex m_mutex;
+};
+
 /// Reports pg_dump's progress (bytes in the staging folder) every 250 ms until stopped.
-std::jthread watch_dump(const std::filesystem::path& raw, const CreateOptions& options,
+std::jthread watch_dump(const std::filesystem::path& raw, SerialProgress& progress,
                         Steady::time_point started)
 {
-    if (!options.progress) {
+    if (!progress.wanted()) {
         return {};
     }
-    return std::jthread([raw, &options, started](const std::stop_token& stop) {
+    return std::jthread([raw, &progress, started](const std::stop_token& stop) {
         std::mutex mutex;
         std::condition_variable_any wake;
         std::unique_lock lock(mutex);
@@ -167,9 +155,9 @@ std::jthread watch_dump(const std::filesystem::path& raw, const CreateOptions& o
             if (stop.stop_requested()) {
                 return;
             }
-            options.progress({.step = "dump",
-                              .bytes_done = folder_bytes(raw),
-                              .elapsed = std::chrono::milliseconds(ms_since(started))});
+            progress({.step = "dump",
+                      .bytes_done = folder_bytes(raw),
+                      .elapsed = std::chrono::milliseconds(ms_since(started))});
         }
     });
 }
@@ -215,11 +203,24 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
             {.jobs = 1, .snapshot = snapshot_id, .lock_timeout = options.lock_wait_timeout});
         return std::make_pair(std::move(report), ms_since(scan_started));
     });
+    // pg_dump fills `raw` (empty, as it requires) while the pipeline compresses each file
+    // it writes into `data`.
+    SerialProgress progress(options);
+    progress({.step = "dump"});
+    auto data = temp / detail::k_data_dir;
+    platform::make_private_dir(raw);
+    platform::make_private_dir(data);
+    detail::CompressPipeline pipeline(raw, data, options, [&](std::uint64_t done) {
+        progress({.step = "compress",
+                  .bytes_done = done,
+                  .bytes_total = folder_bytes(raw),
+                  .elapsed = std::chrono::milliseconds(ms_since(started))});
+    });
     try {
         auto dump_started = Steady::now();
         migsafe::detail::log_info("snapshot {}: pg_dump of {} ({} jobs)", id, facts.database,
                                   options.jobs);
-        auto watcher = watch_dump(raw, options, started);
+        auto watcher = watch_dump(raw, progress, started);
         try {
             platform::run_process({.program = binaries.program("pg_dump").string(),
                                    .args = args,
@@ -243,16 +244,16 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
     manifest.integrity = std::move(report);
     manifest.scan_ms = scan_ms;
     holder.reset(); // ends the exporting transaction
-    if (options.progress) {
-        options.progress({.step = "dump",
-                          .bytes_done = folder_bytes(raw),
-                          .elapsed = std::chrono::milliseconds(ms_since(started))});
-    }
+    progress({.step = "dump",
+              .bytes_done = folder_bytes(raw),
+              .elapsed = std::chrono::milliseconds(ms_since(started))});
 
-    auto data = temp / detail::k_data_dir;
-    platform::make_private_dir(data);
-    manifest.files = compress_all(raw, data, options, started);
+    manifest.files = pipeline.finish();
     std::filesystem::remove_all(raw);
+    progress({.step = "compress",
+              .bytes_done = manifest.total_size(),
+              .bytes_total = manifest.total_size(),
+              .elapsed = std::chrono::milliseconds(ms_since(started))});
     platform::sync_dir(data);
     auto text = manifest.to_json();
     platform::write_file_durably(temp / detail::k_manifest, text);
