@@ -171,7 +171,10 @@ DrillRecord drill(const std::filesystem::path& store, const std::string& id_or_l
             read_early = early->finish();
             record.overlapped_verify_ms = early->busy().count();
         }
-        integrity::ScanOptions rest{.jobs = std::max(options.jobs, 1)};
+        // Range hashes on the report's own bounds: comparable, and no sample to take.
+        integrity::ScanOptions rest{.jobs = std::max(options.jobs, 1),
+                                    .range_rows = 0,
+                                    .range_bounds = integrity::range_bounds_of(manifest.integrity)};
         for (const auto& table : read_early) {
             rest.skip_rows.push_back(table.schema + "." + table.name);
         }

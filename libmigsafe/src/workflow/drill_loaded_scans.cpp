@@ -79,7 +79,8 @@ void LoadedTableScans::read(const std::vector<std::pair<std::string, std::string
     auto started = std::chrono::steady_clock::now();
     try {
         auto session = platform::Session::connect(conninfo_, {.application_name = "migsafe drill"});
-        integrity::ScanOptions options{.jobs = 1, .lock_timeout = lock_wait_};
+        integrity::ScanOptions options{
+            .jobs = 1, .lock_timeout = lock_wait_, .range_rows = 0, .range_bounds = range_bounds_};
         for (const auto& [schema, name] : tables) {
             try {
                 platform::catalog::wait_for_writers(session, schema, name, lock_wait_);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -45,6 +46,7 @@ private:
     std::string conninfo_;
     std::set<std::pair<std::string, std::string>> eligible_;
     std::chrono::milliseconds lock_wait_;
+    std::map<std::string, std::vector<std::string>> range_bounds_; ///< the report's, reused
     std::mutex mutex_;
     std::condition_variable_any wake_;
     std::deque<std::pair<std::string, std::string>> queue_;

@@ -83,7 +83,10 @@ void check_tables(platform::Session& session, const std::string& conninfo,
                   bool catalog_written_after, std::uint64_t report_lsn, DrillRecord& record)
 {
     const auto& physical = *manifest.physical;
-    auto current = integrity::scan(conninfo, {.jobs = std::max(options.jobs, 1)});
+    auto current =
+        integrity::scan(conninfo, {.jobs = std::max(options.jobs, 1),
+                                   .range_rows = 0,
+                                   .range_bounds = integrity::range_bounds_of(manifest.integrity)});
     std::map<std::string, std::vector<integrity::Difference>> by_table;
     std::vector<integrity::Difference> failures;
     for (auto& difference : integrity::diff(manifest.integrity, current)) {
