@@ -63,8 +63,7 @@ NextBatch DutyCycle::next(const BatchOutcome& outcome)
     if (m_settings.adaptive == Adaptive::off) {
         return next;
     }
-    const double sample =
-        static_cast<double>(std::max(outcome.load.active, 0) + std::max(outcome.load.waiting, 0));
+    const double sample = static_cast<double>(std::max(outcome.load.active, 0));
     m_load =
         m_has_load ? m_settings.smoothing * sample + (1.0 - m_settings.smoothing) * m_load : sample;
     m_has_load = true;

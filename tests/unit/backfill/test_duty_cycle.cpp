@@ -39,15 +39,15 @@ TEST_CASE("backfill::DutyCycle pauses in proportion to the batch's duration")
     CHECK(long_batch.load == 2.0);
 }
 
-TEST_CASE("backfill::DutyCycle pauses longer as the load grows, and a lock waiter counts twice")
+TEST_CASE("backfill::DutyCycle pauses longer as the load grows; a lock waiter is one of them")
 {
     DutyCycle cycle(instant(), 0ms, 200ms);
     CHECK(cycle.next(batch(200ms, 0)).pause == 0ms);
     CHECK(cycle.next(batch(200ms, 1)).pause == 200ms);
     CHECK(cycle.next(batch(200ms, 3)).pause == 600ms);
-    const auto waiting = cycle.next(batch(200ms, 3, 1));
-    CHECK(waiting.load == 4.0);
-    CHECK(waiting.pause == 800ms);
+    const auto waiting = cycle.next(batch(200ms, 3, 1)); // 3 active, 1 of them waiting
+    CHECK(waiting.load == 3.0);
+    CHECK(waiting.pause == 600ms);
 }
 
 TEST_CASE("backfill::DutyCycle never pauses less than the user's floor")

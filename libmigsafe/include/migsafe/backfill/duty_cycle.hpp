@@ -21,7 +21,7 @@ enum class Adaptive {
 /// The server's load as one query on `pg_stat_activity` sees it (`sample_load`).
 struct LoadSample {
     int active = 0;  ///< client sessions other than the backfill's running a statement
-    int waiting = 0; ///< of those, the ones waiting for a lock (also counted in `active`)
+    int waiting = 0; ///< of those, the ones waiting for a lock (logged; load counts `active`)
     /// Client sessions of other roles whose state this role may not read (without
     /// superuser or `pg_read_all_stats` they count as idle: the pause cannot see them).
     int hidden = 0;
@@ -34,8 +34,9 @@ struct LoadSample {
 /// of the time.
 struct DutyCycleSettings {
     Adaptive adaptive = Adaptive::on;
-    /// Pause per unit of load, in batch durations: with the default 1, three busy sessions
-    /// make the pause three times the batch (the backfill runs a quarter of the time).
+    /// Pause per unit of load (one active session), in batch durations: with the default 1,
+    /// three busy sessions make the pause three times the batch (the backfill runs a
+    /// quarter of the time).
     double pause_per_load = 1.0;
     /// The ratio pause / batch duration is at most this: the backfill keeps at least
     /// 1 / (1 + max_ratio) of the time (default 9: 10 %), however loaded the server.
@@ -78,8 +79,10 @@ struct NextBatch {
 /// - batch size: towards the size that would have taken `target_batch_time`
 ///   (`keys * target / took`), at most halved or doubled per batch, 1 to 1,000,000; a
 ///   target of 0 keeps the size;
-/// - load = active + waiting (a session waiting for a lock counts twice: it is queued
-///   behind someone, perhaps the backfill), smoothed by `smoothing`;
+/// - load = active sessions (those waiting for a lock included, once: queued behind the
+///   backfill's rows or another's, they want to run as soon as it commits), smoothed by
+///   `smoothing`; `waiting` is only logged (measured: counted twice, it made a 2-core
+///   server under pgbench yield 84 % of the time for a TPS ratio of 1.04, docs/benchmarks.md);
 /// - pause = max(floor, min(max_pause, took x min(max_ratio, pause_per_load x load))),
 ///   or the floor alone when `adaptive` is off.
 class MIGSAFE_API DutyCycle {
