@@ -39,9 +39,13 @@ int run(const std::string& command, const std::string& first, const std::string&
         return 0;
     }
     auto record = migsafe::workflow::drill(first, "latest", {.target = second, .jobs = jobs});
-    std::printf("seconds=%.3f passed=%d restore_ms=%lld verify_ms=%lld\n", seconds_since(start),
-                record.passed ? 1 : 0, static_cast<long long>(record.restore_ms),
-                static_cast<long long>(record.verify_ms));
+    std::printf("seconds=%.3f passed=%d restore_ms=%lld verify_ms=%lld data_ms=%lld "
+                "post_data_ms=%lld unpack_ms=%lld overlapped_verify_ms=%lld\n",
+                seconds_since(start), record.passed ? 1 : 0,
+                static_cast<long long>(record.restore_ms), static_cast<long long>(record.verify_ms),
+                static_cast<long long>(record.data_ms), static_cast<long long>(record.post_data_ms),
+                static_cast<long long>(record.unpack_ms),
+                static_cast<long long>(record.overlapped_verify_ms));
     return record.passed ? 0 : 1;
 }
 
