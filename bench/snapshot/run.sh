@@ -20,7 +20,11 @@
 # Environment: BUILD_DIR (default build, configured with -DMIGSAFE_BUILD_BENCH=ON),
 #   ROWS (rows of each of the 4 tables, default 2000000: about 1 GB), JOBS (2),
 #   ENGINES (default "pg_dump basebackup pgbackrest"; empty: skip the engine section),
-#   DRIVER_STEPS (1; 0 skips the first section: pg_dump -Fc, the driver, pg_restore).
+#   DRIVER_STEPS (1; 0 skips the first section: pg_dump -Fc, the driver, pg_restore),
+#   DATASETS (default "accounts mixed events ledger typed"; empty: skip the per-data-set
+#   section: each table alone in a database, pg_dump -Fc against snapshot create),
+#   TYPED_ROWS (rows of `typed`, random numeric, timestamptz, jsonb and text: default
+#   3/4 of ROWS, 1.5 M at 1 GB, the table issue 17 names).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +36,8 @@ rows=${ROWS:-2000000}
 jobs=${JOBS:-2}
 engines=${ENGINES-pg_dump basebackup pgbackrest}
 driver_steps=${DRIVER_STEPS:-1}
+datasets=${DATASETS-accounts mixed events ledger typed}
+typed_rows=${TYPED_ROWS:-$((rows * 3 / 4))}
 
 if [[ ! -x $migsafe ]]; then
     echo "build migsafe first: cmake --build build -j2 --target migsafe_cli" >&2
@@ -107,7 +113,7 @@ fresh_db migsafe_bench_r2
 t_drill=$(secs "$driver" drill "$work/store" "$base_conn dbname=migsafe_bench_r2" --jobs "$jobs")
 drill_detail=$(cat "$work/last.out")
 
-echo "rows: 4 x $rows; jobs $jobs; $(nproc) cores"
+echo "rows: 4 x $rows; jobs $jobs; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '| step | seconds | bytes |\n|---|---|---|\n'
 printf '| pg_dump -Fc (gzip default) | %s | %s |\n' "$t_dump" "$s_dump"
 printf '| migsafe snapshot create (jobs %s) | %s | %s |\n' "$jobs" "$t_create" "$s_create"
@@ -118,6 +124,61 @@ echo "create / pg_dump: time $(echo "scale=2; $t_create / $t_dump" | bc)x, size 
 echo "create: $create_detail"
 echo "drill: $drill_detail"
 psql_base -c "DROP DATABASE migsafe_bench_r1" -c "DROP DATABASE migsafe_bench_r2" >/dev/null
+fi
+
+# --- each data set alone (issue 17) ----------------------------------------------------
+# Each table in a database of its own (a file copy of the source, the other tables dropped;
+# `typed` loaded there): pg_dump -Fc and migsafe snapshot create, same-run ratios.
+if [[ -n $datasets ]]; then
+    [[ $driver_steps == 1 ]] || { echo "the data sets need the driver (DRIVER_STEPS=1)" >&2; exit 2; }
+    psql_base -c CHECKPOINT >/dev/null
+    declare -A d_rows d_dump d_dsize d_create d_csize d_detail
+    for set in $datasets; do
+        db=migsafe_bench_set_$set
+        psql_base -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" >/dev/null
+        if [[ $set == typed ]]; then
+            fresh_db "$db"
+            psql "$base_conn dbname=$db" -X -q -v ON_ERROR_STOP=1 <<SQL
+SELECT setseed(0.17);
+CREATE TABLE typed (id bigint PRIMARY KEY, amount numeric(14, 2), rate numeric, at timestamptz, doc jsonb, note text);
+INSERT INTO typed SELECT g, round((random() * 100000)::numeric, 2), round(random()::numeric, 6) * 10 ^ (g % 4),
+    timestamptz '2020-01-01' + random() * interval '1500 days',
+    jsonb_build_object('user', (random() * 1000000)::int, 'score', round(random()::numeric, 4),
+                       'kind', 'k' || (random() * 12)::int,
+                       'tags', jsonb_build_array('t' || (random() * 30)::int, 't' || (random() * 30)::int),
+                       'ok', random() < 0.5),
+    CASE WHEN random() < 0.2 THEN NULL ELSE left(md5(random()::text), 4 + (random() * 28)::int) END
+  FROM generate_series(1, $typed_rows) g;
+VACUUM ANALYZE;
+SQL
+        else
+            psql_base -c "CREATE DATABASE $db TEMPLATE migsafe_bench_src STRATEGY FILE_COPY" >/dev/null
+            for other in accounts mixed events ledger; do
+                [[ $other == "$set" ]] || psql "$base_conn dbname=$db" -X -q -c "DROP TABLE $other"
+            done
+        fi
+        d_rows[$set]=$(psql "$base_conn dbname=$db" -X -At -c "SELECT count(*) FROM $set")
+        d_dump[$set]=$(secs "$pg_bin/pg_dump" -Fc -f "$work/set.fc" --dbname="$base_conn dbname=$db")
+        d_dsize[$set]=$(size_of "$work/set.fc")
+        rm -rf "$work/set-store" "$work/set.fc"
+        d_create[$set]=$(secs "$driver" create "$base_conn dbname=$db" "$work/set-store" --jobs "$jobs")
+        d_detail[$set]=$(cat "$work/last.out")
+        d_csize[$set]=$(du -sb --exclude='*.jsonl' "$work/set-store" | cut -f1)
+        rm -rf "$work/set-store"
+        psql_base -c "DROP DATABASE $db" >/dev/null
+    done
+    echo
+    echo "data sets alone: jobs $jobs; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    printf '| data set | rows | pg_dump -Fc s | bytes | snapshot create s | bytes | time ratio | size ratio |\n'
+    printf '|---|---|---|---|---|---|---|---|\n'
+    for set in $datasets; do
+        printf '| %s | %s | %.2f | %s | %.2f | %s | %.2fx | %.3fx |\n' "$set" "${d_rows[$set]}" \
+            "${d_dump[$set]}" "${d_dsize[$set]}" "${d_create[$set]}" "${d_csize[$set]}" \
+            "$(echo "scale=4; ${d_create[$set]} / ${d_dump[$set]}" | bc)" \
+            "$(echo "scale=4; ${d_csize[$set]} / ${d_dsize[$set]}" | bc)"
+    done
+    echo "goals: time ratio <= 0.7x, size ratio <= 0.90x on every data set"
+    for set in $datasets; do echo "$set create: ${d_detail[$set]}"; done
 fi
 
 # --- the engines (issue 14) ------------------------------------------------------------
