@@ -1,6 +1,7 @@
 // A tiny driver for bench/integrity/run.sh: scans a database and prints one line with
 // the time taken, or the report itself with --report.
-//   migsafe-integrity-bench CONNINFO [--jobs N] [--tables PATTERN]... [--report]
+//   migsafe-integrity-bench CONNINFO [--jobs N] [--tables PATTERN]... [--split-pages N]
+//                           [--range-rows N] [--report]
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/platform/error.hpp>
 
@@ -25,6 +26,8 @@ int main(int argc, char** argv)
             options.tables.emplace_back(argv[++i]);
         } else if (arg == "--split-pages" && i + 1 < argc) {
             options.split_pages = std::stoll(argv[++i]);
+        } else if (arg == "--range-rows" && i + 1 < argc) {
+            options.range_rows = std::stoull(argv[++i]);
         } else if (arg == "--report") {
             print_report = true;
         } else {

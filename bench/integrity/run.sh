@@ -4,7 +4,11 @@
 #          the rows costs before any hashing)
 #   md5    data-diff's method: count(*) and the sum of md5-derived integers of each row's
 #          concatenated text, computed in SQL (one session)
-#   scan   migsafe's scan (the library call behind `migsafe verify`) with --jobs 1 and 2
+#   scan   migsafe's scan (the library call behind `migsafe verify`) with --jobs 1 and 2,
+#          and `migsafe verify --jobs 1` itself (process start included)
+#   ranges the scan without range hashes (--range-rows 0): what collecting them costs
+#   binary COPY ... (FORMAT binary) against text of the same column list, server side
+#          (measured only: migsafe hashes the text form)
 #
 # Usage: bench/integrity/run.sh [CONNINFO]
 #   Without CONNINFO an ephemeral cluster is started (initdb + pg_ctl, socket only) and
@@ -17,6 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${BUILD_DIR:-$root/build}
 driver=$build/bench/migsafe-integrity-bench
+cli=$build/tools/migsafe/migsafe
 accounts_rows=${ACCOUNTS_ROWS:-5000000}
 mixed_rows=${MIXED_ROWS:-2000000}
 runs=${RUNS:-2}
@@ -104,12 +109,27 @@ md5_all() {
         note, score)), 18))::bit(60)::bigint) FROM mixed"
 }
 
+copy_named() {
+    run_sql -c "COPY accounts (abalance, aid, bid, filler) TO STDOUT$1" >/dev/null
+    run_sql -c "COPY mixed (amount, at, doc, id, note, ref, score) TO STDOUT$1" >/dev/null
+}
+copy_text() { copy_named ""; }
+copy_binary() { copy_named " (FORMAT binary)"; }
+
+echo "load before the run: $(cat /proc/loadavg)"
 copy_all # warm the cache
 total_rows=$((accounts_rows + mixed_rows))
 t_copy=$(best copy_all)
 t_md5=$(best md5_all)
 t_j1=$(best "$driver" "$conn" --jobs 1)
 t_j2=$(best "$driver" "$conn" --jobs 2)
+t_j1_plain=$(best "$driver" "$conn" --jobs 1 --range-rows 0)
+t_text=$(best copy_text)
+t_binary=$(best copy_binary)
+t_cli=
+if [[ -x $cli ]]; then
+    t_cli=$(best "$cli" verify --db "$conn" --jobs 1)
+fi
 
 rate() { echo "scale=0; $total_rows / $1 / 1000" | bc; }
 echo "rows: $total_rows (accounts $accounts_rows, mixed $mixed_rows); best of $runs; $(nproc) cores"
@@ -118,6 +138,13 @@ printf '| COPY TO STDOUT, discarded (limit) | %s | %s |\n' "$t_copy" "$(rate "$t
 printf '| md5 sum in SQL (data-diff) | %s | %s |\n' "$t_md5" "$(rate "$t_md5")"
 printf '| migsafe scan --jobs 1 | %s | %s |\n' "$t_j1" "$(rate "$t_j1")"
 printf '| migsafe scan --jobs 2 | %s | %s |\n' "$t_j2" "$(rate "$t_j2")"
-echo "jobs 1 / copy: $(echo "scale=2; $t_copy / $t_j1" | bc)x the COPY rate;" \
-    "jobs 2 speed-up: $(echo "scale=2; $t_j1 / $t_j2" | bc)x;" \
-    "vs md5: $(echo "scale=2; $t_md5 / $t_j1" | bc)x (jobs 1), $(echo "scale=2; $t_md5 / $t_j2" | bc)x (jobs 2)"
+printf '| migsafe scan --jobs 1, no range hashes | %s | %s |\n' "$t_j1_plain" "$(rate "$t_j1_plain")"
+[[ -n $t_cli ]] && printf '| migsafe verify --jobs 1 (CLI) | %s | %s |\n' "$t_cli" "$(rate "$t_cli")"
+printf '| COPY (columns) text | %s | %s |\n' "$t_text" "$(rate "$t_text")"
+printf '| COPY (columns) binary | %s | %s |\n' "$t_binary" "$(rate "$t_binary")"
+ratio() { echo "scale=2; $1 / $2" | bc; }
+echo "verify --jobs 1 / COPY, time: $(ratio "$t_j1" "$t_copy")x (scan)${t_cli:+, $(ratio "$t_cli" "$t_copy")x (CLI)} (goal <= 1.11)"
+echo "md5 / verify --jobs 2, time: $(ratio "$t_md5" "$t_j2")x faster (goal >= 3); jobs 1: $(ratio "$t_md5" "$t_j1")x"
+echo "jobs 2 speed-up: $(ratio "$t_j1" "$t_j2")x; range hashes cost: $(ratio "$t_j1" "$t_j1_plain")x the time without"
+echo "COPY text / binary, time: $(ratio "$t_text" "$t_binary")x (binary adopted only from 1.3x)"
+echo "load after the run: $(cat /proc/loadavg)"

@@ -186,3 +186,71 @@ TEST_CASE("migsafe verify --out refuses a folder or a FIFO with exit 2 and leave
     CHECK_FALSE(fs::exists(fifo.string() + ".tmp"));
     fs::remove(fifo);
 }
+
+TEST_CASE("migsafe verify --baseline localises a changed row to the baseline's key range")
+{
+    TestDatabase db;
+    load_clinics(db);
+    auto saved = scratch_file("ranges");
+    // 2000 rows, about 100 per range: the saved report carries ~20 range hashes.
+    auto first =
+        run_cli({"verify", "--db", db.conninfo(), "--out", saved.string(), "--range-rows", "100"});
+    REQUIRE(first.exit_code == 0);
+    auto report = nlohmann::json::parse(std::ifstream(saved));
+    const auto& ranges = report["tables"][0]["ranges"];
+    REQUIRE(ranges["bounds"].size() == 19);
+    CHECK(ranges["row_counts"].size() == 20);
+
+    db.connect().exec("UPDATE clinics SET name = 'renamed' WHERE id = 1234");
+    auto text =
+        run_cli({"verify", "--db", db.conninfo(), "--baseline", saved.string(), "--show-rows"});
+    CAPTURE(text.out);
+    CAPTURE(text.err);
+    CHECK(text.exit_code == 1);
+    CHECK(text.out.find("public.clinics: 1 differing key range(s) (from the baseline's range "
+                        "hashes)") != std::string::npos);
+    CHECK(text.out.find("id >= 1201 and < 1301: 100 rows in the baseline, 100 now") !=
+          std::string::npos);
+    CHECK(text.out.find("keys now in this range: 1201, 1202,") != std::string::npos);
+    CHECK(text.out.find(", 1234, ") != std::string::npos);
+
+    auto json = run_cli({"verify", "--db", db.conninfo(), "--baseline", saved.string(), "--json"});
+    CHECK(json.exit_code == 1);
+    auto doc = nlohmann::json::parse(json.out);
+    REQUIRE(doc["report"]["localisations"].size() == 1);
+    const auto& where = doc["report"]["localisations"][0];
+    CHECK(where["localised"] == true);
+    CHECK(where["against_baseline"] == true);
+    CHECK(where["ranges"][0]["lower"] == nlohmann::json::array({"1201"}));
+    CHECK(where["ranges"][0]["upper"] == nlohmann::json::array({"1301"}));
+    CHECK(where["ranges"][0]["live_keys"].empty()); // only with --show-rows
+    fs::remove(saved);
+}
+
+TEST_CASE("migsafe verify --baseline with a report without range hashes gives the table verdict")
+{
+    TestDatabase db;
+    load_clinics(db);
+    auto saved = scratch_file("old");
+    REQUIRE(run_cli({"verify", "--db", db.conninfo(), "--out", saved.string()}).exit_code == 0);
+    // A report as migsafe wrote it before range hashes: no `ranges` field.
+    auto report = nlohmann::json::parse(std::ifstream(saved));
+    for (auto& table : report["tables"]) {
+        table.erase("ranges");
+    }
+    std::ofstream(saved) << report.dump(2);
+
+    auto same = run_cli({"verify", "--db", db.conninfo(), "--baseline", saved.string()});
+    CHECK(same.exit_code == 0);
+    CHECK(same.out.find("matches the baseline") != std::string::npos);
+
+    db.connect().exec("DELETE FROM clinics WHERE id = 5");
+    auto changed =
+        run_cli({"verify", "--db", db.conninfo(), "--baseline", saved.string(), "--show-rows"});
+    CAPTURE(changed.out);
+    CHECK(changed.exit_code == 1);
+    CHECK(changed.out.find("public.clinics: row count 1999, expected 2000") != std::string::npos);
+    CHECK(changed.out.find("public.clinics: not localised (the baseline has no range hashes for "
+                           "this table") != std::string::npos);
+    fs::remove(saved);
+}

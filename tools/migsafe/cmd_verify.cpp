@@ -21,6 +21,9 @@
 namespace migsafe::cli {
 namespace {
 
+/// With --baseline --show-rows: at most this many live keys listed per table.
+constexpr std::size_t k_max_listed_keys = 1000;
+
 struct VerifyArgs {
     std::string db;
     std::string out;
@@ -30,6 +33,7 @@ struct VerifyArgs {
     std::vector<std::string> exclude;
     std::string lock_timeout = "30s";
     int jobs = 1;
+    std::uint64_t range_rows = 65536;
     bool show_rows = false;
     bool amcheck = false;
     bool progress = false;
@@ -86,7 +90,8 @@ Outcome run_verify(const VerifyArgs& args)
                                 .exclude = args.exclude,
                                 .jobs = args.jobs,
                                 .progress = progress_printer(args.progress),
-                                .lock_timeout = parse_bound(args.lock_timeout, "--lock-timeout")};
+                                .lock_timeout = parse_bound(args.lock_timeout, "--lock-timeout"),
+                                .range_rows = args.range_rows};
     std::string conninfo = resolve_conninfo(args.db);
     Outcome outcome;
     if (!args.against.empty()) {
@@ -117,11 +122,22 @@ Outcome run_verify(const VerifyArgs& args)
             throw Error(e.code(), e.message(), {.file = args.baseline}, e.hint());
         }
     }
+    if (baseline) {
+        // The same range bounds as the baseline's, so that its range hashes compare.
+        scan.range_bounds = integrity::range_bounds_of(*baseline);
+    }
     auto report = integrity::scan(conninfo, scan);
     if (!args.out.empty()) {
         platform::write_file_durably(args.out, report.to_json());
     }
     auto differences = baseline ? integrity::diff(*baseline, report) : integrity::problems(report);
+    std::vector<integrity::TableLocalisation> localisations;
+    if (baseline) {
+        localisations = integrity::localise(*baseline, report);
+        if (args.show_rows) {
+            integrity::add_live_keys(conninfo, localisations, k_max_listed_keys, scan.lock_timeout);
+        }
+    }
     outcome.exit_code = differences.empty() ? 0 : 1;
     nlohmann::json amcheck_json;
     std::string amcheck_text;
@@ -142,11 +158,16 @@ Outcome run_verify(const VerifyArgs& args)
         {"differences", nlohmann::json::parse(integrity::differences_to_json(differences))},
         {"baseline", args.baseline.empty() ? nlohmann::json() : nlohmann::json(args.baseline)}};
     outcome.report["amcheck"] = amcheck_json;
+    outcome.report["localisations"] =
+        nlohmann::json::parse(integrity::localisations_to_json(localisations));
     outcome.text = render_report(report);
     outcome.text += differences.empty()
                         ? (baseline ? "matches the baseline\n" : "no problems found\n")
                         : fmt::format("{} difference(s):\n", differences.size()) +
                               render_differences(differences);
+    for (const auto& table : localisations) {
+        outcome.text += table.to_text();
+    }
     outcome.text += amcheck_text;
     return outcome;
 }
@@ -177,8 +198,13 @@ void register_verify(CLI::App& app, Selected& selected)
     sub->add_option("--lock-timeout", args->lock_timeout,
                     "Give up when a table stays locked by another session (a migration) this "
                     "long (default: 30s; must be positive)");
+    sub->add_option("--range-rows", args->range_rows,
+                    "Range hashes in the report: about one per this many rows of each table "
+                    "with a one-column integer key, so that --baseline localises a difference "
+                    "(default: 65536; 0: none)");
     sub->add_flag("--show-rows", args->show_rows,
-                  "With --against: list the keys of the differing rows");
+                  "With --against: list the keys of the differing rows; with --baseline: the "
+                  "keys the database now holds in each differing key range");
     sub->add_flag("--amcheck", args->amcheck,
                   "Also run pg_amcheck (heap and B-tree checks; needs the amcheck extension)");
     sub->add_flag("--progress", args->progress, "Show progress on stderr even without a terminal");

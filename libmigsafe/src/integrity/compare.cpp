@@ -112,28 +112,37 @@ std::string Comparison::to_json(int indent) const
     doc["a"] = json::parse(a.to_json(-1));
     doc["b"] = json::parse(b.to_json(-1));
     doc["differences"] = json::parse(differences_to_json(differences, -1));
-    doc["localisations"] = json::array();
+    doc["localisations"] = json::parse(localisations_to_json(tables, -1));
+    return doc.dump(indent);
+}
+
+std::string localisations_to_json(const std::vector<TableLocalisation>& tables, int indent)
+{
+    using nlohmann::json;
+    json out = json::array();
     for (const auto& t : tables) {
         json ranges = json::array();
         for (const auto& r : t.ranges) {
             ranges.push_back({{"lower", key_json(r.lower)},
                               {"upper", key_json(r.upper)},
                               {"rows_a", r.rows_a},
-                              {"rows_b", r.rows_b}});
+                              {"rows_b", r.rows_b},
+                              {"live_keys", r.live_keys}});
         }
         json rows = json::array();
         for (const auto& r : t.rows) {
             rows.push_back({{"key", r.key}, {"change", to_string(r.change)}});
         }
-        doc["localisations"].push_back({{"table", t.table},
-                                        {"localised", t.localised},
-                                        {"reason", t.reason},
-                                        {"key_columns", t.key_columns},
-                                        {"ranges", ranges},
-                                        {"rows", rows},
-                                        {"truncated", t.truncated}});
+        out.push_back({{"table", t.table},
+                       {"localised", t.localised},
+                       {"reason", t.reason},
+                       {"key_columns", t.key_columns},
+                       {"against_baseline", t.against_baseline},
+                       {"ranges", ranges},
+                       {"rows", rows},
+                       {"truncated", t.truncated}});
     }
-    return doc.dump(indent);
+    return out.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
 } // namespace migsafe::integrity

@@ -19,7 +19,8 @@ std::string key_text(const KeyValue& key)
     return key.size() == 1 ? key.front() : fmt::format("({})", fmt::join(key, ", "));
 }
 
-std::string range_text(const std::string& columns, const DifferingRange& range)
+std::string range_text(const std::string& columns, const DifferingRange& range,
+                       bool against_baseline)
 {
     std::string bounds;
     if (range.lower && range.upper) {
@@ -31,6 +32,10 @@ std::string range_text(const std::string& columns, const DifferingRange& range)
         bounds = fmt::format("{} < {}", columns, key_text(*range.upper));
     } else {
         bounds = "every key";
+    }
+    if (against_baseline) {
+        return fmt::format("{}: {} rows in the baseline, {} now", bounds, range.rows_a,
+                           range.rows_b);
     }
     return fmt::format("{}: {} rows in the first database, {} in the second", bounds, range.rows_a,
                        range.rows_b);
@@ -57,10 +62,19 @@ std::string TableLocalisation::to_text() const
         return fmt::format("  {}: not localised ({})\n", table, reason);
     }
     auto columns = columns_text(key_columns);
-    std::string out = fmt::format("  {}: {} differing key range(s){}\n", table, ranges.size(),
+    std::string out = fmt::format("  {}: {} differing key range(s){}{}\n", table, ranges.size(),
+                                  against_baseline ? " (from the baseline's range hashes)" : "",
                                   truncated ? " (more not looked for)" : "");
     for (const auto& range : ranges) {
-        out += "    " + range_text(columns, range) + "\n";
+        out += "    " + range_text(columns, range, against_baseline) + "\n";
+        if (!range.live_keys.empty()) {
+            std::vector<std::string> keys;
+            for (const auto& key : range.live_keys) {
+                keys.push_back(key_text(key));
+            }
+            // The baseline holds the range's hash, not its rows: only the live keys are known.
+            out += fmt::format("      keys now in this range: {}\n", fmt::join(keys, ", "));
+        }
     }
     for (const auto& row : rows) {
         out +=

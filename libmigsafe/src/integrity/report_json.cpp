@@ -84,6 +84,7 @@ public:
         }
         return out;
     }
+    const json& object() const { return m_object; }
     std::string where(const char* key) const
     {
         return m_path.empty() ? std::string(key) : m_path + "." + key;
@@ -110,6 +111,8 @@ TableKind read_kind(const Fields& f)
     invalid(fmt::format("field {} is not table, partition or partitioned", f.where("kind")));
 }
 
+KeyRanges read_ranges(const Fields& f, std::uint64_t table_rows);
+
 TableReport read_table(const Fields& f)
 {
     TableReport table{.schema = f.text("schema"),
@@ -124,7 +127,51 @@ TableReport read_table(const Fields& f)
         invalid(fmt::format("field {} is not 32 hex digits", f.where("checksum")));
     }
     table.checksum = *checksum;
+    if (auto it = f.object().find("ranges"); it != f.object().end() && !it->is_null()) {
+        table.ranges = read_ranges(Fields(*it, f.where("ranges")), table.checksum.rows);
+    }
     return table;
+}
+
+// `ranges`: parallel arrays, one bound fewer than counts and checksums; the counts add up
+// to the table's.
+KeyRanges read_ranges(const Fields& f, std::uint64_t table_rows)
+{
+    KeyRanges ranges{.bounds = f.texts("bounds")};
+    const auto& counts = f.at("row_counts", json::value_t::array);
+    auto sums = f.texts("checksums");
+    if (counts.size() != sums.size() || sums.size() != ranges.bounds.size() + 1) {
+        invalid(fmt::format("field {} needs one more row count and checksum than bounds",
+                            f.where("bounds")));
+    }
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < sums.size(); ++i) {
+        if (!counts[i].is_number_unsigned()) {
+            invalid(fmt::format("field {}[{}] is not a row count", f.where("row_counts"), i));
+        }
+        auto checksum = Checksum::from_parts(counts[i].get<std::uint64_t>(), sums[i]);
+        if (!checksum) {
+            invalid(fmt::format("field {}[{}] is not 32 hex digits", f.where("checksums"), i));
+        }
+        total += checksum->rows;
+        ranges.checksums.push_back(*checksum);
+    }
+    if (total != table_rows) {
+        invalid(fmt::format("field {} adds up to {} rows, the table has {}", f.where("row_counts"),
+                            total, table_rows));
+    }
+    return ranges;
+}
+
+json ranges_json(const KeyRanges& ranges)
+{
+    json counts = json::array();
+    json sums = json::array();
+    for (const auto& checksum : ranges.checksums) {
+        counts.push_back(checksum.rows);
+        sums.push_back(checksum.sums_hex());
+    }
+    return {{"bounds", ranges.bounds}, {"row_counts", counts}, {"checksums", sums}};
 }
 
 } // namespace
@@ -139,16 +186,20 @@ std::string IntegrityReport::to_json(int indent) const
     doc["snapshot_consistent"] = snapshot_consistent;
     doc["tables"] = json::array();
     for (const auto& t : tables) {
-        doc["tables"].push_back({{"schema", t.schema},
-                                 {"name", t.name},
-                                 {"qualified_name", t.qualified_name()},
-                                 {"kind", to_string(t.kind)},
-                                 {"parent", t.parent},
-                                 {"row_count", t.checksum.rows},
-                                 {"checksum", t.checksum.sums_hex()},
-                                 {"columns", t.columns},
-                                 {"key_columns", t.key_columns},
-                                 {"localisable", t.localisable()}});
+        json entry = {{"schema", t.schema},
+                      {"name", t.name},
+                      {"qualified_name", t.qualified_name()},
+                      {"kind", to_string(t.kind)},
+                      {"parent", t.parent},
+                      {"row_count", t.checksum.rows},
+                      {"checksum", t.checksum.sums_hex()},
+                      {"columns", t.columns},
+                      {"key_columns", t.key_columns},
+                      {"localisable", t.localisable()}};
+        if (t.ranges) {
+            entry["ranges"] = ranges_json(*t.ranges);
+        }
+        doc["tables"].push_back(std::move(entry));
     }
     doc["invalid_indexes"] = json::array();
     for (const auto& i : invalid_indexes) {

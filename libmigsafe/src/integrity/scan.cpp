@@ -3,6 +3,7 @@
 // item is a table or, for big tables, a range of heap blocks (a TID range scan, PG 14+):
 // every table can be split that way, with or without a key, and each worker reads only
 // its own blocks. Row checksums add up, so the pieces merge in any order.
+#include "integrity/key_ranges.hpp"
 #include "integrity/scope.hpp"
 #include "integrity/session.hpp"
 #include "platform/catalog/integrity_queries.hpp"
@@ -56,12 +57,21 @@ public:
         : m_relations(relations)
         , m_options(options)
         , m_checksums(relations.size())
+        , m_plans(relations.size())
+        , m_ranges(relations.size())
         , m_pieces_left(relations.size(), 0)
     {
     }
 
-    void plan(int server_version)
+    void plan(platform::Session& leader)
     {
+        for (std::size_t i = 0; i < m_relations.size(); ++i) {
+            m_plans[i] = detail::plan_ranges(leader, m_relations[i], m_options);
+            if (m_plans[i]) {
+                m_ranges[i].resize(m_plans[i]->bounds.size() + 1);
+            }
+        }
+        const int server_version = leader.server_version();
         bool split = m_options.jobs > 1 && server_version >= k_min_tid_range_server;
         for (std::size_t i = 0; i < m_relations.size(); ++i) {
             const auto& rel = m_relations[i];
@@ -122,18 +132,33 @@ public:
 
     const std::vector<Checksum>& checksums() const { return m_checksums; }
 
+    /// The range hashes of relation `i`, if it had a plan.
+    std::optional<KeyRanges> ranges(std::size_t i) const
+    {
+        if (!m_plans[i]) {
+            return std::nullopt;
+        }
+        return KeyRanges{.bounds = m_plans[i]->bound_texts, .checksums = m_ranges[i]};
+    }
+
 private:
     void hash_item(platform::Session& conn, const WorkItem& item)
     {
         const auto& rel = m_relations[item.relation];
         migsafe::detail::log_debug("hashing {}.{} blocks {}..", rel.schema, rel.name,
                                    item.blocks.first);
+        const auto& plan = m_plans[item.relation];
         Checksum sum;
+        std::vector<Checksum> ranges(plan ? plan->bounds.size() + 1 : 0);
         std::uint64_t bytes = 0;
         std::uint64_t unreported = 0;
         try {
             catalog::stream_rows(conn, rel, item.blocks, [&](std::string_view row) {
-                sum.add_row(row);
+                if (plan) {
+                    ranges[plan->range_of(row)].add_row(row);
+                } else {
+                    sum.add_row(row);
+                }
                 bytes += row.size() + 1;
                 if (++unreported == k_progress_every_rows) {
                     report(unreported, bytes, false);
@@ -154,8 +179,14 @@ private:
                                     display_name(rel), m_options.lock_timeout.count()),
                         {.object = display_name(rel), .sqlstate = "55P03"}, k_lock_hint);
         }
+        for (std::size_t r = 0; r < ranges.size(); ++r) {
+            sum.merge(ranges[r]);
+        }
         std::lock_guard lock(m_mutex);
         m_checksums[item.relation].merge(sum);
+        for (std::size_t r = 0; r < ranges.size(); ++r) {
+            m_ranges[item.relation][r].merge(ranges[r]);
+        }
         bool table_done = --m_pieces_left[item.relation] == 0;
         report_locked(unreported, bytes, table_done);
     }
@@ -183,6 +214,8 @@ private:
     const ScanOptions& m_options;
     std::vector<WorkItem> m_items;
     std::vector<Checksum> m_checksums;
+    std::vector<std::optional<detail::RangePlan>> m_plans;
+    std::vector<std::vector<Checksum>> m_ranges;
     std::vector<int> m_pieces_left;
     std::size_t m_tables_total = 0;
     std::atomic<std::size_t> m_next{0};
@@ -214,7 +247,8 @@ void add_partition_totals(const std::vector<catalog::RelationInfo>& relations,
     }
 }
 
-TableReport table_report(const catalog::RelationInfo& rel, const Checksum& checksum)
+TableReport table_report(const catalog::RelationInfo& rel, const Checksum& checksum,
+                         std::optional<KeyRanges> ranges)
 {
     TableKind kind = rel.partitioned            ? TableKind::partitioned
                      : !rel.parent_name.empty() ? TableKind::partition
@@ -226,7 +260,8 @@ TableReport table_report(const catalog::RelationInfo& rel, const Checksum& check
                 rel.parent_name.empty() ? "" : qualified_name(rel.parent_schema, rel.parent_name),
             .columns = rel.columns,
             .key_columns = rel.key_columns,
-            .checksum = checksum};
+            .checksum = checksum,
+            .ranges = std::move(ranges)};
 }
 
 void add_health(platform::Session& conn, const std::vector<catalog::RelationInfo>& in_scope,
@@ -323,13 +358,16 @@ IntegrityReport scan_with(platform::Session& leader, const std::string& conninfo
         snapshot = catalog::export_snapshot(leader);
     }
     auto facts = catalog::server_facts(leader);
-    auto relations =
+    auto in_scope =
         detail::select_relations(catalog::list_relations(leader), options.tables, options.exclude);
+    auto relations = options.skip_rows.empty()
+                         ? in_scope
+                         : detail::select_relations(in_scope, {}, options.skip_rows);
     migsafe::detail::log_info("verify: {} tables in scope, {} jobs", relations.size(),
                               options.jobs);
 
     Scanner scanner(relations, options);
-    scanner.plan(leader.server_version());
+    scanner.plan(leader);
     std::vector<platform::Session> helpers;
     for (int j = 1; j < options.jobs; ++j) {
         helpers.push_back(detail::open_read_session(conninfo, snapshot, options.lock_timeout));
@@ -353,9 +391,9 @@ IntegrityReport scan_with(platform::Session& leader, const std::string& conninfo
     auto checksums = scanner.checksums();
     add_partition_totals(relations, checksums);
     for (std::size_t i = 0; i < relations.size(); ++i) {
-        report.tables.push_back(table_report(relations[i], checksums[i]));
+        report.tables.push_back(table_report(relations[i], checksums[i], scanner.ranges(i)));
     }
-    add_health(leader, relations, options, report);
+    add_health(leader, in_scope, options, report);
     sort_bytewise(report);
     for (auto& helper : helpers) {
         catalog::end_transaction(helper);
@@ -371,6 +409,17 @@ IntegrityReport scan_once(const std::string& conninfo, const ScanOptions& option
 }
 
 } // namespace
+
+std::map<std::string, std::vector<std::string>> range_bounds_of(const IntegrityReport& report)
+{
+    std::map<std::string, std::vector<std::string>> out;
+    for (const auto& table : report.tables) {
+        if (table.ranges) {
+            out.emplace(table.qualified_name(), table.ranges->bounds);
+        }
+    }
+    return out;
+}
 
 IntegrityReport scan(const std::string& conninfo, const ScanOptions& options)
 {

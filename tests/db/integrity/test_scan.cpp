@@ -2,11 +2,13 @@
 #include "db/integrity/integrity_fixtures.hpp"
 #include "support/test_db.hpp"
 
+#include <migsafe/integrity/compare.hpp>
 #include <migsafe/integrity/diff.hpp>
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/platform/error.hpp>
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 
@@ -243,4 +245,85 @@ TEST_CASE("integrity::diff of a saved baseline against a later scan finds the ch
     auto found = diff(baseline, scan(db.conninfo()));
     REQUIRE(found.size() == 1);
     CHECK(found[0].describe() == "public.items: row count 299, expected 300");
+}
+
+TEST_CASE("integrity::scan range hashes: same with any jobs, add up, reused bounds compare")
+{
+    TestDatabase db;
+    db.connect().exec(items_sql(3000));
+    auto one = scan(db.conninfo(), {.range_rows = 300});
+    const auto& items = table_of(one, "public.items");
+    REQUIRE(items.ranges);
+    // Every key is read for a table this small: exact quantiles, ten ranges of 300 rows.
+    CHECK(items.ranges->bounds == std::vector<std::string>{"301", "601", "901", "1201", "1501",
+                                                           "1801", "2101", "2401", "2701"});
+    Checksum total;
+    for (const auto& range : items.ranges->checksums) {
+        CHECK(range.rows == 300);
+        total.merge(range);
+    }
+    CHECK(total == items.checksum);
+    CHECK(IntegrityReport::from_json(one.to_json()) == one);
+
+    // Block-range pieces (jobs 3) sort their rows into the same ranges.
+    auto three = scan(db.conninfo(), {.jobs = 3, .split_pages = 16, .range_rows = 300});
+    CHECK(table_of(three, "public.items").ranges == items.ranges);
+
+    // A later scan with the baseline's bounds: only the changed range differs.
+    db.connect().exec(
+        "UPDATE items SET note = 'x' WHERE id = 1000; DELETE FROM items WHERE id = 2");
+    auto later = scan(db.conninfo(), {.range_rows = 0, .range_bounds = range_bounds_of(one)});
+    REQUIRE(table_of(later, "public.items").ranges);
+    CHECK(table_of(later, "public.items").ranges->bounds == items.ranges->bounds);
+    auto where = localise(one, later);
+    REQUIRE(where.size() == 1);
+    CHECK(where[0].localised);
+    REQUIRE(where[0].ranges.size() == 2);
+    CHECK(where[0].ranges[0].lower == std::nullopt);
+    CHECK(where[0].ranges[0].upper == KeyValue{"301"});
+    CHECK(where[0].ranges[0].rows_a == 300);
+    CHECK(where[0].ranges[0].rows_b == 299);
+    CHECK(where[0].ranges[1].lower == KeyValue{"901"});
+    CHECK(where[0].ranges[1].upper == KeyValue{"1201"});
+    add_live_keys(db.conninfo(), where, 5);
+    CHECK(where[0].ranges[0].live_keys == std::vector<KeyValue>{{"1"}, {"3"}, {"4"}, {"5"}, {"6"}});
+    CHECK(where[0].ranges[1].live_keys.empty());
+    CHECK(where[0].truncated);
+
+    // No range hashes without a one-column integer key, nor with range_rows 0.
+    db.connect().exec("CREATE TABLE tagged (tag text PRIMARY KEY); INSERT INTO tagged "
+                      "SELECT 't' || g FROM generate_series(1, 100) g");
+    auto off = scan(db.conninfo(), {.range_rows = 0});
+    CHECK_FALSE(table_of(off, "public.items").ranges);
+    CHECK_FALSE(table_of(scan(db.conninfo(), {.range_rows = 10}), "public.tagged").ranges);
+}
+
+TEST_CASE("integrity::IntegrityReport::from_json reads reports without ranges, refuses bad ones")
+{
+    TestDatabase db;
+    db.connect().exec(items_sql(50));
+    auto report = scan(db.conninfo(), {.range_rows = 10});
+    auto json = nlohmann::json::parse(report.to_json());
+    CAPTURE(json.dump());
+    std::size_t at = 0;
+    while (at < json["tables"].size() && json["tables"][at]["name"] != "items") {
+        ++at;
+    }
+    REQUIRE(json["tables"][at].contains("ranges"));
+    auto old = json;
+    old["tables"][at].erase("ranges"); // as migsafe wrote reports before range hashes
+    auto read = IntegrityReport::from_json(old.dump());
+    CHECK_FALSE(table_of(read, "public.items").ranges);
+    CHECK(diff(read, report).empty());
+    CHECK(localise(read, report).empty()); // equal checksums: nothing to localise
+
+    auto bad = json;
+    bad["tables"][at]["ranges"]["row_counts"][0] = 7;
+    CHECK_THROWS_WITH_AS(IntegrityReport::from_json(bad.dump()),
+                         doctest::Contains(".ranges.row_counts adds up to"), migsafe::Error);
+    bad = json;
+    bad["tables"][at]["ranges"]["bounds"].push_back("99");
+    CHECK_THROWS_WITH_AS(IntegrityReport::from_json(bad.dump()),
+                         doctest::Contains("needs one more row count and checksum than bounds"),
+                         migsafe::Error);
 }

@@ -5,6 +5,7 @@
 #include <migsafe/integrity/report.hpp>
 #include <migsafe/integrity/verify.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -41,6 +42,10 @@ struct DifferingRange {
     std::optional<KeyValue> upper{};
     std::uint64_t rows_a = 0;
     std::uint64_t rows_b = 0;
+    /// Against a baseline with `ShowRows::yes` (`add_live_keys`): the keys the live table
+    /// holds in this range, in key order. The baseline holds the range's hash, not its
+    /// rows: which of these keys changed, and which keys were deleted, cannot be told.
+    std::vector<KeyValue> live_keys{};
 
     friend bool operator==(const DifferingRange&, const DifferingRange&) = default;
 };
@@ -69,6 +74,9 @@ struct TableLocalisation {
     std::vector<DifferingRange> ranges{}; ///< in key order
     std::vector<RowDifference> rows{};    ///< with `ShowRows::yes`, in key order
     bool truncated = false;               ///< `max_ranges` or `max_rows` was reached
+    /// Ranges from a saved report's range hashes (`localise`): `rows_a` counts the
+    /// baseline's rows, `rows_b` the live database's.
+    bool against_baseline = false;
 
     friend bool operator==(const TableLocalisation&, const TableLocalisation&) = default;
 
@@ -102,6 +110,30 @@ struct Comparison {
 MIGSAFE_API Comparison compare_databases(const std::string& conninfo_a,
                                          const std::string& conninfo_b,
                                          const CompareOptions& options = {});
+
+/// Where the differences between a saved report and a current one are, from their range
+/// hashes (`TableReport::ranges`, docs/integrity.md "Range hashes"): one entry per table
+/// of both reports whose checksums differ (partitioned parents are localised through their
+/// partitions), with the ranges whose hashes differ. A table is not localised (`reason`
+/// says why) without a primary key, when either report has no range hashes for it (a
+/// report of an older migsafe, or a key that is not one integer column), or when the
+/// bounds, the key or the columns differ. Reads no database. Cost: linear in the ranges.
+MIGSAFE_API std::vector<TableLocalisation> localise(const IntegrityReport& baseline,
+                                                    const IntegrityReport& current);
+
+/// Fills `DifferingRange::live_keys` of the localised tables of `tables` with the keys the
+/// database at `conninfo` holds in each range, at most `max_rows` per table (`truncated`
+/// is set when more were there), in one REPEATABLE READ transaction. A table dropped or
+/// re-keyed since the scan is left as it is. Throws `db-connect-failed`,
+/// `db-lock-timeout`, `db-query-failed`.
+MIGSAFE_API void add_live_keys(const std::string& conninfo, std::vector<TableLocalisation>& tables,
+                               std::size_t max_rows,
+                               std::chrono::milliseconds lock_timeout = std::chrono::seconds(30));
+
+/// The localisations as a JSON array (docs/integrity.md): `Comparison::to_json`'s
+/// `localisations`, and `migsafe verify --baseline --json`'s.
+MIGSAFE_API std::string localisations_to_json(const std::vector<TableLocalisation>& tables,
+                                              int indent = 2);
 
 /// The stable name of a row change (`only-in-a`, `only-in-b`, `changed`).
 MIGSAFE_API std::string_view to_string(RowChange change) noexcept;

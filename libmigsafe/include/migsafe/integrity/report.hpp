@@ -18,6 +18,20 @@ enum class TableKind {
     partitioned, ///< a partitioned table: its count and checksum are its leaves' totals
 };
 
+/// Checksums of a table's rows by ranges of its primary key, in key order: what lets a
+/// saved report localise a difference (docs/integrity.md, "Range hashes"). Collected for
+/// tables whose primary key is one integer column (`smallint`, `integer`, `bigint`).
+struct KeyRanges {
+    /// The n - 1 ascending key values (as PostgreSQL prints them) that cut the key space
+    /// into n ranges: range 0 holds the keys below `bounds[0]`, range i the keys
+    /// `bounds[i - 1] <= key < bounds[i]`, the last one the keys from `bounds.back()` on.
+    std::vector<std::string> bounds{};
+    /// One checksum per range (n = `bounds.size() + 1`).
+    std::vector<Checksum> checksums{};
+
+    friend bool operator==(const KeyRanges&, const KeyRanges&) = default;
+};
+
 /// One table of an integrity report.
 struct TableReport {
     std::string schema{};                   ///< schema name, as stored in the catalog
@@ -27,6 +41,9 @@ struct TableReport {
     std::vector<std::string> columns{};     ///< the hashed columns, in hashing (name) order
     std::vector<std::string> key_columns{}; ///< primary key columns, in key order (may be empty)
     Checksum checksum{};                    ///< exact row count and the sums of row hashes
+    /// Range hashes (`ScanOptions::range_rows`); absent in reports of older versions, for
+    /// tables without a one-column integer key, and when the scan collected none.
+    std::optional<KeyRanges> ranges{};
 
     friend bool operator==(const TableReport&, const TableReport&) = default;
 

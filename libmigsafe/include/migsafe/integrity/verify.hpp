@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,10 @@ struct ScanOptions {
     std::vector<std::string> tables{};
     /// Tables to leave out, same syntax; wins over `tables`.
     std::vector<std::string> exclude{};
+    /// Tables in scope whose rows are not read (same syntax): the report leaves them out,
+    /// but still lists their invalid indexes, unvalidated constraints and sequences, as
+    /// for any table in scope. The drill reads these tables while the restore runs.
+    std::vector<std::string> skip_rows{};
     /// Parallel sessions sharing one snapshot (at least 1).
     int jobs = 1;
     /// With `jobs` > 1, a table larger than this many 8 kB heap blocks is split into
@@ -48,7 +53,22 @@ struct ScanOptions {
     /// holding ACCESS EXCLUSIVE, e.g. a migration) before the scan fails with
     /// `db-lock-timeout`. Must be positive.
     std::chrono::milliseconds lock_timeout{std::chrono::seconds(30)};
+    /// Range hashes (docs/integrity.md, "Range hashes"): each table whose primary key is
+    /// one integer column gets about one checksum per this many rows, in key order, with
+    /// the bounds (`TableReport::ranges`). The bounds come from a small page sample (every
+    /// key for small tables); at most 4096 ranges per table. 0: collect none.
+    std::uint64_t range_rows = 65536;
+    /// Bounds to hash with instead of sampling, by qualified table name: pass
+    /// `range_bounds_of(baseline)` to get ranges comparable with a saved report's (ranges
+    /// compare only when their bounds are equal). A table named here gets ranges even when
+    /// `range_rows` is 0.
+    std::map<std::string, std::vector<std::string>> range_bounds{};
 };
+
+/// The range bounds of every table of `report` that has range hashes, by qualified name
+/// (for `ScanOptions::range_bounds`).
+MIGSAFE_API std::map<std::string, std::vector<std::string>>
+range_bounds_of(const IntegrityReport& report);
 
 /// Reads every table in scope in one REPEATABLE READ snapshot (shared by `jobs` sessions
 /// through `pg_export_snapshot`) and returns the report: each table's exact row count and

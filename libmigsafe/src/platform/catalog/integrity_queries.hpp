@@ -100,6 +100,16 @@ std::uint64_t stream_key_range(Session& conn, const RelationInfo& rel, const Key
 /// Up to `parts - 1` keys splitting the rows of `range` into `parts` equal slices, ascending.
 std::vector<Key> split_keys(Session& conn, const RelationInfo& rel, const KeyRange& range,
                             std::int64_t parts);
+/// The planner's row estimate of `rel` (`pg_class.reltuples`): -1 when the table was
+/// never vacuumed or analyzed.
+double estimated_rows(Session& conn, const RelationInfo& rel);
+/// The key values (text) of `rel`, which has a one-column key, in key order: every key
+/// with `percent` >= 100, else those of a `TABLESAMPLE SYSTEM (percent) REPEATABLE (0)`
+/// sample of whole heap pages.
+std::vector<std::string> sample_keys(Session& conn, const RelationInfo& rel, double percent);
+/// The first `limit` keys of `range`, in key order.
+std::vector<Key> keys_in_range(Session& conn, const RelationInfo& rel, const KeyRange& range,
+                               std::size_t limit);
 /// The rows of `range` in key order: key, then the row as record text.
 std::vector<std::pair<Key, std::string>> keyed_rows(Session& conn, const RelationInfo& rel,
                                                     const KeyRange& range);
