@@ -19,7 +19,7 @@ struct ManifestFile {
     std::string stored_name{};       ///< the stored file, relative to the snapshot folder
     std::uint64_t size = 0;          ///< bytes of the content (as pg_dump wrote it)
     std::uint64_t stored_size = 0;   ///< bytes of the stored (compressed) file
-    std::string compression{"zstd"}; ///< `zstd` (one frame)
+    std::string compression{"zstd"}; ///< `zstd` (one frame), `zstd+columns` (column layout)
     Hash128 content_hash{};          ///< XXH3-128 of the content
     Hash128 stored_hash{};           ///< XXH3-128 of the stored file
 
