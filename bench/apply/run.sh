@@ -12,7 +12,9 @@
 #       (b) one `UPDATE pgbench_accounts SET newcol = ...` alone: the speed limit;
 #       (c) `migsafe apply` of a batched backfill migration doing the same UPDATE while the
 #           same pgbench workload runs: pgbench TPS and worst latency during the backfill
-#           (from pgbench's per-transaction log), the backfill's rows/s;
+#           (from pgbench's per-transaction log), the backfill's rows/s, and from its debug
+#           log the duty cycle: the mean pause, the mean load sampled and the share of the
+#           backfill's time spent in batches;
 #       (d) the same backfill alone, to tell batching's cost from the competition for CPU;
 #       (a) and (c) again with pgbench throttled (-R) to THROTTLE% of (a)'s TPS.
 #
@@ -22,7 +24,8 @@
 # Environment: MIGSAFE (default build/tools/migsafe/migsafe), MIGRATIONS (240), RUNS (3),
 #   SCALE (10: 1,000,000 rows), CLIENTS (4), LOAD_SECONDS (20), LOCK_TIMEOUT (5s),
 #   BATCH_TIME (200ms), BATCH (1000: the directive's first batch size), PARTS ("1 2"),
-#   THROTTLE (50: part 2 again with pgbench -R at this % of the full-load TPS; 0: skip).
+#   THROTTLE (50: part 2 again with pgbench -R at this % of the full-load TPS; 0: skip),
+#   PAUSE (0ms: the directive's pause=, the duty cycle's floor).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,6 +42,7 @@ batch_time=${BATCH_TIME:-200ms}
 batch=${BATCH:-1000}
 parts=${PARTS:-1 2}
 throttle=${THROTTLE:-50}
+pause=${PAUSE:-0ms}
 
 if [[ ! -x $migsafe ]]; then
     echo "build migsafe first: cmake -S . -B build && cmake --build build -j2 --target migsafe" >&2
@@ -225,24 +229,27 @@ load_case() {
     psql "$conn" -X -q -c "VACUUM pgbench_accounts"
 
     # pgbench runs until a second after the backfill ends (then SIGTERM: its log holds
-    # every transaction but the last few), or for at most 10 times the single UPDATE.
+    # every transaction but the last few), or for at most 40 times the single UPDATE (the
+    # duty cycle leaves a saturated server most of its time).
     local warm=3 limit log_from=0
-    limit=$(calc "$warm + 10 * $t_single + 10" 0)
+    limit=$(calc "$warm + 40 * $t_single + 30" 0)
     [[ -n $cluster_dir ]] && log_from=$(wc -l <"$cluster_dir/server.log")
     "${bench[@]}" -T "${limit%.*}" --log-prefix="$work/$db.load" "$conn" >"$work/$db.load.out" 2>&1 &
     local pgbench_pid=$!
     sleep "$warm"
     local rc=0
     s=$(now)
-    "$migsafe" -q apply --db "$conn" --dir "$work/backfill" --no-snapshot --lock-timeout "$lock_timeout" \
-        --batch-time "$batch_time" --json >"$work/$db.apply.json" 2>"$work/$db.apply.err" || rc=$?
+    "$migsafe" --log-level debug apply --db "$conn" --dir "$work/backfill" --no-snapshot \
+        --lock-timeout "$lock_timeout" --batch-time "$batch_time" --json \
+        >"$work/$db.apply.json" 2>"$work/$db.apply.err" || rc=$?
     e=$(now)
     sleep 1
     kill -TERM "$pgbench_pid" 2>/dev/null || true
     wait "$pgbench_pid" || true
     if [[ $rc != 0 ]]; then
         echo "migsafe apply failed (exit $rc):" >&2
-        cat "$work/$db.apply.err" "$work/$db.apply.json" >&2
+        grep -v 'debug' "$work/$db.apply.err" >&2 || true
+        cat "$work/$db.apply.json" >&2
     fi
     local logs=("$work/$db".load.[0-9]*) pgbench_end t_backfill covered
     pgbench_end=$(cat "${logs[@]}" | awk '{ t = $5 + $6 / 1e6; if (t > m) m = t } END { printf "%.3f", m }')
@@ -257,6 +264,17 @@ load_case() {
     b_attempts=$(jq "$m.attempts" "$work/$db.apply.json")
     status=$(jq -r '.status' "$work/$db.apply.json")
     left=$(psql "$conn" -X -At -c "SELECT count(*) FROM pgbench_accounts WHERE newcol IS NULL")
+    # The duty cycle, from the engine's debug line per batch: "... updated R rows in T ms; A
+    # active and W waiting sessions (load L): pause P ms (reason)".
+    local duty
+    duty=$({ grep -o 'updated [0-9]* rows in [0-9]* ms; [0-9]* active and [0-9]* waiting sessions (load [0-9.]*): pause [0-9]* ms' \
+        "$work/$db.apply.err" || true; } | awk -v total="$t_backfill" '
+            { n++; took += $5; active += $7; waiting += $10; load += substr($14, 1, length($14) - 2); pause += $16 }
+            END {
+                if (n == 0) { print "no batch lines"; exit }
+                printf "mean pause %.0f ms, mean batch %.0f ms, in batches %.0f%% of the backfill; sampled %.1f active, %.2f waiting, load %.1f",
+                    pause / n, took / n, took / 1000 / total * 100, active / n, waiting / n, load / n
+            }')
     local lock_waits=n/a
     if [[ -n $cluster_dir ]]; then
         lock_waits=$(tail -n +"$((log_from + 1))" "$cluster_dir/server.log" | grep -c 'still waiting for' || true)
@@ -270,10 +288,13 @@ load_case() {
     summary+=" migration $b_ms ms, $b_attempts attempt(s), $left rows left NULL;"
     summary+=" pgbench covered $covered% of the backfill ($load_n transactions in it);"
     summary+=" lock waits > 1 s in the server log: $lock_waits"$'\n'
-    summary+="$label: TPS during the backfill / alone: $(calc "$load_tps / $base_tps" 2) (goal >= 0.90);"
-    summary+=" backfill / single UPDATE speed: $(calc "$t_single / $t_backfill" 2) (goal >= 0.30);"
+    summary+="$label: duty cycle: $duty; load average $(cut -d' ' -f1-3 /proc/loadavg)"$'\n'
+    summary+="$label: TPS during the backfill / alone: $(calc "$load_tps / $base_tps" 2) (goal >= 0.80);"
+    summary+=" backfill $(calc "$rows / $t_backfill" 0) rows/s in $t_backfill s,"
+    summary+=" $(calc "$t_single / $t_backfill" 2) of the single UPDATE's speed;"
     summary+=" worst latency $load_max ms vs lock timeout $lt_ms ms"$'\n'
     last_base_tps=$base_tps
+    [[ -n ${KEEP_LOGS:-} ]] && cp "$work/$db.apply.err" "$KEEP_LOGS/$db.apply.err"
     psql_base -c "DROP DATABASE $db"
 }
 
@@ -299,7 +320,7 @@ SQL
     cat >"$work/backfill/0001_backfill_newcol.sql" <<SQL
 -- Fill the new column of every account.
 -- migsafe:phase backfill
--- migsafe:backfill key=aid batch=$batch pause=0ms
+-- migsafe:backfill key=aid batch=$batch pause=$pause
 $update;
 SQL
     "$migsafe" -q sum "$work/backfill" >/dev/null
@@ -340,7 +361,7 @@ SQL
 
     echo
     echo "## part 2: $rows rows; pgbench -c $clients -j 2, single-row UPDATE + SELECT by random aid;" \
-        "batch-time $batch_time, lock timeout $lock_timeout"
+        "batch-time $batch_time, lock timeout $lock_timeout, pause= $pause"
     printf '| run | seconds | rows/s | pgbench TPS | worst latency ms | p99 latency ms |\n|---|---|---|---|---|---|\n'
     printf '| (b) one UPDATE, alone | %.2f | %s | | | |\n' "$t_single" "$(calc "$rows / $t_single" 0)"
     printf '| (d) migsafe apply backfill, alone (%s batches) | %.2f | %s | | | |\n' "$alone_batches" \
