@@ -16,8 +16,9 @@ TEST_CASE("integrity::Comparison::to_json writes ranges with open bounds and row
     c.tables.push_back({.table = "public.bag", .reason = "no primary key"});
     CHECK_FALSE(c.equal());
     std::string json = c.to_json(-1);
-    CHECK(json.find("\"ranges\":[{\"lower\":[\"10\"],\"rows_a\":3,\"rows_b\":4,\"upper\":null}]") !=
-          std::string::npos);
+    CHECK(json.find("\"ranges\":[{\"live_keys\":[],\"lower\":[\"10\"],\"rows_a\":3,\"rows_b\":4,"
+                    "\"upper\":null}]") != std::string::npos);
+    CHECK(json.find("\"against_baseline\":false") != std::string::npos);
     CHECK(json.find("\"rows\":[{\"change\":\"only-in-b\",\"key\":[\"12\"]}]") != std::string::npos);
     CHECK(json.find("\"localised\":false,\"ranges\":[],\"reason\":\"no primary key\","
                     "\"rows\":[],\"table\":\"public.bag\"") != std::string::npos);
