@@ -19,7 +19,7 @@ namespace {
 namespace catalog = platform::catalog;
 
 constexpr std::size_t k_max_ranges = 4096;
-constexpr double k_sampled_pages_per_range = 8;
+constexpr double k_sampled_pages_per_range = 4;
 constexpr double k_min_sampled_pages = 16;
 // The most rows a heap page holds (MaxHeapTuplesPerPage with 8 kB blocks): a table of
 // fewer pages than range_rows / this has a single range, no sample needed.
