@@ -6,8 +6,6 @@
 #include "platform/zstd_file.hpp"
 #include "snapshot/layout.hpp"
 
-#include <migsafe/platform/error.hpp>
-
 #include <fmt/format.h>
 
 #include <sys/inotify.h>
@@ -36,14 +34,15 @@ CompressPipeline::CompressPipeline(std::filesystem::path raw, std::filesystem::p
     m_inotify = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (m_inotify < 0 || ::inotify_add_watch(m_inotify, m_raw.c_str(),
                                              IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
-        auto reason = std::strerror(errno);
+        // Without inotify (its limits reached, say) the files are found once pg_dump has
+        // exited: compression then follows the dump instead of overlapping it.
+        migsafe::detail::log_warn("snapshot: cannot watch {} (inotify: {}); compressing after "
+                                  "pg_dump instead of while it writes",
+                                  m_raw.string(), std::strerror(errno));
         if (m_inotify >= 0) {
             ::close(m_inotify);
+            m_inotify = -1;
         }
-        throw Error("io-read-failed",
-                    fmt::format("cannot watch {} for pg_dump's files (inotify): {}", m_raw.string(),
-                                reason),
-                    {.file = m_raw.string()});
     }
     m_watcher = std::jthread([this](const std::stop_token& stop) { watch(stop); });
     for (int i = 0; i < options.jobs; ++i) {
@@ -62,14 +61,16 @@ CompressPipeline::~CompressPipeline()
             worker.join();
         }
     }
-    ::close(m_inotify);
+    if (m_inotify >= 0) {
+        ::close(m_inotify);
+    }
 }
 
 void CompressPipeline::watch(const std::stop_token& stop)
 {
     while (!stop.stop_requested()) {
         pollfd fd{.fd = m_inotify, .events = POLLIN, .revents = 0};
-        ::poll(&fd, 1, static_cast<int>(k_poll.count()));
+        ::poll(&fd, 1, static_cast<int>(k_poll.count())); // a negative fd: just the wait
         drain_events();
     }
     // The writer has exited: what it left is complete, whether an event said so or not (a
@@ -91,6 +92,9 @@ void CompressPipeline::watch(const std::stop_token& stop)
 
 void CompressPipeline::drain_events()
 {
+    if (m_inotify < 0) {
+        return;
+    }
     alignas(inotify_event) std::array<char, 16384> buffer{};
     for (;;) {
         auto got = ::read(m_inotify, buffer.data(), buffer.size());
