@@ -46,7 +46,8 @@ public:
     /// first corrupt file in manifest order.
     std::vector<std::string> finish();
 
-    /// Decompressing time summed over the files (the threads overlap with pg_restore).
+    /// CPU time spent decompressing, checking and writing into the pipes, summed over the
+    /// files (it runs while pg_restore loads them).
     std::chrono::milliseconds busy() const { return std::chrono::milliseconds(busy_ms_.load()); }
 
 private:

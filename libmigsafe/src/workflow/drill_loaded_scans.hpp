@@ -36,7 +36,7 @@ public:
     /// an error here: its tables are simply not returned (the final scan reads them).
     std::vector<integrity::TableReport> finish();
 
-    /// Time spent reading, summed.
+    /// Time spent reading (not waiting for the loaders' commits), summed.
     std::chrono::milliseconds busy() const { return busy_; }
 
 private:

@@ -53,7 +53,8 @@ struct RestoreResult {
     std::chrono::milliseconds pre_data{0};  ///< pg_restore of the schema before the data
     std::chrono::milliseconds data{0};      ///< pg_restore of the data (files streamed)
     std::chrono::milliseconds post_data{0}; ///< indexes, constraints, triggers after it
-    /// Decompressing time summed over the data files, spent while pg_restore loads them.
+    /// CPU time decompressing and checking the data files, summed; spent while pg_restore
+    /// loads them.
     std::chrono::milliseconds streamed{0};
 };
 

@@ -62,10 +62,11 @@ struct DrillRecord {
     // The pg_dump drill's split of `restore_ms` (zero for physical snapshots).
     std::int64_t data_ms = 0;      ///< pg_restore's pre-data and data sections
     std::int64_t post_data_ms = 0; ///< its post-data section (indexes, constraints)
-    /// Decompressing and checking the stored files, summed over the files; it runs while
-    /// pg_restore loads them, so it is part of `data_ms`, not added to it.
+    /// CPU time decompressing and checking the stored files, summed over the files; it
+    /// runs while pg_restore loads them, so it is part of `data_ms`, not added to it.
     std::int64_t unpack_ms = 0;
-    /// Reading tables as soon as they were loaded, summed: hidden under `restore_ms`.
+    /// Reading tables as soon as they were loaded (not the waits for their COPY to
+    /// commit), summed: hidden under `restore_ms`.
     std::int64_t overlapped_verify_ms = 0;
     std::int64_t rpo_s = 0;        ///< age of the snapshot's data at drill time, seconds
     std::uint64_t size = 0;        ///< content bytes of the archive
