@@ -25,7 +25,9 @@
 #   SCALE (10: 1,000,000 rows), CLIENTS (4), LOAD_SECONDS (20), LOCK_TIMEOUT (5s),
 #   BATCH_TIME (200ms), BATCH (1000: the directive's first batch size), PARTS ("1 2"),
 #   THROTTLE (50: part 2 again with pgbench -R at this % of the full-load TPS; 0: skip),
-#   PAUSE (0ms: the directive's pause=, the duty cycle's floor).
+#   PAUSE (0ms: the directive's pause=, the duty cycle's floor), YIELD (on: the directive's
+#   yield=; off runs the batches back to back, as before the duty cycle), KEEP_LOGS (a
+#   directory to keep migsafe's debug log of each backfill under load in).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,6 +45,7 @@ batch=${BATCH:-1000}
 parts=${PARTS:-1 2}
 throttle=${THROTTLE:-50}
 pause=${PAUSE:-0ms}
+yield=${YIELD:-on}
 
 if [[ ! -x $migsafe ]]; then
     echo "build migsafe first: cmake -S . -B build && cmake --build build -j2 --target migsafe" >&2
@@ -320,7 +323,7 @@ SQL
     cat >"$work/backfill/0001_backfill_newcol.sql" <<SQL
 -- Fill the new column of every account.
 -- migsafe:phase backfill
--- migsafe:backfill key=aid batch=$batch pause=$pause
+-- migsafe:backfill key=aid batch=$batch pause=$pause yield=$yield
 $update;
 SQL
     "$migsafe" -q sum "$work/backfill" >/dev/null
@@ -361,7 +364,7 @@ SQL
 
     echo
     echo "## part 2: $rows rows; pgbench -c $clients -j 2, single-row UPDATE + SELECT by random aid;" \
-        "batch-time $batch_time, lock timeout $lock_timeout, pause= $pause"
+        "batch-time $batch_time, lock timeout $lock_timeout, pause= $pause, yield= $yield"
     printf '| run | seconds | rows/s | pgbench TPS | worst latency ms | p99 latency ms |\n|---|---|---|---|---|---|\n'
     printf '| (b) one UPDATE, alone | %.2f | %s | | | |\n' "$t_single" "$(calc "$rows / $t_single" 0)"
     printf '| (d) migsafe apply backfill, alone (%s batches) | %.2f | %s | | | |\n' "$alone_batches" \

@@ -107,6 +107,8 @@ Job job_for(const model::MigrationFile& file, const model::BackfillSettings* set
     if (settings != nullptr) {
         job.batch_size = settings->batch_size;
         job.pause = settings->pause;
+        job.duty_cycle.adaptive =
+            settings->yield == model::BackfillYield::off ? Adaptive::off : Adaptive::on;
     }
     if (job.batch_size <= 0) {
         invalid(where, settings != nullptr ? settings->line : update->line,

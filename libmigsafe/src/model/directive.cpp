@@ -16,7 +16,7 @@ constexpr std::string_view k_prefix = "migsafe:";
 constexpr std::array<std::string_view, 5> k_directives{"phase", "no-transaction", "allow",
                                                        "backfill", "requires-flag"};
 constexpr std::array<std::string_view, 3> k_phases{"expand", "backfill", "contract"};
-constexpr std::array<std::string_view, 3> k_backfill_keys{"key", "batch", "pause"};
+constexpr std::array<std::string_view, 4> k_backfill_keys{"key", "batch", "pause", "yield"};
 constexpr std::array<std::string_view, 2> k_requires_flag_keys{"env", "on-for"};
 constexpr std::string_view k_requires_flag_usage =
     "write `-- migsafe:requires-flag KEY [env=production] [on-for=7d]`";
@@ -202,10 +202,17 @@ private:
                               std::string(value) + "`",
                           "write durations like 50ms, 1s or 2m");
             }
+        } else if (key == "yield") {
+            if (value != "on" && value != "off") {
+                malformed("`migsafe:backfill` yield must be on or off, not `" + std::string(value) +
+                              "`",
+                          "write yield=off to pause exactly pause= between batches");
+            }
+            settings.yield = value == "off" ? BackfillYield::off : BackfillYield::adaptive;
         } else {
             malformed("`migsafe:backfill` has no setting `" + std::string(key) + "`",
                       detail::did_you_mean(key, k_backfill_keys) +
-                          "the settings are key, batch, pause");
+                          "the settings are key, batch, pause, yield");
         }
     }
 

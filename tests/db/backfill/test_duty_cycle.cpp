@@ -179,10 +179,17 @@ TEST_CASE("backfill::run yields to busy sessions, still finishes and resumes as 
         // 10 batches of >= 20 ms, 8 pauses of >= 40 ms.
         CHECK(took >= 520ms);
     }
-    SUBCASE("off: exactly the floor, whatever the load")
+    SUBCASE("yield=off: exactly the floor, whatever the load")
     {
-        job.pause = 5ms;
-        job.duty_cycle.adaptive = backfill::Adaptive::off;
+        CHECK(job.duty_cycle.adaptive == backfill::Adaptive::on); // the default
+        const model::BackfillSettings settings{
+            .key = "id", .batch_size = 100, .pause = 5ms, .yield = model::BackfillYield::off};
+        const auto fixed = backfill::job_for(
+            migration("UPDATE items SET n = n + 1 WHERE id % 2 = 0"), &settings, session);
+        CHECK(fixed.duty_cycle.adaptive == backfill::Adaptive::off);
+        CHECK(fixed.pause == 5ms);
+        job.pause = fixed.pause;
+        job.duty_cycle = fixed.duty_cycle;
         const auto result =
             backfill::run(session, job, backfill::start(session, job), {.progress = record});
         CHECK(result.checkpoint.finished);

@@ -42,7 +42,8 @@ TEST_CASE("migsafe::model::parse_directives reads every directive")
     CHECK(directives.allowed[0] == AllowedFinding{"MS-COL-01", "small table, brief lock", 7});
     CHECK(directives.allowed[1].rule_id == "MS-REWRITE-12");
     REQUIRE(directives.backfill.has_value());
-    CHECK(*directives.backfill == BackfillSettings{"id", 500, 50ms, 9});
+    CHECK(*directives.backfill ==
+          BackfillSettings{.key = "id", .batch_size = 500, .pause = 50ms, .line = 9});
     CHECK(to_string(Phase::contract) == "contract");
 }
 
@@ -54,6 +55,11 @@ TEST_CASE("migsafe::model::parse_directives defaults")
     const auto backfill = parse_directives("-- migsafe:backfill key=uuid\n", "x.sql");
     CHECK(backfill.backfill->batch_size == 1000);
     CHECK(backfill.backfill->pause == 0ms);
+    CHECK(backfill.backfill->yield == migsafe::model::BackfillYield::adaptive);
+    const auto fixed = parse_directives("-- migsafe:backfill key=id pause=1s yield=off\n", "x.sql");
+    CHECK(fixed.backfill->yield == migsafe::model::BackfillYield::off);
+    CHECK(parse_directives("-- migsafe:backfill key=id yield=on\n", "x.sql").backfill->yield ==
+          migsafe::model::BackfillYield::adaptive);
 }
 
 TEST_CASE("migsafe::model::parse_directives: an unknown directive suggests the closest")
@@ -97,7 +103,10 @@ TEST_CASE("migsafe::model::parse_directives: malformed directives name file:line
           "`soon`|write durations like 50ms, 1s or 2m");
     CHECK(error_of("-- migsafe:backfill key=id bacth=10\n") ==
           "directive-malformed|m/0003_x.sql:1: `migsafe:backfill` has no setting `bacth`|did you "
-          "mean `batch`? the settings are key, batch, pause");
+          "mean `batch`? the settings are key, batch, pause, yield");
+    CHECK(error_of("-- migsafe:backfill key=id yield=never\n") ==
+          "directive-malformed|m/0003_x.sql:1: `migsafe:backfill` yield must be on or off, not "
+          "`never`|write yield=off to pause exactly pause= between batches");
     CHECK(error_of("-- migsafe:backfill batch=10\n") ==
           "directive-malformed|m/0003_x.sql:1: `migsafe:backfill` needs key=COLUMN|write `-- "
           "migsafe:backfill key=id batch=1000 pause=50ms`");

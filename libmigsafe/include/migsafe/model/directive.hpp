@@ -32,12 +32,19 @@ struct AllowedFinding {
     friend bool operator==(const AllowedFinding&, const AllowedFinding&) = default;
 };
 
+/// `yield=` of `migsafe:backfill`: whether the pause between batches grows on a busy server.
+enum class BackfillYield {
+    adaptive, ///< `yield=on` (the default): longer pauses under load (docs/backfill.md)
+    off,      ///< `yield=off`: exactly `pause=`
+};
+
 /// `-- migsafe:backfill key=id batch=1000 pause=50ms`: how to run a batched backfill.
 struct BackfillSettings {
     std::string key;                    ///< the column batches are cut on (required)
     int batch_size = 1000;              ///< rows per batch, > 0
-    std::chrono::milliseconds pause{0}; ///< sleep between batches
-    int line = 0;                       ///< 1-based line of the directive
+    std::chrono::milliseconds pause{0}; ///< the least sleep between batches
+    BackfillYield yield = BackfillYield::adaptive;
+    int line = 0; ///< 1-based line of the directive
 
     friend bool operator==(const BackfillSettings&, const BackfillSettings&) = default;
 };
