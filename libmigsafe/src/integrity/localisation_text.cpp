@@ -1,5 +1,7 @@
 // The text form of a table's localisation: what `migsafe verify --against` prints, the
-// differing rows included with --show-rows (the JSON form is in compare.cpp).
+// differing rows included with --show-rows, and what `--baseline` prints from range hashes,
+// the live keys of each differing range included with --show-rows (the JSON form is in
+// compare.cpp).
 #include <migsafe/integrity/compare.hpp>
 
 #include <fmt/format.h>

@@ -81,8 +81,10 @@ struct TableLocalisation {
     friend bool operator==(const TableLocalisation&, const TableLocalisation&) = default;
 
     /// Lines for people, two spaces in: the table and its ranges (`id >= 100 and < 164:
-    /// 64 rows in the first database, 63 in the second`), then each differing row found
-    /// (`id = 777: changed`), or why it was not localised.
+    /// 64 rows in the first database, 63 in the second`; against a baseline `... rows in
+    /// the baseline, ... now`, each followed by `keys now in this range: ...` when
+    /// `live_keys` were read), then each differing row found (`id = 777: changed`), or why
+    /// it was not localised.
     MIGSAFE_API std::string to_text() const;
 };
 
