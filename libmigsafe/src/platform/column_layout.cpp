@@ -95,18 +95,19 @@ ColumnEncoder::ColumnEncoder(std::size_t block)
 
 void ColumnEncoder::add(std::string_view input, const ByteSink& out)
 {
+    // Blocks are cut by content alone (the last line end within each `m_block` bytes), not
+    // by how the input arrives: a file read while it grows is stored as when read whole.
     m_pending.append(input);
-    if (m_pending.size() < m_block) {
-        return;
+    std::size_t start = 0;
+    while (m_pending.size() - start >= m_block) {
+        std::string_view window(m_pending.data() + start, m_block);
+        auto cut = window.rfind('\n');
+        // No line end in a whole block: those bytes as they are.
+        std::size_t take = cut == std::string_view::npos ? m_block : cut + 1;
+        encode(window.substr(0, take), out);
+        start += take;
     }
-    auto cut = m_pending.rfind('\n');
-    if (cut == std::string::npos) { // no line end in a whole block: bytes as they are
-        encode(m_pending, out);
-        m_pending.clear();
-        return;
-    }
-    encode(std::string_view(m_pending).substr(0, cut + 1), out);
-    m_pending.erase(0, cut + 1);
+    m_pending.erase(0, start);
 }
 
 void ColumnEncoder::finish(const ByteSink& out)
