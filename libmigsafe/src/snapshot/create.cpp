@@ -249,6 +249,10 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
               .elapsed = std::chrono::milliseconds(ms_since(started))});
 
     manifest.files = pipeline.finish();
+    if (std::any_of(manifest.files.begin(), manifest.files.end(),
+                    [](const ManifestFile& file) { return file.compression != "zstd"; })) {
+        manifest.schema_version = 3; // older versions cannot decode the column layout
+    }
     std::filesystem::remove_all(raw);
     progress({.step = "compress",
               .bytes_done = manifest.total_size(),

@@ -263,7 +263,7 @@ TEST_CASE("snapshot::verify detects every kind of damage")
          [] {
              return std::string(
                  "manifest.json: manifest-unreadable manifest schema_version 9 is newer than this "
-                 "migsafe's 2");
+                 "migsafe's 3");
          }},
         {"manifest lists a table the archive does not hold (level 2)",
          [&](auto& d) {

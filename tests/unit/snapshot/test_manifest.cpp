@@ -70,9 +70,9 @@ TEST_CASE("snapshot::Manifest::from_json rejects malformed and newer manifests")
     CHECK(error_code_of("").starts_with("snapshot-corrupt: manifest is not valid JSON"));
     CHECK(error_code_of("{}").starts_with("snapshot-corrupt: manifest: "));
     auto text = sample().to_json();
-    text.replace(text.find("\"schema_version\": 1,\n  \"source\""), 19, "\"schema_version\": 3");
+    text.replace(text.find("\"schema_version\": 1,\n  \"source\""), 19, "\"schema_version\": 4");
     CHECK(error_code_of(text) ==
-          "snapshot-schema-newer: manifest schema_version 3 is newer than this migsafe's 2");
+          "snapshot-schema-newer: manifest schema_version 4 is newer than this migsafe's 3");
 }
 
 TEST_CASE("snapshot::Manifest of a physical snapshot: schema 2 round-trips with its WAL range, "

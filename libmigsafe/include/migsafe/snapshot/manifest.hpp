@@ -71,8 +71,11 @@ struct SourceInfo {
 /// `manifest.copy.json`) and carries its own XXH3-128 (`manifest_hash`).
 struct Manifest {
     /// The newest version of the JSON form this library reads and writes: 1 for pg_dump
-    /// snapshots (so older migsafe versions still read them), 2 for physical ones.
-    static constexpr int k_schema_version = 2;
+    /// snapshots stored as plain zstd frames (so older migsafe versions still read them),
+    /// 2 for physical ones, 3 for pg_dump snapshots with a file in the column layout
+    /// (`zstd+columns`): a migsafe that cannot decode that layout then refuses the
+    /// manifest as newer instead of calling the files corrupt.
+    static constexpr int k_schema_version = 3;
 
     int schema_version = 1;
     std::string id{};                        ///< `20261129T061500.123Z-1a2b3c4d`
