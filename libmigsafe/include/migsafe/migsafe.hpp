@@ -11,6 +11,7 @@
 #include <migsafe/adopt/tool_lock.hpp>
 #include <migsafe/adopt/tool_row.hpp>
 #include <migsafe/backfill/backfill.hpp>
+#include <migsafe/backfill/duty_cycle.hpp>
 #include <migsafe/compensate/compensate.hpp>
 #include <migsafe/config/config_file.hpp>
 #include <migsafe/config/discover.hpp>
