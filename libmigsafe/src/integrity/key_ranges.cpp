@@ -25,6 +25,9 @@ constexpr double k_min_sampled_pages = 16;
 // fewer pages than range_rows / this has a single range, no sample needed.
 constexpr std::int64_t k_max_rows_per_page = 291;
 constexpr std::int64_t k_typical_rows_per_page = 64;
+// A table of at most this many pages (1 MB) has every key read: exact quantiles, and the
+// bounds do not depend on whether autovacuum has counted its rows yet.
+constexpr std::int64_t k_whole_table_pages = 128;
 
 std::optional<std::int64_t> parse_integer(std::string_view text)
 {
@@ -120,7 +123,10 @@ std::optional<RangePlan> plan_ranges(platform::Session& conn, const catalog::Rel
     }
     double pages = std::max(k_min_sampled_pages, k_sampled_pages_per_range * rows / range_rows);
     double percent =
-        std::min(100.0, 100.0 * pages / static_cast<double>(std::max<std::int64_t>(rel.pages, 1)));
+        rel.pages <= k_whole_table_pages
+            ? 100.0
+            : std::min(100.0,
+                       100.0 * pages / static_cast<double>(std::max<std::int64_t>(rel.pages, 1)));
     auto keys = catalog::sample_keys(conn, rel, percent);
     double estimated_rows = static_cast<double>(keys.size()) * 100.0 / percent;
     auto ranges = static_cast<std::size_t>(
