@@ -254,7 +254,7 @@ TEST_CASE("snapshot::verify detects every kind of damage")
         {"manifest from a newer migsafe",
          [&](auto& d) {
              auto text = slurp(d / "manifest.json");
-             auto at = text.find("\"schema_version\": 1,\n  \"source\"");
+             auto at = text.find("\"schema_version\": 3,\n  \"source\"");
              REQUIRE(at != std::string::npos);
              text.replace(at, 19, "\"schema_version\": 9");
              spit(d / "manifest.json", text);
