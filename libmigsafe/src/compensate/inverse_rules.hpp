@@ -1,5 +1,6 @@
 #pragma once
-// Private: the inverse of each statement kind (inverse_rules.cpp) and what they share.
+// Private: the compensation context and the inverse of a statement (inverse_rules.cpp
+// dispatches by kind to inverse_table.cpp, inverse_alter.cpp, inverse_index.cpp).
 
 #include "compensate/catalog_objects.hpp"
 
