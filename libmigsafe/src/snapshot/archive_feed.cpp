@@ -35,21 +35,20 @@ std::chrono::nanoseconds thread_cpu_time()
 /// Thrown by the sink when pg_restore closed its end of a pipe.
 struct ReaderGone {};
 
-std::optional<std::string> mismatch(const ManifestFile& file, const platform::StoredRead& read)
-{
-    if (read.error) {
-        return *read.error;
-    }
-    const auto& got = read.digest;
-    if (got.stored_hash != file.stored_hash || got.content_hash != file.content_hash ||
-        got.size != file.size) {
-        return fmt::format("hash {}, expected {}", got.stored_hash.to_hex(),
-                           file.stored_hash.to_hex());
-    }
-    return std::nullopt;
-}
-
 } // namespace
+
+std::optional<std::string> stored_file_mismatch(const ManifestFile& file,
+                                                const platform::StoredRead& read)
+{
+    const auto& got = read.digest;
+    if (!read.error && got.stored_hash == file.stored_hash &&
+        got.content_hash == file.content_hash && got.size == file.size) {
+        return std::nullopt;
+    }
+    return fmt::format("hash {}, expected {}{}", got.stored_hash.to_hex(),
+                       file.stored_hash.to_hex(),
+                       read.error ? " (" + *read.error + ")" : std::string());
+}
 
 ArchiveFeed::ArchiveFeed(const fs::path& snapshot_dir, const Manifest& manifest,
                          const fs::path& archive)
@@ -70,7 +69,7 @@ ArchiveFeed::ArchiveFeed(const fs::path& snapshot_dir, const Manifest& manifest,
             platform::make_fifo(archive_ / file.name);
         } else {
             auto read = platform::read_stored_file(source, archive_ / file.name);
-            if (auto why = mismatch(file, read)) {
+            if (auto why = stored_file_mismatch(file, read)) {
                 throw Error("snapshot-corrupt",
                             fmt::format("snapshot {}: {} {}", snapshot_id_, file.stored_name, *why),
                             {.file = source.string(), .object = snapshot_id_});
@@ -156,7 +155,7 @@ void ArchiveFeed::feed(Slot& slot, platform::FifoWriter writer)
     if (gone || slot.corrupt) {
         return; // finish() reads the file again to tell a corrupt file from a stopped reader
     }
-    slot.corrupt = mismatch(file, read);
+    slot.corrupt = stored_file_mismatch(file, read);
     slot.read_to_end = true;
     if (!slot.corrupt && fed_) {
         fed_(file.name);
@@ -167,7 +166,7 @@ void ArchiveFeed::check(Slot& slot)
 {
     auto read =
         platform::read_stored_file(snapshot_dir_ / slot.file->stored_name, [](std::string_view) {});
-    slot.corrupt = mismatch(*slot.file, read);
+    slot.corrupt = stored_file_mismatch(*slot.file, read);
 }
 
 void ArchiveFeed::stop_and_join() noexcept

@@ -3,6 +3,7 @@
 // data file in the archive folder, fed from the stored zstd file when pg_restore opens it.
 
 #include "platform/fifo.hpp"
+#include "platform/zstd_file.hpp"
 
 #include <migsafe/snapshot/manifest.hpp>
 
@@ -17,6 +18,11 @@
 #include <vector>
 
 namespace migsafe::snapshot::detail {
+
+/// Why `read` (of stored file `file`) is not the file the manifest recorded: the hash seen
+/// against the one expected, and the zstd error if any; nullopt when it is.
+std::optional<std::string> stored_file_mismatch(const ManifestFile& file,
+                                                const platform::StoredRead& read);
 
 class ArchiveFeed {
 public:

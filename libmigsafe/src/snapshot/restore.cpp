@@ -47,14 +47,9 @@ void check_files(const fs::path& dir, const Manifest& manifest, int jobs)
                         {.file = source.string(), .object = manifest.id});
         }
         auto read = platform::read_stored_file(source, [](std::string_view) {});
-        const auto& got = read.digest;
-        if (read.error || got.stored_hash != file.stored_hash ||
-            got.content_hash != file.content_hash || got.size != file.size) {
+        if (auto why = detail::stored_file_mismatch(file, read)) {
             throw Error("snapshot-corrupt",
-                        fmt::format("snapshot {}: {} hash {}, expected {}{}", manifest.id,
-                                    file.stored_name, got.stored_hash.to_hex(),
-                                    file.stored_hash.to_hex(),
-                                    read.error ? " (" + *read.error + ")" : std::string()),
+                        fmt::format("snapshot {}: {} {}", manifest.id, file.stored_name, *why),
                         {.file = source.string(), .object = manifest.id});
         }
     });
