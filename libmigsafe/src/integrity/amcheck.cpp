@@ -4,7 +4,6 @@
 #include <migsafe/integrity/amcheck.hpp>
 #include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/error.hpp>
-#include <migsafe/platform/libpq_environment.hpp>
 #include <migsafe/platform/pg_binaries.hpp>
 #include <migsafe/platform/process.hpp>
 
@@ -33,11 +32,12 @@ std::vector<std::string> lines_of(const std::string& text)
 
 } // namespace
 
-AmcheckResult run_amcheck(const std::string& conninfo, const AmcheckOptions& options)
+AmcheckResult run_amcheck(const std::string& conninfo_text, const AmcheckOptions& options)
 {
     auto binaries = platform::find_pg_binaries({.required = {"pg_amcheck"}});
     auto program = binaries.program("pg_amcheck").string();
-    auto env = platform::libpq_environment(conninfo);
+    const auto conninfo = platform::ConnInfo::parse(conninfo_text);
+    auto env = conninfo.environment();
     std::vector<std::string> args{"--no-strict-names",
                                   "--jobs=" + std::to_string(std::max(options.jobs, 1))};
     if (options.heap_all_indexed) {
@@ -60,7 +60,7 @@ AmcheckResult run_amcheck(const std::string& conninfo, const AmcheckOptions& opt
         out.problems = lines_of(result.out);
         return out;
     }
-    auto message = redact_secret_in(result.err.empty() ? result.out : result.err, conninfo);
+    auto message = conninfo.mask_secrets_in(result.err.empty() ? result.out : result.err);
     while (!message.empty() && message.back() == '\n') {
         message.pop_back();
     }
@@ -68,12 +68,12 @@ AmcheckResult run_amcheck(const std::string& conninfo, const AmcheckOptions& opt
         message.find("not installed") != std::string::npos) {
         throw Error("amcheck-unavailable",
                     fmt::format("the amcheck extension is not installed in {}: {}",
-                                redact_conninfo(conninfo), message),
+                                conninfo.masked(), message),
                     {.object = "amcheck"});
     }
     throw Error("process-failed",
                 fmt::format("pg_amcheck failed (exit {}) on {}: {}", result.exit_code,
-                            redact_conninfo(conninfo), message),
+                            conninfo.masked(), message),
                 {.object = "pg_amcheck"});
 }
 

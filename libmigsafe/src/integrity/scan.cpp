@@ -328,7 +328,7 @@ void sort_bytewise(IntegrityReport& report)
 
 /// A lock timeout met outside a table's own read (the catalog reads open every relation
 /// to size it) named after the tables other sessions hold exclusively right now.
-Error named_lock_timeout(const std::string& conninfo, const ScanOptions& options)
+Error named_lock_timeout(const platform::ConnInfo& conninfo, const ScanOptions& options)
 {
     std::vector<std::string> locked;
     try {
@@ -350,7 +350,7 @@ Error named_lock_timeout(const std::string& conninfo, const ScanOptions& options
                  k_lock_hint);
 }
 
-IntegrityReport scan_with(platform::Session& leader, const std::string& conninfo,
+IntegrityReport scan_with(platform::Session& leader, const platform::ConnInfo& conninfo,
                           const ScanOptions& options)
 {
     std::optional<std::string> snapshot = options.snapshot;
@@ -402,7 +402,7 @@ IntegrityReport scan_with(platform::Session& leader, const std::string& conninfo
     return report;
 }
 
-IntegrityReport scan_once(const std::string& conninfo, const ScanOptions& options)
+IntegrityReport scan_once(const platform::ConnInfo& conninfo, const ScanOptions& options)
 {
     auto leader = detail::open_read_session(conninfo, options.snapshot, options.lock_timeout);
     return scan_with(leader, conninfo, options);
@@ -422,6 +422,11 @@ std::map<std::string, std::vector<std::string>> range_bounds_of(const IntegrityR
 }
 
 IntegrityReport scan(const std::string& conninfo, const ScanOptions& options)
+{
+    return scan(platform::ConnInfo::parse(conninfo), options);
+}
+
+IntegrityReport scan(const platform::ConnInfo& conninfo, const ScanOptions& options)
 {
     if (options.jobs < 1) {
         throw Error("usage-invalid-option",
@@ -450,7 +455,7 @@ IntegrityReport scan(platform::Session& session, const ScanOptions& options)
     catalog::begin_snapshot_transaction(session);
     try {
         catalog::pin_output_settings_local(session, options.lock_timeout);
-        return scan_with(session, std::string(), options);
+        return scan_with(session, session.conninfo(), options); // one job: no second session
     } catch (...) {
         try {
             session.exec("ROLLBACK");

@@ -15,6 +15,13 @@ platform::Session open_read_session(const std::string& conninfo,
                                     const std::optional<std::string>& snapshot_id,
                                     std::chrono::milliseconds lock_timeout)
 {
+    return open_read_session(platform::ConnInfo::parse(conninfo), snapshot_id, lock_timeout);
+}
+
+platform::Session open_read_session(const platform::ConnInfo& conninfo,
+                                    const std::optional<std::string>& snapshot_id,
+                                    std::chrono::milliseconds lock_timeout)
+{
     auto conn = platform::Session::connect(conninfo, {.application_name = "migsafe verify"});
     // Settings first: SET TRANSACTION SNAPSHOT must be the transaction's first statement.
     catalog::pin_output_settings(conn);

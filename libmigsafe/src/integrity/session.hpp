@@ -15,6 +15,10 @@ namespace migsafe::integrity::detail {
 platform::Session open_read_session(const std::string& conninfo,
                                     const std::optional<std::string>& snapshot_id,
                                     std::chrono::milliseconds lock_timeout);
+/// The same from a parsed conninfo (a scan's sessions share one).
+platform::Session open_read_session(const platform::ConnInfo& conninfo,
+                                    const std::optional<std::string>& snapshot_id,
+                                    std::chrono::milliseconds lock_timeout);
 
 /// Throws `usage-invalid-option` unless `lock_timeout` is positive (zero would mean that a
 /// scan waits forever behind a migration's lock).

@@ -120,6 +120,11 @@ bool names_word(const std::string& text, const std::string& name)
 
 CatalogFacts load_catalog_facts(std::string_view conninfo)
 {
+    return load_catalog_facts(platform::ConnInfo::parse(conninfo));
+}
+
+CatalogFacts load_catalog_facts(const platform::ConnInfo& conninfo)
+{
     auto session = platform::Session::connect(conninfo, {.application_name = "migsafe plan"});
     CatalogFacts facts;
     facts.server_version = session.server_version();

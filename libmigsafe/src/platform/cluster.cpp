@@ -5,6 +5,7 @@
 #include "platform/logging.hpp"
 
 #include <migsafe/platform/cluster.hpp>
+#include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/interrupt.hpp>
 #include <migsafe/platform/process.hpp>
@@ -110,14 +111,7 @@ std::string conninfo_value(std::string_view value)
     if (!value.empty() && value.find_first_of(" '\\\t") == std::string_view::npos) {
         return std::string(value);
     }
-    std::string out = "'";
-    for (char c : value) {
-        if (c == '\'' || c == '\\') {
-            out += '\\';
-        }
-        out += c;
-    }
-    return out + "'";
+    return quote_conninfo_value(value);
 }
 
 /// A failed start keeps the directory for its server log, except when the failure is the

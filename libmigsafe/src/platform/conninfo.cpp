@@ -1,264 +1,153 @@
-// Password redaction for libpq connection strings. The two syntaxes are documented in
-// the PostgreSQL manual, "Connection Strings" (34.1.1): key = value pairs with optional
-// single quotes and backslash escapes, and postgres:// or postgresql:// URIs with
-// percent-encoding and query parameters.
+// ConnInfo: the one place a connection string is parsed (libpq's PQconninfoParse), and
+// the one quoting of a conninfo value. Everything else that needs a setting, the masked
+// text, a child's environment or another database of the same server asks a ConnInfo.
+#include "platform/conninfo_mask.hpp"
+
 #include <migsafe/platform/conninfo.hpp>
+#include <migsafe/platform/error.hpp>
 
-#include <cctype>
-#include <optional>
-#include <vector>
+#include <fmt/format.h>
 
-namespace migsafe {
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+
+#include <libpq-fe.h>
+
+namespace migsafe::platform {
 namespace {
 
-constexpr std::string_view k_mask = "***";
-
-bool is_uri(std::string_view s)
+bool is_nested(std::string_view dbname)
 {
-    return s.starts_with("postgresql://") || s.starts_with("postgres://");
+    return dbname.starts_with("postgresql://") || dbname.starts_with("postgres://") ||
+           dbname.find('=') != std::string_view::npos;
 }
 
-/// A located password in the original text: [begin, end).
-struct Span {
-    std::size_t begin;
-    std::size_t end;
-};
-
-std::optional<Span> uri_userinfo_password(std::string_view s)
+[[noreturn]] void throw_invalid(std::string_view whole, char* parse_error)
 {
-    std::size_t start = s.find("://") + 3;
-    std::size_t authority_end = s.find_first_of("/?#", start);
-    if (authority_end == std::string_view::npos) {
-        authority_end = s.size();
-    }
-    // The last '@' in the authority ends the userinfo (a password may contain '@' only
-    // percent-encoded, but be lenient).
-    std::size_t at = s.rfind('@', authority_end);
-    if (at == std::string_view::npos || at < start) {
-        return std::nullopt;
-    }
-    std::size_t colon = s.find(':', start);
-    if (colon == std::string_view::npos || colon > at) {
-        return std::nullopt;
-    }
-    return Span{colon + 1, at};
-}
-
-std::string redact_uri(std::string_view s)
-{
-    std::string out(s);
-    if (auto span = uri_userinfo_password(s)) {
-        out.replace(span->begin, span->end - span->begin, k_mask);
-    }
-    // Query parameters: ...?password=x&...
-    std::size_t query = out.find('?');
-    while (query != std::string::npos) {
-        std::size_t key = query + 1;
-        std::size_t eq = out.find('=', key);
-        std::size_t amp = out.find('&', key);
-        if (eq == std::string::npos) {
-            break;
-        }
-        if (amp == std::string::npos || eq < amp) {
-            std::string_view name(out.data() + key, eq - key);
-            std::size_t value_end = amp == std::string::npos ? out.size() : amp;
-            if (name == "password") {
-                out.replace(eq + 1, value_end - eq - 1, k_mask);
-                value_end = eq + 1 + k_mask.size();
+    std::string reason = parse_error != nullptr ? parse_error : "out of memory";
+    PQfreemem(parse_error);
+    // libpq messages end with a newline and may span lines: make them one line.
+    std::string line;
+    for (char c : reason) {
+        if (c == '\n' || c == '\t') {
+            if (!line.empty() && line.back() != ' ') {
+                line += ' ';
             }
-            query = value_end < out.size() ? value_end : std::string::npos;
         } else {
-            query = amp;
+            line += c;
+        }
+    }
+    while (!line.empty() && line.back() == ' ') {
+        line.pop_back();
+    }
+    throw Error("db-conninfo-invalid",
+                fmt::format("invalid connection string {}: {}", redact_conninfo(whole),
+                            redact_secret_in(line, whole)));
+}
+
+/// The settings of `text` as PQconninfoParse reads them (no expansion, no defaults).
+std::vector<ConnSetting> parse_settings(std::string_view text, std::string_view whole)
+{
+    const std::string owned(text);
+    char* parse_error = nullptr;
+    std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
+        PQconninfoParse(owned.c_str(), &parse_error), &PQconninfoFree);
+    if (!options) {
+        throw_invalid(whole, parse_error);
+    }
+    std::vector<ConnSetting> out;
+    for (auto* option = options.get(); option->keyword != nullptr; ++option) {
+        if (option->val != nullptr) {
+            out.push_back({.keyword = option->keyword,
+                           .envvar = option->envvar != nullptr ? option->envvar : "",
+                           .value = option->val});
         }
     }
     return out;
 }
 
-/// Walks key=value pairs; calls `on_pair(key, value_begin, value_end)` with offsets into s.
-template <typename F>
-void walk_pairs(std::string_view s, F on_pair)
+bool is_secret(std::string_view keyword)
 {
-    std::size_t i = 0;
-    auto skip_space = [&] {
-        while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i])) != 0) {
-            ++i;
-        }
-    };
-    while (true) {
-        skip_space();
-        if (i >= s.size()) {
-            return;
-        }
-        std::size_t key_begin = i;
-        while (i < s.size() && s[i] != '=' && std::isspace(static_cast<unsigned char>(s[i])) == 0) {
-            ++i;
-        }
-        std::string_view key = s.substr(key_begin, i - key_begin);
-        skip_space();
-        if (i >= s.size() || s[i] != '=') {
-            return; // malformed: libpq will reject it; nothing more to find
-        }
-        ++i;
-        skip_space();
-        std::size_t value_begin = i;
-        if (i < s.size() && s[i] == '\'') {
-            ++i;
-            while (i < s.size() && s[i] != '\'') {
-                if (s[i] == '\\' && i + 1 < s.size()) {
-                    ++i;
-                }
-                ++i;
-            }
-            if (i < s.size()) {
-                ++i; // closing quote
-            }
-        } else {
-            while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i])) == 0) {
-                if (s[i] == '\\' && i + 1 < s.size()) {
-                    ++i;
-                }
-                ++i;
-            }
-        }
-        on_pair(key, value_begin, i);
-    }
+    return keyword == "password" || keyword == "sslpassword";
 }
 
-std::string unquote(std::string_view value)
+/// PGPASSWORD of this process, for the child that connects: children do not inherit it
+/// (process.hpp).
+std::optional<std::string> own_password()
 {
-    if (value.size() >= 2 && value.front() == '\'') {
-        value = value.substr(1, value.size() - 2);
-    }
-    std::string out;
-    for (std::size_t i = 0; i < value.size(); ++i) {
-        if (value[i] == '\\' && i + 1 < value.size()) {
-            ++i;
-        }
-        out += value[i];
-    }
-    return out;
-}
-
-int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-std::string percent_decode(std::string_view s)
-{
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-            hex_value(s[i + 2]) >= 0) {
-            out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
-/// Whether libpq reads a `dbname` value as a connection string of its own (a URL, or
-/// key=value pairs): its password must be masked too.
-bool is_nested_conninfo(std::string_view value)
-{
-    return is_uri(value) || value.find('=') != std::string_view::npos;
-}
-
-/// `value` as a single-quoted key=value value.
-std::string quote_value(std::string_view value)
-{
-    std::string out = "'";
-    for (char c : value) {
-        if (c == '\\' || c == '\'') {
-            out += '\\';
-        }
-        out += c;
-    }
-    return out + "'";
-}
-
-/// Every spelling of the password in `conninfo` (raw and decoded), for masking echoes.
-std::vector<std::string> passwords_in(std::string_view conninfo)
-{
-    std::vector<std::string> found;
-    if (is_uri(conninfo)) {
-        if (auto span = uri_userinfo_password(conninfo)) {
-            auto raw = conninfo.substr(span->begin, span->end - span->begin);
-            found.emplace_back(raw);
-            found.push_back(percent_decode(raw));
-        }
-        std::size_t pos = conninfo.find("password=");
-        if (pos != std::string_view::npos) {
-            std::size_t begin = pos + 9;
-            std::size_t end = conninfo.find('&', begin);
-            auto raw = conninfo.substr(begin, end == std::string_view::npos ? end : end - begin);
-            found.emplace_back(raw);
-            found.push_back(percent_decode(raw));
-        }
-    } else {
-        walk_pairs(conninfo, [&](std::string_view key, std::size_t b, std::size_t e) {
-            if (key == "password") {
-                found.emplace_back(conninfo.substr(b, e - b));
-                found.push_back(unquote(conninfo.substr(b, e - b)));
-            }
-            if (const auto value = unquote(conninfo.substr(b, e - b));
-                key == "dbname" && is_nested_conninfo(value)) {
-                for (auto& nested : passwords_in(value)) {
-                    found.push_back(std::move(nested));
-                }
-            }
-        });
-    }
-    std::erase_if(found, [](const std::string& p) { return p.empty(); });
-    return found;
+    const char* value = std::getenv("PGPASSWORD");
+    return value == nullptr ? std::nullopt : std::optional<std::string>(value);
 }
 
 } // namespace
 
-std::string redact_conninfo(std::string_view conninfo)
+ConnInfo ConnInfo::parse(std::string_view text)
 {
-    if (is_uri(conninfo)) {
-        return redact_uri(conninfo);
-    }
-    std::string out;
-    std::size_t copied = 0;
-    walk_pairs(conninfo, [&](std::string_view key, std::size_t b, std::size_t e) {
-        if (key == "password") {
-            out.append(conninfo.substr(copied, b - copied));
-            out.append(k_mask);
-            copied = e;
-        }
-        // libpq expands a dbname that is itself a URL or key=value string
-        // (`dbname=postgresql://u:secret@h/d`): its password is masked in place.
-        const auto value = unquote(conninfo.substr(b, e - b));
-        if (key == "dbname" && is_nested_conninfo(value)) {
-            const auto masked = redact_conninfo(value);
-            if (masked != value) {
-                out.append(conninfo.substr(copied, b - copied));
-                out.append(quote_value(masked));
-                copied = e;
+    ConnInfo out;
+    out.m_text = text;
+    out.m_settings = parse_settings(text, text);
+    auto dbname = std::find_if(out.m_settings.begin(), out.m_settings.end(),
+                               [](const auto& s) { return s.keyword == "dbname"; });
+    if (dbname != out.m_settings.end() && is_nested(dbname->value)) {
+        const std::string nested = dbname->value;
+        out.m_settings.erase(dbname);
+        for (auto& setting : parse_settings(nested, text)) {
+            auto same = std::find_if(out.m_settings.begin(), out.m_settings.end(),
+                                     [&](const auto& s) { return s.keyword == setting.keyword; });
+            if (same != out.m_settings.end()) {
+                *same = std::move(setting);
+            } else {
+                out.m_settings.push_back(std::move(setting));
             }
         }
+    }
+    out.m_masked = redact_conninfo(text);
+    out.m_secrets = detail::secrets_as_written(text);
+    for (const auto& setting : out.m_settings) {
+        if (is_secret(setting.keyword) && !setting.value.empty()) {
+            out.m_secrets.push_back(setting.value);
+        }
+    }
+    // Longest first, so that a secret containing another is masked whole.
+    std::sort(out.m_secrets.begin(), out.m_secrets.end(), [](const auto& a, const auto& b) {
+        return a.size() != b.size() ? a.size() > b.size() : a < b;
     });
-    out.append(conninfo.substr(copied));
+    out.m_secrets.erase(std::unique(out.m_secrets.begin(), out.m_secrets.end()),
+                        out.m_secrets.end());
     return out;
 }
 
-std::string redact_secret_in(std::string_view text, std::string_view conninfo)
+const std::string& ConnInfo::text() const noexcept
 {
-    std::string out(text);
-    for (const auto& secret : passwords_in(conninfo)) {
+    return m_text;
+}
+
+const std::string& ConnInfo::masked() const noexcept
+{
+    return m_masked;
+}
+
+const std::vector<ConnSetting>& ConnInfo::settings() const noexcept
+{
+    return m_settings;
+}
+
+std::optional<std::string> ConnInfo::value(std::string_view keyword) const
+{
+    for (const auto& setting : m_settings) {
+        if (setting.keyword == keyword) {
+            return setting.value;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string ConnInfo::mask_secrets_in(std::string_view message) const
+{
+    constexpr std::string_view k_mask = "***";
+    std::string out(message);
+    for (const auto& secret : m_secrets) {
         std::size_t pos = 0;
         while ((pos = out.find(secret, pos)) != std::string::npos) {
             out.replace(pos, secret.size(), k_mask);
@@ -268,4 +157,67 @@ std::string redact_secret_in(std::string_view text, std::string_view conninfo)
     return out;
 }
 
-} // namespace migsafe
+std::vector<std::pair<std::string, std::string>> ConnInfo::environment() const
+{
+    std::vector<std::pair<std::string, std::string>> env;
+    bool password = false;
+    for (const auto& setting : m_settings) {
+        if (!setting.envvar.empty() && !setting.value.empty()) {
+            env.emplace_back(setting.envvar, setting.value);
+            password = password || setting.envvar == "PGPASSWORD";
+        }
+    }
+    if (auto own = own_password(); !password && own) {
+        env.emplace_back("PGPASSWORD", std::move(*own));
+    }
+    return env;
+}
+
+ConnInfo::ForProgram ConnInfo::for_program() const
+{
+    ForProgram out;
+    for (const auto& setting : m_settings) {
+        if (setting.keyword == "password") {
+            out.env.emplace_back("PGPASSWORD", setting.value);
+            continue;
+        }
+        out.conninfo += fmt::format("{}{}={}", out.conninfo.empty() ? "" : " ", setting.keyword,
+                                    quote_conninfo_value(setting.value));
+    }
+    if (auto own = own_password(); out.env.empty() && own) {
+        out.env.emplace_back("PGPASSWORD", std::move(*own));
+    }
+    return out;
+}
+
+ConnInfo ConnInfo::other_database(std::string_view dbname) const
+{
+    ConnInfo out;
+    for (const auto& setting : m_settings) {
+        if (setting.keyword != "dbname") {
+            out.m_settings.push_back(setting);
+            out.m_text +=
+                fmt::format("{}={} ", setting.keyword, quote_conninfo_value(setting.value));
+        }
+    }
+    out.m_settings.push_back(
+        {.keyword = "dbname", .envvar = "PGDATABASE", .value = std::string(dbname)});
+    out.m_text += fmt::format("dbname={}", quote_conninfo_value(dbname));
+    out.m_masked = redact_conninfo(out.m_text);
+    out.m_secrets = m_secrets;
+    return out;
+}
+
+std::string quote_conninfo_value(std::string_view value)
+{
+    std::string out = "'";
+    for (char c : value) {
+        if (c == '\'' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out + "'";
+}
+
+} // namespace migsafe::platform

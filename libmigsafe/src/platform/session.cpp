@@ -64,19 +64,20 @@ long affected_rows(PGresult* result)
     return text == nullptr || *text == '\0' ? 0 : std::strtol(text, nullptr, 10);
 }
 
-std::string conninfo_error(char* message)
-{
-    std::string text = message == nullptr ? "invalid connection string" : one_line(message);
-    PQfreemem(message);
-    return text;
-}
-
 } // namespace
 
 struct Session::State {
+    explicit State(ConnInfo given)
+        : conninfo(std::move(given))
+    {
+    }
+    State(const State&) = delete;
+    State& operator=(const State&) = delete;
+    State(State&&) = delete;
+    State& operator=(State&&) = delete;
+
     PGconn* conn = nullptr;
-    std::string conninfo;          ///< as given, for masking echoes of its password
-    std::string redacted_conninfo; ///< for messages
+    ConnInfo conninfo; ///< its masked text names the server in messages
 
     ~State() { PQfinish(conn); }
 
@@ -91,11 +92,11 @@ struct Session::State {
         std::string message = detail_text.empty()
                                   ? primary
                                   : fmt::format("{} (detail: {})", primary, one_line(detail_text));
-        message = redact_secret_in(message, conninfo);
+        message = conninfo.mask_secrets_in(message);
         ErrorContext context{.sqlstate = sqlstate};
         if (PQstatus(conn) == CONNECTION_BAD || detail::sqlstate_means_connection_lost(sqlstate)) {
             throw Error("db-connection-lost",
-                        fmt::format("lost the connection to {}: {}", redacted_conninfo, message),
+                        fmt::format("lost the connection to {}: {}", conninfo.masked(), message),
                         context);
         }
         throw Error(detail::error_code_for_sqlstate(sqlstate), message, context,
@@ -154,22 +155,18 @@ Session::~Session() = default;
 
 Session Session::connect(std::string_view conninfo, const SessionOptions& options)
 {
-    auto state = std::make_unique<State>();
-    state->conninfo = conninfo;
-    state->redacted_conninfo = redact_conninfo(conninfo);
-    char* parse_error = nullptr;
-    PQconninfoOption* parsed = PQconninfoParse(state->conninfo.c_str(), &parse_error);
-    if (parsed == nullptr) {
-        throw Error("db-conninfo-invalid",
-                    fmt::format("invalid connection string {}: {}", state->redacted_conninfo,
-                                redact_secret_in(conninfo_error(parse_error), conninfo)));
-    }
-    PQconninfoFree(parsed);
+    return connect(ConnInfo::parse(conninfo), options);
+}
+
+Session Session::connect(const ConnInfo& conninfo, const SessionOptions& options)
+{
+    auto state = std::make_unique<State>(conninfo);
+    const auto& masked = state->conninfo.masked();
 
     // Later keywords override earlier ones, including those inside the expanded conninfo.
     const std::string timeout = std::to_string(options.connect_timeout.count());
     std::vector<const char*> keys{"connect_timeout", "dbname", "application_name"};
-    std::vector<const char*> values{timeout.c_str(), state->conninfo.c_str(),
+    std::vector<const char*> values{timeout.c_str(), state->conninfo.text().c_str(),
                                     options.application_name.c_str()};
     if (!options.dbname.empty()) {
         keys.push_back("dbname");
@@ -182,13 +179,13 @@ Session Session::connect(std::string_view conninfo, const SessionOptions& option
         std::string reason =
             state->conn == nullptr ? "out of memory" : one_line(PQerrorMessage(state->conn));
         throw Error("db-connect-failed",
-                    fmt::format("could not connect to {}: {}", state->redacted_conninfo,
-                                redact_secret_in(reason, conninfo)),
-                    {.object = state->redacted_conninfo});
+                    fmt::format("could not connect to {}: {}", masked,
+                                state->conninfo.mask_secrets_in(reason)),
+                    {.object = masked});
     }
     PQsetNoticeProcessor(state->conn, &log_notice, nullptr);
-    detail::log_debug("connected to {} (server {}, pid {})", state->redacted_conninfo,
-                      PQserverVersion(state->conn), PQbackendPID(state->conn));
+    detail::log_debug("connected to {} (server {}, pid {})", masked, PQserverVersion(state->conn),
+                      PQbackendPID(state->conn));
     return Session(std::move(state));
 }
 
@@ -293,9 +290,9 @@ Session::wait_for_notifications(std::chrono::milliseconds timeout)
     const auto lost = [this] {
         return Error("db-connection-lost",
                      fmt::format("lost the connection to {} while waiting for notifications: {}",
-                                 m_state->redacted_conninfo,
-                                 redact_secret_in(one_line(PQerrorMessage(m_state->conn)),
-                                                  m_state->conninfo)));
+                                 m_state->conninfo.masked(),
+                                 m_state->conninfo.mask_secrets_in(
+                                     one_line(PQerrorMessage(m_state->conn)))));
     };
     if (auto ready = take(); !ready.empty()) {
         return ready;
@@ -333,7 +330,12 @@ std::function<void()> Session::canceller() const
 
 const std::string& Session::redacted_conninfo() const
 {
-    return m_state->redacted_conninfo;
+    return m_state->conninfo.masked();
+}
+
+const ConnInfo& Session::conninfo() const
+{
+    return m_state->conninfo;
 }
 
 std::string quote_literal(std::string_view text)
@@ -351,33 +353,7 @@ std::string quote_literal(std::string_view text)
 
 std::string conninfo_with_dbname(std::string_view conninfo, std::string_view dbname)
 {
-    char* parse_error = nullptr;
-    const std::string text(conninfo);
-    PQconninfoOption* options = PQconninfoParse(text.c_str(), &parse_error);
-    if (options == nullptr) {
-        throw Error("db-conninfo-invalid",
-                    fmt::format("invalid connection string {}: {}", redact_conninfo(conninfo),
-                                redact_secret_in(conninfo_error(parse_error), conninfo)));
-    }
-    auto quoted = [](std::string_view value) {
-        std::string out = "'";
-        for (char c : value) {
-            if (c == '\'' || c == '\\') {
-                out += '\\';
-            }
-            out += c;
-        }
-        return out + "'";
-    };
-    std::string out;
-    for (auto* option = options; option->keyword != nullptr; ++option) {
-        if (option->val == nullptr || std::string_view(option->keyword) == "dbname") {
-            continue;
-        }
-        out += fmt::format("{}={} ", option->keyword, quoted(option->val));
-    }
-    PQconninfoFree(options);
-    return out + fmt::format("dbname={}", quoted(dbname));
+    return ConnInfo::parse(conninfo).other_database(dbname).text();
 }
 
 } // namespace migsafe::platform

@@ -8,7 +8,6 @@
 #include "platform/elapsed.hpp"
 #include "platform/logging.hpp"
 #include "platform/parallel.hpp"
-#include "platform/pg_program_conninfo.hpp"
 #include "platform/private_file.hpp"
 #include "platform/program_version.hpp"
 #include "platform/zstd_file.hpp"
@@ -163,7 +162,7 @@ std::jthread watch_dump(const std::filesystem::path& raw, SerialProgress& progre
 }
 
 /// Dumps and scans in one exported snapshot, compresses, writes the manifests into `temp`.
-Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
+Manifest build(const platform::ConnInfo& conninfo, const std::filesystem::path& temp,
                const std::string& id, const platform::PgBinaries& binaries,
                const CreateOptions& options)
 {
@@ -177,7 +176,7 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
     manifest.source = {.database = facts.database,
                        .server_version = facts.server_version,
                        .system_identifier = facts.system_identifier,
-                       .conninfo = redact_conninfo(conninfo)};
+                       .conninfo = conninfo.masked()};
     auto snapshot_id = catalog::hold_exported_snapshot(*holder);
 
     auto raw = temp / "raw";
@@ -192,7 +191,7 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
     manifest.pg_dump_args = args;
     manifest.pg_dump_args.back() = "--file=raw";
     manifest.pg_dump_args.push_back("--dbname=" + manifest.source.conninfo);
-    auto connection = platform::program_connection(conninfo);
+    auto connection = conninfo.for_program();
     args.push_back("--dbname=" + connection.conninfo);
 
     // The scan and pg_dump read the same exported snapshot, at the same time.
@@ -265,16 +264,20 @@ Manifest build(const std::string& conninfo, const std::filesystem::path& temp,
     return manifest;
 }
 
-} // namespace
-
-CreateResult create(const std::string& conninfo, const std::filesystem::path& store,
-                    const CreateOptions& options)
+/// What create checks before it reads the connection string: the options, the store and
+/// the programs. Returns the programs.
+platform::PgBinaries prepare(const std::filesystem::path& store, const CreateOptions& options)
 {
     check_options(options);
     prepare_store(store);
-    auto binaries = options.binaries || options.engine != Engine::pg_dump
-                        ? options.binaries.value_or(platform::PgBinaries{})
-                        : platform::find_pg_binaries({.required = {"pg_dump", "pg_restore"}});
+    return options.binaries || options.engine != Engine::pg_dump
+               ? options.binaries.value_or(platform::PgBinaries{})
+               : platform::find_pg_binaries({.required = {"pg_dump", "pg_restore"}});
+}
+
+CreateResult create_prepared(const platform::ConnInfo& conninfo, const std::filesystem::path& store,
+                             const CreateOptions& options, const platform::PgBinaries& binaries)
+{
     if (options.if_older_than.count() > 0) {
         auto probe = platform::Session::connect(conninfo, {.application_name = "migsafe snapshot"});
         auto source = catalog::source_facts(probe);
@@ -284,7 +287,7 @@ CreateResult create(const std::string& conninfo, const std::filesystem::path& st
             return {.manifest = read_manifest(store, *id), .reused = true, .path = store / *id};
         }
     }
-    auto id = detail::new_id(detail::Clock::now(), redact_conninfo(conninfo));
+    auto id = detail::new_id(detail::Clock::now(), conninfo.masked());
     auto temp = store / (std::string(detail::k_temp_prefix) + id);
     platform::make_private_dir(temp);
     detail::write_owner(temp);
@@ -321,6 +324,22 @@ CreateResult create(const std::string& conninfo, const std::filesystem::path& st
                 {.file = e.path1().string()});
         }
     }
+}
+
+} // namespace
+
+CreateResult create(const std::string& conninfo, const std::filesystem::path& store,
+                    const CreateOptions& options)
+{
+    auto binaries = prepare(store, options);
+    return create_prepared(platform::ConnInfo::parse(conninfo), store, options, binaries);
+}
+
+CreateResult create(const platform::ConnInfo& conninfo, const std::filesystem::path& store,
+                    const CreateOptions& options)
+{
+    auto binaries = prepare(store, options);
+    return create_prepared(conninfo, store, options, binaries);
 }
 
 } // namespace migsafe::snapshot

@@ -6,7 +6,6 @@
 #include "platform/elapsed.hpp"
 #include "platform/logging.hpp"
 #include "platform/parallel.hpp"
-#include "platform/pg_program_conninfo.hpp"
 #include "platform/private_file.hpp"
 #include "platform/zstd_file.hpp"
 #include "snapshot/archive_feed.hpp"
@@ -58,11 +57,11 @@ void check_files(const fs::path& dir, const Manifest& manifest, int jobs)
 /// One pg_restore run over the archive folder.
 class PgRestore {
 public:
-    PgRestore(const platform::PgBinaries& binaries, const std::string& target,
+    PgRestore(const platform::PgBinaries& binaries, const platform::ConnInfo& target,
               const RestoreOptions& options, fs::path archive, std::string id)
         : program_(binaries.program("pg_restore").string())
-        , connection_(platform::program_connection(target))
-        , target_(redact_conninfo(target))
+        , connection_(target.for_program())
+        , target_(target.masked())
         , options_(options)
         , archive_(std::move(archive))
         , id_(std::move(id))
@@ -109,7 +108,7 @@ public:
 
 private:
     std::string program_;
-    platform::ProgramConnection connection_;
+    platform::ConnInfo::ForProgram connection_;
     std::string target_;
     const RestoreOptions& options_;
     fs::path archive_;
@@ -149,13 +148,14 @@ RestoreResult restore(const fs::path& store, const std::string& id_or_latest,
     auto binaries = options.binaries
                         ? *options.binaries
                         : platform::find_pg_binaries({.required = {"pg_dump", "pg_restore"}});
+    const auto conninfo = platform::ConnInfo::parse(target); // once for the session and pg_restore
     {
-        auto conn = platform::Session::connect(target, {.application_name = "migsafe restore"});
+        auto conn = platform::Session::connect(conninfo, {.application_name = "migsafe restore"});
         auto objects = platform::catalog::count_user_objects(conn);
         if (objects > 0 && options.clean == Clean::no) {
             throw Error("restore-target-not-empty",
                         fmt::format("restore target {} is not empty ({} objects)",
-                                    redact_conninfo(target), objects),
+                                    conninfo.masked(), objects),
                         {.object = "--target"});
         }
     }
@@ -169,13 +169,13 @@ RestoreResult restore(const fs::path& store, const std::string& id_or_latest,
     auto archive = work.path() / "archive";
     platform::make_private_dir(archive);
     detail::ArchiveFeed feed(store / result.id, manifest, archive);
-    PgRestore pg_restore(binaries, target, options, archive, result.id);
+    PgRestore pg_restore(binaries, conninfo, options, archive, result.id);
     std::map<std::string, detail::ArchiveTable> tables;
     if (options.table_loaded) {
         tables = detail::table_data_files(pg_restore.listing());
     }
     migsafe::detail::log_info("restore {}: pg_restore {} jobs into {}", result.id, options.jobs,
-                              redact_conninfo(target));
+                              conninfo.masked());
     auto restore_started = Steady::now();
     feed.start([&tables, &options](const std::string& name) {
         if (auto it = tables.find(name); it != tables.end()) {

@@ -2,7 +2,6 @@
 #include "trace/schema_copy.hpp"
 
 #include "platform/logging.hpp"
-#include "platform/pg_program_conninfo.hpp"
 
 #include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/error.hpp>
@@ -18,14 +17,15 @@ namespace migsafe::trace::detail {
 void copy_schema(const std::string& source, platform::Session& scratch)
 {
     auto binaries = platform::find_pg_binaries({.required = {"pg_dump"}});
-    auto connection = platform::program_connection(source);
+    const auto conninfo = platform::ConnInfo::parse(source);
+    auto connection = conninfo.for_program();
     auto dumped =
         platform::run_process({.program = binaries.program("pg_dump").string(),
                                .args = {"--schema-only", "--no-owner", "--no-privileges",
                                         "--format=plain", "--dbname=" + connection.conninfo},
                                .env = connection.env,
                                .timeout = std::chrono::minutes(10)});
-    migsafe::detail::log_info("trace: schema of {} dumped ({} bytes)", redact_conninfo(source),
+    migsafe::detail::log_info("trace: schema of {} dumped ({} bytes)", conninfo.masked(),
                               dumped.out.size());
     // Recent pg_dump releases wrap a plain dump in psql meta-commands (`\restrict KEY` ...
     // `\unrestrict KEY`); a schema-only dump has no other line starting with a backslash.
@@ -42,7 +42,7 @@ void copy_schema(const std::string& source, platform::Session& scratch)
     } catch (const Error& error) {
         throw Error("trace-schema-copy-failed",
                     fmt::format("the schema of {} does not replay on the scratch cluster: {}",
-                                redact_conninfo(source), error.message()),
+                                conninfo.masked(), error.message()),
                     {.object = "--db", .sqlstate = error.context().sqlstate});
     }
     // The dump empties search_path for its session; the migrations expect the default.

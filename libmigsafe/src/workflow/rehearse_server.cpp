@@ -21,7 +21,7 @@ constexpr const char* k_application_name = "migsafe rehearse";
 } // namespace
 
 RehearsalServer::RehearsalServer(std::optional<platform::EphemeralCluster> cluster,
-                                 std::string base, platform::Session admin)
+                                 platform::ConnInfo base, platform::Session admin)
     : m_cluster(std::move(cluster))
     , m_base(std::move(base))
     , m_admin(std::move(admin))
@@ -32,7 +32,7 @@ RehearsalServer::RehearsalServer(std::optional<platform::EphemeralCluster> clust
 RehearsalServer RehearsalServer::ephemeral()
 {
     auto cluster = platform::EphemeralCluster::start({.settings = {"max_connections = 40"}});
-    std::string base = cluster.conninfo("postgres");
+    auto base = platform::ConnInfo::parse(cluster.conninfo("postgres"));
     auto admin = platform::Session::connect(base, {.application_name = k_application_name});
     return RehearsalServer(std::move(cluster), std::move(base), std::move(admin));
 }
@@ -40,12 +40,12 @@ RehearsalServer RehearsalServer::ephemeral()
 RehearsalServer RehearsalServer::existing(const std::string& conninfo)
 {
     // The maintenance connection must not be to a database that gets copied.
+    auto base = platform::ConnInfo::parse(conninfo);
     std::optional<platform::Session> admin;
     for (const char* database : {"postgres", "template1"}) {
         try {
-            admin.emplace(
-                platform::Session::connect(platform::conninfo_with_dbname(conninfo, database),
-                                           {.application_name = k_application_name}));
+            admin.emplace(platform::Session::connect(base.other_database(database),
+                                                     {.application_name = k_application_name}));
             break;
         } catch (const Error& error) {
             if (error.code() != "db-connect-failed" || std::string(database) == "template1") {
@@ -53,7 +53,7 @@ RehearsalServer RehearsalServer::existing(const std::string& conninfo)
             }
         }
     }
-    return RehearsalServer(std::nullopt, conninfo, std::move(*admin));
+    return RehearsalServer(std::nullopt, std::move(base), std::move(*admin));
 }
 
 RehearsalServer::~RehearsalServer()
@@ -70,7 +70,12 @@ RehearsalServer::~RehearsalServer()
 
 std::string RehearsalServer::conninfo(const std::string& database) const
 {
-    return platform::conninfo_with_dbname(m_base, database);
+    return m_base.other_database(database).text();
+}
+
+platform::ConnInfo RehearsalServer::parsed_conninfo(const std::string& database) const
+{
+    return m_base.other_database(database);
 }
 
 std::string RehearsalServer::next_name()
@@ -105,7 +110,7 @@ std::string RehearsalServer::description() const
     const int version = m_admin.server_version();
     const auto number = fmt::format("{}.{}", version / 10000, version % 10000);
     return m_cluster ? fmt::format("ephemeral (PostgreSQL {})", number)
-                     : fmt::format("{} (PostgreSQL {})", migsafe::redact_conninfo(m_base), number);
+                     : fmt::format("{} (PostgreSQL {})", m_base.masked(), number);
 }
 
 int RehearsalServer::server_version() const
@@ -127,8 +132,8 @@ std::string RehearsalDatabase::conninfo() const
 platform::Session& RehearsalDatabase::session()
 {
     if (!m_session) {
-        m_session.emplace(
-            platform::Session::connect(conninfo(), {.application_name = k_application_name}));
+        m_session.emplace(platform::Session::connect(m_server.parsed_conninfo(m_name),
+                                                     {.application_name = k_application_name}));
     }
     return *m_session;
 }

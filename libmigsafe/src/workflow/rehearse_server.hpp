@@ -28,6 +28,8 @@ public:
 
     /// The connection string of `database` on this server.
     std::string conninfo(const std::string& database) const;
+    /// The same, parsed (ConnInfo::other_database of the server's).
+    platform::ConnInfo parsed_conninfo(const std::string& database) const;
     /// A new empty database; its name.
     std::string create_empty();
     /// A copy of `source` (CREATE DATABASE ... TEMPLATE); its name. Nobody may be
@@ -41,12 +43,12 @@ public:
     int server_version() const;
 
 private:
-    RehearsalServer(std::optional<platform::EphemeralCluster> cluster, std::string base,
+    RehearsalServer(std::optional<platform::EphemeralCluster> cluster, platform::ConnInfo base,
                     platform::Session admin);
     std::string next_name();
 
     std::optional<platform::EphemeralCluster> m_cluster;
-    std::string m_base; ///< a conninfo of the server (its dbname is replaced)
+    platform::ConnInfo m_base; ///< a conninfo of the server (its dbname is replaced)
     platform::Session m_admin;
     std::string m_prefix;
     int m_counter = 0;

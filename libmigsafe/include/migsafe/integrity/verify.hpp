@@ -80,6 +80,9 @@ range_bounds_of(const IntegrityReport& report);
 /// Cost: one sequential read of every table in scope, streamed; memory does not grow with
 /// table size.
 MIGSAFE_API IntegrityReport scan(const std::string& conninfo, const ScanOptions& options = {});
+/// The same scan from a parsed conninfo (every session of the scan reuses it).
+MIGSAFE_API IntegrityReport scan(const platform::ConnInfo& conninfo,
+                                 const ScanOptions& options = {});
 
 /// The same scan on `session`, a connection the caller goes on using (`migsafe rehearse`
 /// reads many states of one database): one job, in a REPEATABLE READ transaction of its

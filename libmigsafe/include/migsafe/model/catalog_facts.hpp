@@ -5,6 +5,7 @@
 /// The planner reads them with `--db` to sharpen its verdicts. Loading never writes.
 
 #include <migsafe/export.hpp>
+#include <migsafe/platform/conninfo.hpp>
 
 #include <cstdint>
 #include <map>
@@ -111,5 +112,7 @@ struct CatalogFacts {
 /// in one read-only transaction). Throws `db-conninfo-invalid`, `db-connect-failed` and
 /// the other `db-*` errors of platform::Session. Cost: six catalog queries.
 MIGSAFE_API CatalogFacts load_catalog_facts(std::string_view conninfo);
+/// The same from a parsed conninfo.
+MIGSAFE_API CatalogFacts load_catalog_facts(const platform::ConnInfo& conninfo);
 
 } // namespace migsafe::model

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <migsafe/export.hpp>
+#include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/identifier.hpp>
 
 #include <chrono>
@@ -50,6 +51,9 @@ public:
     /// does not parse) or `db-connect-failed` (the message shows the conninfo with the
     /// password masked). Cost: one connection round trip.
     static Session connect(std::string_view conninfo, const SessionOptions& options = {});
+    /// Opens a connection from a parsed conninfo (no parsing again). Throws
+    /// `db-connect-failed` like the text form.
+    static Session connect(const ConnInfo& conninfo, const SessionOptions& options = {});
 
     Session(Session&& other) noexcept;
     Session& operator=(Session&& other) noexcept;
@@ -94,6 +98,9 @@ public:
     std::function<void()> canceller() const;
     /// The conninfo this session was opened with, password masked.
     const std::string& redacted_conninfo() const;
+    /// The conninfo this session was opened with (to open a sibling session, hand a child
+    /// program the connection, or reach another database of the same server).
+    const ConnInfo& conninfo() const;
 
 private:
     struct State;
@@ -106,8 +113,8 @@ private:
 /// `standard_conforming_strings` says). Pure; no connection needed.
 MIGSAFE_API std::string quote_literal(std::string_view text);
 
-/// `conninfo` (key=value or URL) with its dbname replaced by `dbname`, as key=value pairs.
-/// Throws `db-conninfo-invalid`.
+/// `conninfo` (key=value or URL) with its dbname replaced by `dbname`, as key=value pairs
+/// (`ConnInfo::other_database`). Throws `db-conninfo-invalid`.
 MIGSAFE_API std::string conninfo_with_dbname(std::string_view conninfo, std::string_view dbname);
 
 } // namespace migsafe::platform

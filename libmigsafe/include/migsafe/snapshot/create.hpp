@@ -1,6 +1,7 @@
 #pragma once
 
 #include <migsafe/export.hpp>
+#include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/pg_binaries.hpp>
 #include <migsafe/snapshot/engine.hpp>
 #include <migsafe/snapshot/manifest.hpp>
@@ -89,6 +90,10 @@ struct CreateResult {
 /// `binary-not-found` (exit 3, naming the apt package), `usage-invalid-option` (no
 /// stanza), `process-failed` (the engine failed; its message quoted).
 MIGSAFE_API CreateResult create(const std::string& conninfo, const std::filesystem::path& store,
+                                const CreateOptions& options = {});
+/// The same from a parsed conninfo (its sessions, pg_dump and the scan all reuse it).
+MIGSAFE_API CreateResult create(const platform::ConnInfo& conninfo,
+                                const std::filesystem::path& store,
                                 const CreateOptions& options = {});
 
 } // namespace migsafe::snapshot

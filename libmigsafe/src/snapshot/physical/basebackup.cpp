@@ -3,7 +3,6 @@
 #include "snapshot/physical/basebackup.hpp"
 
 #include "platform/catalog/physical_queries.hpp"
-#include "platform/pg_program_conninfo.hpp"
 #include "platform/program_version.hpp"
 #include "snapshot/layout.hpp"
 
@@ -59,12 +58,12 @@ std::string wal_segment(int timeline, std::uint64_t lsn)
                        (lsn & 0xffffffffULL) / k_segment);
 }
 
-void take(const std::string& conninfo, const std::filesystem::path& data_dir,
+void take(const platform::ConnInfo& conninfo, const std::filesystem::path& data_dir,
           const platform::PgBinaries& binaries, const std::string& label,
           std::chrono::milliseconds timeout, Manifest& manifest)
 {
     manifest.engine_version = platform::program_version(binaries.program("pg_basebackup"));
-    auto connection = platform::program_connection(conninfo);
+    auto connection = conninfo.for_program();
     auto started = Clock::now();
     platform::run_process(
         {.program = binaries.program("pg_basebackup").string(),

@@ -3,6 +3,7 @@
 // with its WAL (`-X stream`) and a backup manifest into the snapshot folder's `data/`;
 // pg_verifybackup checks every file and the WAL against that manifest.
 
+#include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/pg_binaries.hpp>
 #include <migsafe/snapshot/manifest.hpp>
 #include <migsafe/snapshot/verify.hpp>
@@ -19,7 +20,7 @@ namespace migsafe::snapshot::detail::basebackup {
 /// Fills the physical fields it knows (label, LSNs, WAL segments, times, sizes) and the
 /// engine version. Throws `binary-not-found`, `process-failed` (pg_basebackup's message),
 /// `process-timeout`.
-void take(const std::string& conninfo, const std::filesystem::path& data_dir,
+void take(const platform::ConnInfo& conninfo, const std::filesystem::path& data_dir,
           const platform::PgBinaries& binaries, const std::string& label,
           std::chrono::milliseconds timeout, Manifest& manifest);
 

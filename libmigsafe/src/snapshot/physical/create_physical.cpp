@@ -39,7 +39,7 @@ std::string epoch_rfc3339(std::int64_t seconds)
 }
 
 /// Runs the engine's backup into `temp`, filling the manifest's physical fields.
-void run_engine(const std::string& conninfo, const std::filesystem::path& temp,
+void run_engine(const platform::ConnInfo& conninfo, const std::filesystem::path& temp,
                 const std::string& id, const CreateOptions& options, Manifest& manifest)
 {
     if (options.engine == Engine::basebackup) {
@@ -120,7 +120,7 @@ PgBackRestSettings pgbackrest_settings(const Manifest& manifest,
     return settings;
 }
 
-Manifest build_physical(const std::string& conninfo, const std::filesystem::path& temp,
+Manifest build_physical(const platform::ConnInfo& conninfo, const std::filesystem::path& temp,
                         const std::string& id, const CreateOptions& options)
 {
     if (options.engine == Engine::pgbackrest &&
@@ -142,7 +142,7 @@ Manifest build_physical(const std::string& conninfo, const std::filesystem::path
     manifest.source = {.database = facts.database,
                        .server_version = facts.server_version,
                        .system_identifier = facts.system_identifier,
-                       .conninfo = redact_conninfo(conninfo)};
+                       .conninfo = conninfo.masked()};
 
     // The report point, before the backup starts.
     PhysicalInfo point{.report_lsn = catalog::wal_insert_lsn(holder)};

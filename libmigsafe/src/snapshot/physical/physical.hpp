@@ -18,7 +18,7 @@ namespace migsafe::snapshot::detail {
 /// position, catalog, optionally a scan, in one exported snapshot) before and during the
 /// backup, then the engine's backup and its own check. Writes both manifests. Throws what
 /// `snapshot::create` documents.
-Manifest build_physical(const std::string& conninfo, const std::filesystem::path& temp,
+Manifest build_physical(const platform::ConnInfo& conninfo, const std::filesystem::path& temp,
                         const std::string& id, const CreateOptions& options);
 
 /// The pgBackRest settings for a snapshot: `given`'s, with the manifest's stanza and

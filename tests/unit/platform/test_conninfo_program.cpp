@@ -1,6 +1,5 @@
-// platform::program_connection keeps passwords off child programs' command lines.
-#include "platform/pg_program_conninfo.hpp"
-
+// platform::ConnInfo::for_program keeps passwords off child programs' command lines.
+#include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/libpq_environment.hpp>
 
@@ -9,9 +8,16 @@
 #include <algorithm>
 #include <cstdlib>
 
-using migsafe::platform::program_connection;
+namespace {
 
-TEST_CASE("platform::program_connection moves the password into PGPASSWORD")
+migsafe::platform::ConnInfo::ForProgram program_connection(std::string_view conninfo)
+{
+    return migsafe::platform::ConnInfo::parse(conninfo).for_program();
+}
+
+} // namespace
+
+TEST_CASE("platform::ConnInfo::for_program moves the password into PGPASSWORD")
 {
     auto url = program_connection("postgresql://app:s3cret@db.example:5433/shop");
     CHECK(url.conninfo.find("s3cret") == std::string::npos);
@@ -26,7 +32,7 @@ TEST_CASE("platform::program_connection moves the password into PGPASSWORD")
     CHECK(pairs.conninfo.find("user='postgres'") != std::string::npos);
 }
 
-TEST_CASE("platform::program_connection rejects a malformed conninfo without the password")
+TEST_CASE("platform::ConnInfo::for_program rejects a malformed conninfo without the password")
 {
     try {
         program_connection("host=x password=s3cret = =");
@@ -37,7 +43,7 @@ TEST_CASE("platform::program_connection rejects a malformed conninfo without the
     }
 }
 
-TEST_CASE("platform::program_connection expands a dbname that is a URL, keeping its password "
+TEST_CASE("platform::ConnInfo::for_program expands a dbname that is a URL, keeping its password "
           "off the command line")
 {
     ::unsetenv("PGPASSWORD");
@@ -55,7 +61,7 @@ TEST_CASE("platform::program_connection expands a dbname that is a URL, keeping 
     CHECK(keywords.env[0].second == "p4ss");
 }
 
-TEST_CASE("platform::program_connection hands this process's PGPASSWORD to the child that "
+TEST_CASE("platform::ConnInfo::for_program hands this process's PGPASSWORD to the child that "
           "connects")
 {
     ::setenv("PGPASSWORD", "from-env", 1);
