@@ -5,6 +5,7 @@
 
 #include <migsafe/adopt/tool_lock.hpp>
 #include <migsafe/platform/error.hpp>
+#include <migsafe/platform/identifier.hpp>
 #include <migsafe/platform/interrupt.hpp>
 
 #include <boost/crc.hpp>
@@ -45,11 +46,7 @@ std::int64_t golang_migrate_key(std::string_view database, std::string_view sche
 /// Flyway's Table.toString() on PostgreSQL: each part in double quotes, quotes doubled.
 std::string flyway_quoted(std::string_view part)
 {
-    std::string out = "\"";
-    for (char c : part) {
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    }
-    return out + "\"";
+    return platform::always_quoted_ident(part);
 }
 
 } // namespace

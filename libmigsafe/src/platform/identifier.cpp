@@ -208,6 +208,11 @@ std::string quote_ident(std::string_view name)
     if (plain(name) && std::find(k_reserved.begin(), k_reserved.end(), name) == k_reserved.end()) {
         return std::string(name);
     }
+    return always_quoted_ident(name);
+}
+
+std::string always_quoted_ident(std::string_view name)
+{
     std::string out = "\"";
     for (char c : name) {
         out += c;

@@ -17,6 +17,10 @@ namespace migsafe::platform {
 /// compares it with the server's quote_ident for every key word PostgreSQL knows.
 MIGSAFE_API std::string quote_ident(std::string_view name);
 
+/// `name` always in double quotes, inner quotes doubled (`a"b` -> `"a""b"`): quote_ident's
+/// quoted form, for tools that quote every name (Flyway's lock key).
+MIGSAFE_API std::string always_quoted_ident(std::string_view name);
+
 /// `schema.name` with quote_ident on each part: `public.orders`, `"x.y".z`, `x."y.z"`.
 /// Two different (schema, name) pairs never give the same text.
 MIGSAFE_API std::string qualified_name(std::string_view schema, std::string_view name);
