@@ -6,8 +6,10 @@
 #include "integrity/key_ranges.hpp"
 #include "integrity/scope.hpp"
 #include "integrity/session.hpp"
+#include "platform/catalog/index_queries.hpp"
 #include "platform/catalog/integrity_queries.hpp"
 #include "platform/logging.hpp"
+#include "platform/transaction_control.hpp"
 
 #include <migsafe/integrity/verify.hpp>
 #include <migsafe/platform/error.hpp>
@@ -275,10 +277,10 @@ void add_health(platform::Session& conn, const std::vector<catalog::RelationInfo
     auto covered = [&](const std::string& schema, const std::string& name) {
         return everything || tables.contains({schema, name});
     };
-    for (const auto& row : catalog::list_invalid_indexes(conn)) {
+    for (const auto& row : catalog::invalid_indexes(conn, {})) {
         if (covered(row.table_schema, row.table_name)) {
-            report.invalid_indexes.push_back(
-                {row.schema, row.name, qualified_name(row.table_schema, row.table_name)});
+            report.invalid_indexes.push_back({row.index_schema, row.index_name,
+                                              qualified_name(row.table_schema, row.table_name)});
         }
     }
     for (const auto& row : catalog::list_unvalidated_constraints(conn)) {
@@ -458,7 +460,7 @@ IntegrityReport scan(platform::Session& session, const ScanOptions& options)
         return scan_with(session, session.conninfo(), options); // one job: no second session
     } catch (...) {
         try {
-            session.exec("ROLLBACK");
+            platform::rollback_transaction(session);
         } catch (const Error&) {
             // the session broke: its owner sees that on its next statement
         }

@@ -1,6 +1,7 @@
 // The trace's scratch copy of a live schema (see schema_copy.hpp).
 #include "trace/schema_copy.hpp"
 
+#include "platform/catalog/session_settings.hpp"
 #include "platform/logging.hpp"
 
 #include <migsafe/platform/conninfo.hpp>
@@ -46,7 +47,7 @@ void copy_schema(const std::string& source, platform::Session& scratch)
                     {.object = "--db", .sqlstate = error.context().sqlstate});
     }
     // The dump empties search_path for its session; the migrations expect the default.
-    scratch.exec("RESET ALL");
+    platform::catalog::reset_session_settings(scratch);
 }
 
 } // namespace migsafe::trace::detail

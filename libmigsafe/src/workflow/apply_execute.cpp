@@ -1,6 +1,8 @@
 // Running one migration: in one transaction, or statement by statement for a
 // no-transaction file; bounded lock waits retried with jittered exponential backoff.
 #include "model/version_format.hpp"
+#include "platform/catalog/index_queries.hpp"
+#include "platform/catalog/session_settings.hpp"
 #include "platform/catalog/timeouts.hpp"
 #include "platform/elapsed.hpp"
 #include "platform/logging.hpp"
@@ -374,7 +376,8 @@ void run_one(const Run& run, const Pending& pending, int index, Earlier earlier,
                         run.say(version, fmt::format("dropping the INVALID index {} left by {}",
                                                      index_name, by_whom(earlier)));
                         left = Leftover::possible; // until the drop is done
-                        session.exec("DROP INDEX CONCURRENTLY IF EXISTS " + index_name);
+                        platform::catalog::drop_index_concurrently_if_exists(
+                            session, create->table.schema, create->name);
                         left = Leftover::none;
                     }
                 }
@@ -428,7 +431,9 @@ void run_one(const Run& run, const Pending& pending, int index, Earlier earlier,
                                     fmt::format("dropping the INVALID index {} left by the "
                                                 "failed build",
                                                 name));
-                            session.exec("DROP INDEX CONCURRENTLY IF EXISTS " + quoted);
+                            const auto left_index = model::RelationName::from_qualified(quoted);
+                            platform::catalog::drop_index_concurrently_if_exists(
+                                session, left_index.schema, left_index.name);
                         }
                     }
                 } catch (const Error& cleanup) {
@@ -454,7 +459,7 @@ void run_one(const Run& run, const Pending& pending, int index, Earlier earlier,
 
 void reset_session(platform::Session& session)
 {
-    session.exec("RESET ALL");
+    platform::catalog::reset_session_settings(session);
     runner_settings(session);
 }
 
@@ -464,7 +469,7 @@ void runner_settings(platform::Session& session)
     // statement within a second instead of running it to the end, e.g. finishing an index
     // build nobody will record. A rerun waits for such processes (interrupted_backends).
     if (session.server_version() >= 140000) {
-        session.exec("SET client_connection_check_interval = 1000");
+        platform::catalog::check_client_connection_every(session, std::chrono::seconds(1));
     }
 }
 

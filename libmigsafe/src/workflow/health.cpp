@@ -3,6 +3,7 @@
 // never by their query text (it may carry secrets).
 #include "model/version_format.hpp"
 #include "platform/catalog/health_queries.hpp"
+#include "platform/catalog/index_queries.hpp"
 #include "platform/catalog/integrity_queries.hpp"
 
 #include <migsafe/flags/json.hpp>
@@ -40,8 +41,8 @@ std::string qualified(const std::string& schema, const std::string& name)
 /// `pid 4242 (user app, application 'web', from 10.0.0.7)`.
 std::string who(const catalog::SessionRow& row)
 {
-    return fmt::format("pid {} (user {}, application '{}', from {})", row.pid, row.user,
-                       row.application, row.client);
+    return fmt::format("pid {} (user {}, application '{}', from {})", row.session.pid,
+                       row.session.user, row.session.application, row.session.client);
 }
 
 struct Checker {
@@ -94,7 +95,8 @@ struct Checker {
 
     void invalid_indexes()
     {
-        for (const auto& row : catalog::leftover_invalid_indexes(session)) {
+        for (const auto& row :
+             catalog::invalid_indexes(session, {.skip_builds_in_progress = true})) {
             const auto index = qualified(row.index_schema, row.index_name);
             add("invalid-index", HealthSeverity::warning, index,
                 fmt::format("index {} on {} is INVALID (left by a failed CREATE INDEX "
@@ -151,11 +153,12 @@ struct Checker {
             add("long-transaction",
                 row.age_seconds >= error_after.count() ? HealthSeverity::error
                                                        : HealthSeverity::warning,
-                "pid " + row.pid,
+                "pid " + row.session.pid,
                 fmt::format("{} has had a transaction open for {} s: a migration's lock would "
                             "queue behind it, and every query behind the migration",
                             who(row), row.age_seconds),
-                fmt::format("let it finish, or end it: SELECT pg_cancel_backend({});", row.pid));
+                fmt::format("let it finish, or end it: SELECT pg_cancel_backend({});",
+                            row.session.pid));
         }
     }
 
@@ -164,14 +167,14 @@ struct Checker {
         for (const auto& row :
              catalog::sessions_older_than(session, catalog::SessionState::idle_in_transaction,
                                           options.idle_in_transaction)) {
-            add("idle-in-transaction", HealthSeverity::warning, "pid " + row.pid,
+            add("idle-in-transaction", HealthSeverity::warning, "pid " + row.session.pid,
                 fmt::format("{} has been idle in a transaction for {} s, holding its locks and "
                             "holding back vacuum",
                             who(row), row.age_seconds),
                 fmt::format("fix the client (commit or roll back), or end it: SELECT "
                             "pg_terminate_backend({}); idle_in_transaction_session_timeout "
                             "does it automatically",
-                            row.pid));
+                            row.session.pid));
         }
     }
 
@@ -179,7 +182,7 @@ struct Checker {
     {
         for (const auto& row : catalog::sessions_older_than(
                  session, catalog::SessionState::waiting_for_lock, options.lock_wait)) {
-            add("lock-wait", HealthSeverity::warning, "pid " + row.pid,
+            add("lock-wait", HealthSeverity::warning, "pid " + row.session.pid,
                 fmt::format("{} has waited {} s for a lock, blocked by pid {}", who(row),
                             row.age_seconds, row.blocked_by),
                 "find what the blocking sessions are doing (pg_stat_activity) before running "

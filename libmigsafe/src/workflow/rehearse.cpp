@@ -11,6 +11,7 @@
 // database (a copy costs more than a run), so N migrations cost about 4N runs, not N^2.
 #include "platform/catalog/rehearse_queries.hpp"
 #include "platform/catalog/row_generator.hpp"
+#include "platform/catalog/runner_history_queries.hpp"
 #include "workflow/rehearse_context.hpp"
 #include "workflow/rehearse_rollback.hpp"
 
@@ -369,7 +370,7 @@ RehearseReport rehearse(const model::MigrationSet& set, const RehearseOptions& o
         {
             auto probe = platform::Session::connect(options.conninfo,
                                                     {.application_name = "migsafe rehearse"});
-            name = probe.query_value("SELECT pg_catalog.current_database()").value_or("");
+            name = platform::catalog::current_database_name(probe);
         }
         name = server.copy(name);
     }

@@ -1,5 +1,7 @@
 #include "platform/catalog/advisory_lock_queries.hpp"
 
+#include <fmt/format.h>
+
 namespace migsafe::platform::catalog {
 namespace {
 
@@ -31,28 +33,18 @@ bool holds_advisory_lock(Session& conn, std::int64_t key)
                .value_or("0") != "0";
 }
 
-std::optional<AdvisoryLockHolder> advisory_lock_holder(Session& conn, std::int64_t key)
+std::optional<SessionDescription> advisory_lock_holder(Session& conn, std::int64_t key)
 {
     auto result = conn.query(
-        std::string("SELECT a.pid::text, coalesce(a.usename, ''), "
-                    "coalesce(a.application_name, ''), "
-                    "coalesce(host(a.client_addr), 'local socket'), "
-                    "coalesce(to_char(a.backend_start AT TIME ZONE 'UTC', "
-                    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') "
-                    "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = "
-                    "l.pid WHERE l.database = (SELECT oid FROM pg_catalog.pg_database "
-                    "WHERE datname = pg_catalog.current_database()) AND ") +
-            k_is_key,
+        fmt::format("SELECT {} FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON "
+                    "a.pid = l.pid WHERE l.database = (SELECT oid FROM pg_catalog.pg_database "
+                    "WHERE datname = pg_catalog.current_database()) AND {}",
+                    k_session_description_columns, k_is_key),
         {std::to_string(key)});
     if (result.rows.empty()) {
         return std::nullopt;
     }
-    const auto& row = result.rows.front();
-    return AdvisoryLockHolder{.pid = row[0].value_or("?"),
-                              .user = row[1].value_or("?"),
-                              .application = row[2].value_or(""),
-                              .client = row[3].value_or("?"),
-                              .connected_since = row[4].value_or("?")};
+    return session_description(result.rows.front());
 }
 
 } // namespace migsafe::platform::catalog

@@ -2,6 +2,8 @@
 // The SQL of session-level advisory locks (the apply runner's lock): take, release, check,
 // and who holds one.
 
+#include "platform/catalog/session_description.hpp"
+
 #include <migsafe/platform/session.hpp>
 
 #include <cstdint>
@@ -20,10 +22,6 @@ void advisory_unlock(Session& conn, std::int64_t key);
 bool holds_advisory_lock(Session& conn, std::int64_t key);
 
 /// The session holding the advisory lock `key` in the current database.
-struct AdvisoryLockHolder {
-    std::string pid{}, user{}, application{}, client{};
-    std::string connected_since{}; ///< RFC 3339, UTC
-};
-std::optional<AdvisoryLockHolder> advisory_lock_holder(Session& conn, std::int64_t key);
+std::optional<SessionDescription> advisory_lock_holder(Session& conn, std::int64_t key);
 
 } // namespace migsafe::platform::catalog

@@ -3,6 +3,9 @@
 // relations as their display form (platform::qualified_name).
 #include "platform/catalog/catalog_facts_queries.hpp"
 
+#include "platform/catalog/user_schemas.hpp"
+#include "platform/transaction_control.hpp"
+
 #include <string>
 
 namespace migsafe::platform::catalog {
@@ -11,9 +14,7 @@ namespace {
 constexpr char k_separator = '\x1f';
 
 // The relations of user schemas.
-constexpr const char* k_user_schema =
-    "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') "
-    "AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'";
+const std::string k_user_schema(k_user_schemas_predicate);
 
 std::vector<std::string> split(const Value& value)
 {
@@ -253,12 +254,12 @@ std::vector<FunctionRow> functions(Session& session)
 
 void begin_read_only(Session& session)
 {
-    session.exec("BEGIN READ ONLY");
+    begin_transaction(session, TransactionKind::read_only);
 }
 
 void end_read_only(Session& session)
 {
-    session.exec("ROLLBACK");
+    rollback_transaction(session);
 }
 
 } // namespace migsafe::platform::catalog

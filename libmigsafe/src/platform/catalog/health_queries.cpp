@@ -1,6 +1,8 @@
 #include "platform/catalog/health_queries.hpp"
 
+#include "platform/catalog/integrity_queries.hpp"
 #include "platform/catalog/timeouts.hpp"
+#include "platform/catalog/user_schemas.hpp"
 
 #include <fmt/format.h>
 
@@ -9,15 +11,10 @@
 namespace migsafe::platform::catalog {
 namespace {
 
-constexpr std::string_view k_user_schema =
-    "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'";
 /// Sessions of this database only, the checking one left out.
 constexpr std::string_view k_this_database =
     "a.datname = pg_catalog.current_database() AND a.pid <> pg_catalog.pg_backend_pid() "
     "AND a.backend_type = 'client backend'";
-constexpr std::string_view k_who_columns =
-    "a.pid::text, coalesce(a.usename, ''), coalesce(a.application_name, ''), "
-    "coalesce(host(a.client_addr), 'local socket')";
 
 std::string text(const Value& value)
 {
@@ -44,36 +41,14 @@ void bound_health_reads(Session& conn)
 
 HealthFacts health_facts(Session& conn)
 {
-    const auto rows = conn.query(
-        "SELECT pg_catalog.current_database(), pg_catalog.current_setting('server_version'), "
-        "to_char(pg_catalog.now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
-    const auto& row = rows.rows.at(0);
-    return {.database = text(row[0]), .server_version = text(row[1]), .checked_at = text(row[2])};
-}
-
-std::vector<LeftoverIndex> leftover_invalid_indexes(Session& conn)
-{
-    const bool progress_view = conn.server_version() >= 120000;
-    const auto rows = conn.query(fmt::format(
-        "SELECT n.nspname, c.relname, tn.nspname, t.relname "
-        "FROM pg_catalog.pg_index i "
-        "JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
-        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
-        "JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace "
-        "WHERE NOT i.indisvalid AND {} {} ORDER BY 1, 2",
-        k_user_schema,
-        progress_view ? "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_create_index "
-                        "p WHERE p.index_relid = i.indexrelid)"
-                      : ""));
-    std::vector<LeftoverIndex> out;
-    for (const auto& row : rows.rows) {
-        out.push_back({.index_schema = text(row[0]),
-                       .index_name = text(row[1]),
-                       .table_schema = text(row[2]),
-                       .table_name = text(row[3])});
+    auto facts = server_facts(conn);
+    // `2026-12-07T05:00:00.123Z` to whole seconds: to_char truncates both ways.
+    auto checked_at = facts.now_utc;
+    if (const auto dot = checked_at.find('.'); dot != std::string::npos) {
+        checked_at = checked_at.substr(0, dot) + "Z";
     }
-    return out;
+    return {
+        .database = facts.database, .server_version = facts.version_text, .checked_at = checked_at};
 }
 
 std::vector<SessionRow> sessions_older_than(Session& conn, SessionState state,
@@ -96,21 +71,19 @@ std::vector<SessionRow> sessions_older_than(Session& conn, SessionState state,
         extra = "pg_catalog.array_to_string(pg_catalog.pg_blocking_pids(a.pid), ', ')";
         break;
     }
-    const auto rows =
-        conn.query(fmt::format("SELECT {0}, extract(epoch FROM pg_catalog.now() - a.{1})::bigint, "
-                               "{2} FROM pg_catalog.pg_stat_activity a WHERE {3} AND {4} AND "
-                               "a.{1} < pg_catalog.now() - make_interval(secs => $1::float8) "
-                               "ORDER BY a.{1}",
-                               k_who_columns, since, extra, k_this_database, condition),
-                   {seconds(threshold)});
+    const auto rows = conn.query(
+        fmt::format("SELECT {0}, extract(epoch FROM pg_catalog.now() - a.{1})::bigint, "
+                    "{2} FROM pg_catalog.pg_stat_activity a WHERE {3} AND {4} AND "
+                    "a.{1} < pg_catalog.now() - make_interval(secs => $1::float8) "
+                    "ORDER BY a.{1}",
+                    k_session_description_columns, since, extra, k_this_database, condition),
+        {seconds(threshold)});
     std::vector<SessionRow> out;
     for (const auto& row : rows.rows) {
-        out.push_back({.pid = text(row[0]),
-                       .user = text(row[1]),
-                       .application = text(row[2]),
-                       .client = text(row[3]),
-                       .age_seconds = number(row[4]),
-                       .blocked_by = text(row[5])});
+        constexpr auto at = k_session_description_width;
+        out.push_back({.session = session_description(row),
+                       .age_seconds = number(row[at]),
+                       .blocked_by = text(row[at + 1])});
     }
     return out;
 }
@@ -153,7 +126,7 @@ std::vector<SequenceUsage> sequence_usage(Session& conn)
         "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid "
         "  AND a.attnum = d.refobjsubid "
         "WHERE s.last_value IS NOT NULL AND {} ORDER BY 1, 2",
-        k_user_schema));
+        k_user_schemas_predicate));
     std::vector<SequenceUsage> out;
     for (const auto& row : rows.rows) {
         out.push_back({.schema = text(row[0]),

@@ -3,6 +3,8 @@
 // current database. Sessions are described by pid, user, application and client, never by
 // their query text (it may carry secrets).
 
+#include "platform/catalog/session_description.hpp"
+
 #include <migsafe/platform/session.hpp>
 
 #include <chrono>
@@ -16,21 +18,14 @@ namespace migsafe::platform::catalog {
 /// Bounds the checks themselves: a stuck server must not keep `health` waiting.
 void bound_health_reads(Session& conn);
 
-/// The database's name, the server version and the time now (RFC 3339, UTC).
+/// The database's name, the server version (as the server spells it, packager's suffix
+/// included) and the time now (RFC 3339, UTC, whole seconds): server_facts.
 struct HealthFacts {
     std::string database{};
     std::string server_version{};
     std::string checked_at{};
 };
 HealthFacts health_facts(Session& conn);
-
-/// An INVALID index that no CREATE INDEX CONCURRENTLY is building right now (a build in
-/// progress is INVALID too, and is not a leftover).
-struct LeftoverIndex {
-    std::string index_schema{}, index_name{};
-    std::string table_schema{}, table_name{};
-};
-std::vector<LeftoverIndex> leftover_invalid_indexes(Session& conn);
 
 /// Which sessions `sessions_older_than` lists.
 enum class SessionState {
@@ -41,7 +36,7 @@ enum class SessionState {
 
 /// A client session of this database (the checking one left out).
 struct SessionRow {
-    std::string pid{}, user{}, application{}, client{};
+    SessionDescription session{};
     std::int64_t age_seconds = 0; ///< how long it has been in the state
     std::string blocked_by{};     ///< waiting_for_lock: the blocking pids, comma-separated
 };

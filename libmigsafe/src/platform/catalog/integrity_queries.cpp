@@ -2,6 +2,8 @@
 #include "platform/catalog/integrity_queries.hpp"
 
 #include "platform/catalog/timeouts.hpp"
+#include "platform/catalog/user_schemas.hpp"
+#include "platform/transaction_control.hpp"
 
 #include <migsafe/platform/session.hpp>
 
@@ -14,10 +16,6 @@
 
 namespace migsafe::platform::catalog {
 namespace {
-
-// User relations only: no system schemas, no temporary tables (ours or others').
-constexpr const char* k_user_schema = "n.nspname NOT IN ('pg_catalog', 'information_schema') "
-                                      "AND n.nspname !~ '^pg_(toast|temp_)'";
 
 std::optional<std::int64_t> to_int64(const Value& text)
 {
@@ -105,9 +103,10 @@ void pin_output_settings(Session& conn)
     // print schema-qualified.
     conn.exec("SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; "
               "SET IntervalStyle = 'postgres'; SET extra_float_digits = 1; "
-              "SET bytea_output = 'hex'; SET lc_monetary = 'C'; SET statement_timeout = 0; "
+              "SET bytea_output = 'hex'; SET lc_monetary = 'C'; "
               "SET idle_in_transaction_session_timeout = 0; "
               "SELECT pg_catalog.set_config('search_path', '', false)");
+    set_timeouts(conn, SettingScope::session, std::nullopt, std::chrono::milliseconds(0));
 }
 
 void pin_output_settings_local(Session& conn, std::chrono::milliseconds lock_timeout)
@@ -115,9 +114,9 @@ void pin_output_settings_local(Session& conn, std::chrono::milliseconds lock_tim
     conn.exec("SET LOCAL client_encoding = 'UTF8'; SET LOCAL TimeZone = 'UTC'; "
               "SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; "
               "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'; "
-              "SET LOCAL lc_monetary = 'C'; SET LOCAL statement_timeout = 0; "
+              "SET LOCAL lc_monetary = 'C'; "
               "SELECT pg_catalog.set_config('search_path', '', true)");
-    set_timeouts(conn, SettingScope::transaction, lock_timeout, std::nullopt);
+    set_timeouts(conn, SettingScope::transaction, lock_timeout, std::chrono::milliseconds(0));
 }
 
 std::vector<std::string> tables_locked_exclusively(Session& conn)
@@ -143,7 +142,7 @@ std::vector<std::string> tables_locked_exclusively(Session& conn)
 
 void begin_snapshot_transaction(Session& conn)
 {
-    conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    begin_transaction(conn, TransactionKind::repeatable_read_read_only);
 }
 
 std::string export_snapshot(Session& conn)
@@ -158,7 +157,7 @@ void import_snapshot(Session& conn, const std::string& snapshot_id)
 
 void end_transaction(Session& conn)
 {
-    conn.exec("COMMIT");
+    commit_transaction(conn);
 }
 
 ServerFacts server_facts(Session& conn)
@@ -170,7 +169,10 @@ ServerFacts server_facts(Session& conn)
                    .rows.at(0);
     // `15.18 (Debian 15.18-0+deb12u1)`: the packager's suffix is not the server's version.
     auto version = text(row.at(0));
-    return {version.substr(0, version.find(' ')), text(row.at(1)), text(row.at(2))};
+    return {.version = version.substr(0, version.find(' ')),
+            .version_text = version,
+            .database = text(row.at(1)),
+            .now_utc = text(row.at(2))};
 }
 
 std::vector<RelationInfo> list_relations(Session& conn)
@@ -189,7 +191,7 @@ std::vector<RelationInfo> list_relations(Session& conn)
                 "LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
                 "WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't' AND {} "
                 "ORDER BY n.nspname, c.relname",
-                k_user_schema))
+                k_user_schemas_predicate))
             .rows;
     std::vector<RelationInfo> relations;
     std::map<std::string, std::size_t> by_oid;
@@ -210,7 +212,7 @@ std::vector<RelationInfo> list_relations(Session& conn)
                 "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
                 "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND {}",
-                k_user_schema))
+                k_user_schemas_predicate))
             .rows;
     for (const auto& row : columns) {
         auto it = by_oid.find(text(row[0]));
@@ -229,7 +231,7 @@ std::vector<RelationInfo> list_relations(Session& conn)
                 "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
                 "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE i.indisprimary AND {} ORDER BY i.indrelid, k.ord",
-                k_user_schema))
+                k_user_schemas_predicate))
             .rows;
     for (const auto& row : keys) {
         auto it = by_oid.find(text(row[0]));
@@ -245,26 +247,6 @@ std::vector<RelationInfo> list_relations(Session& conn)
     return relations;
 }
 
-std::vector<InvalidIndexRow> list_invalid_indexes(Session& conn)
-{
-    auto rows =
-        conn
-            .query(fmt::format(
-                "SELECT n.nspname, c.relname, tn.nspname, t.relname FROM pg_catalog.pg_index i "
-                "JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
-                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
-                "JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace "
-                "WHERE NOT i.indisvalid AND t.relpersistence <> 't' AND {} ORDER BY 1, 2",
-                k_user_schema))
-            .rows;
-    std::vector<InvalidIndexRow> out;
-    for (const auto& row : rows) {
-        out.push_back({text(row[0]), text(row[1]), text(row[2]), text(row[3])});
-    }
-    return out;
-}
-
 std::vector<UnvalidatedConstraintRow> list_unvalidated_constraints(Session& conn)
 {
     auto rows =
@@ -277,7 +259,7 @@ std::vector<UnvalidatedConstraintRow> list_unvalidated_constraints(Session& conn
                 "JOIN pg_catalog.pg_class t ON t.oid = con.conrelid "
                 "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
                 "WHERE NOT con.convalidated AND t.relpersistence <> 't' AND {} ORDER BY 1, 2, 3",
-                k_user_schema))
+                k_user_schemas_predicate))
             .rows;
     std::vector<UnvalidatedConstraintRow> out;
     for (const auto& row : rows) {
@@ -307,7 +289,7 @@ std::vector<SequenceRow> list_sequences(Session& conn)
                 "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid "
                 "  AND a.attnum = d.refobjsubid "
                 "WHERE c.relpersistence <> 't' AND {} ORDER BY 1, 2",
-                k_user_schema))
+                k_user_schemas_predicate))
             .rows;
     std::vector<SequenceRow> out;
     for (const auto& row : rows) {

@@ -43,14 +43,13 @@ struct BlockRange {
 
 /// Facts about the server and the snapshot's moment.
 struct ServerFacts {
-    std::string version{};  ///< `server_version`, e.g. `15.18`
-    std::string database{}; ///< current_database()
-    std::string now_utc{};  ///< the transaction's start, RFC 3339 UTC with milliseconds
+    std::string version{};      ///< `server_version`, e.g. `15.18`
+    std::string version_text{}; ///< `server_version` as the server spells it, e.g.
+                                ///< `15.18 (Debian 15.18-0+deb12u1)`
+    std::string database{};     ///< current_database()
+    std::string now_utc{};      ///< the transaction's start, RFC 3339 UTC with milliseconds
 };
 
-struct InvalidIndexRow {
-    std::string schema{}, name{}, table_schema{}, table_name{};
-};
 struct UnvalidatedConstraintRow {
     std::string table_schema{}, table_name{}, name{}, type{};
 };
@@ -85,7 +84,6 @@ ServerFacts server_facts(Session& conn);
 /// Every ordinary and partitioned table outside the system schemas (views, foreign
 /// tables, materialized views and other sessions' temporary tables are not tables here).
 std::vector<RelationInfo> list_relations(Session& conn);
-std::vector<InvalidIndexRow> list_invalid_indexes(Session& conn);
 std::vector<UnvalidatedConstraintRow> list_unvalidated_constraints(Session& conn);
 /// Sequences with their position and the maximum of their owning column (one query each).
 std::vector<SequenceRow> list_sequences(Session& conn);

@@ -1,6 +1,10 @@
 #include "platform/catalog/rehearse_queries.hpp"
 
+#include "platform/catalog/user_schemas.hpp"
+
 #include <migsafe/platform/identifier.hpp>
+
+#include <fmt/format.h>
 
 #include <string>
 
@@ -51,17 +55,16 @@ std::vector<std::string> databases_named(Session& session, std::string_view pref
 
 std::vector<TableLockRow> own_table_locks(Session& session)
 {
-    const auto result = session.query(
+    const auto result = session.query(fmt::format(
         "SELECT n.nspname || '.' || c.relname, l.mode FROM pg_catalog.pg_locks l "
         "JOIN pg_catalog.pg_class c ON c.oid = l.relation "
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted "
         "AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d "
         "WHERE d.datname = pg_catalog.current_database()) "
-        "AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') "
-        "AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'migsafe', "
-        "'migsafe_archive') AND n.nspname NOT LIKE 'pg\\_temp\\_%' "
-        "ORDER BY 1, 2");
+        "AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND {} "
+        "ORDER BY 1, 2",
+        k_user_schemas_but_migsafe_predicate));
     std::vector<TableLockRow> rows;
     rows.reserve(result.rows.size());
     for (const auto& row : result.rows) {
@@ -97,12 +100,11 @@ void drop_archive_schema(Session& session, std::string_view name)
 
 std::int64_t user_table_count(Session& session)
 {
-    return to_int(session.query_value(
-        "SELECT count(*) FROM pg_catalog.pg_class c "
-        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', "
-        "'information_schema', 'pg_toast', 'migsafe', 'migsafe_archive') "
-        "AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'"));
+    return to_int(session.query_value(fmt::format("SELECT count(*) FROM pg_catalog.pg_class c "
+                                                  "JOIN pg_catalog.pg_namespace n ON n.oid = "
+                                                  "c.relnamespace "
+                                                  "WHERE c.relkind IN ('r', 'p') AND {}",
+                                                  k_user_schemas_but_migsafe_predicate)));
 }
 
 } // namespace migsafe::platform::catalog

@@ -1,7 +1,9 @@
 // The row generator's SQL: which tables are empty, their columns, and the INSERT.
 #include "platform/catalog/row_generator.hpp"
 
+#include "platform/catalog/user_schemas.hpp"
 #include "platform/logging.hpp"
+#include "platform/transaction_control.hpp"
 
 #include <migsafe/platform/error.hpp>
 
@@ -27,12 +29,11 @@ struct Column {
 
 std::vector<Table> ordinary_tables(Session& session)
 {
-    const auto result =
-        session.query("SELECT c.oid::bigint, n.nspname, c.relname FROM pg_catalog.pg_class c "
-                      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                      "WHERE c.relkind = 'r' AND c.relpersistence <> 't' "
-                      "AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') "
-                      "AND n.nspname NOT LIKE 'pg\\_%' ORDER BY c.oid");
+    const auto result = session.query(
+        fmt::format("SELECT c.oid::bigint, n.nspname, c.relname FROM pg_catalog.pg_class c "
+                    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.relkind = 'r' AND c.relpersistence <> 't' AND {} ORDER BY c.oid",
+                    k_user_schemas_predicate));
     std::vector<Table> tables;
     for (const auto& row : result.rows) {
         const std::string schema = row[1].value_or("");
@@ -127,17 +128,17 @@ bool try_fill(Session& session, const Table& table, int rows)
 {
     const std::string sql = insert_sql(table, columns_of(session, table));
     try {
-        session.exec("BEGIN");
+        begin_transaction(session);
         if (sql.find("$1") == std::string::npos) {
             session.exec(sql);
         } else {
             session.exec_params(sql, {std::to_string(rows)});
         }
-        session.exec("COMMIT");
+        commit_transaction(session);
         return true;
     } catch (const Error& error) {
         detail::log_debug("trace: no generated rows for {}: {}", table.display, error.what());
-        session.exec("ROLLBACK");
+        rollback_transaction(session);
         return false;
     }
 }

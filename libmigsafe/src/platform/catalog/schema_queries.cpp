@@ -5,6 +5,7 @@
 // schemas travel as one parameter ($1, a JSON array), never pasted into the SQL.
 #include "platform/catalog/schema_queries.hpp"
 
+#include "platform/catalog/user_schemas.hpp"
 #include "platform/json_writer.hpp"
 
 #include <fmt/format.h>
@@ -12,11 +13,10 @@
 namespace migsafe::platform::catalog {
 namespace {
 
-// User schemas of `n` (pg_namespace): no pg_catalog, pg_toast, pg_temp_N or pg_toast_temp_N
-// (users cannot create a schema whose name starts with pg_), no information_schema, none of $1.
-constexpr const char* k_user_namespace =
-    "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' "
-    "AND n.nspname NOT IN (SELECT pg_catalog.jsonb_array_elements_text($1::jsonb))";
+// User schemas of `n` (pg_namespace, k_user_schemas_predicate), none of $1.
+const std::string k_user_namespace =
+    std::string(k_user_schemas_predicate) +
+    " AND n.nspname NOT IN (SELECT pg_catalog.jsonb_array_elements_text($1::jsonb))";
 
 // `oid` of the system catalog `catalog` is no member of an extension (pg_depend type 'e').
 std::string not_member(const char* catalog, const char* oid)

@@ -3,6 +3,7 @@
 
 #include "platform/catalog/integrity_queries.hpp"
 #include "platform/catalog/timeouts.hpp"
+#include "platform/catalog/user_schemas.hpp"
 
 #include <migsafe/platform/error.hpp>
 #include <migsafe/platform/identifier.hpp>
@@ -15,8 +16,7 @@
 namespace migsafe::platform::catalog {
 namespace {
 
-constexpr const char* k_user_namespace = "n.nspname NOT IN ('pg_catalog', 'information_schema') "
-                                         "AND n.nspname !~ '^pg_'";
+const std::string k_user_namespace(k_user_schemas_predicate);
 
 } // namespace
 

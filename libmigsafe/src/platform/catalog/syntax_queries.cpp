@@ -1,5 +1,7 @@
 #include "platform/catalog/syntax_queries.hpp"
 
+#include "platform/transaction_control.hpp"
+
 #include <migsafe/platform/error.hpp>
 
 #include <fmt/format.h>
@@ -23,7 +25,7 @@ std::string dollar_tag(std::string_view text)
 SyntaxVerdict server_syntax_check(Session& conn, std::string_view statement)
 {
     const auto tag = dollar_tag(statement);
-    conn.exec("BEGIN");
+    begin_transaction(conn);
     SyntaxVerdict verdict{.accepted = true};
     try {
         conn.exec("SET LOCAL check_function_bodies = on");
@@ -31,14 +33,14 @@ SyntaxVerdict server_syntax_check(Session& conn, std::string_view statement)
                               "void LANGUAGE sql AS {0}\n{1}\n{0}",
                               tag, statement));
     } catch (const Error& error) {
-        conn.exec("ROLLBACK");
+        rollback_transaction(conn);
         if (error.context().sqlstate != "42601") {
             throw;
         }
         verdict = {.accepted = false, .message = error.message()};
         return verdict;
     }
-    conn.exec("ROLLBACK");
+    rollback_transaction(conn);
     return verdict;
 }
 

@@ -1,6 +1,11 @@
 // SQL of the trace engine: relation snapshots, own locks, scan counters, transactions.
 #include "platform/catalog/trace_queries.hpp"
 
+#include "platform/catalog/user_schemas.hpp"
+#include "platform/transaction_control.hpp"
+
+#include <fmt/format.h>
+
 #include <string>
 
 namespace migsafe::platform::catalog {
@@ -15,13 +20,12 @@ std::int64_t to_int(const Value& value)
 
 std::vector<RelationRow> user_relations(Session& session)
 {
-    const auto result = session.query(
+    const auto result = session.query(fmt::format(
         "SELECT c.oid::bigint, n.nspname, c.relname, c.relkind::text, c.relfilenode::bigint "
         "FROM pg_catalog.pg_class c "
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') "
-        "AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%' "
-        "AND c.relpersistence <> 't'");
+        "WHERE {} AND c.relpersistence <> 't'",
+        k_user_schemas_predicate));
     std::vector<RelationRow> rows;
     rows.reserve(result.rows.size());
     for (const auto& row : result.rows) {
@@ -88,14 +92,14 @@ std::vector<std::string> empty_relations(Session& session)
 {
     // Rows, not file size: a rolled-back INSERT leaves pages behind. query_to_xml runs
     // `SELECT 1 ... LIMIT 1` on each relation (a partitioned table reads its partitions).
-    const auto result = session.query(
+    const auto result = session.query(fmt::format(
         "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c "
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') "
-        "AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND c.relpersistence <> 't' "
+        "WHERE {} AND c.relpersistence <> 't' "
         "AND CASE WHEN c.relkind IN ('r', 'm', 'p') AND c.relispopulated "
         "THEN pg_catalog.query_to_xml(pg_catalog.format('SELECT 1 AS x FROM %s LIMIT 1', "
-        "c.oid::regclass), false, true, '')::text = '' ELSE false END ORDER BY 1, 2");
+        "c.oid::regclass), false, true, '')::text = '' ELSE false END ORDER BY 1, 2",
+        k_user_schemas_predicate));
     std::vector<std::string> names;
     names.reserve(result.rows.size());
     for (const auto& row : result.rows) {
@@ -118,17 +122,17 @@ void set_local(Session& session, std::string_view name, std::string_view value)
 
 void begin(Session& session)
 {
-    session.exec("BEGIN");
+    begin_transaction(session);
 }
 
 void commit(Session& session)
 {
-    session.exec("COMMIT");
+    commit_transaction(session);
 }
 
 void rollback(Session& session)
 {
-    session.exec("ROLLBACK");
+    rollback_transaction(session);
 }
 
 void savepoint(Session& session, std::string_view name)
