@@ -1,6 +1,7 @@
 // The cached client (docs/flags.md, "Client"): evaluations read an immutable snapshot; a
 // refresh thread replaces it when the store announces a change on `migsafe_flags`, or
 // when polling finds the store's change counter moved, and writes the last-known-good file.
+#include "platform/catalog/flag_queries.hpp"
 #include "platform/logging.hpp"
 
 #include <migsafe/flags/client.hpp>
@@ -84,7 +85,7 @@ struct Client::State {
         listening = false;
         if (options.listen) {
             try {
-                session->exec("LISTEN migsafe_flags");
+                platform::catalog::listen_for_flag_changes(*session);
                 listening = true;
             } catch (const Error& error) {
                 detail::log_warn("flags: LISTEN failed, polling every {} ms instead: {}",

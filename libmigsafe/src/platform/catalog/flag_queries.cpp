@@ -332,4 +332,9 @@ std::vector<FlagEventRow> select_recent_flag_events(Session& conn, int limit)
     return rows_of<FlagEventRow>(conn.query(sql, {std::to_string(limit)}), event_row);
 }
 
+void listen_for_flag_changes(Session& conn)
+{
+    conn.exec("LISTEN migsafe_flags");
+}
+
 } // namespace migsafe::platform::catalog

@@ -19,6 +19,8 @@ void create_flag_store(Session& conn);
 bool flag_store_exists(Session& conn);
 /// The store's change counter (0 when the store is absent).
 std::int64_t flag_store_generation(Session& conn);
+/// `LISTEN migsafe_flags`: the store's triggers notify that channel on every change.
+void listen_for_flag_changes(Session& conn);
 
 /// One row of `migsafe.flag`, timestamps as epoch milliseconds.
 struct FlagRow {
