@@ -18,10 +18,10 @@ struct ClausePositions {
     std::size_t end = 0;
 };
 
-/// Scans `sql` as PostgreSQL's lexer would (single quotes, E'' strings with backslash
-/// escapes, double-quoted identifiers, `$tag$` dollar quotes, `--` and nested `/* */`
-/// comments, keywords case-insensitive) and returns where its top-level WHERE and
-/// RETURNING are. Cost: one pass over the text.
+/// Scans `sql` with PostgreSQL's own lexer (model/scan.hpp: strings, E'' escapes, quoted
+/// identifiers, dollar quotes, nested comments, keywords in any case) and returns where its
+/// top-level WHERE and RETURNING are. A quote or comment left open runs to the end of the
+/// text. Cost: one pass over the text.
 ClausePositions find_clauses(std::string_view sql);
 
 /// `sql` (one UPDATE) with `predicate` AND-ed with its top-level WHERE condition (or added

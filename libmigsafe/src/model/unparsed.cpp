@@ -4,31 +4,14 @@
 // where only a relation can stand in any version's grammar (after TABLE, INTO, FROM, ...).
 #include "model/unparsed.hpp"
 
-#include <pg_query.h>
-#include <pg_query/pg_query.pb-c.h>
+#include "model/scan.hpp"
 
 #include <algorithm>
 #include <array>
-#include <memory>
 #include <string>
 
 namespace migsafe::model::detail {
 namespace {
-
-struct ScanResultDeleter {
-    void operator()(PgQueryScanResult* result) const
-    {
-        pg_query_free_scan_result(*result);
-        delete result; // NOLINT(cppcoreguidelines-owning-memory)
-    }
-};
-
-struct ScanTokensDeleter {
-    void operator()(PgQuery__ScanResult* tokens) const
-    {
-        pg_query__scan_result__free_unpacked(tokens, nullptr);
-    }
-};
 
 std::string lowercase(std::string_view text)
 {
@@ -52,17 +35,19 @@ std::string unquote(std::string_view quoted)
     return out;
 }
 
-Word word_of(std::string_view text, const PgQuery__ScanToken& token)
+Word word_of(std::string_view text, const Token& token)
 {
-    if (token.keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD) {
-        return {.kind = token.keyword_kind == PG_QUERY__KEYWORD_KIND__RESERVED_KEYWORD
-                            ? Word::Kind::reserved_keyword
-                            : Word::Kind::keyword,
-                .text = lowercase(text)};
-    }
-    if (token.token == PG_QUERY__TOKEN__IDENT) {
+    switch (token.kind) {
+    case Token::Kind::reserved_keyword:
+        return {.kind = Word::Kind::reserved_keyword, .text = lowercase(text)};
+    case Token::Kind::keyword:
+        return {.kind = Word::Kind::keyword, .text = lowercase(text)};
+    case Token::Kind::identifier:
         return {.kind = Word::Kind::identifier,
                 .text = text.starts_with('"') ? unquote(text) : lowercase(text)};
+    case Token::Kind::string:
+    case Token::Kind::other:
+        break;
     }
     return {.kind = Word::Kind::other, .text = std::string(text)};
 }
@@ -168,27 +153,12 @@ void find_names(Unparsed& out)
 Unparsed read_unparsed(std::string_view text)
 {
     Unparsed out;
-    const std::string input(text); // NUL-terminated
-    std::unique_ptr<PgQueryScanResult, ScanResultDeleter> scanned(
-        new PgQueryScanResult(pg_query_scan(input.c_str())));
-    if (scanned->error != nullptr) {
+    const auto scanned = scan(text);
+    if (!scanned.complete) {
         return out;
     }
-    std::unique_ptr<PgQuery__ScanResult, ScanTokensDeleter> tokens(pg_query__scan_result__unpack(
-        nullptr, scanned->pbuf.len, reinterpret_cast<const std::uint8_t*>(scanned->pbuf.data)));
-    if (tokens == nullptr) {
-        return out;
-    }
-    for (std::size_t i = 0; i < tokens->n_tokens; ++i) {
-        const PgQuery__ScanToken& token = *tokens->tokens[i];
-        if (token.token == PG_QUERY__TOKEN__SQL_COMMENT ||
-            token.token == PG_QUERY__TOKEN__C_COMMENT || token.start < 0 ||
-            token.end > static_cast<std::int32_t>(input.size()) || token.end < token.start) {
-            continue;
-        }
-        const auto start = static_cast<std::size_t>(token.start);
-        out.words.push_back(
-            word_of(text.substr(start, static_cast<std::size_t>(token.end) - start), token));
+    for (const auto& token : scanned.tokens) {
+        out.words.push_back(word_of(token.in(text), token));
     }
     find_names(out);
     return out;
