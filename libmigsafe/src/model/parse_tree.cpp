@@ -271,6 +271,16 @@ Constraint constraint_of(const Json& constraint)
     if (constraint.contains("pk_attrs")) {
         result.referenced_columns = string_values(constraint["pk_attrs"]);
     }
+    // CHECK (column IS NOT NULL): the column, as a NOT NULL would name it.
+    const auto& test =
+        constraint.value("raw_expr", Json::object()).value("NullTest", Json::object());
+    const auto& fields = test.value("arg", Json::object())
+                             .value("ColumnRef", Json::object())
+                             .value("fields", Json::array());
+    if (result.kind == Constraint::Kind::check &&
+        text_field(test, "nulltesttype") == "IS_NOT_NULL" && fields.size() == 1) {
+        result.not_null_check_column = string_value(fields.front());
+    }
     return result;
 }
 

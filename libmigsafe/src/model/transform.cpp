@@ -37,20 +37,11 @@ constexpr std::array<std::pair<std::string_view, StatementKind>, 22> k_plain_nod
     {"CreatePLangStmt", StatementKind::other},
 }};
 
-std::string lowercase_object_type(std::string type)
-{
-    if (type.starts_with("OBJECT_")) {
-        type.erase(0, 7);
-    }
-    std::transform(type.begin(), type.end(), type.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return type;
-}
-
 CreateTable create_table(const Json& create)
 {
     CreateTable details;
     details.table = relation_of(create.value("relation", Json::object()));
+    details.schema_written = create.value("relation", Json::object()).contains("schemaname");
     details.if_not_exists = flag_field(create, "if_not_exists");
     details.partitioned = create.contains("partspec");
     for (const auto& element : create.value("tableElts", Json::array())) {
@@ -58,7 +49,17 @@ CreateTable create_table(const Json& create)
             details.columns.push_back(column_of(element["ColumnDef"]));
         } else if (element.contains("Constraint")) {
             details.constraints.push_back(constraint_of(element["Constraint"]));
+        } else if (element.contains("TableLikeClause")) {
+            details.like.push_back(
+                relation_of(element["TableLikeClause"].value("relation", Json::object())));
         }
+    }
+    if (create.contains("partbound")) {
+        const auto& parents = create.value("inhRelations", Json::array());
+        if (!parents.empty()) {
+            details.partition_of = relation_of(parents.front().value("RangeVar", Json::object()));
+        }
+        details.default_partition = flag_field(create["partbound"], "is_default");
     }
     return details;
 }
@@ -68,6 +69,8 @@ CreateIndex create_index(const Json& index)
     CreateIndex details;
     details.name = text_field(index, "idxname");
     details.table = relation_of(index.value("relation", Json::object()));
+    details.schema_written = index.value("relation", Json::object()).contains("schemaname");
+    details.only = !flag_field(index.value("relation", Json::object()), "inh");
     details.concurrently = flag_field(index, "concurrent");
     details.unique = flag_field(index, "unique");
     details.if_not_exists = flag_field(index, "if_not_exists");
@@ -143,6 +146,134 @@ std::vector<std::string> columns_named(const Json& where)
     return columns;
 }
 
+// Every RangeVar under `node` with its byte offset; not the targets of UPDATE and INSERT,
+// nor SELECT INTO's new table: those are written, not read.
+void collect_read_ranges(const Json& node, std::vector<std::pair<int, const Json*>>& found)
+{
+    if (node.is_array()) {
+        for (const auto& item : node) {
+            collect_read_ranges(item, found);
+        }
+        return;
+    }
+    if (!node.is_object()) {
+        return;
+    }
+    for (const auto& [key, value] : node.items()) {
+        if (key == "RangeVar") {
+            found.emplace_back(value.value("location", -1), &value);
+        }
+        if (key == "UpdateStmt" || key == "InsertStmt" || key == "IntoClause") {
+            for (const auto& [inner, child] : value.items()) {
+                if (inner != "relation" && inner != "rel") {
+                    collect_read_ranges(child, found);
+                }
+            }
+            continue;
+        }
+        if (key == "DeleteStmt" && value.contains("relation")) {
+            found.emplace_back(value["relation"].value("location", -1), &value["relation"]);
+        }
+        collect_read_ranges(value, found);
+    }
+}
+
+// The relations a statement reads, in the order of its text; a name that a WITH clause
+// defines (and no schema) is the CTE, not a relation.
+std::vector<RelationName> reads_in_text_order(const Json& statement)
+{
+    std::vector<const Json*> ctes;
+    collect_nodes(statement, "CommonTableExpr", ctes);
+    std::vector<std::pair<int, const Json*>> ranges;
+    collect_read_ranges(statement, ranges);
+    std::stable_sort(ranges.begin(), ranges.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<RelationName> reads;
+    for (const auto& [location, range] : ranges) {
+        const auto name = text_field(*range, "relname");
+        const bool is_cte = text_field(*range, "schemaname").empty() &&
+                            std::any_of(ctes.begin(), ctes.end(), [&](const Json* cte) {
+                                return text_field(*cte, "ctename") == name;
+                            });
+        auto relation = relation_of(*range);
+        if (!is_cte && !name.empty() &&
+            std::find(reads.begin(), reads.end(), relation) == reads.end()) {
+            reads.push_back(std::move(relation));
+        }
+    }
+    return reads;
+}
+
+// The columns of a WHERE clause outside its subqueries that name the target (`table`, or
+// its `alias`) or no relation.
+void collect_target_columns(const Json& node, const std::string& table, const std::string& alias,
+                            std::vector<std::string>& columns)
+{
+    if (node.is_array()) {
+        for (const auto& item : node) {
+            collect_target_columns(item, table, alias, columns);
+        }
+        return;
+    }
+    if (!node.is_object()) {
+        return;
+    }
+    for (const auto& [key, value] : node.items()) {
+        if (key == "SubLink") {
+            // The subquery is another scope; its test expression is still this one's.
+            collect_target_columns(value.value("testexpr", Json::object()), table, alias, columns);
+            continue;
+        }
+        if (key == "ColumnRef") {
+            const auto& fields = value.value("fields", Json::array());
+            auto name = fields.empty() ? std::string() : string_value(fields.back());
+            const auto qualifier =
+                fields.size() >= 2 ? string_value(fields[fields.size() - 2]) : std::string();
+            const bool target =
+                fields.size() == 1 || qualifier == table || (!alias.empty() && qualifier == alias);
+            if (target && !name.empty() &&
+                std::find(columns.begin(), columns.end(), name) == columns.end()) {
+                columns.push_back(std::move(name));
+            }
+            continue;
+        }
+        collect_target_columns(value, table, alias, columns);
+    }
+}
+
+std::vector<std::string> target_columns(const Json& where, const std::string& table,
+                                        const std::string& alias)
+{
+    std::vector<std::string> columns;
+    collect_target_columns(where, table, alias, columns);
+    return columns;
+}
+
+// The reads of INSERT, UPDATE, DELETE and SELECT, over the whole statement (a data change
+// in a WITH clause is the statement's kind, and its neighbours are read too).
+void read_relations(const Json& node, Statement& statement)
+{
+    switch (statement.kind) {
+    case StatementKind::insert:
+    case StatementKind::update:
+    case StatementKind::delete_rows:
+    case StatementKind::select:
+        break;
+    default:
+        return;
+    }
+    auto reads = reads_in_text_order(node);
+    if (auto* change = std::get_if<DataChange>(&statement.details)) {
+        change->reads = std::move(reads);
+    } else if (auto* insert = std::get_if<Insert>(&statement.details)) {
+        insert->reads = std::move(reads);
+    } else if (std::holds_alternative<std::monostate>(statement.details)) {
+        std::vector<const Json*> locking;
+        collect_nodes(node, "LockingClause", locking);
+        statement.details = Query{.reads = std::move(reads), .locking = !locking.empty()};
+    }
+}
+
 CreateView create_view(const Json& view)
 {
     CreateView details;
@@ -193,6 +324,20 @@ void transform_drop(const Json& drop, Statement& statement)
                 object.contains("List")
                     ? relation_of_names(object["List"].value("items", Json::array())).qualified()
                     : string_value(object));
+            if (object.contains("TypeName")) {
+                details.types.push_back(
+                    relation_of_names(object["TypeName"].value("names", Json::array())));
+            }
+        }
+        // DROP TRIGGER / POLICY / RULE name ON [schema.]table: the list ends with the name.
+        const auto& objects = drop.value("objects", Json::array());
+        if ((type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY" || type == "OBJECT_RULE") &&
+            !objects.empty() && objects.front().contains("List")) {
+            auto parts = objects.front()["List"].value("items", Json::array());
+            if (parts.size() >= 2) {
+                parts.erase(parts.size() - 1);
+                details.table = relation_of_names(parts);
+            }
         }
         statement.details = std::move(details);
     }
@@ -306,6 +451,8 @@ void transform_statement(const Json& node, Statement& statement)
         statement.kind = is_table ? StatementKind::alter_table : StatementKind::other;
         if (is_table) {
             statement.details = transform_alter_table(body);
+        } else {
+            transform_misc(type, body, statement); // ALTER INDEX, ALTER TYPE ... ATTRIBUTE
         }
     } else if (type == "RenameStmt") {
         transform_rename(body, statement);
@@ -317,6 +464,7 @@ void transform_statement(const Json& node, Statement& statement)
     } else if (type == "DefineStmt") {
         const bool is_type = text_field(body, "kind") == "OBJECT_TYPE";
         statement.kind = is_type ? StatementKind::create_type : StatementKind::other;
+        transform_misc(type, body, statement); // CREATE AGGREGATE, OPERATOR, ...
     } else if (type == "CreateFunctionStmt") {
         statement.kind = StatementKind::create_function;
         statement.details = opaque_body(body.value("options", Json::array()));
@@ -340,6 +488,8 @@ void transform_statement(const Json& node, Statement& statement)
         }
         if (body.contains("whereClause")) {
             details.where_columns = columns_named(body["whereClause"]);
+            details.target_where_columns =
+                target_columns(body["whereClause"], details.table.name, details.alias);
         }
         statement.details = std::move(details);
     } else if (type == "TruncateStmt") {
@@ -348,6 +498,7 @@ void transform_statement(const Json& node, Statement& statement)
         for (const auto& relation : body.value("relations", Json::array())) {
             details.tables.push_back(relation_of(relation.value("RangeVar", Json::object())));
         }
+        details.cascade = text_field(body, "behavior") == "DROP_CASCADE";
         statement.details = std::move(details);
     } else if (type == "VariableSetStmt") {
         statement.kind = StatementKind::set;
@@ -368,7 +519,10 @@ void transform_statement(const Json& node, Statement& statement)
                 break;
             }
         }
+    } else {
+        transform_misc(type, body, statement);
     }
+    read_relations(node, statement);
 }
 
 } // namespace migsafe::model::detail

@@ -6,6 +6,9 @@
 
 #include <migsafe/model/statement.hpp>
 
+#include <string>
+#include <string_view>
+
 namespace migsafe::model::detail {
 
 /// Sets `statement.kind` and `statement.details` from `node` (`{"CreateStmt": {...}}`).
@@ -17,5 +20,13 @@ AlterTable transform_alter_table(const Json& alter);
 /// The ALTER TABLE details of a RenameStmt body that renames a table, column or
 /// constraint; nullopt for other renames.
 std::optional<AlterTable> transform_table_rename(const Json& rename);
+
+/// Sets `statement.details` for maintenance, LOCK, COMMENT, ALTER DOMAIN / TYPE, policies,
+/// triggers, ALTER INDEX / SEQUENCE and other CREATEs (node `type`, its `body`); false when
+/// `type` is none of those. `statement.kind` must already be set.
+bool transform_misc(std::string_view type, const Json& body, Statement& statement);
+
+/// `OBJECT_MATVIEW` -> `matview`.
+std::string lowercase_object_type(std::string type);
 
 } // namespace migsafe::model::detail

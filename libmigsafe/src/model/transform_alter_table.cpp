@@ -34,6 +34,22 @@ constexpr std::array<std::pair<std::string_view, Kind>, 20> k_simple_subtypes{{
     {"AT_ColumnDefault", Kind::drop_default}, // a SET DEFAULT is recognised by its `def`
 }};
 
+// `other` actions the planner tells apart.
+constexpr std::array<std::pair<std::string_view, AlterTableAction::Other>, 12> k_other_subtypes{{
+    {"AT_SetAccessMethod", AlterTableAction::Other::set_access_method},
+    {"AT_DropInherit", AlterTableAction::Other::no_inherit},
+    {"AT_ReplicaIdentity", AlterTableAction::Other::replica_identity},
+    {"AT_EnableRowSecurity", AlterTableAction::Other::row_security},
+    {"AT_DisableRowSecurity", AlterTableAction::Other::row_security},
+    {"AT_ForceRowSecurity", AlterTableAction::Other::row_security},
+    {"AT_NoForceRowSecurity", AlterTableAction::Other::row_security},
+    {"AT_SetStatistics", AlterTableAction::Other::set_statistics},
+    {"AT_ClusterOn", AlterTableAction::Other::cluster},
+    {"AT_DropCluster", AlterTableAction::Other::cluster},
+    {"AT_SetOptions", AlterTableAction::Other::column_options},
+    {"AT_ResetOptions", AlterTableAction::Other::column_options},
+}};
+
 // Kinds whose `name` field is a column rather than a constraint, trigger or tablespace.
 bool names_column(Kind kind)
 {
@@ -75,6 +91,15 @@ AlterTableAction transform_command(const Json& command)
         action.name = relation_of(partition.value("name", Json::object())).qualified();
         action.concurrently = flag_field(partition, "concurrent");
     }
+    for (const auto& [name, other] : k_other_subtypes) {
+        if (action.kind == Kind::other && subtype == name) {
+            action.other = other;
+        }
+    }
+    if (action.other == AlterTableAction::Other::no_inherit) {
+        action.name = relation_of(def.value("RangeVar", Json::object())).qualified();
+    }
+    action.cascade = text_field(command, "behavior") == "DROP_CASCADE";
     if (names_column(action.kind)) {
         action.column = text_field(command, "name");
     } else if (action.name.empty()) {
@@ -90,6 +115,7 @@ AlterTable transform_alter_table(const Json& alter)
 {
     AlterTable details;
     details.table = relation_of(alter.value("relation", Json::object()));
+    details.schema_written = alter.value("relation", Json::object()).contains("schemaname");
     details.if_exists = flag_field(alter, "missing_ok");
     for (const auto& command : alter.value("cmds", Json::array())) {
         details.actions.push_back(
@@ -117,6 +143,7 @@ std::optional<AlterTable> transform_table_rename(const Json& rename)
     action.name = text_field(rename, "newname");
     AlterTable details;
     details.table = relation_of(rename.value("relation", Json::object()));
+    details.schema_written = rename.value("relation", Json::object()).contains("schemaname");
     details.if_exists = flag_field(rename, "missing_ok");
     details.actions.push_back(std::move(action));
     return details;

@@ -1,7 +1,6 @@
 // MS-BRK-03's own way out: `ALTER TABLE a RENAME TO b; CREATE VIEW a AS SELECT * FROM b;`
 // in one transaction keeps old readers and writers working (a simple view is updatable).
 #include "plan/effects.hpp"
-#include "plan/sql_text.hpp"
 
 #include <algorithm>
 
@@ -11,12 +10,10 @@ namespace {
 // The relation a CREATE VIEW statement creates, or empty.
 std::string created_view(const model::Statement& statement)
 {
-    if (statement.kind != model::StatementKind::create_view) {
-        return {};
-    }
-    const auto words = words_of(statement.sql);
-    std::size_t at = find_word(words, "VIEW") + 1;
-    return relation_at(words, at);
+    const auto* view = statement.get_if<model::CreateView>();
+    return statement.kind == model::StatementKind::create_view && view != nullptr
+               ? view->name.qualified()
+               : std::string();
 }
 
 bool renames_table(const model::Statement& statement)

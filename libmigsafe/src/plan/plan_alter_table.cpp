@@ -1,7 +1,6 @@
 // ALTER TABLE: the statement's lock is the strongest of its actions' locks; each action
 // adds its own rewrites, scans and findings.
 #include "plan/alter_actions.hpp"
-#include "plan/sql_text.hpp"
 
 #include <fmt/format.h>
 
@@ -9,6 +8,7 @@ namespace migsafe::plan::detail {
 namespace {
 
 using ActionKind = model::AlterTableAction::Kind;
+using Other = model::AlterTableAction::Other;
 
 // The lock an action takes on the altered table (reference, section 2.8).
 LockMode table_lock(const model::AlterTableAction& action)
@@ -171,7 +171,7 @@ void plan_partition(const ActionScope& scope, const model::AlterTableAction& act
 // With `--db`: the table already has the persistence, tablespace or access method the
 // action asks for, so PostgreSQL rewrites nothing (it still takes the lock).
 bool already_so(const ActionScope& scope, const model::AlterTableAction& action,
-                const std::vector<Word>& words, const Context& context)
+                const Context& context)
 {
     const model::TableFacts* facts = context.existing(scope.table);
     if (facts == nullptr) {
@@ -188,20 +188,17 @@ bool already_so(const ActionScope& scope, const model::AlterTableAction& action,
     default:
         break;
     }
-    const std::size_t method = find_word(words, "METHOD") + 1;
-    return method < words.size() && words[method].identifier == facts->access_method;
+    return action.other == Other::set_access_method && action.name == facts->access_method;
 }
 
 void plan_other_action(const ActionScope& scope, const model::AlterTableAction& action,
                        Context& context, Effects& effects)
 {
     effects.at_least(Phase::expand);
-    const auto words = words_of(scope.statement.sql);
-    const bool rewrite_option = action.kind == ActionKind::set_tablespace ||
-                                action.kind == ActionKind::set_logged ||
-                                action.kind == ActionKind::set_unlogged ||
-                                (has_word(words, "ACCESS") && has_word(words, "METHOD"));
-    if (rewrite_option && !scope.table_is_new && !already_so(scope, action, words, context)) {
+    const bool rewrite_option =
+        action.kind == ActionKind::set_tablespace || action.kind == ActionKind::set_logged ||
+        action.kind == ActionKind::set_unlogged || action.other == Other::set_access_method;
+    if (rewrite_option && !scope.table_is_new && !already_so(scope, action, context)) {
         effects.rewrite(context, scope.table);
         effects.scan(context, scope.table);
         effects.find(
@@ -211,31 +208,18 @@ void plan_other_action(const ActionScope& scope, const model::AlterTableAction& 
             "-- build a new table and swap, or run in a maintenance window");
         return;
     }
-    if (const auto no = find_word(words, "NO");
-        no + 2 < words.size() && words[no + 1].text == "INHERIT") {
-        std::size_t at = no + 2; // NO INHERIT parent reads the parent's definition
-        effects.lock(context, relation_at(words, at), LockMode::access_share);
+    if (action.other == Other::no_inherit) {
+        // NO INHERIT parent reads the parent's definition
+        effects.lock(context, action.name, LockMode::access_share);
     }
-    const bool misc_exclusive = (has_word(words, "REPLICA") && has_word(words, "IDENTITY")) ||
-                                (has_word(words, "ROW") && has_word(words, "SECURITY"));
+    const bool misc_exclusive =
+        action.other == Other::replica_identity || action.other == Other::row_security;
     if (action.kind == ActionKind::other && misc_exclusive && !scope.table_is_new) {
         effects.find(
             "MS-OPS-08",
             blocking("ALTER TABLE " + scope.table, scope.table, LockMode::access_exclusive),
             "SET lock_timeout = '2s';");
     }
-}
-
-// ALTER COLUMN c SET (...) / RESET (...): the column's attribute options.
-bool column_options(const std::vector<Word>& words)
-{
-    const std::size_t column = find_word(words, "COLUMN");
-    for (std::size_t at = column; at + 1 < words.size(); ++at) {
-        if ((words[at].text == "SET" || words[at].text == "RESET") && words[at + 1].text == "(") {
-            return true;
-        }
-    }
-    return false;
 }
 
 } // namespace
@@ -249,13 +233,11 @@ void plan_alter_table(const model::Statement& statement, Context& context, Effec
         context.options().catalog->table(table) == nullptr) {
         return; // IF EXISTS, and the live catalog has no such table: nothing happens
     }
-    const auto words = words_of(statement.sql);
     for (const auto& action : alter.actions) {
         // SET STATISTICS, CLUSTER ON, SET WITHOUT CLUSTER and a column's SET / RESET
         // (attribute options) only take SUE.
-        const bool light =
-            action.kind == ActionKind::other &&
-            (has_word(words, "STATISTICS") || has_word(words, "CLUSTER") || column_options(words));
+        const bool light = action.other == Other::set_statistics ||
+                           action.other == Other::cluster || action.other == Other::column_options;
         effects.lock(context, table, light ? LockMode::share_update_exclusive : table_lock(action));
         switch (action.kind) {
         case ActionKind::add_column:

@@ -1,6 +1,6 @@
 // ADD / VALIDATE / DROP CONSTRAINT: which of them scan, and which lock a second table.
+#include "model/scan.hpp"
 #include "plan/alter_actions.hpp"
-#include "plan/sql_text.hpp"
 
 #include <migsafe/model/catalog_facts.hpp>
 
@@ -30,8 +30,8 @@ std::string constraint_name(const ActionScope& scope, const model::Constraint& c
 std::string not_valid_fix(const ActionScope& scope, const model::Constraint& constraint)
 {
     const std::string name = constraint_name(scope, constraint);
-    std::string definition =
-        tail_from(scope.statement.sql, constraint.kind == Kind::check ? "CHECK" : "FOREIGN");
+    std::string definition = model::detail::text_from_keyword(
+        scope.statement.sql, constraint.kind == Kind::check ? "CHECK" : "FOREIGN");
     if (!scope.single_action || definition.empty()) {
         definition = constraint.kind == Kind::check ? "CHECK (...)"
                                                     : "FOREIGN KEY (...) "
@@ -187,7 +187,7 @@ void plan_add_constraint(const ActionScope& scope, const model::AlterTableAction
         }
         return;
     case Kind::check: {
-        const std::string column = not_null_check_column(scope.statement.sql);
+        const std::string column = constraint.not_null_check_column;
         if (!constraint.name.empty()) {
             context.release.constraints[scope.table][constraint.name] = {
                 .kind = Kind::check,
@@ -265,7 +265,7 @@ void plan_constraint_change(const ActionScope& scope, const model::AlterTableAct
         constraint == nullptr ? live_foreign_key(scope.table, action.name, context) : std::nullopt;
     const model::TableFacts* live_table = context.existing(scope.table);
     if (action.kind == model::AlterTableAction::Kind::drop_constraint) {
-        const bool cascade = has_word(words_of(scope.statement.sql), "CASCADE");
+        const bool cascade = action.cascade;
         if (cascade && live_table != nullptr) {
             drop_referencing_keys(scope.table, action.name, *live_table, context, effects);
         }

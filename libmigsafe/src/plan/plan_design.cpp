@@ -1,6 +1,6 @@
 // The opt-in schema-design lints (MS-DES): column types, identifier length, wide indexes.
+#include "model/scan.hpp"
 #include "plan/effects.hpp"
-#include "plan/sql_text.hpp"
 
 #include <fmt/format.h>
 
@@ -12,11 +12,11 @@ constexpr std::size_t k_max_identifier = 63;
 // The parser has already truncated long names, so read them from the SQL text.
 void check_identifiers(const model::Statement& statement, Effects& effects)
 {
-    for (const auto& word : words_of(statement.sql)) {
-        if (word.identifier.size() > k_max_identifier) {
+    for (const auto& name : model::detail::names_as_written(statement.sql)) {
+        if (name.size() > k_max_identifier) {
             effects.find("MS-DES-05",
                          fmt::format("identifier {} is {} bytes: PostgreSQL truncates it to 63",
-                                     word.identifier, word.identifier.size()),
+                                     name, name.size()),
                          "-- use a name of at most 63 bytes");
         }
     }
@@ -46,21 +46,14 @@ void check_column(const std::string& table, const model::ColumnDefinition& colum
     }
 }
 
-// MS-DES-06: the first relation named after TABLE (or ON, for an index) has no schema.
-void check_qualified(const model::Statement& statement, Effects& effects)
+// MS-DES-06: the table created, altered or indexed has no schema written.
+void check_qualified(const model::RelationName& table, bool schema_written, Effects& effects)
 {
-    const auto words = words_of(statement.sql);
-    const bool index = statement.kind == model::StatementKind::create_index;
-    std::size_t at = find_word(words, index ? "ON" : "TABLE") + 1;
-    while (at < words.size() && (words[at].text == "IF" || words[at].text == "NOT" ||
-                                 words[at].text == "EXISTS" || words[at].text == "ONLY")) {
-        ++at;
-    }
-    if (at < words.size() && (at + 1 >= words.size() || words[at + 1].text != ".")) {
-        effects.find("MS-DES-06",
-                     fmt::format("{} is not schema-qualified: it resolves through search_path",
-                                 words[at].identifier),
-                     fmt::format("-- write public.{} (or its schema)", words[at].identifier));
+    if (!schema_written) {
+        effects.find(
+            "MS-DES-06",
+            fmt::format("{} is not schema-qualified: it resolves through search_path", table.name),
+            fmt::format("-- write public.{} (or its schema)", table.name));
     }
 }
 
@@ -85,10 +78,12 @@ void check_duplicates(const model::CreateTable& create, Effects& effects)
 void plan_design(const model::Statement& statement, Context& /*context*/, Effects& effects)
 {
     check_identifiers(statement, effects);
-    if (statement.get_if<model::CreateTable>() != nullptr ||
-        statement.get_if<model::AlterTable>() != nullptr ||
-        statement.get_if<model::CreateIndex>() != nullptr) {
-        check_qualified(statement, effects);
+    if (const auto* create = statement.get_if<model::CreateTable>()) {
+        check_qualified(create->table, create->schema_written, effects);
+    } else if (const auto* alter = statement.get_if<model::AlterTable>()) {
+        check_qualified(alter->table, alter->schema_written, effects);
+    } else if (const auto* index = statement.get_if<model::CreateIndex>()) {
+        check_qualified(index->table, index->schema_written, effects);
     }
     if (const auto* create = statement.get_if<model::CreateTable>()) {
         check_duplicates(*create, effects);

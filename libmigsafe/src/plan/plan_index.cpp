@@ -1,6 +1,6 @@
 // CREATE INDEX: ShareLock and a scan, or ShareUpdateExclusiveLock with CONCURRENTLY.
+#include "model/scan.hpp"
 #include "plan/effects.hpp"
-#include "plan/sql_text.hpp"
 
 #include <migsafe/model/catalog_facts.hpp>
 
@@ -89,7 +89,7 @@ void plan_create_index(const model::Statement& statement, Context& context, Effe
         plan_concurrently(statement, index, table, context, effects);
     } else {
         effects.lock(context, table, LockMode::share);
-        const bool only = has_word(words_of(statement.sql), "ONLY");
+        const bool only = index.only;
         const bool partitioned =
             context.release.partitioned.contains(table) || (facts != nullptr && facts->kind == 'p');
         // ON ONLY a partitioned table: an invalid index, nothing built, a brief ShareLock.
@@ -106,11 +106,12 @@ void plan_create_index(const model::Statement& statement, Context& context, Effe
                                      "PARTITION <partition_index>",
                                      index.name, table, index.name));
         } else if (builds && !is_new) {
-            effects.find("MS-IDX-01",
-                         blocking("CREATE INDEX", table, LockMode::share) +
-                             " while the table is scanned and sorted",
-                         insert_after(statement.sql, "INDEX", " CONCURRENTLY") + ";" +
-                             std::string(k_alone));
+            effects.find(
+                "MS-IDX-01",
+                blocking("CREATE INDEX", table, LockMode::share) +
+                    " while the table is scanned and sorted",
+                model::detail::insert_after_keyword(statement.sql, "INDEX", " CONCURRENTLY") + ";" +
+                    std::string(k_alone));
         }
     }
     if (index.unique && !is_new) {

@@ -1,8 +1,8 @@
-// Statements the model does not type in detail, recognised by their leading keywords:
-// REINDEX, CLUSTER, VACUUM, REFRESH, ALTER DOMAIN/TYPE/SCHEMA, CREATE POLICY/TRIGGER/VIEW,
-// LOCK TABLE, ALTER INDEX.
+// Statements the planner reads from their typed details beyond tables, indexes and data:
+// REINDEX, CLUSTER, VACUUM, REFRESH, ALTER DOMAIN/TYPE, CREATE / ALTER POLICY, CREATE
+// TRIGGER, LOCK TABLE, COMMENT, ALTER INDEX / SEQUENCE, other renames.
+#include "model/scan.hpp"
 #include "plan/effects.hpp"
-#include "plan/sql_text.hpp"
 
 #include <migsafe/model/catalog_facts.hpp>
 
@@ -13,43 +13,43 @@
 namespace migsafe::plan::detail {
 namespace {
 
-using Words = std::vector<Word>;
+using model::Maintenance;
+using model::detail::insert_after_keyword;
 
 constexpr std::string_view k_alone = ";\n-- alone in a migration marked -- migsafe:no-transaction";
 
-// Skips `( ... )` option lists and the given optional keywords at `at`.
-void skip_options(const Words& words, std::size_t& at)
+/// The first relation named, qualified; empty when none (the plan reads the first only).
+std::string first_relation(const Maintenance& maintenance)
 {
-    while (at < words.size()) {
-        if (words[at].text == "(") {
-            at = find_word(words, ")", at) + 1;
-        } else if (words[at].text == "CONCURRENTLY" || words[at].text == "VERBOSE" ||
-                   words[at].text == "FULL" || words[at].text == "FREEZE" ||
-                   words[at].text == "ANALYZE" || words[at].text == "IF" ||
-                   words[at].text == "NOT" || words[at].text == "EXISTS" ||
-                   words[at].text == "ONLY") {
-            ++at;
-        } else {
-            return;
-        }
-    }
+    return maintenance.relations.empty() ? std::string()
+                                         : maintenance.relations.front().qualified();
 }
 
-void plan_reindex(const model::Statement& statement, const Words& words, Context& context,
+std::string_view keyword_of(Maintenance::Object object)
+{
+    switch (object) {
+    case Maintenance::Object::index:
+        return "INDEX";
+    case Maintenance::Object::table:
+        return "TABLE";
+    case Maintenance::Object::schema:
+        return "SCHEMA";
+    case Maintenance::Object::database:
+        return "DATABASE";
+    case Maintenance::Object::system:
+        return "SYSTEM";
+    }
+    return "TABLE";
+}
+
+void plan_reindex(const model::Statement& statement, const Maintenance& reindex, Context& context,
                   Effects& effects)
 {
-    std::size_t at = 1;
-    skip_options(words, at);
-    if (at >= words.size()) {
-        return;
-    }
-    const std::string target = words[at].text;
-    ++at;
-    skip_options(words, at);
-    const bool concurrently = has_word(words, "CONCURRENTLY");
-    std::string name = relation_at(words, at);
+    const std::string target(keyword_of(reindex.object));
+    const bool concurrently = reindex.concurrently;
+    std::string name = first_relation(reindex);
     std::string table = name;
-    if (target == "INDEX") {
+    if (reindex.object == Maintenance::Object::index) {
         auto known = context.release.index_table.find(name);
         table = known == context.release.index_table.end() ? "" : known->second;
         if (const auto* catalog = context.options().catalog;
@@ -61,7 +61,7 @@ void plan_reindex(const model::Statement& statement, const Words& words, Context
         effects.rewrite(context, name);
         effects.lock(context, name,
                      concurrently ? LockMode::share_update_exclusive : LockMode::access_exclusive);
-    } else if (target != "TABLE") {
+    } else if (reindex.object != Maintenance::Object::table) {
         return; // SCHEMA, DATABASE, SYSTEM: relations unknown statically
     }
     if (!table.empty()) {
@@ -83,18 +83,18 @@ void plan_reindex(const model::Statement& statement, const Words& words, Context
                                  "each index it rebuilds: blocks writes, and most reads",
                                  target, name, table.empty() ? "the table" : table),
                      context.options().pg_version >= 12
-                         ? insert_after(statement.sql, target, " CONCURRENTLY") +
+                         ? insert_after_keyword(statement.sql, target, " CONCURRENTLY") +
                                std::string(k_alone)
                          : "-- PostgreSQL < 12 has no REINDEX CONCURRENTLY: CREATE INDEX "
                            "CONCURRENTLY a copy, drop the old one, rename");
     }
 }
 
-void plan_rewrite_maintenance(const model::Statement& statement, const Words& words, std::size_t at,
+// CLUSTER and VACUUM FULL rewrite the table.
+void plan_rewrite_maintenance(const model::Statement& statement, const Maintenance& maintenance,
                               Context& context, Effects& effects)
 {
-    skip_options(words, at);
-    const std::string table = relation_at(words, at);
+    const std::string table = first_relation(maintenance);
     if (table.empty()) {
         return;
     }
@@ -102,47 +102,43 @@ void plan_rewrite_maintenance(const model::Statement& statement, const Words& wo
     effects.rewrite(context, table);
     effects.scan(context, table);
     if (!context.is_new(table)) {
-        effects.find("MS-MAINT-01",
-                     blocking(words[0].text == "CLUSTER" ? "CLUSTER" : "VACUUM FULL", table,
-                              LockMode::access_exclusive) +
-                         " while the table is rewritten",
-                     "-- use pg_repack or pg_squeeze instead of " +
-                         std::string(statement.sql.substr(0, 40)));
+        effects.find(
+            "MS-MAINT-01",
+            blocking(maintenance.verb == Maintenance::Verb::cluster ? "CLUSTER" : "VACUUM FULL",
+                     table, LockMode::access_exclusive) +
+                " while the table is rewritten",
+            "-- use pg_repack or pg_squeeze instead of " +
+                std::string(statement.sql.substr(0, 40)));
     }
 }
 
-void plan_vacuum(const model::Statement& statement, const Words& words, Context& context,
+void plan_vacuum(const model::Statement& statement, const Maintenance& vacuum, Context& context,
                  Effects& effects)
 {
-    const bool full = has_word(words, "FULL");
-    if (words[0].text == "VACUUM" && context.in_transaction()) {
+    if (vacuum.verb == Maintenance::Verb::vacuum && context.in_transaction()) {
         effects.find("MS-IDX-04", "VACUUM cannot run inside a transaction block",
                      statement.sql + std::string(k_alone));
     }
-    if (full) {
-        plan_rewrite_maintenance(statement, words, 1, context, effects);
+    if (vacuum.full) {
+        plan_rewrite_maintenance(statement, vacuum, context, effects);
         return;
     }
-    std::size_t at = 1;
-    skip_options(words, at);
-    if (const auto table = relation_at(words, at); !table.empty()) {
+    if (const auto table = first_relation(vacuum); !table.empty()) {
         effects.lock(context, table, LockMode::share_update_exclusive);
     }
 }
 
-void plan_refresh(const model::Statement& statement, const Words& words, Context& context,
+void plan_refresh(const model::Statement& statement, const Maintenance& refresh, Context& context,
                   Effects& effects)
 {
-    std::size_t at = find_word(words, "VIEW") + 1;
-    skip_options(words, at);
-    const std::string view = relation_at(words, at);
+    const std::string view = first_relation(refresh);
     // The view's query runs again: AccessShareLock on, and a read of, what it names
     // (known from the release or the catalog; without them, unknown).
     for (const auto& relation : view_reads(context, view)) {
         effects.lock(context, relation, LockMode::access_share);
         effects.scan(context, relation);
     }
-    if (has_word(words, "CONCURRENTLY")) {
+    if (refresh.concurrently) {
         effects.lock(context, view, LockMode::exclusive);
         effects.scan(context, view);
         return;
@@ -156,8 +152,35 @@ void plan_refresh(const model::Statement& statement, const Words& words, Context
         effects.find("MS-MAINT-02",
                      blocking("REFRESH MATERIALIZED VIEW", view, LockMode::access_exclusive) +
                          " while it is rebuilt",
-                     insert_after(statement.sql, "VIEW", " CONCURRENTLY") +
+                     insert_after_keyword(statement.sql, "VIEW", " CONCURRENTLY") +
                          ";  -- needs a unique index on the view");
+    }
+}
+
+void plan_maintenance(const model::Statement& statement, const Maintenance& maintenance,
+                      Context& context, Effects& effects)
+{
+    const bool alone = maintenance.relations.empty() && maintenance.options.empty();
+    if (alone && maintenance.verb != Maintenance::Verb::reindex) {
+        return; // CLUSTER, VACUUM or ANALYZE alone: every table, none known statically
+    }
+    switch (maintenance.verb) {
+    case Maintenance::Verb::reindex:
+        effects.at_least(Phase::expand);
+        plan_reindex(statement, maintenance, context, effects);
+        break;
+    case Maintenance::Verb::cluster:
+        effects.at_least(Phase::expand);
+        plan_rewrite_maintenance(statement, maintenance, context, effects);
+        break;
+    case Maintenance::Verb::vacuum:
+    case Maintenance::Verb::analyze:
+        plan_vacuum(statement, maintenance, context, effects);
+        break;
+    case Maintenance::Verb::refresh:
+        effects.at_least(Phase::backfill);
+        plan_refresh(statement, maintenance, context, effects);
+        break;
     }
 }
 
@@ -183,17 +206,17 @@ std::vector<std::string> tables_using(const Context& context, const std::string&
 
 namespace {
 
+using AlterAction = model::AlterType::Action;
+
 // ADD CHECK (not NOT VALID), VALIDATE CONSTRAINT and SET NOT NULL check every row of every
 // table using the domain, under ShareLock.
-void plan_alter_domain(const model::Statement& statement, const Words& words, Context& context,
-                       Effects& effects)
+void plan_alter_domain(const model::Statement& statement, const model::AlterType& alter,
+                       Context& context, Effects& effects)
 {
-    std::size_t at = 2;
-    const std::string domain = relation_at(words, at);
-    const bool add_check =
-        has_word(words, "ADD") && has_word(words, "CHECK") && !has_word(words, "VALID");
-    const bool checks_rows = add_check || has_word(words, "VALIDATE") ||
-                             (has_word(words, "SET") && has_word(words, "NULL"));
+    const std::string domain = alter.name.qualified();
+    const bool add_check = alter.action == AlterAction::add_check && !alter.not_valid;
+    const bool checks_rows = add_check || alter.action == AlterAction::validate_constraint ||
+                             alter.action == AlterAction::set_not_null;
     // The rows are in the partitions: a partitioned table itself is neither locked nor read.
     const auto tables =
         checks_rows ? tables_using(context, domain, false) : std::vector<std::string>{};
@@ -214,15 +237,15 @@ void plan_alter_domain(const model::Statement& statement, const Words& words, Co
     }
 }
 
-void plan_alter_type(const model::Statement& statement, const Words& words, Context& context,
-                     Effects& effects)
+void plan_alter_type(const model::Statement& statement, const model::AlterType& alter,
+                     Context& context, Effects& effects)
 {
-    if (words[1].text == "DOMAIN") {
-        plan_alter_domain(statement, words, context, effects);
+    if (alter.domain) {
+        plan_alter_domain(statement, alter, context, effects);
         return;
     }
-    const bool rename_value = has_word(words, "RENAME") && has_word(words, "VALUE");
-    const bool add_value = has_word(words, "ADD") && has_word(words, "VALUE");
+    const bool rename_value = alter.action == AlterAction::rename_value;
+    const bool add_value = alter.action == AlterAction::add_value;
     if (rename_value) {
         effects.find("MS-BRK-07",
                      "ALTER TYPE ... RENAME VALUE: running application versions that write the "
@@ -236,16 +259,9 @@ void plan_alter_type(const model::Statement& statement, const Words& words, Cont
                      statement.sql + std::string(k_alone));
     }
     if (add_value && context.in_transaction()) {
-        // The new value's literal: the first quoted string after VALUE.
-        const auto value_at = words[find_word(words, "VALUE")].offset;
-        const auto open = statement.sql.find('\'', value_at);
-        const auto close = statement.sql.find('\'', open + 1);
-        if (open != std::string::npos && close != std::string::npos) {
-            context.file.new_enum_values.push_back(statement.sql.substr(open, close - open + 1));
-        }
+        context.file.new_enum_values.push_back(alter.value);
     }
-    if (add_value && !rename_value && !has_word(words, "BEFORE") && !has_word(words, "AFTER") &&
-        effects.findings.empty()) {
+    if (add_value && !alter.placed && effects.findings.empty()) {
         effects.find("MS-BRK-07",
                      "ALTER TYPE ... ADD VALUE without BEFORE/AFTER: the value sorts last, "
                      "and it cannot be used in the same transaction",
@@ -254,89 +270,76 @@ void plan_alter_type(const model::Statement& statement, const Words& words, Cont
     }
 }
 
-void plan_create_other(const Words& words, Context& context, Effects& effects)
+// CREATE / ALTER POLICY, CREATE TRIGGER, ALTER INDEX, ALTER SEQUENCE ... OWNED BY.
+void plan_table_object(const model::TableObject& object, Context& context, Effects& effects)
 {
-    const std::size_t on = find_word(words, "ON");
-    if (on >= words.size()) {
+    using Object = model::TableObject::Object;
+    if (object.create) {
+        effects.at_least(Phase::expand);
+    }
+    if (object.object == Object::index) {
+        effects.at_least(Phase::expand);
+    }
+    if (!object.table) {
         return;
     }
-    std::size_t at = on + 1;
-    skip_options(words, at);
-    const std::string table = relation_at(words, at);
-    if (words[1].text == "POLICY") {
+    const std::string table = object.table->qualified();
+    switch (object.object) {
+    case Object::policy:
         effects.lock(context, table, LockMode::access_exclusive);
-        if (!context.is_new(table)) {
+        if (object.create && !context.is_new(table)) {
             effects.find("MS-OPS-08", blocking("CREATE POLICY", table, LockMode::access_exclusive),
                          "SET lock_timeout = '2s';");
         }
-    } else if (has_word(words, "TRIGGER")) {
+        break;
+    case Object::trigger:
         effects.lock(context, table, LockMode::share_row_exclusive);
+        break;
+    case Object::index:
+        effects.lock(context, table, LockMode::share_update_exclusive);
+        break;
+    case Object::sequence:
+        // OWNED BY table.column reads the table's definition under AccessShareLock.
+        effects.lock(context, table, LockMode::access_share);
+        break;
     }
 }
 
-void plan_lock(const Words& words, Context& context, Effects& effects)
+void plan_lock(const model::LockTable& lock, Context& context, Effects& effects)
 {
-    std::size_t at = 1;
-    if (at < words.size() && words[at].text == "TABLE") {
-        ++at;
+    if (lock.tables.empty()) {
+        return;
     }
-    skip_options(words, at);
-    const std::string table = relation_at(words, at);
-    std::string mode_words;
-    for (std::size_t i = find_word(words, "IN") + 1; i < words.size() && words[i].text != "MODE";
-         ++i) {
-        mode_words += words[i].text;
-    }
-    LockMode mode = LockMode::access_exclusive;
-    for (LockMode candidate :
-         {LockMode::access_share, LockMode::row_share, LockMode::row_exclusive,
-          LockMode::share_update_exclusive, LockMode::share, LockMode::share_row_exclusive,
-          LockMode::exclusive, LockMode::access_exclusive}) {
-        std::string name(to_string(candidate));
-        name = name.substr(0, name.size() - 4); // without "Lock"
-        std::string upper;
-        for (char c : name) {
-            upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        }
-        if (upper == mode_words) {
-            mode = candidate;
-        }
-    }
-    effects.lock(context, table, mode);
+    // PostgreSQL numbers the modes 1 (AccessShareLock) to 8, in LockMode's order.
+    const LockMode mode = lock.mode >= 1 && lock.mode <= 8 ? static_cast<LockMode>(lock.mode - 1)
+                                                           : LockMode::access_exclusive;
+    effects.lock(context, lock.tables.front().qualified(), mode);
 }
 
-// COMMENT ON TABLE t / COLUMN t.c: ShareUpdateExclusiveLock on the table.
-void plan_comment(const Words& words, Context& context, Effects& effects)
+// A statement that creates something (the kinds below, CREATE POLICY / TRIGGER, and the
+// CREATEs the model does not type).
+bool creates(const model::Statement& statement)
 {
-    if (words.size() < 4 || (words[2].text != "TABLE" && words[2].text != "COLUMN")) {
-        return;
+    using model::StatementKind;
+    switch (statement.kind) {
+    case StatementKind::create_type:
+    case StatementKind::create_function:
+    case StatementKind::create_sequence:
+    case StatementKind::create_schema:
+    case StatementKind::create_extension:
+        return true;
+    default:
+        break;
     }
-    std::size_t at = 3;
-    if (words[2].text == "COLUMN") {
-        // schema.table.column or table.column: drop the column part
-        std::size_t end = find_word(words, "IS", at);
-        if (end >= at + 5) {
-            effects.lock(context,
-                         platform::qualified_name(words[at].identifier, words[at + 2].identifier),
-                         LockMode::share_update_exclusive);
-        } else if (end >= at + 3) {
-            effects.lock(context, platform::qualified_name("public", words[at].identifier),
-                         LockMode::share_update_exclusive);
-        }
-        return;
-    }
-    effects.lock(context, relation_at(words, at), LockMode::share_update_exclusive);
+    const auto* object = statement.get_if<model::TableObject>();
+    return statement.get_if<model::CreateOther>() != nullptr ||
+           (object != nullptr && object->create);
 }
 
 } // namespace
 
 void plan_misc(const model::Statement& statement, Context& context, Effects& effects)
 {
-    const auto words = words_of(statement.sql);
-    if (words.size() < 2) {
-        return;
-    }
-    const std::string& first = words[0].text;
     if (statement.kind == model::StatementKind::rename) {
         const auto& rename = statement.as<model::Rename>();
         effects.at_least(Phase::contract);
@@ -355,53 +358,22 @@ void plan_misc(const model::Statement& statement, Context& context, Effects& eff
         }
         return;
     }
-    if (first == "REINDEX") {
+    if (const auto* maintenance = statement.get_if<model::Maintenance>()) {
+        plan_maintenance(statement, *maintenance, context, effects);
+    } else if (const auto* alter = statement.get_if<model::AlterType>()) {
         effects.at_least(Phase::expand);
-        plan_reindex(statement, words, context, effects);
-    } else if (first == "CLUSTER") {
+        plan_alter_type(statement, *alter, context, effects);
+    } else if (const auto* object = statement.get_if<model::TableObject>()) {
+        plan_table_object(*object, context, effects);
+    } else if (creates(statement)) {
         effects.at_least(Phase::expand);
-        plan_rewrite_maintenance(statement, words, 1, context, effects);
-    } else if (first == "VACUUM" || first == "ANALYZE") {
-        plan_vacuum(statement, words, context, effects);
-    } else if (first == "REFRESH") {
-        effects.at_least(Phase::backfill);
-        plan_refresh(statement, words, context, effects);
-    } else if (first == "ALTER" && (words[1].text == "DOMAIN" || words[1].text == "TYPE")) {
-        effects.at_least(Phase::expand);
-        plan_alter_type(statement, words, context, effects);
-    } else if (first == "CREATE") {
-        effects.at_least(Phase::expand);
-        plan_create_other(words, context, effects);
-    } else if (first == "COMMENT") {
-        plan_comment(words, context, effects);
-    } else if (first == "LOCK") {
-        plan_lock(words, context, effects);
-    } else if (first == "ALTER" && words[1].text == "SEQUENCE" && has_word(words, "OWNED")) {
-        // OWNED BY table.column reads the table's definition under AccessShareLock.
-        std::size_t at = find_word(words, "BY") + 1;
-        std::vector<std::string> parts;
-        for (; at < words.size(); ++at) {
-            if (words[at].text != ".") {
-                parts.push_back(words[at].identifier);
-            }
+    } else if (const auto* comment = statement.get_if<model::CommentOn>()) {
+        // COMMENT ON TABLE t / COLUMN t.c: ShareUpdateExclusiveLock on the table.
+        if (comment->table) {
+            effects.lock(context, comment->table->qualified(), LockMode::share_update_exclusive);
         }
-        if (parts.size() == 2 || parts.size() == 3) {
-            effects.lock(context,
-                         parts.size() == 3 ? platform::qualified_name(parts[0], parts[1])
-                                           : platform::qualified_name("public", parts[0]),
-                         LockMode::access_share);
-        }
-    } else if (first == "ALTER" && words[1].text == "POLICY") {
-        // ALTER POLICY name ON table ...: AccessExclusiveLock on the table.
-        std::size_t at = find_word(words, "ON") + 1;
-        if (at < words.size()) {
-            effects.lock(context, relation_at(words, at), LockMode::access_exclusive);
-        }
-    } else if (first == "ALTER" && words[1].text == "INDEX") {
-        std::size_t at = 2;
-        skip_options(words, at);
-        effects.at_least(Phase::expand);
-        effects.lock(context, relation_at(words, at), LockMode::share_update_exclusive);
+    } else if (const auto* lock = statement.get_if<model::LockTable>()) {
+        plan_lock(*lock, context, effects);
     }
 }
 

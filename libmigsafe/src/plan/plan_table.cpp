@@ -1,14 +1,12 @@
 // CREATE TABLE, DROP INDEX / TABLE / other, TRUNCATE, and data changes.
 #include "plan/alter_actions.hpp"
 #include "plan/effects.hpp"
-#include "plan/sql_text.hpp"
 
 #include <migsafe/model/catalog_facts.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <functional>
 
 namespace migsafe::plan::detail {
@@ -22,21 +20,16 @@ void plan_create_table(const model::Statement& statement, Context& context, Effe
     }
     const std::string table = create->table.qualified();
     // LIKE source: its definition is read under AccessShareLock.
-    const auto words = words_of(statement.sql);
-    for (std::size_t at = find_word(words, "LIKE"); at < words.size();
-         at = find_word(words, "LIKE", at)) {
-        ++at;
-        effects.lock(context, relation_at(words, at), LockMode::access_share);
+    for (const auto& source : create->like) {
+        effects.lock(context, source.qualified(), LockMode::access_share);
     }
-    // PARTITION OF parent: AccessExclusiveLock on the parent (the model keeps no parent).
-    if (const auto of = find_word(words, "OF");
-        of > 0 && of < words.size() && words[of - 1].text == "PARTITION") {
-        std::size_t at = of + 1;
-        const std::string parent = relation_at(words, at);
+    // PARTITION OF parent: AccessExclusiveLock on the parent.
+    if (create->partition_of) {
+        const std::string parent = create->partition_of->qualified();
         effects.lock(context, parent, LockMode::access_exclusive);
         lock_keys_into(parent, LockMode::share_row_exclusive, false, context, effects);
         const auto default_partition = context.release.default_partition.find(parent);
-        if (at < words.size() && words[at].text == "DEFAULT") {
+        if (create->default_partition) {
             context.release.default_partition[parent] = table;
         } else if (default_partition != context.release.default_partition.end() &&
                    !context.is_new(default_partition->second)) {
@@ -174,53 +167,11 @@ std::vector<std::string> truncate_cascade(const std::vector<std::string>& tables
 }
 
 // With a catalog: a WHERE that names no leading column of a valid, non-partial index
-// (the catalog's or one the release built) reads the whole table.
-// Whether `column` of the WHERE can restrict the target's own rows: it appears in the
-// top-level WHERE (not in a subquery) unqualified or qualified by the target's name or
-// alias. `parent.id = t.p` restricts nothing of `t` through `id`.
-bool restricts_target(const std::vector<Word>& words, const model::DataChange& change,
-                      const std::string& table, const std::string& column)
-{
-    const std::size_t where = find_word(words, "WHERE");
-    if (where >= words.size()) {
-        return true;
-    }
-    const std::string name = model::RelationName::from_qualified(table).name;
-    int depth = 0;
-    int subquery_depth = -1; // the depth at which the innermost subquery opened
-    for (std::size_t i = where + 1; i < words.size(); ++i) {
-        const auto& text = words[i].text;
-        if (text == "(") {
-            ++depth;
-            if (subquery_depth < 0 && i + 1 < words.size() && words[i + 1].text == "SELECT") {
-                subquery_depth = depth;
-            }
-            continue;
-        }
-        if (text == ")") {
-            if (depth == subquery_depth) {
-                subquery_depth = -1;
-            }
-            --depth;
-            continue;
-        }
-        if (subquery_depth >= 0 || words[i].identifier != column) {
-            continue;
-        }
-        const bool qualified = i >= 2 && words[i - 1].text == ".";
-        if (!qualified) {
-            return true;
-        }
-        const std::string& qualifier = words[i - 2].identifier;
-        if (qualifier == name || (!change.alias.empty() && qualifier == change.alias)) {
-            return true;
-        }
-    }
-    return false;
-}
-
+// (the catalog's or one the release built) reads the whole table. A column restricts the
+// target's own rows when the top-level WHERE names it unqualified or qualified by the
+// target's name or alias: `parent.id = t.p` restricts nothing of `t` through `id`.
 bool where_is_indexed(const model::DataChange& change, const std::string& table,
-                      const std::vector<Word>& words, const Context& context)
+                      const Context& context)
 {
     // With `--db`: the table and each of its inheritance children (and partitions) need
     // such an index of their own: a child without one is read whole.
@@ -249,96 +200,31 @@ bool where_is_indexed(const model::DataChange& change, const std::string& table,
         return known != context.release.index_leading.end() &&
                std::find(known->second.begin(), known->second.end(), column) != known->second.end();
     };
-    return std::any_of(change.where_columns.begin(), change.where_columns.end(),
-                       [&](const std::string& column) {
-                           return leading(column) && restricts_target(words, change, table, column);
-                       });
+    return std::any_of(
+        change.where_columns.begin(), change.where_columns.end(), [&](const std::string& column) {
+            return leading(column) &&
+                   std::find(change.target_where_columns.begin(), change.target_where_columns.end(),
+                             column) != change.target_where_columns.end();
+        });
 }
 
-// Whether a `(` after `before` opens a function call's arguments (inside them, FROM is
-// EXTRACT's or SUBSTRING's, not a table list) rather than a subquery or a list.
-bool opens_call(const Word& before)
+// The other relations a data change or query reads (the model's, in the order of the
+// text), qualified.
+std::vector<std::string> relations_read(const model::Statement& statement)
 {
-    static const std::vector<std::string_view> k_not_calls{
-        "IN",    "EXISTS", "AS",  "FROM", "JOIN", "ANY", "ALL",    "SOME", "VALUES",    "LATERAL",
-        "USING", "WHERE",  "AND", "OR",   "NOT",  "ON",  "SELECT", "SET",  "RETURNING", "INTO"};
-    const bool word = !before.text.empty() &&
-                      (std::isalnum(static_cast<unsigned char>(before.text.front())) != 0 ||
-                       before.text.front() == '_' || before.text.front() == '"');
-    return word &&
-           std::find(k_not_calls.begin(), k_not_calls.end(), before.text) == k_not_calls.end();
-}
-
-// The relations a data change or query reads besides its target: the ones after FROM,
-// JOIN and DELETE's USING (comma lists included), in subqueries and CTE bodies too; CTE
-// names, functions in FROM and the FROM of EXTRACT / SUBSTRING left out.
-std::vector<std::string> relations_read(const std::vector<Word>& words)
-{
-    std::vector<std::string> ctes;
-    for (std::size_t i = 0; i + 2 < words.size(); ++i) {
-        if (words[i + 1].text == "AS" && words[i + 2].text == "(" &&
-            (i == 0 || words[i - 1].text == "WITH" || words[i - 1].text == "," ||
-             words[i - 1].text == "RECURSIVE")) {
-            ctes.push_back(words[i].identifier);
-        }
+    const std::vector<model::RelationName>* reads = nullptr;
+    if (const auto* change = statement.get_if<model::DataChange>()) {
+        reads = &change->reads;
+    } else if (const auto* insert = statement.get_if<model::Insert>()) {
+        reads = &insert->reads;
+    } else if (const auto* query = statement.get_if<model::Query>()) {
+        reads = &query->reads;
     }
-    static const std::vector<std::string_view> k_after_relation{
-        "WHERE", "JOIN",      "ON",    "LEFT",   "RIGHT",  "INNER",  "FULL",  "CROSS",  "NATURAL",
-        "GROUP", "ORDER",     "LIMIT", "OFFSET", "HAVING", "WINDOW", "UNION", "EXCEPT", "INTERSECT",
-        "FOR",   "RETURNING", "SET",   "USING",  "WITH",   "SELECT", ")",     ";"};
-    std::vector<std::string> reads;
-    std::vector<bool> calls; // per open parenthesis: a function call's arguments
-    for (std::size_t i = 0; i < words.size(); ++i) {
-        const auto& text = words[i].text;
-        if (text == "(") {
-            calls.push_back(i > 0 && opens_call(words[i - 1]));
-            continue;
-        }
-        if (text == ")") {
-            if (!calls.empty()) {
-                calls.pop_back();
-            }
-            continue;
-        }
-        const bool in_call = std::find(calls.begin(), calls.end(), true) != calls.end();
-        if (in_call || (text != "FROM" && text != "JOIN" && text != "USING")) {
-            continue;
-        }
-        std::size_t at = i + 1;
-        while (at < words.size() && words[at].text != "(") {
-            if (words[at].text == "ONLY" || words[at].text == "LATERAL") {
-                ++at;
-                continue;
-            }
-            const bool qualified = at + 1 < words.size() && words[at + 1].text == ".";
-            const bool cte = !qualified && std::find(ctes.begin(), ctes.end(),
-                                                     words[at].identifier) != ctes.end();
-            std::size_t next = at;
-            const std::string relation = relation_at(words, next);
-            if (relation.empty() || (next < words.size() && words[next].text == "(")) {
-                break; // a function in FROM
-            }
-            if (!cte && std::find(reads.begin(), reads.end(), relation) == reads.end()) {
-                reads.push_back(relation);
-            }
-            at = next;
-            // An alias, then maybe `, another_relation`.
-            if (at < words.size() && words[at].text == "AS") {
-                at += 2;
-            } else if (at < words.size() &&
-                       std::find(k_after_relation.begin(), k_after_relation.end(),
-                                 words[at].text) == k_after_relation.end() &&
-                       words[at].text != ",") {
-                ++at;
-            }
-            if (at < words.size() && words[at].text == ",") {
-                ++at;
-                continue;
-            }
-            break;
-        }
+    std::vector<std::string> names;
+    for (const auto& relation : reads != nullptr ? *reads : std::vector<model::RelationName>{}) {
+        names.push_back(relation.qualified());
     }
-    return reads;
+    return names;
 }
 
 // UPDATE of a foreign-key column of a table the catalog says has rows: the new values are
@@ -401,31 +287,19 @@ void check_referencing_rows(const model::Statement& statement, const std::string
 // DROP VIEW / MATERIALIZED VIEW: AccessExclusiveLock on each. DROP TRIGGER / POLICY /
 // RULE ... ON t: AccessExclusiveLock on t. DROP DOMAIN ... CASCADE drops the columns of
 // that domain: AccessExclusiveLock on each table using it (`--db`).
-void lock_dropped_objects(const model::DropObjects& drop, const std::vector<Word>& words,
-                          Context& context, Effects& effects)
+void lock_dropped_objects(const model::DropObjects& drop, Context& context, Effects& effects)
 {
     const auto& type = drop.object_type;
     if (type == "view" || type == "matview" || type == "materialized_view") {
         for (const auto& name : drop.names) {
             effects.lock(context, name, LockMode::access_exclusive);
         }
-    } else if (type == "trigger" || type == "policy" || type == "rule") {
-        std::size_t at = find_word(words, "ON") + 1;
-        if (at < words.size()) {
-            effects.lock(context, relation_at(words, at), LockMode::access_exclusive);
-        }
+    } else if ((type == "trigger" || type == "policy" || type == "rule") && drop.table) {
+        effects.lock(context, drop.table->qualified(), LockMode::access_exclusive);
     } else if (type == "domain" && drop.cascade) {
-        // The names are type names, which the model does not keep: read them from the SQL.
-        std::size_t at = find_word(words, "DOMAIN") + 1;
-        while (at < words.size() && (words[at].text == "IF" || words[at].text == "EXISTS")) {
-            ++at;
-        }
-        while (at < words.size() && words[at].text != "CASCADE" && words[at].text != "RESTRICT") {
-            for (const auto& table : tables_using(context, relation_at(words, at), true)) {
+        for (const auto& domain : drop.types) {
+            for (const auto& table : tables_using(context, domain.qualified(), true)) {
                 effects.lock(context, table, LockMode::access_exclusive);
-            }
-            if (at < words.size() && words[at].text == ",") {
-                ++at;
             }
         }
     }
@@ -513,9 +387,9 @@ void plan_drop(const model::Statement& statement, Context& context, Effects& eff
         }
         return;
     }
-    const auto words = words_of(statement.sql);
-    if (const auto* drop = statement.get_if<model::DropObjects>()) {
-        lock_dropped_objects(*drop, words, context, effects);
+    const auto* dropped = statement.get_if<model::DropObjects>();
+    if (const auto* drop = dropped) {
+        lock_dropped_objects(*drop, context, effects);
         const bool view = drop->object_type == "view" || drop->object_type == "matview" ||
                           drop->object_type == "materialized_view";
         for (const auto& name : view ? drop->names : std::vector<std::string>{}) {
@@ -539,11 +413,9 @@ void plan_drop(const model::Statement& statement, Context& context, Effects& eff
             lock_schema(schema, context, effects);
         }
     }
-    if (words.size() > 1 && (words[1].text == "SCHEMA" || words[1].text == "DATABASE")) {
+    if (dropped != nullptr && dropped->object_type == "schema") {
         effects.find("MS-BRK-05",
-                     fmt::format("DROP {} drops every object inside it, with no way back but "
-                                 "a restore",
-                                 words[1].text),
+                     "DROP SCHEMA drops every object inside it, with no way back but a restore",
                      "-- drop the objects one by one in contract steps");
     }
 }
@@ -552,7 +424,7 @@ void plan_data(const model::Statement& statement, Context& context, Effects& eff
 {
     effects.at_least(Phase::backfill);
     if (const auto* truncate = statement.get_if<model::Truncate>()) {
-        const bool cascade = has_word(words_of(statement.sql), "CASCADE");
+        const bool cascade = truncate->cascade;
         std::vector<std::string> named;
         for (const auto& relation : truncate->tables) {
             named.push_back(relation.qualified());
@@ -584,11 +456,9 @@ void plan_data(const model::Statement& statement, Context& context, Effects& eff
     }
     // The other relations it reads (UPDATE ... FROM, DELETE ... USING, subqueries, CTEs,
     // INSERT ... SELECT): AccessShareLock; FOR UPDATE / SHARE takes RowShareLock.
-    const auto words = words_of(statement.sql);
-    const bool locking_read = statement.kind == model::StatementKind::select &&
-                              has_word(words, "FOR") &&
-                              (has_word(words, "UPDATE") || has_word(words, "SHARE"));
-    for (const auto& relation : relations_read(words)) {
+    const auto* query = statement.get_if<model::Query>();
+    const bool locking_read = query != nullptr && query->locking;
+    for (const auto& relation : relations_read(statement)) {
         effects.lock(context, relation,
                      locking_read ? LockMode::row_share : LockMode::access_share);
     }
@@ -602,7 +472,7 @@ void plan_data(const model::Statement& statement, Context& context, Effects& eff
     check_referencing_rows(statement, table, context, effects);
     const auto* change = statement.get_if<model::DataChange>();
     if (change != nullptr && change->has_where && context.existing(table) != nullptr &&
-        !where_is_indexed(*change, table, words, context)) {
+        !where_is_indexed(*change, table, context)) {
         effects.scan(context, table); // no index to find the rows: a sequential scan
     } else if (change != nullptr && change->has_where &&
                context.release.created_earlier.contains(table)) {
@@ -611,8 +481,8 @@ void plan_data(const model::Statement& statement, Context& context, Effects& eff
         // them serves (`WHERE done`, `WHERE name IS NULL`), or whose rows another relation
         // picks (UPDATE ... FROM, DELETE ... USING, a subquery), is a backfill: it usually
         // touches most of the table in one statement.
-        const bool indexed = where_is_indexed(*change, table, words, context);
-        const auto pickers = relations_read(words);
+        const bool indexed = where_is_indexed(*change, table, context);
+        const auto pickers = relations_read(statement);
         if (!indexed) {
             effects.scan(context, table);
         }

@@ -104,6 +104,8 @@ struct Constraint {
     std::optional<RelationName> references; ///< the referenced table of a foreign key
     /// The referenced columns of a foreign key, when listed (empty: the primary key).
     std::vector<std::string> referenced_columns{};
+    /// The column of a CHECK that is exactly `(column IS NOT NULL)`, else empty.
+    std::string not_null_check_column{};
 };
 
 /// A column as written in CREATE TABLE or ADD COLUMN.
@@ -157,6 +159,19 @@ struct AlterTableAction {
     std::optional<Constraint> constraint;         ///< add_constraint
     bool if_exists = false;                       ///< IF EXISTS / IF NOT EXISTS on the action
     bool concurrently = false;                    ///< detach_partition CONCURRENTLY
+    bool cascade = false;                         ///< drop_constraint / drop_column CASCADE
+    /// What an `other` action does, where the planner tells such actions apart.
+    enum class Other {
+        none,
+        set_access_method, ///< SET ACCESS METHOD `name`
+        no_inherit,        ///< NO INHERIT `name` (the parent, qualified)
+        replica_identity,  ///< REPLICA IDENTITY
+        row_security,      ///< ENABLE / DISABLE / [NO] FORCE ROW LEVEL SECURITY
+        set_statistics,    ///< ALTER COLUMN ... SET STATISTICS
+        cluster,           ///< CLUSTER ON, SET WITHOUT CLUSTER
+        column_options,    ///< ALTER COLUMN ... SET / RESET (attribute options)
+    };
+    Other other = Other::none;
 };
 
 /// The stable name of an ALTER TABLE action kind (`add_column`, ...).
@@ -168,7 +183,11 @@ struct CreateTable {
     std::vector<ColumnDefinition> columns;
     std::vector<Constraint> constraints; ///< table-level constraints
     bool if_not_exists = false;
-    bool partitioned = false; ///< PARTITION BY
+    bool partitioned = false;                   ///< PARTITION BY
+    std::vector<RelationName> like{};           ///< the sources of LIKE clauses, in order
+    std::optional<RelationName> partition_of{}; ///< PARTITION OF: the parent
+    bool default_partition = false;             ///< PARTITION OF ... DEFAULT
+    bool schema_written = false; ///< the table's schema is written (else `public` is assumed)
 };
 
 /// ALTER TABLE (and ALTER TABLE ... RENAME).
@@ -176,6 +195,7 @@ struct AlterTable {
     RelationName table;
     bool if_exists = false;
     std::vector<AlterTableAction> actions;
+    bool schema_written = false; ///< the table's schema is written (else `public` is assumed)
 };
 
 /// CREATE INDEX.
@@ -188,6 +208,8 @@ struct CreateIndex {
     bool partial = false;             ///< has a WHERE clause
     std::string method = "btree";     ///< access method
     std::vector<std::string> columns; ///< column names; an expression shows as `(expression)`
+    bool only = false;                ///< ON ONLY (a partitioned table's own index)
+    bool schema_written = false;      ///< the table's schema is written (else `public` is assumed)
 };
 
 /// DROP INDEX.
@@ -210,6 +232,10 @@ struct DropObjects {
     std::vector<std::string> names{}; ///< as written; relations schema-qualified (`public.v`)
     bool if_exists = false;
     bool cascade = false;
+    /// DROP TRIGGER / POLICY / RULE ... ON table: the table.
+    std::optional<RelationName> table{};
+    /// DROP DOMAIN / TYPE: the types, in order.
+    std::vector<RelationName> types{};
 };
 
 /// CREATE VIEW, CREATE MATERIALIZED VIEW and CREATE TABLE ... AS: a relation made from a
@@ -235,17 +261,33 @@ struct DataChange {
     /// The columns its WHERE clause names (the last part of each column reference),
     /// without repeats; empty without a WHERE.
     std::vector<std::string> where_columns{};
+    /// The columns of `where_columns` that its top-level WHERE (outside subqueries) names
+    /// unqualified or qualified by the target's name or alias: they restrict the target's
+    /// own rows.
+    std::vector<std::string> target_where_columns{};
+    /// The other relations it reads (FROM, JOIN, USING, subqueries, CTE bodies; CTE names
+    /// and functions in FROM left out), in the order of the text, without repeats.
+    /// DELETE's own target comes first.
+    std::vector<RelationName> reads{};
 };
 
 /// INSERT.
 struct Insert {
     RelationName table;
-    bool from_select = false; ///< INSERT ... SELECT (rather than VALUES)
+    bool from_select = false;          ///< INSERT ... SELECT (rather than VALUES)
+    std::vector<RelationName> reads{}; ///< the relations its query reads (see DataChange)
+};
+
+/// SELECT (kind `select`).
+struct Query {
+    std::vector<RelationName> reads{}; ///< the relations it reads (see DataChange)
+    bool locking = false;              ///< FOR UPDATE / NO KEY UPDATE / SHARE / KEY SHARE
 };
 
 /// TRUNCATE.
 struct Truncate {
     std::vector<RelationName> tables;
+    bool cascade = false; ///< CASCADE
 };
 
 /// SET / RESET of a run-time setting (`lock_timeout`, ...).
@@ -273,6 +315,72 @@ struct OpaqueBody {
     std::string language; ///< `plpgsql`, `sql`, ... (empty when not written)
     std::string body;     ///< the body text, unparsed
 };
+
+/// REINDEX, CLUSTER, VACUUM, ANALYZE and REFRESH MATERIALIZED VIEW (kinds `other` and
+/// `vacuum`): work on relations that keeps their shape.
+struct Maintenance {
+    enum class Verb { reindex, cluster, vacuum, analyze, refresh };
+    /// What a REINDEX names (`REINDEX INDEX`, `TABLE`, `SCHEMA`, `DATABASE`, `SYSTEM`).
+    enum class Object { index, table, schema, database, system };
+    Verb verb = Verb::vacuum;
+    Object object = Object::table; ///< REINDEX only
+    /// The relations named, in order; empty when it names none (all of them, or a schema).
+    std::vector<RelationName> relations{};
+    /// Its options, lowercase, in order, written in parentheses or as keywords
+    /// (`VACUUM FULL ANALYZE t` and `VACUUM (FULL, ANALYZE) t` give `full`, `analyze`).
+    std::vector<std::string> options{};
+    bool concurrently = false; ///< REINDEX ... CONCURRENTLY, REFRESH ... CONCURRENTLY
+    bool full = false;         ///< VACUUM FULL
+};
+
+/// LOCK TABLE (kind `lock`).
+struct LockTable {
+    std::vector<RelationName> tables{};
+    /// PostgreSQL's number of the lock mode: 1 AccessShareLock, 2 RowShareLock, 3
+    /// RowExclusiveLock, 4 ShareUpdateExclusiveLock, 5 ShareLock, 6 ShareRowExclusiveLock,
+    /// 7 ExclusiveLock, 8 AccessExclusiveLock (the default).
+    int mode = 8;
+};
+
+/// COMMENT ON (kind `comment`).
+struct CommentOn {
+    std::string object_type{}; ///< `table`, `column`, `index`, `view`, ...
+    /// The table of COMMENT ON TABLE, or the table of the column of COMMENT ON COLUMN.
+    std::optional<RelationName> table{};
+};
+
+/// ALTER DOMAIN and ALTER TYPE (renames of the type itself are `Rename`).
+struct AlterType {
+    enum class Action {
+        add_value,           ///< ALTER TYPE ... ADD VALUE
+        rename_value,        ///< ALTER TYPE ... RENAME VALUE
+        add_check,           ///< ALTER DOMAIN ... ADD [CONSTRAINT c] CHECK (...)
+        validate_constraint, ///< ALTER DOMAIN ... VALIDATE CONSTRAINT
+        set_not_null,        ///< ALTER DOMAIN ... SET NOT NULL
+        other,
+    };
+    bool domain = false; ///< ALTER DOMAIN (else ALTER TYPE)
+    RelationName name{}; ///< the type or domain
+    Action action = Action::other;
+    bool not_valid = false; ///< add_check NOT VALID
+    /// add_value: the new value as an SQL literal (`'new'`); rename_value: the new name.
+    std::string value{};
+    bool placed = false; ///< add_value BEFORE or AFTER another value
+};
+
+/// An object that belongs to a table: CREATE / ALTER POLICY, CREATE TRIGGER, ALTER INDEX
+/// (not its rename), ALTER SEQUENCE ... OWNED BY.
+struct TableObject {
+    enum class Object { policy, trigger, index, sequence };
+    Object object = Object::policy;
+    bool create = false; ///< CREATE (else ALTER)
+    /// The table it is on (a policy's or trigger's; a sequence's OWNED BY table); the index
+    /// itself for ALTER INDEX. Empty for OWNED BY NONE.
+    std::optional<RelationName> table{};
+};
+
+/// Any other CREATE (CREATE RULE, STATISTICS, ROLE, ...; kind `other`).
+struct CreateOther {};
 
 /// One token of an unparsed statement, as PostgreSQL's scanner reads it.
 struct Word {
@@ -311,7 +419,8 @@ struct Unparsed {
 using StatementDetails =
     std::variant<std::monostate, CreateTable, AlterTable, CreateIndex, DropIndex, DropTable,
                  DataChange, Insert, Truncate, SetVariable, TransactionControl, Rename, OpaqueBody,
-                 DropObjects, CreateView, Unparsed>;
+                 DropObjects, CreateView, Unparsed, Maintenance, LockTable, CommentOn, AlterType,
+                 TableObject, CreateOther, Query>;
 
 /// One SQL statement of a migration file.
 struct Statement {
