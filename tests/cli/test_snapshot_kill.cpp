@@ -87,6 +87,17 @@ bool eventually(Pred pred, std::chrono::milliseconds limit)
     return pred();
 }
 
+/// The names in the store folder, for failure messages.
+std::string store_entries(const Store& store)
+{
+    std::string names;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(store.path, ec)) {
+        names += entry.path().filename().string() + " ";
+    }
+    return names;
+}
+
 nlohmann::json listed(const Store& store)
 {
     auto result = run_cli({"snapshot", "list", "--store", store.path.string(), "--json"});
@@ -119,16 +130,23 @@ TEST_CASE("migsafe snapshot create killed at any moment lists nothing and the ne
         std::this_thread::sleep_for(full * percent / 100);
         ::kill(pid, SIGKILL);
         int status = wait_cli(pid);
+        CAPTURE(status);
         CHECK((status == 128 + SIGKILL || status == 0));
         completed += status == 0 ? 1 : 0;
-        // The pg_dump of a killed run dies with it (it would otherwise go on reading).
-        CHECK(eventually([&] { return processes_mentioning(store.path.string()) == 0; }, 5s));
-        CHECK(eventually([&] { return pg_dump_backends(db) == 0; }, 5s));
+        // The pg_dump of a killed run dies with it (it would otherwise go on reading). Its
+        // -j workers, which have no parent-death signal, leave once they see the leader's
+        // pipe close, after the table they are dumping: on a loaded machine that takes a
+        // while, hence the generous limit (the loop ends as soon as they are gone).
+        CHECK(eventually([&] { return processes_mentioning(store.path.string()) == 0; }, 30s));
+        CHECK(eventually([&] { return pg_dump_backends(db) == 0; }, 30s));
         auto snapshots = listed(store);
+        CAPTURE(snapshots.dump());
+        CAPTURE(store_entries(store));
         if (status != 0 && snapshots.size() == static_cast<std::size_t>(completed + 1)) {
             // Killed after its snapshot went into place (the last rename), before it exited:
             // a whole snapshot, which must verify; never a partial one.
             auto whole = run_cli({"snapshot", "verify", "--store", store.path.string(), "latest"});
+            CAPTURE(whole.err);
             CHECK(whole.exit_code == 0);
             ++completed;
         }
@@ -148,6 +166,8 @@ TEST_CASE("migsafe snapshot create killed at any moment lists nothing and the ne
     CAPTURE(pruned.err);
     CHECK(pruned.exit_code == 0);
     auto report = nlohmann::json::parse(pruned.out)["report"];
+    CAPTURE(pruned.out);
+    CAPTURE(store_entries(store));
     CHECK(report["removed"].empty());
     for (const auto& entry : fs::directory_iterator(store.path)) {
         CHECK_FALSE(entry.path().filename().string().starts_with(".tmp-"));
@@ -172,9 +192,9 @@ TEST_CASE("migsafe snapshot create killed while pg_dump waits for a lock leaves 
     // Without the parent-death signal this pg_dump would wait out its 120 s. (Its server
     // backend, blocked in the lock queue, only notices the closed connection once the lock
     // is granted or times out: PostgreSQL does not read the socket during a lock wait.)
-    CHECK(eventually([&] { return processes_mentioning(store.path.string()) == 0; }, 5s));
+    CHECK(eventually([&] { return processes_mentioning(store.path.string()) == 0; }, 30s));
     holder.exec("ROLLBACK");
-    CHECK(eventually([&] { return pg_dump_backends(db) == 0; }, 5s));
+    CHECK(eventually([&] { return pg_dump_backends(db) == 0; }, 30s));
     CHECK(listed(store).empty());
 }
 
