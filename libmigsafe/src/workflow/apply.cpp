@@ -509,17 +509,30 @@ void check_transaction_control(const Pending& pending)
 
 namespace {
 
-/// The run itself, on `session`; `own_monitor`: open a second session for the runner lock
-/// (else `session` holds it).
-ApplyReport apply_on(platform::Session& session, const std::string& conninfo,
-                     const model::MigrationSet& set, const ApplyOptions& options, bool own_monitor)
+/// What a run holds from its start to its end, released in reverse order: the session
+/// that holds the runner lock (when it is not the run's own), migsafe's runner lock, and
+/// with `--keep-history` the other runner's lock and table.
+struct RunLocks {
+    std::optional<platform::Session> monitor;
+    std::optional<detail::RunnerLock> lock;
+    std::optional<adopt::ToolLock> tool_lock;
+    std::optional<adopt::HistoryTable> tool_table;
+
+    platform::Session& holder(platform::Session& session) { return monitor ? *monitor : session; }
+};
+
+/// Step 1: options that make no sense and a set whose migsafe.sum disagrees, before
+/// anything connects or locks.
+void check_request(const model::MigrationSet& set, const ApplyOptions& options)
 {
-    const auto started = Clock::now();
     if (options.retries < 0) {
         throw Error("usage-invalid-option", "--retries must be 0 or more", {.object = "--retries"});
     }
     model::require_sum_file(set);
+}
 
+ApplyReport new_report(const std::string& conninfo, const ApplyOptions& options)
+{
     ApplyReport report;
     report.database = redact_conninfo(conninfo);
     report.dry_run = options.dry_run;
@@ -527,58 +540,55 @@ ApplyReport apply_on(platform::Session& session, const std::string& conninfo,
     report.snapshot_policy = options.snapshot == SnapshotPolicy::require ? "require"
                              : options.snapshot == SnapshotPolicy::take  ? "take"
                                                                          : "skip";
-    const std::string host = platform::host_name();
-    report.run_id = new_run_id(host);
+    return report;
+}
 
-    detail::runner_settings(session);
-    // On SIGINT/SIGTERM the running statement is cancelled, so its transaction rolls back
-    // now rather than when a long statement ends; the run then fails the way any failure
-    // does (recorded, INVALID index dropped, the unfinished part and the resume command
-    // said) and the host exits 130/143. A second signal ends the process at once.
-    interrupt::Unwind unwind;
-    interrupt::Cleanup cancel("cancel the running migration statement", session.canceller(),
-                              interrupt::When::at_once);
-    std::optional<platform::Session> monitor;
-    std::optional<detail::RunnerLock> lock;
-    if (!options.dry_run) {
-        if (own_monitor) {
-            monitor.emplace(
-                platform::Session::connect(conninfo, {.application_name = "migsafe apply (lock)"}));
-        }
-        auto& holder = monitor ? *monitor : session;
-        lock.emplace(holder, options.wait);
-        report.lock_wait_ms = lock->waited().count();
-        detail::ensure_history(session);
-        wait_for_interrupted_backends(session, holder.backend_pid(), options.wait);
+/// Step 2 (not for a dry run): the runner lock, on a session of its own when
+/// `own_monitor`; the history table; the end of an interrupted run's statements; with
+/// `--keep-history` the other runner's lock for the whole run, its table found or created
+/// under it, so that the tool and migsafe never migrate at once.
+void take_locks(RunLocks& locks, platform::Session& session, const std::string& conninfo,
+                const ApplyOptions& options, bool own_monitor, ApplyReport& report)
+{
+    if (options.dry_run) {
+        return;
     }
-    // Another runner's lock, held on the lock session for the whole run, so that the
-    // tool and migsafe never migrate at once; its table found or created under it.
-    std::optional<adopt::ToolLock> tool_lock;
-    std::optional<adopt::HistoryTable> tool_table;
-    if (options.keep_history && !options.dry_run) {
-        tool_table = detail::tool_history_place(session, *options.keep_history);
-        tool_lock.emplace(monitor ? *monitor : session, *tool_table, options.wait);
-        adopt::ensure_tool_history(session, *tool_table);
+    if (own_monitor) {
+        locks.monitor.emplace(
+            platform::Session::connect(conninfo, {.application_name = "migsafe apply (lock)"}));
     }
-    const auto history = read_history(session);
-    const auto status = compare_with_history(set, history);
-    report.problems = refusals(status, options);
-    // Migrations another runner applied that migsafe.history does not know: running them
-    // again would apply them twice.
+    auto& holder = locks.holder(session);
+    locks.lock.emplace(holder, options.wait);
+    report.lock_wait_ms = locks.lock->waited().count();
+    detail::ensure_history(session);
+    wait_for_interrupted_backends(session, holder.backend_pid(), options.wait);
+    if (options.keep_history) {
+        locks.tool_table = detail::tool_history_place(session, *options.keep_history);
+        locks.tool_lock.emplace(holder, *locks.tool_table, options.wait);
+        adopt::ensure_tool_history(session, *locks.tool_table);
+    }
+}
+
+/// Step 3: why the whole run is refused by the history: drift, missing files, order, and
+/// migrations another runner applied that migsafe.history does not know (running them
+/// again would apply them twice).
+std::vector<std::string> history_refusals(platform::Session& session,
+                                          const model::MigrationSet& set,
+                                          const std::vector<HistoryEntry>& history,
+                                          const StatusReport& status, const ApplyOptions& options)
+{
+    auto out = refusals(status, options);
     for (const auto& uncovered :
          uncovered_histories(session, set, history, set.directory.string(), options.keep_history)) {
-        report.problems.push_back(uncovered.message);
+        out.push_back(uncovered.message);
     }
-    if (!report.problems.empty()) {
-        report.verdict = plan::Verdict::fail;
-        report.duration_ms = ms_since(started);
-        return report;
-    }
+    return out;
+}
 
-    std::map<model::Version, const HistoryEntry*> by_version;
-    for (const auto& entry : history) {
-        by_version[entry.version] = &entry;
-    }
+/// The migrations of the set that have yet to run: pending, partial or out of order.
+std::vector<const model::Migration*> migrations_to_run(const model::MigrationSet& set,
+                                                       const StatusReport& status)
+{
     std::vector<const model::Migration*> todo;
     for (const auto& migration : set.migrations) {
         const auto* line = status.find(migration.version);
@@ -588,14 +598,15 @@ ApplyReport apply_on(platform::Session& session, const std::string& conninfo,
             todo.push_back(&migration);
         }
     }
-    if (todo.empty()) {
-        report.duration_ms = ms_since(started);
-        return report;
-    }
+    return todo;
+}
 
-    // What PostgreSQL 15's parser rejected, this server's parser judges before anything
-    // runs: a typo fails here (sql-syntax), newer syntax goes to the server as written.
-    // Files after `--to` do not run in this run: they are judged when they do.
+/// Step 4: what PostgreSQL 15's parser rejected, this server's parser judges before
+/// anything runs: a typo fails here (sql-syntax), newer syntax goes to the server as
+/// written. Files after `--to` do not run in this run: they are judged when they do.
+void confirm_newer_syntax(const std::vector<const model::Migration*>& todo,
+                          const ApplyOptions& options, platform::Session& session)
+{
     for (const auto* migration : todo) {
         if (options.to && *options.to < migration->version) {
             break;
@@ -603,6 +614,42 @@ ApplyReport apply_on(platform::Session& session, const std::string& conninfo,
         for (auto statement : migration->up.statements) {
             model::confirm_unparsed(statement, session);
         }
+    }
+}
+
+/// A dry run's listing of one migration: each statement's first line, locks, estimate,
+/// and whether it runs outside a transaction.
+std::vector<PlannedStatement> dry_run_listing(const model::Migration& migration,
+                                              const std::vector<plan::StatementPlan>& plans,
+                                              const model::CatalogFacts& catalog)
+{
+    const auto& statements = migration.up.statements;
+    std::vector<PlannedStatement> out;
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+        PlannedStatement line;
+        line.line = plans[i].line;
+        line.sql = plans[i].sql.substr(0, plans[i].sql.find('\n'));
+        line.locks = plans[i].locks;
+        line.estimated_seconds = plan::estimated_seconds(plans[i], catalog);
+        line.runs_outside_transaction =
+            i < statements.size() && detail::runs_outside_transaction(statements[i]);
+        out.push_back(std::move(line));
+    }
+    return out;
+}
+
+/// Step 5: plans the migrations to run and chooses, in order, those this run may apply
+/// (phases, `--to`, the contract rule); the first it may not holds every later one. Every
+/// migration considered gets its line in `report.migrations`.
+std::vector<Pending> choose(platform::Session& session, const std::string& conninfo,
+                            const std::vector<const model::Migration*>& todo,
+                            const std::vector<HistoryEntry>& history,
+                            const model::MigrationSet& set, const ApplyOptions& options,
+                            ApplyReport& report)
+{
+    std::map<model::Version, const HistoryEntry*> by_version;
+    for (const auto& entry : history) {
+        by_version[entry.version] = &entry;
     }
     const int pg_version = session.server_version() / 10000;
     // A plan made beforehand needs no catalog, but for a dry run's estimates.
@@ -652,85 +699,53 @@ ApplyReport apply_on(platform::Session& session, const std::string& conninfo,
             chosen.push_back(std::move(pending));
         }
         if (options.dry_run) {
-            const auto& statements = migration->up.statements;
-            const auto& plans = planned[migration->up.relative_path];
-            for (std::size_t i = 0; i < plans.size(); ++i) {
-                PlannedStatement line;
-                line.line = plans[i].line;
-                line.sql = plans[i].sql.substr(0, plans[i].sql.find('\n'));
-                line.locks = plans[i].locks;
-                line.estimated_seconds = plan::estimated_seconds(plans[i], catalog);
-                line.runs_outside_transaction =
-                    i < statements.size() && detail::runs_outside_transaction(statements[i]);
-                shown.statements.push_back(std::move(line));
-            }
+            shown.statements =
+                dry_run_listing(*migration, planned[migration->up.relative_path], catalog);
         }
         report.migrations.push_back(std::move(shown));
     }
+    return chosen;
+}
 
-    // A contract gated on a flag that is not fully on for long enough refuses the whole
-    // run before anything runs, as a missing snapshot does.
-    if (auto refused = gate_refusals(session, chosen, options); !refused.empty()) {
-        report.problems = std::move(refused);
-        report.verdict = plan::Verdict::fail;
-        for (auto& m : report.migrations) {
-            if (m.outcome == Outcome::would_apply) {
-                m.outcome = Outcome::held;
-            }
-            if (m.reason.empty()) {
-                m.reason = "the run was refused: the cut-over gate";
-            }
+/// The counts and the duration, as every return of a run leaves them.
+ApplyReport finished(ApplyReport report, Clock::time_point started)
+{
+    count_pending(report);
+    report.duration_ms = ms_since(started);
+    return report;
+}
+
+/// A run refused before anything ran: the problems, and every chosen migration held.
+/// `reason` goes to the migrations that would have run, or with `to_every` to every
+/// migration that has no reason yet.
+ApplyReport refused(ApplyReport report, std::vector<std::string> problems,
+                    const std::string& reason, bool to_every, Clock::time_point started)
+{
+    report.problems.insert(report.problems.end(), problems.begin(), problems.end());
+    report.verdict = plan::Verdict::fail;
+    for (auto& m : report.migrations) {
+        const bool would_apply = m.outcome == Outcome::would_apply;
+        if (would_apply) {
+            m.outcome = Outcome::held;
         }
-        count_pending(report);
-        report.duration_ms = ms_since(started);
-        return report;
-    }
-
-    // Without the right to read pg_control_system() the system identifier is empty, and
-    // snapshots are matched by database name only.
-    const auto source = platform::catalog::source_facts(session);
-    const auto& database = source.database;
-    Run run{.session = session,
-            .monitor = monitor ? *monitor : session,
-            .options = options,
-            .conninfo = conninfo,
-            .run_id = report.run_id,
-            .client_host = host,
-            .client_user = platform::os_user(),
-            .snapshot_id = {},
-            .tool_table = tool_table ? &*tool_table : nullptr};
-    auto first_risky =
-        std::find_if(chosen.begin(), chosen.end(), [](const Pending& p) { return p.risky; });
-    if (first_risky != chosen.end()) {
-        std::string refused =
-            ensure_snapshot(conninfo, *first_risky, report, options, database,
-                            source.system_identifier, options.dry_run ? nullptr : &run);
-        if (!refused.empty()) {
-            report.problems.push_back(refused);
-            report.verdict = plan::Verdict::fail;
-            for (auto& m : report.migrations) {
-                if (m.outcome == Outcome::would_apply) {
-                    m.outcome = Outcome::held;
-                    m.reason = "the run was refused: no snapshot";
-                }
-            }
-            count_pending(report);
-            report.duration_ms = ms_since(started);
-            return report;
+        if (to_every ? m.reason.empty() : would_apply) {
+            m.reason = reason;
         }
     }
-    if (options.dry_run) {
-        count_pending(report);
-        report.duration_ms = ms_since(started);
-        return report;
-    }
+    return finished(std::move(report), started);
+}
 
+/// Step 7: runs the chosen migrations in order, checking the runner lock and a signal
+/// before each; stops after the first whose verification found a problem.
+void run_chosen(Run& run, const std::vector<Pending>& chosen, const detail::RunnerLock& lock,
+                ApplyReport& report)
+{
     std::size_t shown_index = 0;
     for (const auto& pending : chosen) {
         while (report.migrations[shown_index].version != pending.migration->version) {
             ++shown_index;
         }
-        lock->check();
+        lock.check();
         if (interrupt::requested()) {
             count_pending(report);
             throw Error("apply-interrupted",
@@ -754,9 +769,77 @@ ApplyReport apply_on(platform::Session& session, const std::string& conninfo,
             break; // verification failed: stop before the next migration
         }
     }
-    count_pending(report);
-    report.duration_ms = ms_since(started);
-    return report;
+}
+
+/// The run itself, on `session`; `own_monitor`: open a second session for the runner lock
+/// (else `session` holds it). Each step is a function above, in the order they run.
+ApplyReport apply_on(platform::Session& session, const std::string& conninfo,
+                     const model::MigrationSet& set, const ApplyOptions& options, bool own_monitor)
+{
+    const auto started = Clock::now();
+    check_request(set, options);
+    ApplyReport report = new_report(conninfo, options);
+    const std::string host = platform::host_name();
+    report.run_id = new_run_id(host);
+
+    detail::runner_settings(session);
+    // On SIGINT/SIGTERM the running statement is cancelled, so its transaction rolls back
+    // now rather than when a long statement ends; the run then fails the way any failure
+    // does (recorded, INVALID index dropped, the unfinished part and the resume command
+    // said) and the host exits 130/143. A second signal ends the process at once.
+    interrupt::Unwind unwind;
+    interrupt::Cleanup cancel("cancel the running migration statement", session.canceller(),
+                              interrupt::When::at_once);
+    RunLocks locks;
+    take_locks(locks, session, conninfo, options, own_monitor, report);
+
+    const auto history = read_history(session);
+    const auto status = compare_with_history(set, history);
+    report.problems = history_refusals(session, set, history, status, options);
+    if (!report.problems.empty()) {
+        report.verdict = plan::Verdict::fail;
+        return finished(std::move(report), started);
+    }
+    const auto todo = migrations_to_run(set, status);
+    if (todo.empty()) {
+        return finished(std::move(report), started);
+    }
+    confirm_newer_syntax(todo, options, session);
+    const auto chosen = choose(session, conninfo, todo, history, set, options, report);
+
+    // Step 6: the gates. A contract gated on a flag that is not fully on for long enough
+    // refuses the whole run before anything runs, as a missing snapshot does.
+    if (auto problems = gate_refusals(session, chosen, options); !problems.empty()) {
+        return refused(std::move(report), std::move(problems),
+                       "the run was refused: the cut-over gate", true, started);
+    }
+    // Without the right to read pg_control_system() the system identifier is empty, and
+    // snapshots are matched by database name only.
+    const auto source = platform::catalog::source_facts(session);
+    Run run{.session = session,
+            .monitor = locks.holder(session),
+            .options = options,
+            .conninfo = conninfo,
+            .run_id = report.run_id,
+            .client_host = host,
+            .client_user = platform::os_user(),
+            .snapshot_id = {},
+            .tool_table = locks.tool_table ? &*locks.tool_table : nullptr};
+    auto first_risky =
+        std::find_if(chosen.begin(), chosen.end(), [](const Pending& p) { return p.risky; });
+    if (first_risky != chosen.end()) {
+        std::string problem =
+            ensure_snapshot(conninfo, *first_risky, report, options, source.database,
+                            source.system_identifier, options.dry_run ? nullptr : &run);
+        if (!problem.empty()) {
+            return refused(std::move(report), {problem}, "the run was refused: no snapshot", false,
+                           started);
+        }
+    }
+    if (!options.dry_run) {
+        run_chosen(run, chosen, *locks.lock, report);
+    }
+    return finished(std::move(report), started);
 }
 
 } // namespace
