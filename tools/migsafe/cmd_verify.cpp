@@ -2,20 +2,13 @@
 // another database.
 #include "command.hpp"
 
-#include <migsafe/integrity/amcheck.hpp>
-#include <migsafe/integrity/compare.hpp>
-#include <migsafe/integrity/diff.hpp>
-#include <migsafe/integrity/verify.hpp>
 #include <migsafe/platform/duration.hpp>
-#include <migsafe/platform/error.hpp>
-#include <migsafe/platform/files.hpp>
+#include <migsafe/workflow/verify.hpp>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <unistd.h>
 
-#include <filesystem>
 #include <iostream>
 
 namespace migsafe::cli {
@@ -40,16 +33,6 @@ struct VerifyArgs {
     bool json = false;
 };
 
-std::string read_baseline(const std::string& path)
-{
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec) && !ec) {
-        throw Error("input-not-found", "cannot read the baseline report " + path, {.file = path},
-                    "pass a report written by `migsafe verify --out FILE`");
-    }
-    return platform::read_file(path);
-}
-
 /// Progress on stderr, only on a terminal or with --progress.
 std::function<void(const integrity::ScanProgress&)> progress_printer(bool forced)
 {
@@ -65,110 +48,27 @@ std::function<void(const integrity::ScanProgress&)> progress_printer(bool forced
     };
 }
 
-std::string render_differences(const std::vector<integrity::Difference>& differences)
-{
-    std::string text;
-    for (const auto& d : differences) {
-        text += "  " + d.describe() + "\n";
-    }
-    return text;
-}
-
-std::string render_report(const integrity::IntegrityReport& report)
-{
-    std::string text = fmt::format("{:<48} {:>12}  {}\n", "table", "rows", "checksum");
-    for (const auto& t : report.tables) {
-        text += fmt::format("{:<48} {:>12}  {}\n", t.qualified_name(), t.checksum.rows,
-                            t.checksum.sums_hex());
-    }
-    return text;
-}
-
 Outcome run_verify(const VerifyArgs& args)
 {
-    integrity::ScanOptions scan{.tables = args.tables,
-                                .exclude = args.exclude,
-                                .jobs = args.jobs,
-                                .progress = progress_printer(args.progress),
-                                .lock_timeout = parse_bound(args.lock_timeout, "--lock-timeout"),
-                                .range_rows = args.range_rows};
-    std::string conninfo = resolve_conninfo(args.db);
+    workflow::VerifyRequest request{
+        .conninfo = resolve_conninfo(args.db),
+        .scan = {.tables = args.tables,
+                 .exclude = args.exclude,
+                 .jobs = args.jobs,
+                 .progress = progress_printer(args.progress),
+                 .lock_timeout = parse_bound(args.lock_timeout, "--lock-timeout"),
+                 .range_rows = args.range_rows},
+        .out = args.out,
+        .baseline = args.baseline,
+        .against = args.against,
+        .show_rows = args.show_rows,
+        .max_listed_keys = k_max_listed_keys,
+        .amcheck = args.amcheck};
+    auto result = workflow::verify(request);
     Outcome outcome;
-    if (!args.against.empty()) {
-        auto comparison = integrity::compare_databases(
-            conninfo, args.against,
-            {.scan = scan,
-             .show_rows = args.show_rows ? integrity::ShowRows::yes : integrity::ShowRows::no});
-        outcome.exit_code = comparison.equal() ? 0 : 1;
-        outcome.report = nlohmann::json::parse(comparison.to_json());
-        outcome.text =
-            comparison.equal()
-                ? fmt::format("the two databases agree: {} tables\n", comparison.a.tables.size())
-                : fmt::format("{} difference(s):\n", comparison.differences.size()) +
-                      render_differences(comparison.differences);
-        for (const auto& table : comparison.tables) {
-            outcome.text += table.to_text();
-        }
-        return outcome;
-    }
-    std::optional<integrity::IntegrityReport> baseline;
-    if (!args.baseline.empty()) {
-        try {
-            baseline = integrity::IntegrityReport::from_json(read_baseline(args.baseline));
-        } catch (const Error& e) {
-            if (!e.context().file.empty()) {
-                throw;
-            }
-            throw Error(e.code(), e.message(), {.file = args.baseline}, e.hint());
-        }
-    }
-    if (baseline) {
-        // The same range bounds as the baseline's, so that its range hashes compare.
-        scan.range_bounds = integrity::range_bounds_of(*baseline);
-    }
-    auto report = integrity::scan(conninfo, scan);
-    if (!args.out.empty()) {
-        platform::write_file_durably(args.out, report.to_json());
-    }
-    auto differences = baseline ? integrity::diff(*baseline, report) : integrity::problems(report);
-    std::vector<integrity::TableLocalisation> localisations;
-    if (baseline) {
-        localisations = integrity::localise(*baseline, report);
-        if (args.show_rows) {
-            integrity::add_live_keys(conninfo, localisations, k_max_listed_keys, scan.lock_timeout);
-        }
-    }
-    outcome.exit_code = differences.empty() ? 0 : 1;
-    nlohmann::json amcheck_json;
-    std::string amcheck_text;
-    if (args.amcheck) {
-        auto amcheck = integrity::run_amcheck(conninfo);
-        amcheck_json = {{"corruption_found", amcheck.corruption_found},
-                        {"problems", amcheck.problems}};
-        amcheck_text = amcheck.corruption_found
-                           ? fmt::format("pg_amcheck found corruption:\n  {}\n",
-                                         fmt::join(amcheck.problems, "\n  "))
-                           : "pg_amcheck found no corruption\n";
-        if (amcheck.corruption_found) {
-            outcome.exit_code = 1;
-        }
-    }
-    outcome.report = {
-        {"integrity", nlohmann::json::parse(report.to_json())},
-        {"differences", nlohmann::json::parse(integrity::differences_to_json(differences))},
-        {"baseline", args.baseline.empty() ? nlohmann::json() : nlohmann::json(args.baseline)}};
-    outcome.report["amcheck"] = amcheck_json;
-    outcome.report["localisations"] =
-        nlohmann::json::parse(integrity::localisations_to_json(localisations));
-    outcome.text = render_report(report);
-    outcome.text += differences.empty()
-                        ? (baseline ? "matches the baseline\n" : "no problems found\n")
-                        : fmt::format("{} difference(s):\n", differences.size()) +
-                              render_differences(differences);
-    for (const auto& table : localisations) {
-        outcome.text += table.to_text();
-    }
-    outcome.text += amcheck_text;
+    outcome.exit_code = result.passed() ? 0 : 1;
+    outcome.report_json = result.to_json();
+    outcome.text = result.to_text();
     return outcome;
 }
 

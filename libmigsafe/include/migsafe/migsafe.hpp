@@ -81,5 +81,7 @@
 #include <migsafe/workflow/gate.hpp>
 #include <migsafe/workflow/health.hpp>
 #include <migsafe/workflow/history.hpp>
+#include <migsafe/workflow/plan.hpp>
 #include <migsafe/workflow/rehearse.hpp>
 #include <migsafe/workflow/status.hpp>
+#include <migsafe/workflow/verify.hpp>
