@@ -1,5 +1,6 @@
 // Reading another runner's rows into RunnerRow (the SQL is in the catalog layer).
 #include "platform/catalog/runner_history_queries.hpp"
+#include "platform/enum_names.hpp"
 
 #include <migsafe/adopt/runner_row.hpp>
 #include <migsafe/platform/assert.hpp>
@@ -82,11 +83,19 @@ RunnerRow flyway_row(catalog::RunnerHistoryRecord& record)
 
 } // namespace
 
+constexpr platform::EnumNames<RowState, 7> k_row_state_names{
+    {{{RowState::applied, "applied"},
+      {RowState::failed, "failed"},
+      {RowState::unfinished, "unfinished"},
+      {RowState::rolled_back, "rolled-back"},
+      {RowState::dirty, "dirty"},
+      {RowState::baseline, "baseline"},
+      {RowState::marker, "marker"}}}};
+static_assert(k_row_state_names.unique());
+
 std::string_view to_string(RowState state) noexcept
 {
-    static constexpr std::array<std::string_view, 7> k_names{
-        "applied", "failed", "unfinished", "rolled-back", "dirty", "baseline", "marker"};
-    return k_names.at(static_cast<std::size_t>(state));
+    return k_row_state_names.name(state);
 }
 
 std::vector<RunnerRow> read_rows(platform::Session& session, const HistoryTable& table)

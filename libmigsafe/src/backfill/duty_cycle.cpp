@@ -2,6 +2,8 @@
 // batch's own duration bounds the backfill's share of the server's time whatever the batch
 // costs; the load sets that share, so an idle server runs the backfill flat out and a
 // saturated one gets most of its time back.
+#include "platform/enum_names.hpp"
+
 #include <migsafe/backfill/duty_cycle.hpp>
 
 #include <algorithm>
@@ -30,17 +32,15 @@ int adapt(int size, milliseconds took, milliseconds target)
 
 } // namespace
 
+constexpr platform::EnumNames<PauseReason, 3> k_pause_reason_names{
+    {{{PauseReason::floor, "floor"},
+      {PauseReason::load, "load"},
+      {PauseReason::bounded, "bounded"}}}};
+static_assert(k_pause_reason_names.unique());
+
 const char* to_string(PauseReason reason) noexcept
 {
-    switch (reason) {
-    case PauseReason::floor:
-        return "floor";
-    case PauseReason::load:
-        return "load";
-    case PauseReason::bounded:
-        return "bounded";
-    }
-    return "floor";
+    return k_pause_reason_names.name(reason).data();
 }
 
 DutyCycle::DutyCycle(DutyCycleSettings settings, milliseconds floor, milliseconds target_batch_time)

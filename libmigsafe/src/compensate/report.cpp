@@ -1,5 +1,6 @@
 // The compensation report: names, verdict, the SQL files it renders and its JSON form.
 #include "model/version_format.hpp"
+#include "platform/enum_names.hpp"
 
 #include <migsafe/compensate/compensate.hpp>
 #include <migsafe/platform/error.hpp>
@@ -129,29 +130,21 @@ std::string render_part(const Report& report, Part part)
 
 } // namespace
 
+constexpr platform::EnumNames<DataSafety, 4> k_data_safety_names{
+    {{{DataSafety::lossless, "lossless"},
+      {DataSafety::archived, "archived"},
+      {DataSafety::needs_snapshot, "needs-snapshot"},
+      {DataSafety::manual, "manual"}}}};
+static_assert(k_data_safety_names.unique());
+
 std::string_view to_string(DataSafety safety) noexcept
 {
-    switch (safety) {
-    case DataSafety::lossless:
-        return "lossless";
-    case DataSafety::archived:
-        return "archived";
-    case DataSafety::needs_snapshot:
-        return "needs-snapshot";
-    case DataSafety::manual:
-        return "manual";
-    }
-    return "manual";
+    return k_data_safety_names.name(safety);
 }
 
 std::optional<DataSafety> parse_data_safety(std::string_view text) noexcept
 {
-    for (auto safety : k_safeties) {
-        if (to_string(safety) == text) {
-            return safety;
-        }
-    }
-    return std::nullopt;
+    return k_data_safety_names.value(text);
 }
 
 std::string_view to_string(Part part) noexcept

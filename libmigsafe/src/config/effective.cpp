@@ -2,6 +2,8 @@
 // with where it came from. Within the file, an environment's own value (`store`) comes
 // before its section's, and a key with a fallback (apply.store) reads the other key
 // (snapshot.store) when neither it nor its variable is set.
+#include "platform/enum_names.hpp"
+
 #include <migsafe/config/effective.hpp>
 #include <migsafe/config/environment.hpp>
 #include <migsafe/config/keys.hpp>
@@ -87,19 +89,15 @@ std::optional<Setting> from_outside(const KeySpec& spec, const Effective& effect
 
 } // namespace
 
+constexpr platform::EnumNames<Source, 4> k_source_names{{{{Source::option, "option"},
+                                                          {Source::environment_variable, "env"},
+                                                          {Source::file, "file"},
+                                                          {Source::default_value, "default"}}}};
+static_assert(k_source_names.unique());
+
 std::string_view to_string(Source source) noexcept
 {
-    switch (source) {
-    case Source::option:
-        return "option";
-    case Source::environment_variable:
-        return "env";
-    case Source::file:
-        return "file";
-    case Source::default_value:
-        return "default";
-    }
-    return "default";
+    return k_source_names.name(source);
 }
 
 const Setting* Effective::find(std::string_view key) const

@@ -2,6 +2,7 @@
 // refresh thread replaces it when the store announces a change on `migsafe_flags`, or
 // when polling finds the store's change counter moved, and writes the last-known-good file.
 #include "platform/catalog/flag_queries.hpp"
+#include "platform/enum_names.hpp"
 #include "platform/logging.hpp"
 
 #include <migsafe/flags/client.hpp>
@@ -22,17 +23,15 @@ constexpr std::chrono::milliseconds k_stop_check{50};
 
 } // namespace
 
+constexpr platform::EnumNames<SnapshotSource, 3> k_snapshot_source_names{
+    {{{SnapshotSource::defaults, "defaults"},
+      {SnapshotSource::cache_file, "cache-file"},
+      {SnapshotSource::database, "database"}}}};
+static_assert(k_snapshot_source_names.unique());
+
 std::string_view to_string(SnapshotSource source) noexcept
 {
-    switch (source) {
-    case SnapshotSource::defaults:
-        return "defaults";
-    case SnapshotSource::cache_file:
-        return "cache-file";
-    case SnapshotSource::database:
-        return "database";
-    }
-    return "defaults";
+    return k_snapshot_source_names.name(source);
 }
 
 struct Client::State {

@@ -1,4 +1,6 @@
 // What a flag is: kinds, constraints, the fully-on / fully-off states (docs/flags.md).
+#include "platform/enum_names.hpp"
+
 #include <migsafe/flags/flag.hpp>
 #include <migsafe/platform/error.hpp>
 
@@ -25,27 +27,18 @@ Error invalid_constraint(std::string_view text, std::string_view why)
 
 } // namespace
 
+constexpr platform::EnumNames<Kind, 3> k_kind_names{
+    {{{Kind::release, "release"}, {Kind::ops, "ops"}, {Kind::cut_over, "cut-over"}}}};
+static_assert(k_kind_names.unique());
+
 std::string_view to_string(Kind kind) noexcept
 {
-    switch (kind) {
-    case Kind::release:
-        return "release";
-    case Kind::ops:
-        return "ops";
-    case Kind::cut_over:
-        return "cut-over";
-    }
-    return "release";
+    return k_kind_names.name(kind);
 }
 
 std::optional<Kind> parse_kind(std::string_view text) noexcept
 {
-    for (const Kind kind : {Kind::release, Kind::ops, Kind::cut_over}) {
-        if (to_string(kind) == text) {
-            return kind;
-        }
-    }
-    return std::nullopt;
+    return k_kind_names.value(text);
 }
 
 std::string to_string(const Constraint& constraint)

@@ -3,6 +3,7 @@
 #include "integrity/bisect.hpp"
 #include "integrity/session.hpp"
 #include "platform/catalog/integrity_queries.hpp"
+#include "platform/enum_names.hpp"
 #include "platform/logging.hpp"
 
 #include <migsafe/integrity/compare.hpp>
@@ -38,17 +39,15 @@ nlohmann::json key_json(const std::optional<KeyValue>& key)
 
 } // namespace
 
+constexpr platform::EnumNames<RowChange, 3> k_row_change_names{
+    {{{RowChange::only_in_a, "only-in-a"},
+      {RowChange::only_in_b, "only-in-b"},
+      {RowChange::changed, "changed"}}}};
+static_assert(k_row_change_names.unique());
+
 std::string_view to_string(RowChange change) noexcept
 {
-    switch (change) {
-    case RowChange::only_in_a:
-        return "only-in-a";
-    case RowChange::only_in_b:
-        return "only-in-b";
-    case RowChange::changed:
-        return "changed";
-    }
-    return "changed";
+    return k_row_change_names.name(change);
 }
 
 Comparison compare_databases(const std::string& conninfo_a, const std::string& conninfo_b,

@@ -1,4 +1,6 @@
 // Comparing two reports, table by table, by qualified name.
+#include "platform/enum_names.hpp"
+
 #include <migsafe/integrity/diff.hpp>
 
 #include <fmt/format.h>
@@ -9,27 +11,20 @@
 
 namespace migsafe::integrity {
 
+constexpr platform::EnumNames<DifferenceKind, 8> k_difference_kind_names{
+    {{{DifferenceKind::missing_table, "missing-table"},
+      {DifferenceKind::extra_table, "extra-table"},
+      {DifferenceKind::columns, "columns"},
+      {DifferenceKind::row_count, "row-count"},
+      {DifferenceKind::checksum, "checksum"},
+      {DifferenceKind::invalid_index, "invalid-index"},
+      {DifferenceKind::unvalidated_constraint, "unvalidated-constraint"},
+      {DifferenceKind::sequence_behind, "sequence-behind"}}}};
+static_assert(k_difference_kind_names.unique());
+
 std::string_view to_string(DifferenceKind kind) noexcept
 {
-    switch (kind) {
-    case DifferenceKind::missing_table:
-        return "missing-table";
-    case DifferenceKind::extra_table:
-        return "extra-table";
-    case DifferenceKind::columns:
-        return "columns";
-    case DifferenceKind::row_count:
-        return "row-count";
-    case DifferenceKind::checksum:
-        return "checksum";
-    case DifferenceKind::invalid_index:
-        return "invalid-index";
-    case DifferenceKind::unvalidated_constraint:
-        return "unvalidated-constraint";
-    case DifferenceKind::sequence_behind:
-        return "sequence-behind";
-    }
-    return "checksum";
+    return k_difference_kind_names.name(kind);
 }
 
 std::string Difference::describe() const

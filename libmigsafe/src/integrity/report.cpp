@@ -1,4 +1,6 @@
 // The report value type: names and the sequence rule. JSON lives in report_json.cpp.
+#include "platform/enum_names.hpp"
+
 #include <migsafe/integrity/report.hpp>
 #include <migsafe/platform/identifier.hpp>
 
@@ -11,17 +13,15 @@ std::string qualified_name(std::string_view schema, std::string_view name)
     return platform::qualified_name(schema, name);
 }
 
+constexpr platform::EnumNames<TableKind, 3> k_table_kind_names{
+    {{{TableKind::table, "table"},
+      {TableKind::partition, "partition"},
+      {TableKind::partitioned, "partitioned"}}}};
+static_assert(k_table_kind_names.unique());
+
 std::string_view to_string(TableKind kind) noexcept
 {
-    switch (kind) {
-    case TableKind::table:
-        return "table";
-    case TableKind::partition:
-        return "partition";
-    case TableKind::partitioned:
-        return "partitioned";
-    }
-    return "table";
+    return k_table_kind_names.name(kind);
 }
 
 std::string TableReport::qualified_name() const

@@ -1,5 +1,6 @@
 // Comparing two schema fingerprints, and the one-line description of each difference.
 #include "integrity/schema_order.hpp"
+#include "platform/enum_names.hpp"
 
 #include <migsafe/integrity/schema.hpp>
 
@@ -170,17 +171,15 @@ std::string describe_values(std::string_view attribute, std::string_view actual,
 
 } // namespace
 
+constexpr platform::EnumNames<SchemaChange, 3> k_schema_change_names{
+    {{{SchemaChange::missing, "missing"},
+      {SchemaChange::extra, "extra"},
+      {SchemaChange::changed, "changed"}}}};
+static_assert(k_schema_change_names.unique());
+
 std::string_view to_string(SchemaChange change) noexcept
 {
-    switch (change) {
-    case SchemaChange::missing:
-        return "missing";
-    case SchemaChange::extra:
-        return "extra";
-    case SchemaChange::changed:
-        break;
-    }
-    return "changed";
+    return k_schema_change_names.name(change);
 }
 
 std::string SchemaDifference::describe() const

@@ -1,3 +1,5 @@
+#include "platform/enum_names.hpp"
+
 #include <migsafe/platform/assert.hpp>
 #include <migsafe/platform/error.hpp>
 
@@ -86,36 +88,28 @@ int exit_code_for(Category category) noexcept
     return 70;
 }
 
+constexpr platform::EnumNames<Category, 6> k_category_names{
+    {{{Category::usage, "usage"},
+      {Category::input, "input"},
+      {Category::environment, "environment"},
+      {Category::failed, "failed"},
+      {Category::partial, "partial"},
+      {Category::internal, "internal"}}}};
+static_assert(k_category_names.unique());
+
 std::string_view to_string(Category category) noexcept
 {
-    switch (category) {
-    case Category::usage:
-        return "usage";
-    case Category::input:
-        return "input";
-    case Category::environment:
-        return "environment";
-    case Category::failed:
-        return "failed";
-    case Category::partial:
-        return "partial";
-    case Category::internal:
-        return "internal";
-    }
-    return "internal";
+    return k_category_names.name(category);
 }
+
+constexpr platform::EnumNames<State, 3> k_state_names{{{{State::unchanged, "unchanged"},
+                                                        {State::rolled_back, "rolled_back"},
+                                                        {State::uncertain, "uncertain"}}}};
+static_assert(k_state_names.unique());
 
 std::string_view to_string(State state) noexcept
 {
-    switch (state) {
-    case State::unchanged:
-        return "unchanged";
-    case State::rolled_back:
-        return "rolled_back";
-    case State::uncertain:
-        return "uncertain";
-    }
-    return "uncertain";
+    return k_state_names.name(state);
 }
 
 std::string render_error_table_markdown()

@@ -1,3 +1,4 @@
+#include "platform/enum_names.hpp"
 #include "platform/logging.hpp"
 
 #include <migsafe/platform/error.hpp>
@@ -183,37 +184,29 @@ void add_file(const std::string& path)
     }
 }
 
+namespace {
+
+constexpr platform::EnumNames<Level, 6> k_level_names{{{{Level::trace, "trace"},
+                                                        {Level::debug, "debug"},
+                                                        {Level::info, "info"},
+                                                        {Level::warn, "warn"},
+                                                        {Level::error, "error"},
+                                                        {Level::off, "off"}}}};
+static_assert(k_level_names.unique());
+
+} // namespace
+
 std::optional<Level> parse_level(std::string_view text)
 {
-    for (auto level :
-         {Level::trace, Level::debug, Level::info, Level::warn, Level::error, Level::off}) {
-        if (text == to_string(level)) {
-            return level;
-        }
-    }
     if (text == "warning") {
         return Level::warn;
     }
-    return std::nullopt;
+    return k_level_names.value(text);
 }
 
 std::string_view to_string(Level level)
 {
-    switch (level) {
-    case Level::trace:
-        return "trace";
-    case Level::debug:
-        return "debug";
-    case Level::info:
-        return "info";
-    case Level::warn:
-        return "warn";
-    case Level::error:
-        return "error";
-    case Level::off:
-        return "off";
-    }
-    return "off";
+    return k_level_names.name(level);
 }
 
 } // namespace log

@@ -1,38 +1,28 @@
 // Engine names, as the CLI and the manifest spell them.
-#include <migsafe/snapshot/engine.hpp>
+#include "platform/enum_names.hpp"
 
-#include <array>
-#include <utility>
+#include <migsafe/snapshot/engine.hpp>
 
 namespace migsafe::snapshot {
 namespace {
 
-constexpr std::array<std::pair<Engine, std::string_view>, 3> k_names{{
+constexpr platform::EnumNames<Engine, 3> k_names{{{
     {Engine::pg_dump, "pg_dump"},
     {Engine::basebackup, "basebackup"},
     {Engine::pgbackrest, "pgbackrest"},
-}};
+}}};
+static_assert(k_names.unique());
 
 } // namespace
 
 std::string_view to_string(Engine engine) noexcept
 {
-    for (const auto& [value, name] : k_names) {
-        if (value == engine) {
-            return name;
-        }
-    }
-    return "pg_dump";
+    return k_names.name(engine);
 }
 
 std::optional<Engine> parse_engine(std::string_view text) noexcept
 {
-    for (const auto& [value, name] : k_names) {
-        if (name == text) {
-            return value;
-        }
-    }
-    return std::nullopt;
+    return k_names.value(text);
 }
 
 } // namespace migsafe::snapshot

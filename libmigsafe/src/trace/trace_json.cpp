@@ -1,4 +1,6 @@
 // TraceReport <-> JSON (docs/trace.md documents the keys).
+#include "platform/enum_names.hpp"
+
 #include <migsafe/platform/error.hpp>
 #include <migsafe/trace/trace.hpp>
 
@@ -13,15 +15,16 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr std::array k_kinds = {
-    std::pair{RelationKind::table, std::string_view("table")},
-    std::pair{RelationKind::partitioned_table, std::string_view("partitioned_table")},
-    std::pair{RelationKind::index, std::string_view("index")},
-    std::pair{RelationKind::sequence, std::string_view("sequence")},
-    std::pair{RelationKind::view, std::string_view("view")},
-    std::pair{RelationKind::materialized_view, std::string_view("materialized_view")},
-    std::pair{RelationKind::other, std::string_view("other")},
-};
+constexpr platform::EnumNames<RelationKind, 7> k_kinds{{{
+    {RelationKind::table, "table"},
+    {RelationKind::partitioned_table, "partitioned_table"},
+    {RelationKind::index, "index"},
+    {RelationKind::sequence, "sequence"},
+    {RelationKind::view, "view"},
+    {RelationKind::materialized_view, "materialized_view"},
+    {RelationKind::other, "other"},
+}}};
+static_assert(k_kinds.unique());
 
 Json locks_json(const std::vector<ObservedLock>& locks)
 {
@@ -64,14 +67,12 @@ std::vector<ObservedLock> locks_from(const Json& json)
     for (const auto& item : json) {
         const auto mode = plan::parse_lock_mode(item.at("mode").get<std::string>());
         const auto kind = item.at("kind").get<std::string>();
-        const auto known = std::find_if(k_kinds.begin(), k_kinds.end(),
-                                        [&](const auto& entry) { return entry.second == kind; });
-        if (!mode || known == k_kinds.end()) {
+        const auto known = k_kinds.value(kind);
+        if (!mode || !known) {
             malformed("unknown lock mode or relation kind");
         }
-        locks.push_back({.relation = item.at("relation").get<std::string>(),
-                         .mode = *mode,
-                         .kind = known->first});
+        locks.push_back(
+            {.relation = item.at("relation").get<std::string>(), .mode = *mode, .kind = *known});
     }
     return locks;
 }
@@ -80,12 +81,7 @@ std::vector<ObservedLock> locks_from(const Json& json)
 
 std::string_view to_string(RelationKind kind) noexcept
 {
-    for (const auto& [value, name] : k_kinds) {
-        if (value == kind) {
-            return name;
-        }
-    }
-    return "other";
+    return k_kinds.name(kind);
 }
 
 std::string TraceReport::to_json() const

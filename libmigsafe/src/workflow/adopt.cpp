@@ -1,5 +1,6 @@
 // migsafe adopt: another runner's history into migsafe.history (see workflow/adopt.hpp).
 #include "platform/client_identity.hpp"
+#include "platform/enum_names.hpp"
 #include "platform/logging.hpp"
 #include "workflow/history_store.hpp"
 #include "workflow/runner_lock.hpp"
@@ -96,17 +97,15 @@ HistoryEntry entry_for(const adopt::HistoryTable& table, const adopt::Adoption& 
 
 } // namespace
 
+constexpr platform::EnumNames<AdoptState, 3> k_adopt_state_names{
+    {{{AdoptState::imported, "imported"},
+      {AdoptState::already_adopted, "already-adopted"},
+      {AdoptState::refused, "refused"}}}};
+static_assert(k_adopt_state_names.unique());
+
 std::string_view to_string(AdoptState state) noexcept
 {
-    switch (state) {
-    case AdoptState::imported:
-        return "imported";
-    case AdoptState::already_adopted:
-        return "already-adopted";
-    case AdoptState::refused:
-        return "refused";
-    }
-    return "refused";
+    return k_adopt_state_names.name(state);
 }
 
 int AdoptReport::count(AdoptState state) const noexcept

@@ -1,5 +1,6 @@
 // The apply report's names and JSON form (docs/json.md).
 #include "model/version_format.hpp"
+#include "platform/enum_names.hpp"
 
 #include <migsafe/workflow/apply.hpp>
 
@@ -7,42 +8,31 @@
 
 namespace migsafe::workflow {
 
+constexpr platform::EnumNames<PhaseFilter, 3> k_phase_filter_names{
+    {{{PhaseFilter::all, "all"},
+      {PhaseFilter::expand, "expand"},
+      {PhaseFilter::contract, "contract"}}}};
+static_assert(k_phase_filter_names.unique());
+
 std::string_view to_string(PhaseFilter filter) noexcept
 {
-    switch (filter) {
-    case PhaseFilter::all:
-        return "all";
-    case PhaseFilter::expand:
-        return "expand";
-    case PhaseFilter::contract:
-        return "contract";
-    }
-    return "all";
+    return k_phase_filter_names.name(filter);
 }
 
 std::optional<PhaseFilter> parse_phase_filter(std::string_view text) noexcept
 {
-    for (auto filter : {PhaseFilter::all, PhaseFilter::expand, PhaseFilter::contract}) {
-        if (to_string(filter) == text) {
-            return filter;
-        }
-    }
-    return std::nullopt;
+    return k_phase_filter_names.value(text);
 }
+
+constexpr platform::EnumNames<Outcome, 4> k_outcome_names{{{{Outcome::applied, "applied"},
+                                                            {Outcome::resumed, "resumed"},
+                                                            {Outcome::would_apply, "would-apply"},
+                                                            {Outcome::held, "held"}}}};
+static_assert(k_outcome_names.unique());
 
 std::string_view to_string(Outcome outcome) noexcept
 {
-    switch (outcome) {
-    case Outcome::applied:
-        return "applied";
-    case Outcome::resumed:
-        return "resumed";
-    case Outcome::would_apply:
-        return "would-apply";
-    case Outcome::held:
-        return "held";
-    }
-    return "held";
+    return k_outcome_names.name(outcome);
 }
 
 std::string ApplyReport::to_json(int indent) const

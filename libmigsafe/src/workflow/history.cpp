@@ -1,5 +1,6 @@
 // migsafe.history: its DDL, its reads and its writes (all of the history's SQL).
 #include "model/version_format.hpp"
+#include "platform/enum_names.hpp"
 #include "workflow/history_store.hpp"
 
 #include <migsafe/platform/error.hpp>
@@ -157,30 +158,21 @@ HistoryEntry entry_of(const std::vector<platform::Value>& row)
 
 } // namespace
 
+constexpr platform::EnumNames<HistoryStatus, 4> k_history_status_names{
+    {{{HistoryStatus::applied, "applied"},
+      {HistoryStatus::failed, "failed"},
+      {HistoryStatus::partial, "partial"},
+      {HistoryStatus::adopted, "adopted"}}}};
+static_assert(k_history_status_names.unique());
+
 std::string_view to_string(HistoryStatus status) noexcept
 {
-    switch (status) {
-    case HistoryStatus::applied:
-        return "applied";
-    case HistoryStatus::failed:
-        return "failed";
-    case HistoryStatus::partial:
-        return "partial";
-    case HistoryStatus::adopted:
-        return "adopted";
-    }
-    return "applied";
+    return k_history_status_names.name(status);
 }
 
 std::optional<HistoryStatus> parse_history_status(std::string_view text) noexcept
 {
-    for (auto status : {HistoryStatus::applied, HistoryStatus::failed, HistoryStatus::partial,
-                        HistoryStatus::adopted}) {
-        if (to_string(status) == text) {
-            return status;
-        }
-    }
-    return std::nullopt;
+    return k_history_status_names.value(text);
 }
 
 std::vector<HistoryEntry> read_history(platform::Session& session)

@@ -1,6 +1,7 @@
 // The rehearsal report: its names, its verdict, its text form and its JSON form
 // (docs/json.md, "rehearse"). The JUnit XML form is rehearse_junit.cpp.
 #include "model/version_format.hpp"
+#include "platform/enum_names.hpp"
 #include "workflow/rehearse_verdict.hpp"
 
 #include <migsafe/plan/report.hpp>
@@ -15,25 +16,19 @@
 
 namespace migsafe::workflow {
 
+constexpr platform::EnumNames<StepStatus, 7> k_step_status_names{
+    {{{StepStatus::ok, "ok"},
+      {StepStatus::failed, "failed"},
+      {StepStatus::lossy, "lossy"},
+      {StepStatus::missing, "missing"},
+      {StepStatus::manual, "manual"},
+      {StepStatus::skipped, "skipped"},
+      {StepStatus::not_applicable, "not-applicable"}}}};
+static_assert(k_step_status_names.unique());
+
 std::string_view to_string(StepStatus status) noexcept
 {
-    switch (status) {
-    case StepStatus::ok:
-        return "ok";
-    case StepStatus::failed:
-        return "failed";
-    case StepStatus::lossy:
-        return "lossy";
-    case StepStatus::missing:
-        return "missing";
-    case StepStatus::manual:
-        return "manual";
-    case StepStatus::skipped:
-        return "skipped";
-    case StepStatus::not_applicable:
-        return "not-applicable";
-    }
-    return "skipped";
+    return k_step_status_names.name(status);
 }
 
 std::string DataLoss::describe() const
@@ -56,23 +51,18 @@ std::string DataLoss::describe() const
 
 namespace detail {
 
+constexpr platform::EnumNames<StepRole, 6> k_step_role_names{
+    {{{StepRole::up, "up"},
+      {StepRole::down, "down"},
+      {StepRole::compensation, "compensation"},
+      {StepRole::redo, "redo"},
+      {StepRole::resume, "resume"},
+      {StepRole::rollback, "rollback"}}}};
+static_assert(k_step_role_names.unique());
+
 std::string_view to_string(StepRole role) noexcept
 {
-    switch (role) {
-    case StepRole::up:
-        return "up";
-    case StepRole::down:
-        return "down";
-    case StepRole::compensation:
-        return "compensation";
-    case StepRole::redo:
-        return "redo";
-    case StepRole::resume:
-        return "resume";
-    case StepRole::rollback:
-        return "rollback";
-    }
-    return "up";
+    return k_step_role_names.name(role);
 }
 
 bool step_fails(const StepResult& step, StepRole role, FailOn fail_on) noexcept
@@ -131,17 +121,15 @@ MigrationOutcome outcome(const MigrationRehearsal& migration, FailOn fail_on) no
     return lossy ? MigrationOutcome::lossy : MigrationOutcome::passed;
 }
 
+constexpr platform::EnumNames<MigrationOutcome, 3> k_migration_outcome_names{
+    {{{MigrationOutcome::passed, "passed"},
+      {MigrationOutcome::failed, "failed"},
+      {MigrationOutcome::lossy, "lossy"}}}};
+static_assert(k_migration_outcome_names.unique());
+
 std::string_view to_string(MigrationOutcome outcome) noexcept
 {
-    switch (outcome) {
-    case MigrationOutcome::passed:
-        return "passed";
-    case MigrationOutcome::failed:
-        return "failed";
-    case MigrationOutcome::lossy:
-        return "lossy";
-    }
-    return "failed";
+    return k_migration_outcome_names.name(outcome);
 }
 
 std::string suite_name(const MigrationRehearsal& migration)

@@ -1,5 +1,6 @@
 // migsafe status: the set against the history.
 #include "model/version_format.hpp"
+#include "platform/enum_names.hpp"
 
 #include <migsafe/platform/hash.hpp>
 #include <migsafe/platform/session.hpp>
@@ -120,23 +121,18 @@ nlohmann::json uncovered_json(const std::vector<UncoveredHistory>& uncovered)
 
 } // namespace
 
+constexpr platform::EnumNames<MigrationState, 6> k_migration_state_names{
+    {{{MigrationState::applied, "applied"},
+      {MigrationState::pending, "pending"},
+      {MigrationState::partial, "partial"},
+      {MigrationState::drifted, "drifted"},
+      {MigrationState::missing_file, "missing-file"},
+      {MigrationState::out_of_order, "out-of-order"}}}};
+static_assert(k_migration_state_names.unique());
+
 std::string_view to_string(MigrationState state) noexcept
 {
-    switch (state) {
-    case MigrationState::applied:
-        return "applied";
-    case MigrationState::pending:
-        return "pending";
-    case MigrationState::partial:
-        return "partial";
-    case MigrationState::drifted:
-        return "drifted";
-    case MigrationState::missing_file:
-        return "missing-file";
-    case MigrationState::out_of_order:
-        return "out-of-order";
-    }
-    return "pending";
+    return k_migration_state_names.name(state);
 }
 
 std::string file_checksum(std::string_view text)
