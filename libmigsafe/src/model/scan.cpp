@@ -106,10 +106,12 @@ bool Token::is_keyword(std::string_view text, std::string_view word) const
     if (spelled.size() != word.size()) {
         return false;
     }
+    // Keywords are ASCII: compare without the locale.
+    const auto lower = [](char c) {
+        return c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) : c;
+    };
     for (std::size_t i = 0; i < word.size(); ++i) {
-        const char a = spelled[i] >= 'a' && spelled[i] <= 'z' ? spelled[i] - 'a' + 'A' : spelled[i];
-        const char b = word[i] >= 'a' && word[i] <= 'z' ? word[i] - 'a' + 'A' : word[i];
-        if (a != b) {
+        if (lower(spelled[i]) != lower(word[i])) {
             return false;
         }
     }
@@ -165,7 +167,7 @@ std::vector<std::string> names_as_written(std::string_view sql)
             }
         } else {
             for (const char c : text) {
-                name += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+                name += c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) : c;
             }
         }
         names.push_back(std::move(name));
