@@ -275,8 +275,9 @@ EphemeralCluster EphemeralCluster::start(ClusterOptions options)
             s.make_data_dir(options.initdb_cache, cluster.data_dir());
         } catch (const Error& e) {
             keep_unless_interrupted(cluster);
-            throw Error("cluster-start-failed", fmt::format("initdb failed in {} (kept): {}",
-                                                            s.base.string(), e.message()));
+            throw Error("cluster-start-failed",
+                        fmt::format("initdb failed in {}{}: {}", s.base.string(),
+                                    interrupt::requested() ? "" : " (kept)", e.message()));
         }
     }
     if (!options.populate) {

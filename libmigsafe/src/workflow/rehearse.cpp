@@ -349,8 +349,15 @@ RehearseReport rehearse(const model::MigrationSet& set, const RehearseOptions& o
         detail::check_scratch(options.conninfo, options.scratch_confirmed);
     }
     interrupt::Unwind unwind;
-    auto server = options.conninfo.empty() ? RehearsalServer::ephemeral()
-                                           : RehearsalServer::existing(options.conninfo);
+    auto server = [&options] {
+        try {
+            return options.conninfo.empty() ? RehearsalServer::ephemeral()
+                                            : RehearsalServer::existing(options.conninfo);
+        } catch (const Error&) {
+            stop_if_interrupted(); // a signal during initdb or pg_ctl start: not their failure
+            throw;
+        }
+    }();
     plan::PlanOptions plan_options;
     plan_options.pg_version = server.server_version() / 10000;
     Context context{.set = set,
