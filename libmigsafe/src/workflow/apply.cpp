@@ -286,9 +286,10 @@ std::vector<std::string> untouched_changes(const integrity::IntegrityReport& bef
 
 /// Makes sure of the snapshot the first risky migration needs. Returns the problem that
 /// refuses the run, or empty.
-std::string ensure_snapshot(const std::string& conninfo, const Pending& risky, ApplyReport& report,
-                            const ApplyOptions& options, const std::string& database,
-                            const std::string& system_identifier, Run* run)
+std::string ensure_snapshot(const platform::ConnInfo& conninfo, const Pending& risky,
+                            ApplyReport& report, const ApplyOptions& options,
+                            const std::string& database, const std::string& system_identifier,
+                            Run* run)
 {
     const std::string why =
         fmt::format("{:04} is risky ({})", risky.migration->version, risky.risky_reason);
@@ -341,7 +342,7 @@ std::string ensure_snapshot(const std::string& conninfo, const Pending& risky, A
     return {};
 }
 
-integrity::IntegrityReport scan_for_apply(const std::string& conninfo)
+integrity::IntegrityReport scan_for_apply(const platform::ConnInfo& conninfo)
 {
     integrity::ScanOptions scan;
     scan.exclude = {"migsafe.*"};
@@ -361,7 +362,7 @@ void run_migration(Run& run, const Pending& pending, MigrationRun& out, ApplyRep
     std::optional<integrity::IntegrityReport> before;
     if (pending.risky && run.options.verify) {
         run.say(pending.migration->version, "integrity report before");
-        before = scan_for_apply(run.conninfo);
+        before = scan_for_apply(run.session.conninfo());
         entry.integrity_before = integrity_summary(*before, pending.touched);
     }
     run.say(pending.migration->version,
@@ -381,7 +382,7 @@ void run_migration(Run& run, const Pending& pending, MigrationRun& out, ApplyRep
     out.statements_applied = entry.statements_applied;
     out.outcome = resuming ? Outcome::resumed : Outcome::applied;
     if (before) {
-        auto after = scan_for_apply(run.conninfo);
+        auto after = scan_for_apply(run.session.conninfo());
         entry.integrity_after = integrity_summary(after, pending.touched);
         out.untouched_changed = untouched_changes(*before, after, pending);
         entry.duration_ms = std::max(entry.duration_ms, ms_since(start));
@@ -547,7 +548,7 @@ ApplyReport new_report(const std::string& conninfo, const ApplyOptions& options)
 /// `own_monitor`; the history table; the end of an interrupted run's statements; with
 /// `--keep-history` the other runner's lock for the whole run, its table found or created
 /// under it, so that the tool and migsafe never migrate at once.
-void take_locks(RunLocks& locks, platform::Session& session, const std::string& conninfo,
+void take_locks(RunLocks& locks, platform::Session& session, const platform::ConnInfo& conninfo,
                 const ApplyOptions& options, bool own_monitor, ApplyReport& report)
 {
     if (options.dry_run) {
@@ -641,7 +642,7 @@ std::vector<PlannedStatement> dry_run_listing(const model::Migration& migration,
 /// Step 5: plans the migrations to run and chooses, in order, those this run may apply
 /// (phases, `--to`, the contract rule); the first it may not holds every later one. Every
 /// migration considered gets its line in `report.migrations`.
-std::vector<Pending> choose(platform::Session& session, const std::string& conninfo,
+std::vector<Pending> choose(platform::Session& session, const platform::ConnInfo& conninfo,
                             const std::vector<const model::Migration*>& todo,
                             const std::vector<HistoryEntry>& history,
                             const model::MigrationSet& set, const ApplyOptions& options,
@@ -791,7 +792,9 @@ ApplyReport apply_on(platform::Session& session, const std::string& conninfo,
     interrupt::Cleanup cancel("cancel the running migration statement", session.canceller(),
                               interrupt::When::at_once);
     RunLocks locks;
-    take_locks(locks, session, conninfo, options, own_monitor, report);
+    // Parsed once: the lock session, the catalog, the snapshot and the scans use this value.
+    const auto parsed = platform::ConnInfo::parse(conninfo);
+    take_locks(locks, session, parsed, options, own_monitor, report);
 
     const auto history = read_history(session);
     const auto status = compare_with_history(set, history);
@@ -805,7 +808,7 @@ ApplyReport apply_on(platform::Session& session, const std::string& conninfo,
         return finished(std::move(report), started);
     }
     confirm_newer_syntax(todo, options, session);
-    const auto chosen = choose(session, conninfo, todo, history, set, options, report);
+    const auto chosen = choose(session, parsed, todo, history, set, options, report);
 
     // Step 6: the gates. A contract gated on a flag that is not fully on for long enough
     // refuses the whole run before anything runs, as a missing snapshot does.
@@ -829,7 +832,7 @@ ApplyReport apply_on(platform::Session& session, const std::string& conninfo,
         std::find_if(chosen.begin(), chosen.end(), [](const Pending& p) { return p.risky; });
     if (first_risky != chosen.end()) {
         std::string problem =
-            ensure_snapshot(conninfo, *first_risky, report, options, source.database,
+            ensure_snapshot(parsed, *first_risky, report, options, source.database,
                             source.system_identifier, options.dry_run ? nullptr : &run);
         if (!problem.empty()) {
             return refused(std::move(report), {problem}, "the run was refused: no snapshot", false,
