@@ -56,15 +56,15 @@ std::optional<snapshot::PgBackRestSettings> pgbackrest_settings(const SnapshotAr
 
 std::string human_bytes(std::uint64_t bytes)
 {
-    constexpr std::array<const char*, 5> units = {"B", "kB", "MB", "GB", "TB"};
+    constexpr std::array<const char*, 5> k_units = {"B", "kB", "MB", "GB", "TB"};
     auto value = static_cast<double>(bytes);
     std::size_t unit = 0;
     while (value >= 1024 && unit < 4) {
         value /= 1024;
         ++unit;
     }
-    return unit == 0 ? fmt::format("{:.0f} {}", value, units[unit])
-                     : fmt::format("{:.1f} {}", value, units[unit]);
+    return unit == 0 ? fmt::format("{:.0f} {}", value, k_units[unit])
+                     : fmt::format("{:.1f} {}", value, k_units[unit]);
 }
 
 Outcome run_create(const SnapshotArgs& args)

@@ -28,8 +28,8 @@ constexpr std::uint32_t fmix(std::uint32_t h) noexcept
 
 std::uint32_t murmur3_32(std::string_view data, std::uint32_t seed) noexcept
 {
-    constexpr std::uint32_t c1 = 0xcc9e2d51U;
-    constexpr std::uint32_t c2 = 0x1b873593U;
+    constexpr std::uint32_t k_c1 = 0xcc9e2d51U;
+    constexpr std::uint32_t k_c2 = 0x1b873593U;
     const auto byte = [&](std::size_t i) {
         return static_cast<std::uint32_t>(static_cast<unsigned char>(data[i]));
     };
@@ -39,9 +39,9 @@ std::uint32_t murmur3_32(std::string_view data, std::uint32_t seed) noexcept
         // Little-endian 4-byte blocks, whatever the machine's byte order.
         std::uint32_t k = byte(4 * i) | (byte(4 * i + 1) << 8) | (byte(4 * i + 2) << 16) |
                           (byte(4 * i + 3) << 24);
-        k *= c1;
+        k *= k_c1;
         k = rotl(k, 15);
-        k *= c2;
+        k *= k_c2;
         h ^= k;
         h = rotl(h, 13);
         h = h * 5 + 0xe6546b64U;
@@ -57,9 +57,9 @@ std::uint32_t murmur3_32(std::string_view data, std::uint32_t seed) noexcept
         [[fallthrough]];
     case 1:
         k ^= byte(tail);
-        k *= c1;
+        k *= k_c1;
         k = rotl(k, 15);
-        k *= c2;
+        k *= k_c2;
         h ^= k;
         break;
     default:

@@ -55,7 +55,7 @@ std::string panel_token(const std::optional<std::filesystem::path>& token_file)
         }
         std::getline(in, token);
     } else {
-        source = std::string(panel_token_variable);
+        source = std::string(k_panel_token_variable);
         const char* value = std::getenv(source.c_str());
         if (value != nullptr) {
             token = value;
@@ -70,11 +70,11 @@ std::string panel_token(const std::optional<std::filesystem::path>& token_file)
                                              source),
                     {.object = token_file ? "--token-file" : source});
     }
-    if (token.size() < panel_token_min_length) {
+    if (token.size() < k_panel_token_min_length) {
         throw Error("panel-token-weak",
                     fmt::format("the panel's token from {} has {} characters; at least {} "
                                 "are needed",
-                                source, token.size(), panel_token_min_length),
+                                source, token.size(), k_panel_token_min_length),
                     {.object = token_file ? "--token-file" : source});
     }
     return token;
@@ -97,13 +97,13 @@ bool constant_time_equal(std::string_view given, std::string_view expected) noex
 std::string_view bearer_token(std::string_view authorization) noexcept
 {
     authorization = trim(authorization);
-    constexpr std::string_view scheme = "bearer";
-    if (authorization.size() <= scheme.size() ||
-        !iequals(authorization.substr(0, scheme.size()), scheme) ||
-        authorization[scheme.size()] != ' ') {
+    constexpr std::string_view k_scheme = "bearer";
+    if (authorization.size() <= k_scheme.size() ||
+        !iequals(authorization.substr(0, k_scheme.size()), k_scheme) ||
+        authorization[k_scheme.size()] != ' ') {
         return {};
     }
-    return trim(authorization.substr(scheme.size() + 1));
+    return trim(authorization.substr(k_scheme.size() + 1));
 }
 
 bool authorized(std::string_view authorization, std::string_view token) noexcept

@@ -197,12 +197,12 @@ Panel::Panel(PanelOptions options)
 {
     if (options.token.empty()) {
         throw Error("panel-token-missing", "the flags panel was started without a token",
-                    {.object = std::string(panel_token_variable)});
+                    {.object = std::string(k_panel_token_variable)});
     }
-    if (options.token.size() < panel_token_min_length) {
+    if (options.token.size() < k_panel_token_min_length) {
         throw Error("panel-token-weak",
                     fmt::format("the panel's token has {} characters; at least {} are needed",
-                                options.token.size(), panel_token_min_length));
+                                options.token.size(), k_panel_token_min_length));
     }
     m_state = std::make_unique<State>(std::move(options));
     // The store is checked (and created when missing) before the port opens, so a wrong

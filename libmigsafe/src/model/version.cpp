@@ -25,7 +25,7 @@ std::optional<std::uint64_t> parse_part(std::string_view digits)
 } // namespace
 
 Version::Version(std::uint64_t number)
-    : parts_{number}
+    : m_parts{number}
 {
 }
 
@@ -38,7 +38,7 @@ std::optional<Version> Version::parse(std::string_view text)
         return repeatable(std::string(text.substr(3)));
     }
     Version version;
-    version.parts_.clear();
+    version.m_parts.clear();
     std::size_t start = 0;
     while (true) {
         const auto end = text.find_first_of("._", start);
@@ -46,7 +46,7 @@ std::optional<Version> Version::parse(std::string_view text)
         if (!part) {
             return std::nullopt;
         }
-        version.parts_.push_back(*part);
+        version.m_parts.push_back(*part);
         if (end == std::string_view::npos) {
             return version;
         }
@@ -57,23 +57,23 @@ std::optional<Version> Version::parse(std::string_view text)
 Version Version::repeatable(std::string name)
 {
     Version version;
-    version.parts_.clear();
-    version.repeatable_ = true;
-    version.name_ = std::move(name);
+    version.m_parts.clear();
+    version.m_repeatable = true;
+    version.m_name = std::move(name);
     return version;
 }
 
 std::string Version::text() const
 {
-    if (repeatable_) {
-        return "R__" + name_;
+    if (m_repeatable) {
+        return "R__" + m_name;
     }
     std::string out;
-    for (std::size_t i = 0; i < parts_.size(); ++i) {
+    for (std::size_t i = 0; i < m_parts.size(); ++i) {
         if (i > 0) {
             out += '.';
         }
-        out += std::to_string(parts_[i]);
+        out += std::to_string(m_parts[i]);
     }
     return out;
 }
@@ -89,16 +89,16 @@ std::string Version::padded(std::size_t width) const
 
 std::strong_ordering operator<=>(const Version& a, const Version& b) noexcept
 {
-    if (a.repeatable_ != b.repeatable_) {
-        return a.repeatable_ ? std::strong_ordering::greater : std::strong_ordering::less;
+    if (a.m_repeatable != b.m_repeatable) {
+        return a.m_repeatable ? std::strong_ordering::greater : std::strong_ordering::less;
     }
-    if (a.repeatable_) {
-        return a.name_ <=> b.name_;
+    if (a.m_repeatable) {
+        return a.m_name <=> b.m_name;
     }
-    const std::size_t count = std::max(a.parts_.size(), b.parts_.size());
+    const std::size_t count = std::max(a.m_parts.size(), b.m_parts.size());
     for (std::size_t i = 0; i < count; ++i) {
-        const std::uint64_t left = i < a.parts_.size() ? a.parts_[i] : 0;
-        const std::uint64_t right = i < b.parts_.size() ? b.parts_[i] : 0;
+        const std::uint64_t left = i < a.m_parts.size() ? a.m_parts[i] : 0;
+        const std::uint64_t right = i < b.m_parts.size() ? b.m_parts[i] : 0;
         if (left != right) {
             return left <=> right;
         }

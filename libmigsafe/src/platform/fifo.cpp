@@ -31,9 +31,9 @@ class SigpipeBlocked {
 public:
     SigpipeBlocked()
     {
-        sigemptyset(&pipe_);
-        sigaddset(&pipe_, SIGPIPE);
-        pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+        sigemptyset(&m_pipe);
+        sigaddset(&m_pipe, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &m_pipe, &m_old);
     }
     SigpipeBlocked(const SigpipeBlocked&) = delete;
     SigpipeBlocked& operator=(const SigpipeBlocked&) = delete;
@@ -43,14 +43,14 @@ public:
         sigpending(&pending);
         if (sigismember(&pending, SIGPIPE) == 1) {
             timespec none{};
-            sigtimedwait(&pipe_, nullptr, &none);
+            sigtimedwait(&m_pipe, nullptr, &none);
         }
-        pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+        pthread_sigmask(SIG_SETMASK, &m_old, nullptr);
     }
 
 private:
-    sigset_t pipe_{};
-    sigset_t old_{};
+    sigset_t m_pipe{};
+    sigset_t m_old{};
 };
 
 } // namespace
@@ -82,19 +82,19 @@ std::optional<FifoWriter> FifoWriter::open_if_read(const std::filesystem::path& 
 }
 
 FifoWriter::FifoWriter(FifoWriter&& other) noexcept
-    : fd_(other.fd_)
-    , path_(std::move(other.path_))
+    : m_fd(other.m_fd)
+    , m_path(std::move(other.m_path))
 {
-    other.fd_ = -1;
+    other.m_fd = -1;
 }
 
 FifoWriter& FifoWriter::operator=(FifoWriter&& other) noexcept
 {
     if (this != &other) {
         close();
-        fd_ = other.fd_;
-        path_ = std::move(other.path_);
-        other.fd_ = -1;
+        m_fd = other.m_fd;
+        m_path = std::move(other.m_path);
+        other.m_fd = -1;
     }
     return *this;
 }
@@ -106,9 +106,9 @@ FifoWriter::~FifoWriter()
 
 void FifoWriter::close() noexcept
 {
-    if (fd_ >= 0) {
-        ::close(fd_);
-        fd_ = -1;
+    if (m_fd >= 0) {
+        ::close(m_fd);
+        m_fd = -1;
     }
 }
 
@@ -116,7 +116,7 @@ bool FifoWriter::write(std::string_view bytes)
 {
     SigpipeBlocked blocked;
     while (!bytes.empty()) {
-        auto written = ::write(fd_, bytes.data(), bytes.size());
+        auto written = ::write(m_fd, bytes.data(), bytes.size());
         if (written < 0) {
             if (errno == EINTR) {
                 continue;
@@ -124,7 +124,7 @@ bool FifoWriter::write(std::string_view bytes)
             if (errno == EPIPE) {
                 return false;
             }
-            throw write_error(path_, errno, "write to the named pipe");
+            throw write_error(m_path, errno, "write to the named pipe");
         }
         bytes.remove_prefix(static_cast<std::size_t>(written));
     }

@@ -35,12 +35,12 @@ public:
 
 private:
     FifoWriter(int fd, std::filesystem::path path)
-        : fd_(fd)
-        , path_(std::move(path))
+        : m_fd(fd)
+        , m_path(std::move(path))
     {
     }
-    int fd_ = -1;
-    std::filesystem::path path_;
+    int m_fd = -1;
+    std::filesystem::path m_path;
 };
 
 } // namespace migsafe::platform

@@ -89,36 +89,36 @@ void JsonWriter::append_string(std::string& out, std::string_view text)
 
 void JsonWriter::before_value()
 {
-    if (after_key_) {
-        after_key_ = false;
+    if (m_after_key) {
+        m_after_key = false;
         return;
     }
-    if (levels_.empty()) {
+    if (m_levels.empty()) {
         return;
     }
-    Level& level = levels_.back();
-    out_ += level.empty ? "\n" : ",\n";
+    Level& level = m_levels.back();
+    m_out += level.empty ? "\n" : ",\n";
     level.empty = false;
-    out_.append(2 * levels_.size(), ' ');
+    m_out.append(2 * m_levels.size(), ' ');
 }
 
 void JsonWriter::open(char bracket)
 {
     before_value();
-    out_ += bracket;
-    levels_.push_back({});
+    m_out += bracket;
+    m_levels.push_back({});
 }
 
 void JsonWriter::close(char bracket)
 {
-    MIGSAFE_ASSERT(!levels_.empty() && !after_key_);
-    const bool empty = levels_.back().empty;
-    levels_.pop_back();
+    MIGSAFE_ASSERT(!m_levels.empty() && !m_after_key);
+    const bool empty = m_levels.back().empty;
+    m_levels.pop_back();
     if (!empty) {
-        out_ += '\n';
-        out_.append(2 * levels_.size(), ' ');
+        m_out += '\n';
+        m_out.append(2 * m_levels.size(), ' ');
     }
-    out_ += bracket;
+    m_out += bracket;
 }
 
 void JsonWriter::begin_object()
@@ -143,17 +143,17 @@ void JsonWriter::end_array()
 
 void JsonWriter::key(std::string_view name)
 {
-    MIGSAFE_ASSERT(!levels_.empty() && !after_key_);
+    MIGSAFE_ASSERT(!m_levels.empty() && !m_after_key);
     before_value();
-    append_string(out_, name);
-    out_ += ": ";
-    after_key_ = true;
+    append_string(m_out, name);
+    m_out += ": ";
+    m_after_key = true;
 }
 
 void JsonWriter::value(std::string_view text)
 {
     before_value();
-    append_string(out_, text);
+    append_string(m_out, text);
 }
 
 void JsonWriter::value(std::int64_t number)
@@ -161,19 +161,19 @@ void JsonWriter::value(std::int64_t number)
     before_value();
     std::array<char, 24> digits{};
     const auto result = std::to_chars(digits.data(), digits.data() + digits.size(), number);
-    out_.append(digits.data(), result.ptr);
+    m_out.append(digits.data(), result.ptr);
 }
 
 void JsonWriter::value(bool flag)
 {
     before_value();
-    out_ += flag ? "true" : "false";
+    m_out += flag ? "true" : "false";
 }
 
 void JsonWriter::null()
 {
     before_value();
-    out_ += "null";
+    m_out += "null";
 }
 
 } // namespace migsafe::platform

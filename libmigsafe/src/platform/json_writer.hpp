@@ -15,7 +15,7 @@ namespace migsafe::platform {
 class JsonWriter {
 public:
     explicit JsonWriter(std::string& out)
-        : out_(out)
+        : m_out(out)
     {
     }
 
@@ -53,9 +53,9 @@ private:
     struct Level {
         bool empty = true;
     };
-    std::string& out_;
-    std::vector<Level> levels_;
-    bool after_key_ = false;
+    std::string& m_out;
+    std::vector<Level> m_levels;
+    bool m_after_key = false;
 };
 
 } // namespace migsafe::platform

@@ -52,32 +52,33 @@ std::optional<std::string> stored_file_mismatch(const ManifestFile& file,
 
 ArchiveFeed::ArchiveFeed(const fs::path& snapshot_dir, const Manifest& manifest,
                          const fs::path& archive)
-    : snapshot_dir_(snapshot_dir)
-    , archive_(archive)
-    , snapshot_id_(manifest.id)
+    : m_snapshot_dir(snapshot_dir)
+    , m_archive(archive)
+    , m_snapshot_id(manifest.id)
 {
-    slots_.reserve(manifest.files.size());
+    m_slots.reserve(manifest.files.size());
     for (const auto& file : manifest.files) {
-        auto source = snapshot_dir_ / file.stored_name;
+        auto source = m_snapshot_dir / file.stored_name;
         if (!fs::is_regular_file(source)) {
             throw Error("snapshot-corrupt",
-                        fmt::format("snapshot {}: {} is missing", snapshot_id_, file.stored_name),
-                        {.file = source.string(), .object = snapshot_id_});
+                        fmt::format("snapshot {}: {} is missing", m_snapshot_id, file.stored_name),
+                        {.file = source.string(), .object = m_snapshot_id});
         }
         Slot slot{.file = &file, .piped = !table_of_contents(file.name)};
         if (slot.piped) {
-            platform::make_fifo(archive_ / file.name);
+            platform::make_fifo(m_archive / file.name);
         } else {
-            auto read = platform::read_stored_file(source, archive_ / file.name);
+            auto read = platform::read_stored_file(source, m_archive / file.name);
             if (auto why = stored_file_mismatch(file, read)) {
-                throw Error("snapshot-corrupt",
-                            fmt::format("snapshot {}: {} {}", snapshot_id_, file.stored_name, *why),
-                            {.file = source.string(), .object = snapshot_id_});
+                throw Error(
+                    "snapshot-corrupt",
+                    fmt::format("snapshot {}: {} {}", m_snapshot_id, file.stored_name, *why),
+                    {.file = source.string(), .object = m_snapshot_id});
             }
             slot.dispatched = true;
             slot.read_to_end = true;
         }
-        slots_.push_back(slot);
+        m_slots.push_back(slot);
     }
 }
 
@@ -88,29 +89,29 @@ ArchiveFeed::~ArchiveFeed()
 
 void ArchiveFeed::start(Fed fed)
 {
-    fed_ = std::move(fed);
-    dispatcher_ = std::jthread([this](const std::stop_token& stop) { dispatch(stop); });
+    m_fed = std::move(fed);
+    m_dispatcher = std::jthread([this](const std::stop_token& stop) { dispatch(stop); });
 }
 
 void ArchiveFeed::dispatch(const std::stop_token& stop)
 {
     std::size_t waiting = 0;
-    for (const auto& slot : slots_) {
+    for (const auto& slot : m_slots) {
         waiting += slot.dispatched ? 0 : 1;
     }
     while (waiting > 0 && !stop.stop_requested()) {
         bool opened = false;
-        for (auto& slot : slots_) {
+        for (auto& slot : m_slots) {
             if (slot.dispatched) {
                 continue;
             }
             std::optional<platform::FifoWriter> writer;
             try {
-                writer = platform::FifoWriter::open_if_read(archive_ / slot.file->name);
+                writer = platform::FifoWriter::open_if_read(m_archive / slot.file->name);
             } catch (const Error& e) {
                 slot.dispatched = true; // never fed; finish() reads and checks it
                 --waiting;
-                migsafe::detail::log_warn("restore {}: {}", snapshot_id_, e.message());
+                migsafe::detail::log_warn("restore {}: {}", m_snapshot_id, e.message());
                 continue;
             }
             if (!writer) {
@@ -119,8 +120,8 @@ void ArchiveFeed::dispatch(const std::stop_token& stop)
             slot.dispatched = true;
             --waiting;
             opened = true;
-            std::lock_guard lock(mutex_);
-            feeders_.emplace_back(
+            std::lock_guard lock(m_mutex);
+            m_feeders.emplace_back(
                 [this, &slot, w = std::move(*writer)]() mutable { feed(slot, std::move(w)); });
         }
         if (!opened) {
@@ -138,7 +139,7 @@ void ArchiveFeed::feed(Slot& slot, platform::FifoWriter writer)
     platform::StoredRead read;
     bool gone = false;
     try {
-        read = platform::read_stored_file(snapshot_dir_ / file.stored_name,
+        read = platform::read_stored_file(m_snapshot_dir / file.stored_name,
                                           [&writer](std::string_view chunk) {
                                               if (!writer.write(chunk)) {
                                                   throw ReaderGone{};
@@ -150,35 +151,35 @@ void ArchiveFeed::feed(Slot& slot, platform::FifoWriter writer)
         slot.corrupt = e.message();
     }
     writer.close(); // pg_restore sees the end of the file
-    busy_ms_ +=
+    m_busy_ms +=
         std::chrono::duration_cast<std::chrono::milliseconds>(thread_cpu_time() - started).count();
     if (gone || slot.corrupt) {
         return; // finish() reads the file again to tell a corrupt file from a stopped reader
     }
     slot.corrupt = stored_file_mismatch(file, read);
     slot.read_to_end = true;
-    if (!slot.corrupt && fed_) {
-        fed_(file.name);
+    if (!slot.corrupt && m_fed) {
+        m_fed(file.name);
     }
 }
 
 void ArchiveFeed::check(Slot& slot)
 {
-    auto read =
-        platform::read_stored_file(snapshot_dir_ / slot.file->stored_name, [](std::string_view) {});
+    auto read = platform::read_stored_file(m_snapshot_dir / slot.file->stored_name,
+                                           [](std::string_view) {});
     slot.corrupt = stored_file_mismatch(*slot.file, read);
 }
 
 void ArchiveFeed::stop_and_join() noexcept
 {
-    if (dispatcher_.joinable()) {
-        dispatcher_.request_stop();
-        dispatcher_.join();
+    if (m_dispatcher.joinable()) {
+        m_dispatcher.request_stop();
+        m_dispatcher.join();
     }
     std::vector<std::jthread> feeders;
     {
-        std::lock_guard lock(mutex_);
-        feeders.swap(feeders_);
+        std::lock_guard lock(m_mutex);
+        feeders.swap(m_feeders);
     }
     feeders.clear(); // joins
 }
@@ -187,7 +188,7 @@ std::vector<std::string> ArchiveFeed::finish()
 {
     stop_and_join();
     std::vector<std::string> unread;
-    for (auto& slot : slots_) {
+    for (auto& slot : m_slots) {
         if (!slot.read_to_end) {
             unread.push_back(slot.file->name);
             if (!slot.corrupt) {
@@ -195,13 +196,13 @@ std::vector<std::string> ArchiveFeed::finish()
             }
         }
     }
-    for (const auto& slot : slots_) {
+    for (const auto& slot : m_slots) {
         if (slot.corrupt) {
-            auto source = snapshot_dir_ / slot.file->stored_name;
+            auto source = m_snapshot_dir / slot.file->stored_name;
             throw Error("snapshot-corrupt",
-                        fmt::format("snapshot {}: {} {}", snapshot_id_, slot.file->stored_name,
+                        fmt::format("snapshot {}: {} {}", m_snapshot_id, slot.file->stored_name,
                                     *slot.corrupt),
-                        {.file = source.string(), .object = snapshot_id_});
+                        {.file = source.string(), .object = m_snapshot_id});
         }
     }
     return unread;

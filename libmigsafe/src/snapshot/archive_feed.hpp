@@ -54,7 +54,7 @@ public:
 
     /// CPU time spent decompressing, checking and writing into the pipes, summed over the
     /// files (it runs while pg_restore loads them).
-    std::chrono::milliseconds busy() const { return std::chrono::milliseconds(busy_ms_.load()); }
+    std::chrono::milliseconds busy() const { return std::chrono::milliseconds(m_busy_ms.load()); }
 
 private:
     struct Slot {
@@ -70,15 +70,15 @@ private:
     void check(Slot& slot);
     void stop_and_join() noexcept;
 
-    std::filesystem::path snapshot_dir_;
-    std::filesystem::path archive_;
-    std::string snapshot_id_;
-    std::vector<Slot> slots_;
-    Fed fed_;
-    std::mutex mutex_;
-    std::vector<std::jthread> feeders_;
-    std::jthread dispatcher_;
-    std::atomic<std::int64_t> busy_ms_{0};
+    std::filesystem::path m_snapshot_dir;
+    std::filesystem::path m_archive;
+    std::string m_snapshot_id;
+    std::vector<Slot> m_slots;
+    Fed m_fed;
+    std::mutex m_mutex;
+    std::vector<std::jthread> m_feeders;
+    std::jthread m_dispatcher;
+    std::atomic<std::int64_t> m_busy_ms{0};
 };
 
 } // namespace migsafe::snapshot::detail

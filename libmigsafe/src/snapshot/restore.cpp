@@ -59,60 +59,61 @@ class PgRestore {
 public:
     PgRestore(const platform::PgBinaries& binaries, const platform::ConnInfo& target,
               const RestoreOptions& options, fs::path archive, std::string id)
-        : program_(binaries.program("pg_restore").string())
-        , connection_(target.for_program())
-        , target_(target.masked())
-        , options_(options)
-        , archive_(std::move(archive))
-        , id_(std::move(id))
+        : m_program(binaries.program("pg_restore").string())
+        , m_connection(target.for_program())
+        , m_target(target.masked())
+        , m_options(options)
+        , m_archive(std::move(archive))
+        , m_id(std::move(id))
     {
     }
 
     /// The archive's table of contents (`pg_restore -l`: reads toc.dat only).
     std::string listing() const
     {
-        return platform::run_process({.program = program_, .args = {"-l", archive_.string()}}).out;
+        return platform::run_process({.program = m_program, .args = {"-l", m_archive.string()}})
+            .out;
     }
 
     /// Runs pg_restore on `section` ("" for all); `jobs` parallel jobs.
     void run(std::string_view section, int jobs) const
     {
         std::vector<std::string> args = {"--exit-on-error", fmt::format("--jobs={}", jobs),
-                                         "--dbname=" + connection_.conninfo};
+                                         "--dbname=" + m_connection.conninfo};
         if (!section.empty()) {
             args.push_back(fmt::format("--section={}", section));
         }
-        if (options_.clean == Clean::yes) {
+        if (m_options.clean == Clean::yes) {
             args.insert(args.begin(), {"--clean", "--if-exists"});
         }
-        if (options_.ownership == Ownership::skip) {
+        if (m_options.ownership == Ownership::skip) {
             args.insert(args.begin(), {"--no-owner", "--no-privileges"});
         }
-        args.push_back(archive_.string());
+        args.push_back(m_archive.string());
         try {
-            platform::run_process({.program = program_,
+            platform::run_process({.program = m_program,
                                    .args = args,
-                                   .env = connection_.env,
-                                   .timeout = options_.timeout});
+                                   .env = m_connection.env,
+                                   .timeout = m_options.timeout});
         } catch (const Error& e) {
             if (e.code() == "binary-not-found") {
                 throw;
             }
             throw Error("restore-failed",
-                        fmt::format("restore of snapshot {} into {} failed{}: {}", id_, target_,
+                        fmt::format("restore of snapshot {} into {} failed{}: {}", m_id, m_target,
                                     section.empty() ? "" : fmt::format(" ({})", section),
                                     e.message()),
-                        {.object = id_});
+                        {.object = m_id});
         }
     }
 
 private:
-    std::string program_;
-    platform::ConnInfo::ForProgram connection_;
-    std::string target_;
-    const RestoreOptions& options_;
-    fs::path archive_;
-    std::string id_;
+    std::string m_program;
+    platform::ConnInfo::ForProgram m_connection;
+    std::string m_target;
+    const RestoreOptions& m_options;
+    fs::path m_archive;
+    std::string m_id;
 };
 
 /// Runs the step that reads the data with `feed` feeding it; a corrupt file is the error

@@ -45,9 +45,10 @@ std::optional<std::size_t> concurrently_at(std::string_view sql)
     if (upper.rfind("REFRESH", 0) == 0) {
         return std::nullopt;
     }
-    constexpr std::string_view keyword = "CONCURRENTLY";
-    for (auto at = upper.find(keyword); at != std::string::npos; at = upper.find(keyword, at + 1)) {
-        const auto end = at + keyword.size();
+    constexpr std::string_view k_keyword = "CONCURRENTLY";
+    for (auto at = upper.find(k_keyword); at != std::string::npos;
+         at = upper.find(k_keyword, at + 1)) {
+        const auto end = at + k_keyword.size();
         const bool starts = at == 0 || !identifier_char(upper[at - 1]);
         const bool ends = end == upper.size() || !identifier_char(upper[end]);
         if (starts && ends) {

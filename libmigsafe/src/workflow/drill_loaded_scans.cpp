@@ -28,33 +28,33 @@ bool exact_pattern(const std::string& schema, const std::string& name)
 
 LoadedTableScans::LoadedTableScans(std::string conninfo, const integrity::IntegrityReport& expected,
                                    std::chrono::milliseconds lock_wait)
-    : conninfo_(std::move(conninfo))
-    , lock_wait_(lock_wait)
+    : m_conninfo(std::move(conninfo))
+    , m_lock_wait(lock_wait)
 {
     for (const auto& table : expected.tables) {
         if (table.kind == integrity::TableKind::table && exact_pattern(table.schema, table.name)) {
-            eligible_.emplace(table.schema, table.name);
+            m_eligible.emplace(table.schema, table.name);
         }
     }
-    worker_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
+    m_worker = std::jthread([this](const std::stop_token& stop) { run(stop); });
 }
 
 LoadedTableScans::~LoadedTableScans()
 {
-    worker_.request_stop();
-    wake_.notify_all();
+    m_worker.request_stop();
+    m_wake.notify_all();
 }
 
 void LoadedTableScans::loaded(const std::string& schema, const std::string& name)
 {
     {
-        std::lock_guard lock(mutex_);
-        if (eligible_.count({schema, name}) == 0) {
+        std::lock_guard lock(m_mutex);
+        if (m_eligible.count({schema, name}) == 0) {
             return;
         }
-        queue_.emplace_back(schema, name);
+        m_queue.emplace_back(schema, name);
     }
-    wake_.notify_all();
+    m_wake.notify_all();
 }
 
 void LoadedTableScans::run(const std::stop_token& stop)
@@ -62,13 +62,13 @@ void LoadedTableScans::run(const std::stop_token& stop)
     for (;;) {
         std::vector<std::pair<std::string, std::string>> batch;
         {
-            std::unique_lock lock(mutex_);
-            wake_.wait(lock, stop, [this] { return !queue_.empty() || finishing_; });
-            if (stop.stop_requested() || queue_.empty()) {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, stop, [this] { return !m_queue.empty() || m_finishing; });
+            if (stop.stop_requested() || m_queue.empty()) {
                 return;
             }
-            batch.assign(queue_.begin(), queue_.end());
-            queue_.clear();
+            batch.assign(m_queue.begin(), m_queue.end());
+            m_queue.clear();
         }
         read(batch);
     }
@@ -77,12 +77,15 @@ void LoadedTableScans::run(const std::stop_token& stop)
 void LoadedTableScans::read(const std::vector<std::pair<std::string, std::string>>& tables)
 {
     try {
-        auto session = platform::Session::connect(conninfo_, {.application_name = "migsafe drill"});
-        integrity::ScanOptions options{
-            .jobs = 1, .lock_timeout = lock_wait_, .range_rows = 0, .range_bounds = range_bounds_};
+        auto session =
+            platform::Session::connect(m_conninfo, {.application_name = "migsafe drill"});
+        integrity::ScanOptions options{.jobs = 1,
+                                       .lock_timeout = m_lock_wait,
+                                       .range_rows = 0,
+                                       .range_bounds = m_range_bounds};
         for (const auto& [schema, name] : tables) {
             try {
-                platform::catalog::wait_for_writers(session, schema, name, lock_wait_);
+                platform::catalog::wait_for_writers(session, schema, name, m_lock_wait);
                 options.tables.push_back(schema + "." + name);
             } catch (const Error& e) {
                 migsafe::detail::log_debug("drill: {}.{} is left to the final scan: {}", schema,
@@ -94,10 +97,10 @@ void LoadedTableScans::read(const std::vector<std::pair<std::string, std::string
         }
         auto started = std::chrono::steady_clock::now(); // the reading, not the lock waits
         auto report = integrity::scan(session, options);
-        busy_ += std::chrono::milliseconds(platform::ms_since(started));
-        std::lock_guard lock(mutex_);
+        m_busy += std::chrono::milliseconds(platform::ms_since(started));
+        std::lock_guard lock(m_mutex);
         for (auto& table : report.tables) {
-            read_.push_back(std::move(table));
+            m_read.push_back(std::move(table));
         }
     } catch (const Error& e) {
         migsafe::detail::log_debug("drill: early read of {} tables failed ({}); the final scan "
@@ -109,15 +112,15 @@ void LoadedTableScans::read(const std::vector<std::pair<std::string, std::string
 std::vector<integrity::TableReport> LoadedTableScans::finish()
 {
     {
-        std::lock_guard lock(mutex_);
-        finishing_ = true;
+        std::lock_guard lock(m_mutex);
+        m_finishing = true;
     }
-    wake_.notify_all();
-    if (worker_.joinable()) {
-        worker_.join();
+    m_wake.notify_all();
+    if (m_worker.joinable()) {
+        m_worker.join();
     }
-    std::lock_guard lock(mutex_);
-    return std::move(read_);
+    std::lock_guard lock(m_mutex);
+    return std::move(m_read);
 }
 
 } // namespace migsafe::workflow::detail

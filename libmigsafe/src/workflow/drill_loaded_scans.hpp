@@ -37,23 +37,23 @@ public:
     std::vector<integrity::TableReport> finish();
 
     /// Time spent reading (not waiting for the loaders' commits), summed.
-    std::chrono::milliseconds busy() const { return busy_; }
+    std::chrono::milliseconds busy() const { return m_busy; }
 
 private:
     void run(const std::stop_token& stop);
     void read(const std::vector<std::pair<std::string, std::string>>& tables);
 
-    std::string conninfo_;
-    std::set<std::pair<std::string, std::string>> eligible_;
-    std::chrono::milliseconds lock_wait_;
-    std::map<std::string, std::vector<std::string>> range_bounds_; ///< the report's, reused
-    std::mutex mutex_;
-    std::condition_variable_any wake_;
-    std::deque<std::pair<std::string, std::string>> queue_;
-    bool finishing_ = false;
-    std::vector<integrity::TableReport> read_;
-    std::chrono::milliseconds busy_{0};
-    std::jthread worker_;
+    std::string m_conninfo;
+    std::set<std::pair<std::string, std::string>> m_eligible;
+    std::chrono::milliseconds m_lock_wait;
+    std::map<std::string, std::vector<std::string>> m_range_bounds; ///< the report's, reused
+    std::mutex m_mutex;
+    std::condition_variable_any m_wake;
+    std::deque<std::pair<std::string, std::string>> m_queue;
+    bool m_finishing = false;
+    std::vector<integrity::TableReport> m_read;
+    std::chrono::milliseconds m_busy{0};
+    std::jthread m_worker;
 };
 
 } // namespace migsafe::workflow::detail

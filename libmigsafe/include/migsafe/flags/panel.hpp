@@ -17,14 +17,14 @@
 namespace migsafe::flags {
 
 /// The environment variable the panel's token is read from (never from argv).
-inline constexpr std::string_view panel_token_variable = "MIGSAFE_PANEL_TOKEN";
+inline constexpr std::string_view k_panel_token_variable = "MIGSAFE_PANEL_TOKEN";
 /// Tokens shorter than this are refused (`panel-token-weak`).
-inline constexpr std::size_t panel_token_min_length = 16;
+inline constexpr std::size_t k_panel_token_min_length = 16;
 
 /// The panel's token: the first line of `token_file` when given, else the variable
 /// `MIGSAFE_PANEL_TOKEN`; surrounding white space is dropped. Throws `panel-token-missing`
 /// (neither set, or empty; a file that cannot be read names the file) and
-/// `panel-token-weak` (shorter than `panel_token_min_length`). The token is never put in
+/// `panel-token-weak` (shorter than `k_panel_token_min_length`). The token is never put in
 /// a message.
 MIGSAFE_API std::string panel_token(const std::optional<std::filesystem::path>& token_file);
 

@@ -20,7 +20,7 @@
 namespace migsafe::flags {
 
 /// The NOTIFY channel a change is announced on; the payload is the flag's key.
-inline constexpr std::string_view notify_channel = "migsafe_flags";
+inline constexpr std::string_view k_notify_channel = "migsafe_flags";
 
 /// Who makes a change and why. `reason` is required (`flag-reason-required`).
 struct Change {

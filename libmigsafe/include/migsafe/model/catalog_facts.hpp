@@ -86,8 +86,9 @@ struct ForeignKeyFacts {
     friend bool operator==(const ForeignKeyFacts&, const ForeignKeyFacts&) = default;
 };
 
-/// How a function behaves (pg_proc.provolatile).
-enum class Volatility { immutable, stable, volatile_ };
+/// How a function behaves (pg_proc.provolatile). `volatile` is a keyword, hence the
+/// trailing underscore the naming rule cannot otherwise accept.
+enum class Volatility { immutable, stable, volatile_ }; // NOLINT(readability-identifier-naming)
 
 /// Everything loaded from one database.
 struct CatalogFacts {

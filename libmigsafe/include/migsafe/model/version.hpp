@@ -31,13 +31,13 @@ public:
     /// The repeatable migration `name` (Flyway `R__name.sql`).
     static Version repeatable(std::string name);
 
-    bool is_repeatable() const noexcept { return repeatable_; }
+    bool is_repeatable() const noexcept { return m_repeatable; }
     /// The numeric parts, most significant first; empty for a repeatable migration.
-    const std::vector<std::uint64_t>& parts() const noexcept { return parts_; }
+    const std::vector<std::uint64_t>& parts() const noexcept { return m_parts; }
     /// The first part (the whole version of every layout but Flyway's dotted ones).
-    std::uint64_t major() const noexcept { return parts_.empty() ? 0 : parts_.front(); }
+    std::uint64_t major() const noexcept { return m_parts.empty() ? 0 : m_parts.front(); }
     /// True when the version is one number (fits the JSON number of earlier reports).
-    bool is_number() const noexcept { return !repeatable_ && parts_.size() == 1; }
+    bool is_number() const noexcept { return !m_repeatable && m_parts.size() == 1; }
 
     /// `3`, `1.2.10` (parts without leading zeros), or `R__name` for a repeatable migration.
     /// This is the key of the version in migsafe.history and what messages print.
@@ -54,9 +54,9 @@ public:
     }
 
 private:
-    std::vector<std::uint64_t> parts_{0};
-    bool repeatable_ = false;
-    std::string name_{}; ///< a repeatable migration's name
+    std::vector<std::uint64_t> m_parts{0};
+    bool m_repeatable = false;
+    std::string m_name{}; ///< a repeatable migration's name
 };
 
 } // namespace migsafe::model

@@ -27,7 +27,7 @@ std::vector<LockHolder> relation_lock_holders(Session& conn, const std::set<std:
     std::vector<LockHolder> out;
     for (const auto& row :
          conn.query(sql, {relation_list(relations), std::to_string(exclude_pid)}).rows) {
-        constexpr auto at = k_session_description_width;
+        const auto at = k_session_description_width;
         out.push_back({.session = session_description(row),
                        .state = row[at].value_or("?"),
                        .transaction_age = row[at + 1].value_or(""),

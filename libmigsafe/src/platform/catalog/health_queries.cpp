@@ -80,7 +80,7 @@ std::vector<SessionRow> sessions_older_than(Session& conn, SessionState state,
         {seconds(threshold)});
     std::vector<SessionRow> out;
     for (const auto& row : rows.rows) {
-        constexpr auto at = k_session_description_width;
+        const auto at = k_session_description_width;
         out.push_back({.session = session_description(row),
                        .age_seconds = number(row[at]),
                        .blocked_by = text(row[at + 1])});
