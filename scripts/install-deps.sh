@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake pkg-config git ca-certificates
-  clang-format-14
+  clang-format-14 clang-tidy-14
   # libraries (see cmake/Dependencies.cmake)
   libpq-dev libpg-query-dev libprotobuf-c-dev
   libboost-dev libboost-filesystem-dev
