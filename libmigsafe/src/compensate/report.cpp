@@ -147,9 +147,13 @@ std::optional<DataSafety> parse_data_safety(std::string_view text) noexcept
     return k_data_safety_names.value(text);
 }
 
+constexpr platform::EnumNames<Part, 2> k_part_names{
+    {{{Part::transactional, "transactional"}, {Part::no_transaction, "no-transaction"}}}};
+static_assert(k_part_names.unique());
+
 std::string_view to_string(Part part) noexcept
 {
-    return part == Part::transactional ? "transactional" : "no-transaction";
+    return k_part_names.name(part);
 }
 
 bool Report::complete() const noexcept

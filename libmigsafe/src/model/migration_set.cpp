@@ -3,6 +3,7 @@
 // would disagree (docs/migrations.md).
 #include "model/dbmate_sections.hpp"
 #include "model/layout.hpp"
+#include "platform/enum_names.hpp"
 #include "platform/parallel.hpp"
 
 #include <migsafe/model/migration_set.hpp>
@@ -167,34 +168,23 @@ void check_prisma_provider(const std::filesystem::path& directory)
 
 } // namespace
 
+constexpr platform::EnumNames<Layout, 6> k_layout_names{
+    {{{Layout::migsafe, "migsafe"},
+      {Layout::flyway, "flyway"},
+      {Layout::golang_migrate, "golang-migrate"},
+      {Layout::folders, "folders"},
+      {Layout::prisma, "prisma"},
+      {Layout::dbmate, "dbmate"}}}};
+static_assert(k_layout_names.unique());
+
 std::string_view to_string(Layout layout) noexcept
 {
-    switch (layout) {
-    case Layout::migsafe:
-        return "migsafe";
-    case Layout::flyway:
-        return "flyway";
-    case Layout::golang_migrate:
-        return "golang-migrate";
-    case Layout::folders:
-        return "folders";
-    case Layout::prisma:
-        return "prisma";
-    case Layout::dbmate:
-        return "dbmate";
-    }
-    return "migsafe";
+    return k_layout_names.name(layout);
 }
 
 std::optional<Layout> parse_layout(std::string_view text) noexcept
 {
-    for (auto layout : {Layout::migsafe, Layout::flyway, Layout::golang_migrate, Layout::folders,
-                        Layout::prisma, Layout::dbmate}) {
-        if (to_string(layout) == text) {
-            return layout;
-        }
-    }
-    return std::nullopt;
+    return k_layout_names.value(text);
 }
 
 const Migration* MigrationSet::find(const Version& version) const noexcept

@@ -1,28 +1,13 @@
+#include "platform/enum_names.hpp"
+
 #include <migsafe/model/statement.hpp>
 
-#include <array>
-#include <utility>
-
 namespace migsafe::model {
-namespace {
-
-template <class Enum, std::size_t N>
-std::string_view lookup(const std::array<std::pair<Enum, std::string_view>, N>& names, Enum value)
-{
-    for (const auto& [key, name] : names) {
-        if (key == value) {
-            return name;
-        }
-    }
-    return "other";
-}
-
-} // namespace
 
 std::string_view to_string(StatementKind kind) noexcept
 {
     using enum StatementKind;
-    static constexpr std::array<std::pair<StatementKind, std::string_view>, 29> k_names{{
+    static constexpr platform::EnumNames<StatementKind, 29> k_names{{{
         {create_table, "create_table"},
         {alter_table, "alter_table"},
         {create_index, "create_index"},
@@ -52,27 +37,29 @@ std::string_view to_string(StatementKind kind) noexcept
         {lock, "lock"},
         {other, "other"},
         {unparsed, "unparsed"},
-    }};
-    return lookup(k_names, kind);
+    }}};
+    static_assert(k_names.unique());
+    return k_names.name(kind);
 }
 
 std::string_view to_string(DefaultKind kind) noexcept
 {
     using enum DefaultKind;
-    static constexpr std::array<std::pair<DefaultKind, std::string_view>, 5> k_names{{
+    static constexpr platform::EnumNames<DefaultKind, 5> k_names{{{
         {none, "none"},
         {constant, "constant"},
         {stable, "stable"},
         {volatile_function, "volatile"},
         {other, "other"},
-    }};
-    return lookup(k_names, kind);
+    }}};
+    static_assert(k_names.unique());
+    return k_names.name(kind);
 }
 
 std::string_view to_string(AlterTableAction::Kind kind) noexcept
 {
     using enum AlterTableAction::Kind;
-    static constexpr std::array<std::pair<AlterTableAction::Kind, std::string_view>, 22> k_names{{
+    static constexpr platform::EnumNames<AlterTableAction::Kind, 22> k_names{{{
         {add_column, "add_column"},
         {drop_column, "drop_column"},
         {alter_column_type, "alter_column_type"},
@@ -95,8 +82,9 @@ std::string_view to_string(AlterTableAction::Kind kind) noexcept
         {disable_trigger, "disable_trigger"},
         {set_storage_parameters, "set_storage_parameters"},
         {other, "other"},
-    }};
-    return lookup(k_names, kind);
+    }}};
+    static_assert(k_names.unique());
+    return k_names.name(kind);
 }
 
 std::optional<RelationName> Statement::target_table() const

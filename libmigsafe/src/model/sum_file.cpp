@@ -1,4 +1,5 @@
 #include "model/version_format.hpp"
+#include "platform/enum_names.hpp"
 
 #include <migsafe/model/sum_file.hpp>
 #include <migsafe/platform/error.hpp>
@@ -94,21 +95,17 @@ void pair_moves(std::vector<SumDifference>& differences)
 
 } // namespace
 
+constexpr platform::EnumNames<SumDifference::Kind, 5> k_sum_difference_kind_names{
+    {{{SumDifference::Kind::edited, "edited"},
+      {SumDifference::Kind::added, "added"},
+      {SumDifference::Kind::removed, "removed"},
+      {SumDifference::Kind::reordered, "reordered"},
+      {SumDifference::Kind::set_changed, "set-changed"}}}};
+static_assert(k_sum_difference_kind_names.unique());
+
 std::string_view to_string(SumDifference::Kind kind) noexcept
 {
-    switch (kind) {
-    case SumDifference::Kind::edited:
-        return "edited";
-    case SumDifference::Kind::added:
-        return "added";
-    case SumDifference::Kind::removed:
-        return "removed";
-    case SumDifference::Kind::reordered:
-        return "reordered";
-    case SumDifference::Kind::set_changed:
-        return "set-changed";
-    }
-    return "edited";
+    return k_sum_difference_kind_names.name(kind);
 }
 
 SumFile compute_sum(const MigrationSet& set)

@@ -1,24 +1,30 @@
 // Format names and the dispatch to each rendering.
+#include "platform/enum_names.hpp"
+
 #include <migsafe/plan/render.hpp>
 
 #include <array>
 
 namespace migsafe::plan {
 
+namespace {
+
+constexpr platform::EnumNames<Format, 4> k_format_names{{{{Format::text, "text"},
+                                                          {Format::json, "json"},
+                                                          {Format::sarif, "sarif"},
+                                                          {Format::github, "github"}}}};
+static_assert(k_format_names.unique());
+
+} // namespace
+
 std::string_view to_string(Format format) noexcept
 {
-    constexpr std::array<std::string_view, 4> k_names{"text", "json", "sarif", "github"};
-    return k_names.at(static_cast<std::size_t>(format));
+    return k_format_names.name(format);
 }
 
 std::optional<Format> parse_format(std::string_view text) noexcept
 {
-    for (auto format : {Format::text, Format::json, Format::sarif, Format::github}) {
-        if (to_string(format) == text) {
-            return format;
-        }
-    }
-    return std::nullopt;
+    return k_format_names.value(text);
 }
 
 std::string render(const PlanReport& report, Format format, Colour colour)

@@ -1,13 +1,12 @@
 // Names of lock modes and phases, and the verdict.
-#include <migsafe/plan/report.hpp>
+#include "platform/enum_names.hpp"
 
-#include <array>
-#include <utility>
+#include <migsafe/plan/report.hpp>
 
 namespace migsafe::plan {
 namespace {
 
-constexpr std::array<std::pair<LockMode, std::string_view>, 8> k_lock_names{{
+constexpr platform::EnumNames<LockMode, 8> k_lock_names{{{
     {LockMode::access_share, "AccessShareLock"},
     {LockMode::row_share, "RowShareLock"},
     {LockMode::row_exclusive, "RowExclusiveLock"},
@@ -16,30 +15,31 @@ constexpr std::array<std::pair<LockMode, std::string_view>, 8> k_lock_names{{
     {LockMode::share_row_exclusive, "ShareRowExclusiveLock"},
     {LockMode::exclusive, "ExclusiveLock"},
     {LockMode::access_exclusive, "AccessExclusiveLock"},
-}};
+}}};
+static_assert(k_lock_names.unique());
 
-constexpr std::array<std::pair<Phase, std::string_view>, 4> k_phase_names{{
+constexpr platform::EnumNames<Phase, 4> k_phase_names{{{
     {Phase::expand, "expand"},
     {Phase::backfill, "backfill"},
     {Phase::contract, "contract"},
     {Phase::none, "none"},
-}};
+}}};
+static_assert(k_phase_names.unique());
+
+constexpr platform::EnumNames<Verdict, 2> k_verdict_names{
+    {{{Verdict::pass, "pass"}, {Verdict::fail, "fail"}}}};
+static_assert(k_verdict_names.unique());
 
 } // namespace
 
 std::string_view to_string(LockMode mode) noexcept
 {
-    return k_lock_names.at(static_cast<std::size_t>(mode)).second;
+    return k_lock_names.name(mode);
 }
 
 std::optional<LockMode> parse_lock_mode(std::string_view text) noexcept
 {
-    for (const auto& [mode, name] : k_lock_names) {
-        if (name == text) {
-            return mode;
-        }
-    }
-    return std::nullopt;
+    return k_lock_names.value(text);
 }
 
 std::string_view blocked_traffic(LockMode mode) noexcept
@@ -65,22 +65,17 @@ bool blocks_writes(LockMode mode) noexcept
 
 std::string_view to_string(Phase phase) noexcept
 {
-    return k_phase_names.at(static_cast<std::size_t>(phase)).second;
+    return k_phase_names.name(phase);
 }
 
 std::optional<Phase> parse_phase(std::string_view text) noexcept
 {
-    for (const auto& [phase, name] : k_phase_names) {
-        if (name == text) {
-            return phase;
-        }
-    }
-    return std::nullopt;
+    return k_phase_names.value(text);
 }
 
 std::string_view to_string(Verdict verdict) noexcept
 {
-    return verdict == Verdict::pass ? "pass" : "fail";
+    return k_verdict_names.name(verdict);
 }
 
 void settle_verdict(PlanReport& report)

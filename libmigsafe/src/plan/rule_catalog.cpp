@@ -1,6 +1,8 @@
 // The rule catalog. Each rule names its section of docs/locks.md, the lock reference;
 // once published, an id never changes meaning.
 // Keep the table sorted by id (a unit test checks it).
+#include "platform/enum_names.hpp"
+
 #include <migsafe/plan/rule.hpp>
 #include <migsafe/platform/assert.hpp>
 
@@ -377,27 +379,18 @@ static_assert(sorted_by_id(), "keep k_rules sorted by id");
 
 } // namespace
 
+constexpr platform::EnumNames<Severity, 3> k_severity_names{
+    {{{Severity::info, "info"}, {Severity::warning, "warning"}, {Severity::error, "error"}}}};
+static_assert(k_severity_names.unique());
+
 std::string_view to_string(Severity severity) noexcept
 {
-    switch (severity) {
-    case Severity::info:
-        return "info";
-    case Severity::warning:
-        return "warning";
-    case Severity::error:
-        return "error";
-    }
-    return "error";
+    return k_severity_names.name(severity);
 }
 
 std::optional<Severity> parse_severity(std::string_view text) noexcept
 {
-    for (auto s : {Severity::info, Severity::warning, Severity::error}) {
-        if (to_string(s) == text) {
-            return s;
-        }
-    }
-    return std::nullopt;
+    return k_severity_names.value(text);
 }
 
 std::span<const Rule> rule_catalog() noexcept

@@ -3,6 +3,7 @@
 // fail. A problem becomes an item; only an unreachable database stops the gate.
 #include "model/version_format.hpp"
 #include "platform/catalog/snapshot_queries.hpp"
+#include "platform/enum_names.hpp"
 #include "snapshot/layout.hpp"
 #include "workflow/runner_lock.hpp"
 
@@ -274,19 +275,15 @@ struct Gate {
 
 } // namespace
 
+constexpr platform::EnumNames<CheckStatus, 4> k_check_status_names{{{{CheckStatus::pass, "pass"},
+                                                                     {CheckStatus::warn, "warn"},
+                                                                     {CheckStatus::fail, "fail"},
+                                                                     {CheckStatus::skip, "skip"}}}};
+static_assert(k_check_status_names.unique());
+
 std::string_view to_string(CheckStatus status) noexcept
 {
-    switch (status) {
-    case CheckStatus::pass:
-        return "pass";
-    case CheckStatus::warn:
-        return "warn";
-    case CheckStatus::fail:
-        return "fail";
-    case CheckStatus::skip:
-        return "skip";
-    }
-    return "fail";
+    return k_check_status_names.name(status);
 }
 
 bool CheckReport::passed() const noexcept

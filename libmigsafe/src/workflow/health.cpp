@@ -5,6 +5,7 @@
 #include "platform/catalog/health_queries.hpp"
 #include "platform/catalog/index_queries.hpp"
 #include "platform/catalog/integrity_queries.hpp"
+#include "platform/enum_names.hpp"
 
 #include <migsafe/flags/json.hpp>
 #include <migsafe/flags/store.hpp>
@@ -281,9 +282,13 @@ struct Checker {
 
 } // namespace
 
+constexpr platform::EnumNames<HealthSeverity, 2> k_health_severity_names{
+    {{{HealthSeverity::warning, "warning"}, {HealthSeverity::error, "error"}}}};
+static_assert(k_health_severity_names.unique());
+
 std::string_view to_string(HealthSeverity severity) noexcept
 {
-    return severity == HealthSeverity::error ? "error" : "warning";
+    return k_health_severity_names.name(severity);
 }
 
 int HealthReport::count(HealthSeverity severity) const noexcept
