@@ -103,14 +103,11 @@ void collect_nodes(const Json& node, std::string_view type, std::vector<const Js
     }
 }
 
-// The relations a query names; a name that a WITH clause defines (and no schema) is the
-// CTE, not a relation.
-std::vector<RelationName> relations_read(const Json& query)
+// The relations of `ranges` (RangeVar nodes), each once, in their order; a name that one
+// of `ctes` defines (and no schema) is the CTE, not a relation.
+std::vector<RelationName> relations_of(const std::vector<const Json*>& ranges,
+                                       const std::vector<const Json*>& ctes)
 {
-    std::vector<const Json*> ctes;
-    collect_nodes(query, "CommonTableExpr", ctes);
-    std::vector<const Json*> ranges;
-    collect_nodes(query, "RangeVar", ranges);
     std::vector<RelationName> reads;
     for (const Json* range : ranges) {
         const auto name = text_field(*range, "relname");
@@ -125,6 +122,17 @@ std::vector<RelationName> relations_read(const Json& query)
         }
     }
     return reads;
+}
+
+// The relations a query names; a name that a WITH clause defines (and no schema) is the
+// CTE, not a relation.
+std::vector<RelationName> relations_read(const Json& query)
+{
+    std::vector<const Json*> ctes;
+    collect_nodes(query, "CommonTableExpr", ctes);
+    std::vector<const Json*> ranges;
+    collect_nodes(query, "RangeVar", ranges);
+    return relations_of(ranges, ctes);
 }
 
 // The columns a WHERE clause names: the last field of each ColumnRef.
@@ -188,20 +196,11 @@ std::vector<RelationName> reads_in_text_order(const Json& statement)
     collect_read_ranges(statement, ranges);
     std::stable_sort(ranges.begin(), ranges.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<RelationName> reads;
+    std::vector<const Json*> ordered;
     for (const auto& [location, range] : ranges) {
-        const auto name = text_field(*range, "relname");
-        const bool is_cte = text_field(*range, "schemaname").empty() &&
-                            std::any_of(ctes.begin(), ctes.end(), [&](const Json* cte) {
-                                return text_field(*cte, "ctename") == name;
-                            });
-        auto relation = relation_of(*range);
-        if (!is_cte && !name.empty() &&
-            std::find(reads.begin(), reads.end(), relation) == reads.end()) {
-            reads.push_back(std::move(relation));
-        }
+        ordered.push_back(range);
     }
-    return reads;
+    return relations_of(ordered, ctes);
 }
 
 // The columns of a WHERE clause outside its subqueries that name the target (`table`, or

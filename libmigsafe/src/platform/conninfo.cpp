@@ -2,6 +2,7 @@
 // the one quoting of a conninfo value. Everything else that needs a setting, the masked
 // text, a child's environment or another database of the same server asks a ConnInfo.
 #include "platform/conninfo_mask.hpp"
+#include "platform/one_line.hpp"
 
 #include <migsafe/platform/conninfo.hpp>
 #include <migsafe/platform/error.hpp>
@@ -27,20 +28,7 @@ bool is_nested(std::string_view dbname)
 {
     std::string reason = parse_error != nullptr ? parse_error : "out of memory";
     PQfreemem(parse_error);
-    // libpq messages end with a newline and may span lines: make them one line.
-    std::string line;
-    for (char c : reason) {
-        if (c == '\n' || c == '\t') {
-            if (!line.empty() && line.back() != ' ') {
-                line += ' ';
-            }
-        } else {
-            line += c;
-        }
-    }
-    while (!line.empty() && line.back() == ' ') {
-        line.pop_back();
-    }
+    const std::string line = one_line(reason);
     throw Error("db-conninfo-invalid",
                 fmt::format("invalid connection string {}: {}", redact_conninfo(whole),
                             redact_secret_in(line, whole)));

@@ -1,6 +1,7 @@
 // Sessions over raw libpq: its result fields give the SQLSTATE, detail and hint directly,
 // which libpqxx 6.4 folds into one message (docs/toolchain.md #8).
 #include "platform/logging.hpp"
+#include "platform/one_line.hpp"
 #include "platform/sqlstate.hpp"
 
 #include <migsafe/platform/conninfo.hpp>
@@ -17,25 +18,6 @@ namespace migsafe::platform {
 namespace {
 
 using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
-
-/// libpq messages end with a newline and may span lines: make them one line.
-std::string one_line(std::string_view text)
-{
-    std::string out;
-    for (char c : text) {
-        if (c == '\n' || c == '\t') {
-            if (!out.empty() && out.back() != ' ') {
-                out += ' ';
-            }
-        } else {
-            out += c;
-        }
-    }
-    while (!out.empty() && out.back() == ' ') {
-        out.pop_back();
-    }
-    return out;
-}
 
 void log_notice(void* /*unused*/, const char* message)
 {
