@@ -23,7 +23,7 @@
 namespace migsafe::flags {
 namespace {
 
-constexpr std::size_t k_max_body = 64 * 1024;
+constexpr std::size_t k_max_body = std::size_t{64} * 1024;
 
 /// What a browser may do with the page: its own scripts and styles, requests to itself
 /// only, no frames, no forms posted anywhere.

@@ -476,6 +476,7 @@ std::vector<std::string> gate_refusals(platform::Session& session,
         return {};
     }
     std::vector<const model::Migration*> migrations;
+    migrations.reserve(chosen.size());
     for (const auto& pending : chosen) {
         migrations.push_back(pending.migration);
     }

@@ -86,7 +86,8 @@ void LoadedTableScans::read(const std::vector<std::pair<std::string, std::string
         for (const auto& [schema, name] : tables) {
             try {
                 platform::catalog::wait_for_writers(session, schema, name, m_lock_wait);
-                options.tables.push_back(schema + "." + name);
+                options.tables.push_back(schema);
+                options.tables.back().append(".").append(name);
             } catch (const Error& e) {
                 migsafe::detail::log_debug("drill: {}.{} is left to the final scan: {}", schema,
                                            name, e.message());

@@ -57,7 +57,7 @@ const MigrationRun* run_of(const ApplyReport& report, const model::Version& vers
 /// Applies up to the migration on `database`; returns the run, or sets the step's error.
 std::optional<MigrationRun> apply_up(StepResult& step, const Context& context,
                                      RehearsalDatabase& database, const model::Migration& migration,
-                                     ApplyOptions options)
+                                     const ApplyOptions& options)
 {
     const auto start = Clock::now();
     step.file = migration.up.relative_path;

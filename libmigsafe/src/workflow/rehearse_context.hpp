@@ -65,7 +65,7 @@ void stop_if_interrupted();
 /// the step's error (SIGINT is thrown, not reported as the migration's failure).
 std::optional<MigrationRun> apply_up(StepResult& step, const Context& context,
                                      RehearsalDatabase& database, const model::Migration& migration,
-                                     ApplyOptions options);
+                                     const ApplyOptions& options);
 
 /// Rebuilds `work` at the state after `migration` when a rollback or a redo left it in
 /// another: a copy of the start state, the migrations up to this one applied, rows.
