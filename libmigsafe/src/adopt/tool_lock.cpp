@@ -40,7 +40,9 @@ std::int64_t golang_migrate_key(std::string_view database, std::string_view sche
                                 std::string_view table)
 {
     std::string joined = fmt::format("{}{}{}{}{}", schema, '\0', table, '\0', database);
-    return static_cast<std::int64_t>(crc32_of(joined) * k_golang_migrate_salt);
+    // A product of two uint32 values, wrapping at 32 bits as golang-migrate's does.
+    const std::uint32_t key = crc32_of(joined) * k_golang_migrate_salt;
+    return static_cast<std::int64_t>(key);
 }
 
 /// Flyway's Table.toString() on PostgreSQL: each part in double quotes, quotes doubled.

@@ -197,6 +197,7 @@ std::vector<RelationName> reads_in_text_order(const Json& statement)
     std::stable_sort(ranges.begin(), ranges.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<const Json*> ordered;
+    ordered.reserve(ranges.size());
     for (const auto& [location, range] : ranges) {
         ordered.push_back(range);
     }

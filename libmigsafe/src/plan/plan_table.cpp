@@ -376,13 +376,14 @@ void plan_drop(const model::Statement& statement, Context& context, Effects& eff
                              "-- move the DROP TABLE to the next release's contract migration");
                 context.release.created.erase(created);
             } else if (context.file.declared_phase != Phase::contract) {
-                effects.find("MS-BRK-04",
-                             blocking("DROP TABLE " + table, table, LockMode::access_exclusive) +
-                                 neighbours +
-                                 "; application versions still using it fail and its rows "
-                                 "are gone",
-                             "-- stop using the table, then drop it in a later release, in a "
-                             "file marked -- migsafe:phase contract");
+                effects.find(
+                    "MS-BRK-04",
+                    fmt::format("{}{}; application versions still using it fail and "
+                                "its rows are gone",
+                                blocking("DROP TABLE " + table, table, LockMode::access_exclusive),
+                                neighbours),
+                    "-- stop using the table, then drop it in a later release, in a "
+                    "file marked -- migsafe:phase contract");
             }
         }
         return;
@@ -442,10 +443,12 @@ void plan_data(const model::Statement& statement, Context& context, Effects& eff
             effects.lock(context, table, LockMode::access_exclusive);
             effects.rewrite(context, table);
             if (!context.is_new(table)) {
-                effects.find("MS-BRK-06",
-                             blocking("TRUNCATE " + table, table, LockMode::access_exclusive) +
-                                 gone,
-                             "-- list the tables explicitly, or DELETE in batches");
+                effects.find(
+                    "MS-BRK-06",
+                    fmt::format("{}{}",
+                                blocking("TRUNCATE " + table, table, LockMode::access_exclusive),
+                                gone),
+                    "-- list the tables explicitly, or DELETE in batches");
             }
         }
         for (const auto& child : children) {

@@ -134,6 +134,7 @@ std::vector<std::string> tables_locked_exclusively(Session& conn)
                            "ORDER BY 1")
                     .rows;
     std::vector<std::string> names;
+    names.reserve(rows.size());
     for (const auto& row : rows) {
         names.push_back(text(row.at(0)));
     }
@@ -262,6 +263,7 @@ std::vector<UnvalidatedConstraintRow> list_unvalidated_constraints(Session& conn
                 k_user_schemas_predicate))
             .rows;
     std::vector<UnvalidatedConstraintRow> out;
+    out.reserve(rows.size());
     for (const auto& row : rows) {
         out.push_back({text(row[0]), text(row[1]), text(row[2]), text(row[3])});
     }

@@ -39,8 +39,8 @@ std::vector<Table> ordinary_tables(Session& session)
         const std::string schema = row[1].value_or("");
         const std::string name = row[2].value_or("");
         tables.push_back({.oid = row[0].value_or("0"),
-                          .qualified = quote_ident(schema) + "." + quote_ident(name),
-                          .display = schema + "." + name});
+                          .qualified = fmt::format("{}.{}", quote_ident(schema), quote_ident(name)),
+                          .display = fmt::format("{}.{}", schema, name)});
     }
     return tables;
 }
