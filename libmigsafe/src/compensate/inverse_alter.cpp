@@ -10,6 +10,23 @@
 namespace migsafe::compensate::detail {
 namespace {
 
+/// The column `action` names as the catalog recorded it before the migration; without that
+/// record, pushes the step that says what is `unknown` (`what`: the object it names) and
+/// returns nullptr.
+const Column* recorded_column(Context& context, const Step& base, const std::string& original,
+                              const model::AlterTableAction& action, bool if_exists,
+                              const std::string& what, std::string_view unknown)
+{
+    const Column* column = column_before(context, original, action.column);
+    if (column == nullptr) {
+        push_undescribed(
+            context, base, if_exists, what,
+            context.not_recorded(fmt::format("column {} of {}", action.column, original),
+                                 std::string(unknown)));
+    }
+    return column;
+}
+
 using Kind = model::AlterTableAction::Kind;
 
 void undo_add_column(Context& context, Step base, const std::string& at_statement,
@@ -66,12 +83,9 @@ void undo_add_column(Context& context, Step base, const std::string& at_statemen
 void undo_drop_column(Context& context, Step base, const std::string& at_statement,
                       const std::string& original, const model::AlterTableAction& action)
 {
-    const Column* column = column_before(context, original, action.column);
+    const Column* column = recorded_column(context, base, original, action, action.if_exists,
+                                           "column " + action.column, "its type is unknown");
     if (column == nullptr) {
-        push_undescribed(
-            context, base, action.if_exists, "column " + action.column,
-            context.not_recorded(fmt::format("column {} of {}", action.column, original),
-                                 "its type is unknown"));
         return;
     }
     // NOT NULL without a default cannot come back before the values do.
@@ -157,12 +171,9 @@ bool casts_back(const std::string& new_type, const std::string& old_type)
 void undo_alter_type(Context& context, Step base, const std::string& at_statement,
                      const std::string& original, const model::AlterTableAction& action)
 {
-    const Column* column = column_before(context, original, action.column);
+    const Column* column = recorded_column(context, base, original, action, false, action.column,
+                                           "its old type is unknown");
     if (column == nullptr) {
-        push_undescribed(
-            context, base, false, action.column,
-            context.not_recorded(fmt::format("column {} of {}", action.column, original),
-                                 "its old type is unknown"));
         return;
     }
     if (action.has_using) {
@@ -322,12 +333,9 @@ void undo_drop_constraint(Context& context, Step base, const std::string& origin
 void undo_default(Context& context, Step base, const std::string& at_statement,
                   const std::string& original, const model::AlterTableAction& action)
 {
-    const Column* column = column_before(context, original, action.column);
+    const Column* column = recorded_column(context, base, original, action, false, action.column,
+                                           "its old default is unknown");
     if (column == nullptr) {
-        push_undescribed(
-            context, base, false, action.column,
-            context.not_recorded(fmt::format("column {} of {}", action.column, original),
-                                 "its old default is unknown"));
         return;
     }
     base.sql = column->default_expression
