@@ -13,10 +13,10 @@ status=0
 # The real peer tools (dbmate, Prisma) for the peer tests, from the npm registry; a test
 # binary that still lacks them says why.
 bash tests/peers/install.sh >/dev/null || echo "test: tests/peers/install.sh exited $?"
-# One more test job than cores: the database, CLI and peer binaries spend most of their time
+# Two more test jobs than cores: the database, CLI and peer binaries spend most of their time
 # waiting for PostgreSQL and child programs (docs/benchmarks.md, "CI build").
 ctest --test-dir "$build_dir" --output-on-failure --no-tests=error \
-  -j "${MIGSAFE_JOBS:-$(( $(nproc) + 1 ))}" || status=$?
+  -j "${MIGSAFE_JOBS:-$(( $(nproc) + 2 ))}" || status=$?
 if command -v clang-format >/dev/null; then
   cmake --build "$build_dir" --target check-format || status=1
 fi
