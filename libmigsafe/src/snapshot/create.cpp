@@ -288,7 +288,7 @@ CreateResult create_prepared(const platform::ConnInfo& conninfo, const std::file
         }
     }
     auto id = detail::new_id(detail::Clock::now(), conninfo.masked());
-    auto temp = store / (std::string(detail::k_temp_prefix) + id);
+    auto temp = store / detail::temp_name(id);
     platform::make_private_dir(temp);
     detail::write_owner(temp);
     // On SIGINT/SIGTERM (when the host installed migsafe::interrupt) the unfinished folder goes.

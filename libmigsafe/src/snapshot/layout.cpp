@@ -154,6 +154,32 @@ void write_owner(const std::filesystem::path& temp)
     platform::write_file_durably(temp / k_owner_file, fmt::format("{} {}\n", host, getpid()));
 }
 
+namespace {
+
+std::string this_host()
+{
+    char here[256] = {};
+    gethostname(here, sizeof here - 1);
+    return here;
+}
+
+std::string host_hash(const std::string& host)
+{
+    return xxh3_128(host).to_hex().substr(0, 8);
+}
+
+bool process_gone(long pid)
+{
+    return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+} // namespace
+
+std::string temp_name(std::string_view id)
+{
+    return fmt::format("{}{}.{}.{}", k_temp_prefix, id, getpid(), host_hash(this_host()));
+}
+
 bool abandoned(const std::filesystem::path& temp, std::chrono::hours stale_after)
 {
     std::error_code ec;
@@ -161,10 +187,21 @@ bool abandoned(const std::filesystem::path& temp, std::chrono::hours stale_after
     std::string host;
     long pid = 0;
     if (owner >> host >> pid) {
-        char here[256] = {};
-        gethostname(here, sizeof here - 1);
-        if (host == here && pid > 0) {
-            return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+        if (host == this_host() && pid > 0) {
+            return process_gone(pid);
+        }
+    } else {
+        // No owner file (killed before writing it, or after removing it): the name says
+        // who made the folder (`temp_name`).
+        const std::string name = temp.filename().string();
+        const auto last = name.rfind('.');
+        const auto before =
+            last == std::string::npos || last == 0 ? std::string::npos : name.rfind('.', last - 1);
+        if (before != std::string::npos && name.substr(last + 1) == host_hash(this_host())) {
+            const auto digits = name.substr(before + 1, last - before - 1);
+            if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos) {
+                return process_gone(std::stol(digits));
+            }
         }
     }
     // Another host's, or no owner: left over when nothing in it changed for a long time.

@@ -51,6 +51,11 @@ int verified_level(const Records& records, const std::string& id);
 /// Writes `k_owner_file` into the unfinished snapshot folder `temp` (this host and pid).
 void write_owner(const std::filesystem::path& temp);
 
+/// The unfinished folder of snapshot `id`: `.tmp-<id>.<pid>.<host hash>`. Its name says
+/// who makes it from the moment it exists, so a create killed before it wrote `.owner`
+/// leaves nothing prune cannot judge.
+std::string temp_name(std::string_view id);
+
 /// Whether the unfinished folder `temp` (`.tmp-*`) is left over: its owner process on this
 /// host is gone, or (another host, no owner file) nothing in it changed for `stale_after`.
 bool abandoned(const std::filesystem::path& temp, std::chrono::hours stale_after);

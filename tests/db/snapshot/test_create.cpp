@@ -1,5 +1,6 @@
 // snapshot::create, list, restore and prune with real pg_dump and pg_restore.
 #include "db/snapshot/snapshot_fixtures.hpp"
+#include "snapshot/layout.hpp"
 #include "support/scoped_env.hpp"
 
 #include <migsafe/integrity/diff.hpp>
@@ -281,6 +282,28 @@ TEST_CASE("snapshot::prune removes what killed runs left, never a create still r
     CHECK_FALSE(std::filesystem::exists(dir.path() / ".trash-interrupted"));
     CHECK(std::filesystem::exists(dir.path() / ".tmp-running"));
     CHECK(done.kept == std::vector<std::string>{id});
+}
+
+TEST_CASE("snapshot::prune judges a folder killed before its owner file by its name")
+{
+    // A create SIGKILLed between making its folder and writing `.owner` (or after removing
+    // it, before the final rename) leaves no owner file; the folder's name says who made it.
+    TempDir dir;
+    pid_t dead = fork();
+    if (dead == 0) {
+        _exit(0);
+    }
+    waitpid(dead, nullptr, 0);
+    const std::string mine = migsafe::snapshot::detail::temp_name("20260101T000000.000Z-aaaa");
+    const std::string own_pid = "." + std::to_string(getpid()) + ".";
+    std::string killed = migsafe::snapshot::detail::temp_name("20260101T000001.000Z-bbbb");
+    killed.replace(killed.find(own_pid), own_pid.size(), "." + std::to_string(dead) + ".");
+    std::filesystem::create_directories(dir.path() / mine);
+    std::filesystem::create_directories(dir.path() / killed);
+    auto done = prune(dir.path(), {.keep = 1});
+    CHECK(done.abandoned == std::vector<std::string>{killed});
+    CHECK_FALSE(std::filesystem::exists(dir.path() / killed));
+    CHECK(std::filesystem::exists(dir.path() / mine)); // this process is alive
 }
 
 TEST_CASE("snapshot::resolve_id names a missing snapshot with a did-you-mean hint")
