@@ -180,25 +180,25 @@ void undo_alter_type(Context& context, Step base, const std::string& at_statemen
         // The values were converted by an expression migsafe cannot invert (boolean -> an
         // enum through a CASE, text -> int through a parse...): a plain cast back may not
         // exist ("cannot cast type ... to boolean") or may give other values.
-        base.safety = DataSafety::manual;
-        base.note = fmt::format(
-            "the migration converted {} with a USING expression, which migsafe cannot invert: "
-            "write the way back to {} by hand (ALTER TABLE {} ALTER COLUMN {} TYPE {} USING "
-            "<expression>), or restore the column's values from a snapshot",
-            action.column, column->type, quoted_table(at_statement), quote_ident(action.column),
-            column->type);
-        context.steps.push_back(base);
+        push_manual(
+            context, base,
+            fmt::format(
+                "the migration converted {} with a USING expression, which migsafe cannot invert: "
+                "write the way back to {} by hand (ALTER TABLE {} ALTER COLUMN {} TYPE {} USING "
+                "<expression>), or restore the column's values from a snapshot",
+                action.column, column->type, quoted_table(at_statement), quote_ident(action.column),
+                column->type));
         return;
     }
     if (!casts_back(action.new_type, column->type)) {
-        base.safety = DataSafety::manual;
-        base.note = fmt::format(
-            "migsafe knows of no cast from {} back to {}: write the way back by hand (ALTER "
-            "TABLE {} ALTER COLUMN {} TYPE {} USING <expression>), or restore the column's "
-            "values from a snapshot",
-            action.new_type, column->type, quoted_table(at_statement), quote_ident(action.column),
-            column->type);
-        context.steps.push_back(base);
+        push_manual(
+            context, base,
+            fmt::format(
+                "migsafe knows of no cast from {} back to {}: write the way back by hand (ALTER "
+                "TABLE {} ALTER COLUMN {} TYPE {} USING <expression>), or restore the column's "
+                "values from a snapshot",
+                action.new_type, column->type, quoted_table(at_statement),
+                quote_ident(action.column), column->type));
         return;
     }
     base.sql = fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {} USING {}::{}",
@@ -281,11 +281,10 @@ void undo_add_constraint(Context& context, Step base, const std::string& at_stat
 {
     const std::string name = added_constraint_name(context, original, final_name, action);
     if (name.empty()) {
-        base.safety = DataSafety::manual;
-        base.note = fmt::format("the constraint has no name in the migration and migsafe cannot "
+        push_manual(context, base,
+                    fmt::format("the constraint has no name in the migration and migsafe cannot "
                                 "tell which constraint of {} it is: drop it by hand",
-                                final_name);
-        context.steps.push_back(base);
+                                final_name));
         return;
     }
     context.claimed.insert(key(final_name, name));
@@ -426,10 +425,9 @@ void undo_action(Context& context, const model::Statement& statement,
         context.steps.push_back(base);
         return;
     default:
-        base.safety = DataSafety::manual;
-        base.note = fmt::format("migsafe has no inverse for ALTER TABLE ... {}: undo it by hand",
-                                model::to_string(action.kind));
-        context.steps.push_back(base);
+        push_manual(context, base,
+                    fmt::format("migsafe has no inverse for ALTER TABLE ... {}: undo it by hand",
+                                model::to_string(action.kind)));
         return;
     }
 }

@@ -120,6 +120,13 @@ void ensure_archive_schema(Context& context)
 /// The step for something the migration dropped or changed that objects_before does not
 /// describe: with IF EXISTS it did not exist (nothing to undo); else `unknown` says what a
 /// person must supply.
+void push_manual(Context& context, Step base, std::string note)
+{
+    base.safety = DataSafety::manual;
+    base.note = std::move(note);
+    context.steps.push_back(std::move(base));
+}
+
 void push_undescribed(Context& context, Step base, bool if_exists, const std::string& what,
                       std::string unknown)
 {

@@ -41,6 +41,9 @@ std::string column_sql(const Column& column, bool with_not_null);
 /// Adds, once per compensation, the step that creates the archive schema.
 void ensure_archive_schema(Context& context);
 
+/// Pushes a step only a person can take: `base` marked manual, `note` saying what to do.
+void push_manual(Context& context, Step base, std::string note);
+
 /// The step for something the migration dropped or changed that objects_before does not
 /// describe: with IF EXISTS it did not exist (nothing to undo); else `unknown` says what a
 /// person must supply.

@@ -33,11 +33,10 @@ void undo_create_index(Context& context, const model::Statement& statement,
         }
     }
     if (name.empty()) {
-        base.safety = DataSafety::manual;
-        base.note = fmt::format("the index has no name in the migration and migsafe cannot tell "
+        push_manual(context, base,
+                    fmt::format("the index has no name in the migration and migsafe cannot tell "
                                 "which index of {} it is: drop it by hand (CONCURRENTLY)",
-                                final_name);
-        context.steps.push_back(base);
+                                final_name));
         return;
     }
     context.claimed.insert(key(final_name, name));
@@ -114,10 +113,9 @@ void undo_rename(Context& context, const model::Statement& statement, const mode
 {
     Step base = context.step_for(statement);
     if (rename.object_type != "index") {
-        base.safety = DataSafety::manual;
-        base.note = fmt::format("migsafe has no inverse for renaming a {}: rename it back by hand",
-                                rename.object_type);
-        context.steps.push_back(base);
+        push_manual(context, base,
+                    fmt::format("migsafe has no inverse for renaming a {}: rename it back by hand",
+                                rename.object_type));
         return;
     }
     const std::string& from = rename.from; // a display form: schema_of/name_of split it

@@ -133,10 +133,9 @@ void undo_statement(Context& context, const model::Statement& statement, std::si
         return; // no lasting effect on the schema
     default: {
         Step base = context.step_for(statement);
-        base.safety = DataSafety::manual;
-        base.note = fmt::format("migsafe has no inverse for {} statements: undo it by hand",
-                                model::to_string(statement.kind));
-        context.steps.push_back(base);
+        push_manual(context, base,
+                    fmt::format("migsafe has no inverse for {} statements: undo it by hand",
+                                model::to_string(statement.kind)));
         return;
     }
     }

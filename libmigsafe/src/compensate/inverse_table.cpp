@@ -72,11 +72,10 @@ void undo_drop_table(Context& context, const model::Statement& statement,
             continue;
         }
         if (before_table->kind == "p") {
-            base.safety = DataSafety::manual;
-            base.note = fmt::format("{} was partitioned: re-create it and its partitions by hand "
+            push_manual(context, base,
+                        fmt::format("{} was partitioned: re-create it and its partitions by hand "
                                     "({})",
-                                    original, context.snapshot_sentence());
-            context.steps.push_back(base);
+                                    original, context.snapshot_sentence()));
             continue;
         }
         std::vector<std::string> parts;
