@@ -1,5 +1,5 @@
 // Every document the code cites is in the repository (ARCHITECTURE.md, "Where things
-// are"): a comment, message or script that points at `docs/x.md`, `ARCHITECTURE.md` or
+// are"): a comment, message or script that points at a file under `docs/`, `ARCHITECTURE.md` or
 // another Markdown file of the repository names one a contributor who cloned it can open,
 // and nothing cites a numbered list that lives elsewhere ("pitfalls #3").
 #include <doctest/doctest.h>
@@ -59,7 +59,7 @@ std::string read(const fs::path& path)
 
 TEST_CASE("every Markdown document a source file cites exists in the repository")
 {
-    // `docs/x.md`, `bench/README.md`, or a bare name at the root (`ARCHITECTURE.md`).
+    // a file under `docs/`, `bench/README.md`, or a bare name at the root (`ARCHITECTURE.md`).
     const std::regex citation(
         R"((?:^|[^A-Za-z0-9_./-])((?:(?:docs|bench|docker)/)?[A-Za-z0-9_./-]*[A-Z][A-Za-z0-9_-]*\.md|docs/[A-Za-z0-9_./-]+\.md))");
     const std::regex numbered(R"(pitfalls? #\d+)", std::regex::icase);
